@@ -1,0 +1,156 @@
+//! Diagnostics: every problem names the file and the JSON pointer of the node at fault.
+
+use std::fmt;
+
+/// How bad a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Generation went on, with the construct approximated or defaulted.
+    Warning,
+    /// Generation cannot produce a correct crate.
+    Error,
+}
+
+/// One problem found in a spec, located by file and JSON pointer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Warning or error.
+    pub severity: Severity,
+    /// The spec file, as given by the caller.
+    pub file: String,
+    /// RFC 6901 JSON pointer in URI-fragment form, e.g. `#/paths/~1pets/get`.
+    pub pointer: String,
+    /// Line and column (1-based) when the parser knows them.
+    pub location: Option<(usize, usize)>,
+    /// What is wrong, and where useful, what was done about it.
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let level = match self.severity {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        };
+        write!(f, "{level}: {}", self.file)?;
+        if let Some((line, col)) = self.location {
+            write!(f, ":{line}:{col}")?;
+        }
+        write!(f, ": {}: {}", self.pointer, self.message)
+    }
+}
+
+/// Generation failed; carries every error found (several where possible), and the warnings seen before.
+#[derive(Debug, Clone)]
+pub struct GenerateError {
+    /// The problems, errors first.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl GenerateError {
+    /// One error at one place.
+    pub fn single(file: &str, pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        GenerateError {
+            diagnostics: vec![Diagnostic {
+                severity: Severity::Error,
+                file: file.to_string(),
+                pointer: pointer.into(),
+                location: None,
+                message: message.into(),
+            }],
+        }
+    }
+
+    /// A failure that is not about the spec's content (I/O on the output, formatting).
+    pub fn io(file: &str, message: impl Into<String>) -> Self {
+        Self::single(file, "#", message)
+    }
+}
+
+impl fmt::Display for GenerateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut first = true;
+        for d in self.diagnostics.iter().filter(|d| d.severity == Severity::Error) {
+            if !first {
+                writeln!(f)?;
+            }
+            first = false;
+            write!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for GenerateError {}
+
+/// Collects diagnostics for one spec file while a layer works.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    file: String,
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    /// An empty collector for `file`.
+    pub fn new(file: &str) -> Self {
+        Diagnostics { file: file.to_string(), items: Vec::new() }
+    }
+
+    /// The file the diagnostics are about.
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+
+    /// Records a warning at `pointer`.
+    pub fn warn(&mut self, pointer: &str, message: impl Into<String>) {
+        self.push(Severity::Warning, pointer, message.into());
+    }
+
+    /// Records an error at `pointer`; generation fails at the end of the layer.
+    pub fn error(&mut self, pointer: &str, message: impl Into<String>) {
+        self.push(Severity::Error, pointer, message.into());
+    }
+
+    fn push(&mut self, severity: Severity, pointer: &str, message: String) {
+        let d = Diagnostic { severity, file: self.file.clone(), pointer: pointer.to_string(), location: None, message };
+        // The same construct reached twice (a shared component, both directions) is reported once.
+        if !self.items.contains(&d) {
+            self.items.push(d);
+        }
+    }
+
+    /// True when an error was recorded.
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    /// Ends the layer: the warnings when there is no error, else every diagnostic as the error.
+    pub fn finish(self) -> Result<Vec<Diagnostic>, GenerateError> {
+        if self.has_errors() {
+            let mut diagnostics = self.items;
+            diagnostics.sort_by_key(|d| std::cmp::Reverse(d.severity));
+            Err(GenerateError { diagnostics })
+        } else {
+            Ok(self.items)
+        }
+    }
+
+    /// The warnings and errors so far.
+    pub fn items(&self) -> &[Diagnostic] {
+        &self.items
+    }
+}
+
+/// Escapes one reference token per RFC 6901 (`~` to `~0`, `/` to `~1`).
+pub fn escape_token(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// Joins a child token onto a pointer.
+pub fn child(pointer: &str, token: &str) -> String {
+    let mut s = String::with_capacity(pointer.len() + token.len() + 1);
+    s.push_str(pointer);
+    s.push('/');
+    s.push_str(&escape_token(token));
+    s
+}

@@ -1,0 +1,330 @@
+//! Spec Markdown to rustdoc that `cargo doc -D warnings` accepts and that never runs as a doctest.
+//!
+//! Spec descriptions are written for documentation sites: they carry JSX tags
+//! (`<SchemaDefinition ... />`), `[RFC6901]`-style brackets that rustdoc would read as broken
+//! intra-doc links, bare URLs, raw HTML, indented text that Markdown reads as a code block (which
+//! rustdoc would compile as a doctest), and sometimes control characters.
+
+use crate::model::Docs;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// `#[doc]` attributes for a docs record (empty when there is nothing to say).
+pub fn doc_attrs(docs: &Docs) -> TokenStream {
+    doc_lines(&render(docs))
+}
+
+/// `#[doc]` attributes from already-sanitized text.
+pub fn doc_lines(text: &str) -> TokenStream {
+    if text.trim().is_empty() {
+        return TokenStream::new();
+    }
+    let lines = text.trim_end().lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+    quote! { #( #[doc = #lines] )* }
+}
+
+/// Inner `#![doc]` attributes (crate and module docs) from already-sanitized text.
+pub fn inner_doc_lines(text: &str) -> TokenStream {
+    let lines = text.trim_end().lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+    quote! { #( #![doc = #lines] )* }
+}
+
+/// The docs record as sanitized Markdown.
+pub fn render(docs: &Docs) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let desc = docs.description.as_deref().map(sanitize).unwrap_or_default();
+    if let Some(t) = &docs.title {
+        let t = sanitize(t);
+        if !t.is_empty() && !desc.contains(t.trim()) {
+            parts.push(t);
+        }
+    }
+    if !desc.is_empty() {
+        parts.push(desc);
+    }
+    let mut facts = Vec::new();
+    if let Some(l) = &docs.lifecycle {
+        facts.push(format!("Lifecycle stage: {}.", sanitize(l)));
+    }
+    if docs.immutable {
+        facts.push("Immutable: cannot be changed after the object is created.".to_string());
+    }
+    if docs.deprecated {
+        facts.push("Deprecated by the API.".to_string());
+    }
+    for n in &docs.notes {
+        facts.push(sanitize(n));
+    }
+    if !facts.is_empty() {
+        parts.push(facts.join("\n\n"));
+    }
+    parts.join("\n\n")
+}
+
+/// Makes spec Markdown safe for rustdoc.
+pub fn sanitize(text: &str) -> String {
+    let text: String = text
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .chars()
+        .map(|c| if c == '\t' { ' ' } else { c })
+        .filter(|c| *c == '\n' || !c.is_control())
+        .collect();
+    let mut out = Vec::new();
+    let mut in_fence = false;
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            // Every fence becomes `text`: spec examples must never compile as doctests.
+            out.push(if in_fence { "```".to_string() } else { "```text".to_string() });
+            in_fence = !in_fence;
+            continue;
+        }
+        if in_fence {
+            out.push(line.to_string());
+            continue;
+        }
+        // Leading indentation would make an indented code block (a doctest): drop it.
+        out.push(escape_inline(trimmed.trim_end()));
+    }
+    if in_fence {
+        out.push("```".to_string());
+    }
+    // Collapse runs of blank lines.
+    let mut result = String::new();
+    let mut blank = 0;
+    for l in out {
+        if l.is_empty() {
+            blank += 1;
+            if blank > 1 {
+                continue;
+            }
+        } else {
+            blank = 0;
+        }
+        result.push_str(&l);
+        result.push('\n');
+    }
+    result.trim().to_string()
+}
+
+/// Escapes one line outside code fences, keeping code spans and Markdown links intact.
+fn escape_inline(line: &str) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '`' => {
+                // A code span: copy to its closing backticks untouched.
+                let ticks = chars[i..].iter().take_while(|&&t| t == '`').count();
+                let close = find_ticks(&chars, i + ticks, ticks);
+                match close {
+                    Some(end) => {
+                        out.extend(&chars[i..end + ticks]);
+                        i = end + ticks;
+                    }
+                    None => {
+                        for _ in 0..ticks {
+                            out.push_str("\\`");
+                        }
+                        i += ticks;
+                    }
+                }
+            }
+            '<' => {
+                // JSX-style components (`<SchemaDefinition ... />`) are site directives: drop them.
+                if let Some(end) = jsx_tag_end(&chars, i) {
+                    i = end;
+                } else {
+                    out.push_str("&lt;");
+                    i += 1;
+                }
+            }
+            '>' => {
+                out.push_str("&gt;");
+                i += 1;
+            }
+            '&' => {
+                out.push_str("&amp;");
+                i += 1;
+            }
+            '[' | '!' if is_link_start(&chars, i) => {
+                let end = link_end(&chars, i).unwrap_or(i + 1);
+                let (text_end, url_start) = link_parts(&chars, i);
+                // Link text is escaped recursively; the URL is copied.
+                let prefix = if c == '!' { "![" } else { "[" };
+                out.push_str(prefix);
+                let text_from = i + prefix.len();
+                let inner: String = chars[text_from..text_end].iter().collect();
+                out.push_str(&escape_inline(&inner));
+                out.push_str("](");
+                out.extend(&chars[url_start..end - 1]);
+                out.push(')');
+                i = end;
+            }
+            '[' | ']' => {
+                out.push('\\');
+                out.push(c);
+                i += 1;
+            }
+            '\\' => {
+                out.push_str("\\\\");
+                i += 1;
+            }
+            'h' if starts_url(&chars, i) => {
+                let end = (i..chars.len()).find(|&j| chars[j].is_whitespace() || matches!(chars[j], '<' | '>' | '"' | '`' | ')' | ']')).unwrap_or(chars.len());
+                // Trailing punctuation belongs to the sentence, not the URL.
+                let mut end_url = end;
+                while end_url > i && matches!(chars[end_url - 1], '.' | ',' | ';' | ':' | '!' | '?' | '\'') {
+                    end_url -= 1;
+                }
+                out.push('<');
+                out.extend(&chars[i..end_url]);
+                out.push('>');
+                i = end_url;
+            }
+            '#' if i == 0 => {
+                // Keep headings, but never at a level rustdoc reserves for its own sections.
+                let level = chars.iter().take_while(|&&h| h == '#').count();
+                if chars.get(level) == Some(&' ') {
+                    out.push_str("#### ");
+                    i = level + 1;
+                } else {
+                    out.push_str("\\#");
+                    i += 1;
+                }
+            }
+            _ => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+fn find_ticks(chars: &[char], from: usize, n: usize) -> Option<usize> {
+    let mut j = from;
+    while j < chars.len() {
+        if chars[j] == '`' {
+            let run = chars[j..].iter().take_while(|&&t| t == '`').count();
+            if run == n {
+                return Some(j);
+            }
+            j += run;
+        } else {
+            j += 1;
+        }
+    }
+    None
+}
+
+fn starts_url(chars: &[char], i: usize) -> bool {
+    let rest: String = chars[i..chars.len().min(i + 8)].iter().collect();
+    (rest.starts_with("https://") || rest.starts_with("http://")) && (i == 0 || !chars[i - 1].is_alphanumeric())
+}
+
+fn jsx_tag_end(chars: &[char], i: usize) -> Option<usize> {
+    let first = *chars.get(i + 1)?;
+    if !first.is_ascii_uppercase() {
+        return None;
+    }
+    let close = (i..chars.len()).find(|&j| chars[j] == '>')?;
+    if close > i && chars[close - 1] == '/' {
+        Some(close + 1)
+    } else {
+        None
+    }
+}
+
+fn is_link_start(chars: &[char], i: usize) -> bool {
+    if chars[i] == '!' && chars.get(i + 1) != Some(&'[') {
+        return false;
+    }
+    link_end(chars, i).is_some()
+}
+
+/// For `[text](url)` or `![alt](url)` at `i`: index of the text's `]` and of the URL's start.
+fn link_parts(chars: &[char], i: usize) -> (usize, usize) {
+    let open = if chars[i] == '!' { i + 1 } else { i };
+    let mut depth = 0;
+    for j in open..chars.len() {
+        match chars[j] {
+            '[' => depth += 1,
+            ']' => {
+                depth -= 1;
+                if depth == 0 {
+                    return (j, j + 2);
+                }
+            }
+            _ => {}
+        }
+    }
+    (open, open)
+}
+
+/// End (exclusive) of an inline link at `i`, if one starts there.
+fn link_end(chars: &[char], i: usize) -> Option<usize> {
+    let open = if chars[i] == '!' { i + 1 } else { i };
+    if chars.get(open) != Some(&'[') {
+        return None;
+    }
+    let mut depth = 0;
+    let mut close = None;
+    for (j, &ch) in chars.iter().enumerate().skip(open) {
+        match ch {
+            '[' => depth += 1,
+            ']' => {
+                depth -= 1;
+                if depth == 0 {
+                    close = Some(j);
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    let close = close?;
+    if chars.get(close + 1) != Some(&'(') {
+        return None;
+    }
+    let url_end = (close + 2..chars.len()).find(|&j| chars[j] == ')')?;
+    let url: String = chars[close + 2..url_end].iter().collect();
+    if url.is_empty() || url.contains(char::is_whitespace) {
+        return None;
+    }
+    Some(url_end + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sanitize;
+
+    #[test]
+    fn seed_markup_is_tamed() {
+        let s = sanitize("[![General Availability](https://img.shields.io/badge/x-%2345c6e8)](#section/Versioning)\n\n<SchemaDefinition schemaRef=\"#/components/schemas/iam.v2.ApiKey\" />\n\nA JSON Pointer [RFC6901] to it.\n\n| a | b |\n| --- | --- |\n| `x` | y |");
+        assert!(s.starts_with("[![General Availability](https://img.shields.io/badge/x-%2345c6e8)](#section/Versioning)"), "{s}");
+        assert!(!s.contains("SchemaDefinition"), "{s}");
+        assert!(s.contains("\\[RFC6901\\]"), "{s}");
+        assert!(s.contains("| `x` | y |"), "{s}");
+    }
+
+    #[test]
+    fn code_never_becomes_a_doctest() {
+        let s = sanitize("Intro\n\n    fn main() { panic!() }\n\n```\nlet x = 1;\n```\n```rust\nboom\n");
+        assert!(s.contains("\nfn main() { panic!() }"), "{s}");
+        assert_eq!(s.matches("```text").count(), 2, "{s}");
+        assert!(s.trim_end().ends_with("```"), "{s}");
+    }
+
+    #[test]
+    fn bare_urls_html_and_comment_closers() {
+        let s = sanitize("See https://example.com/a. Or <b>bold</b> */ /* #[cfg(x)] \u{7}");
+        assert!(s.contains("<https://example.com/a>."), "{s}");
+        assert!(s.contains("&lt;b&gt;bold&lt;/b&gt;"), "{s}");
+        assert!(!s.contains('\u{7}'));
+        assert!(s.contains("\\#\\[cfg(x)\\]") || s.contains("#\\[cfg(x)\\]"), "{s}");
+    }
+}

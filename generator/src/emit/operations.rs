@@ -1,0 +1,446 @@
+//! Operations to client methods (`operations.rs` of the generated crate): one async method per
+//! operation on `runtime::Client`, a parameter struct for query and header parameters, typed
+//! response headers, and a per-operation error enum keyed by documented status.
+
+use super::docs::{doc_attrs, doc_lines, render};
+use super::types::{ident, rust_type};
+use crate::model::{
+    BodyEncoding, HeaderDef, NormalizedModel, Operation, Param, ParamLocation, ResponseCase, StatusMatch, TypeId,
+    TypeKind, TypeRef,
+};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+fn types_path() -> TokenStream {
+    quote!(crate::types::)
+}
+
+/// The whole `operations.rs` body.
+pub fn emit_operations(model: &NormalizedModel) -> TokenStream {
+    let defaults = super::types::defaultable(model);
+    let ops = model.operations.iter().map(|op| emit_operation(model, op, &defaults));
+    quote! {
+        //! One method per operation on [`Client`](crate::runtime::Client), with its parameter,
+        //! header and error types.
+        #![allow(clippy::large_enum_variant, clippy::result_large_err, clippy::too_many_arguments)]
+        #[allow(unused_imports)]
+        use crate::runtime::{encode_path_segment, Client, Error, RawResponse, RequestSpec, Response};
+        #( #ops )*
+    }
+}
+
+/// How a parameter value becomes text on the wire.
+fn to_text(t: &TypeRef, value: TokenStream) -> TokenStream {
+    match t {
+        TypeRef::DateTime => quote!(#value.to_rfc3339()),
+        _ => quote!(#value),
+    }
+}
+
+fn is_scalarish(t: &TypeRef, model: &NormalizedModel) -> bool {
+    match t {
+        TypeRef::Named(id) => matches!(model.ty(*id).kind, TypeKind::Enum { .. }),
+        TypeRef::Any | TypeRef::JsonObject | TypeRef::Map(_) | TypeRef::Array(_) | TypeRef::Nullable(_) => false,
+        _ => true,
+    }
+}
+
+/// Statements appending one query or header parameter held in `v` (a reference).
+fn emit_param_push(p: &Param, model: &NormalizedModel, v: TokenStream) -> TokenStream {
+    let wire = &p.wire_name;
+    let method = match p.location {
+        ParamLocation::Header => quote!(header),
+        _ => quote!(query),
+    };
+    match &p.ty {
+        TypeRef::Array(item) if is_scalarish(item, model) => {
+            let item_text = to_text(item, quote!(item));
+            if p.explode && p.location == ParamLocation::Query {
+                quote! { for item in #v { spec = spec.#method(#wire, #item_text); } }
+            } else {
+                quote! {
+                    let joined: ::std::vec::Vec<::std::string::String> = #v.iter().map(|item| ::std::string::ToString::to_string(&#item_text)).collect();
+                    spec = spec.#method(#wire, joined.join(","));
+                }
+            }
+        }
+        t if is_scalarish(t, model) => {
+            let text = to_text(t, v);
+            quote! { spec = spec.#method(#wire, #text); }
+        }
+        _ => {
+            // Objects are sent form-exploded (`key=value` per property), like OpenAPI's default.
+            quote! { spec = spec.query_json(#wire, #v)?; }
+        }
+    }
+}
+
+fn header_struct_name(op: &Operation, case: &ResponseCase) -> String {
+    format!("{}{}Headers", op.type_prefix, case.variant)
+}
+
+fn header_field_type(h: &HeaderDef) -> TokenStream {
+    match &h.ty {
+        TypeRef::Integer(crate::model::IntKind::I32) => quote!(i32),
+        TypeRef::Integer(crate::model::IntKind::U32) => quote!(u32),
+        TypeRef::Integer(crate::model::IntKind::U64) => quote!(u64),
+        TypeRef::Integer(_) => quote!(i64),
+        TypeRef::Boolean => quote!(bool),
+        TypeRef::F32 => quote!(f32),
+        TypeRef::F64 => quote!(f64),
+        _ => quote!(::std::string::String),
+    }
+}
+
+/// Header structs of an operation: one per distinct header set, named after its first status.
+fn header_structs(op: &Operation) -> (Vec<TokenStream>, Vec<Option<String>>) {
+    let mut items = Vec::new();
+    let mut names: Vec<Option<String>> = Vec::new();
+    let mut seen: Vec<(Vec<(String, String)>, String)> = Vec::new();
+    for case in &op.responses {
+        if case.headers.is_empty() {
+            names.push(None);
+            continue;
+        }
+        let key: Vec<(String, String)> = case.headers.iter().map(|h| (h.wire_name.clone(), header_field_type(h).to_string())).collect();
+        if let Some((_, n)) = seen.iter().find(|(k, _)| *k == key) {
+            names.push(Some(n.clone()));
+            continue;
+        }
+        let name = header_struct_name(op, case);
+        seen.push((key, name.clone()));
+        names.push(Some(name.clone()));
+        let sname = ident(&name);
+        let fields = case.headers.iter().map(|h| {
+            let f = ident(&h.name);
+            let ty = header_field_type(h);
+            let docs = doc_attrs(&h.docs);
+            let wire_doc = doc_lines(&format!("\n\nHeader `{}`.", h.wire_name));
+            quote! { #docs #wire_doc pub #f: ::std::option::Option<#ty>, }
+        });
+        let reads = case.headers.iter().map(|h| {
+            let f = ident(&h.name);
+            let wire = &h.wire_name;
+            quote! { #f: raw.header(#wire), }
+        });
+        let doc = format!("Documented headers of [`Client::{}`] responses.", op.fn_name);
+        items.push(quote! {
+            #[doc = #doc]
+            ///
+            /// A header that is missing or does not parse is `None`.
+            #[derive(Debug, Clone, Default, PartialEq)]
+            pub struct #sname { #( #fields )* }
+            impl #sname {
+                fn from_raw(raw: &RawResponse) -> Self {
+                    Self { #( #reads )* }
+                }
+            }
+        });
+    }
+    (items, names)
+}
+
+fn body_type(case: &ResponseCase, model: &NormalizedModel) -> TokenStream {
+    match &case.body {
+        None => quote!(()),
+        Some(b) => match b.encoding {
+            BodyEncoding::Json | BodyEncoding::Form => rust_type(&b.ty, model, &types_path()),
+            BodyEncoding::Text => quote!(::std::string::String),
+            BodyEncoding::Bytes => quote!(::bytes::Bytes),
+        },
+    }
+}
+
+fn body_decode(case: &ResponseCase, model: &NormalizedModel, err: &TokenStream) -> TokenStream {
+    match &case.body {
+        None => quote!(()),
+        Some(b) => match b.encoding {
+            BodyEncoding::Json | BodyEncoding::Form => {
+                let t = rust_type(&b.ty, model, &types_path());
+                quote!(raw.json::<#t, #err>()?)
+            }
+            BodyEncoding::Text => quote!(::std::string::String::from_utf8_lossy(&raw.body).into_owned()),
+            BodyEncoding::Bytes => quote!(raw.body.clone()),
+        },
+    }
+}
+
+fn status_pattern(s: StatusMatch) -> TokenStream {
+    match s {
+        StatusMatch::Code(c) => quote!(#c),
+        StatusMatch::Range(h) => {
+            let lo = h * 100;
+            let hi = lo + 99;
+            quote!(#lo..=#hi)
+        }
+        StatusMatch::Default => quote!(_),
+    }
+}
+
+/// Rust type of a method argument for a path parameter.
+fn path_arg_type(p: &Param, model: &NormalizedModel) -> TokenStream {
+    match &p.ty {
+        TypeRef::String | TypeRef::Binary => quote!(&str),
+        TypeRef::Integer(_) | TypeRef::F32 | TypeRef::F64 | TypeRef::Boolean => rust_type(&p.ty, model, &types_path()),
+        other => {
+            let t = rust_type(other, model, &types_path());
+            quote!(&#t)
+        }
+    }
+}
+
+fn emit_operation(model: &NormalizedModel, op: &Operation, defaults: &[bool]) -> TokenStream {
+    let fn_name = ident(&op.fn_name);
+    let prefix = &op.type_prefix;
+    let err_name = format_ident!("{}Error", prefix);
+    let err_ty = quote!(#err_name);
+    let (header_items, header_names) = header_structs(op);
+
+    // Error enum.
+    let error_cases: Vec<(usize, &ResponseCase)> = op.responses.iter().enumerate().filter(|(_, c)| !c.success).collect();
+    let err_variants = error_cases.iter().map(|(i, c)| {
+        let v = ident(&c.variant);
+        let mut fields = Vec::new();
+        if !matches!(c.status, StatusMatch::Code(_)) {
+            fields.push(quote! { /// The HTTP status.
+                status: u16, });
+        }
+        if c.body.is_some() {
+            let t = body_type(c, model);
+            fields.push(quote! { /// The decoded body.
+                body: #t, });
+        }
+        if let Some(h) = &header_names[*i] {
+            let h = ident(h);
+            fields.push(quote! { /// Documented headers.
+                headers: #h, });
+        }
+        let doc = doc_lines(&format!("{}: {}", status_text(c.status), super::docs::sanitize(&c.description)));
+        if fields.is_empty() {
+            quote! { #doc #v, }
+        } else {
+            quote! { #doc #v { #( #fields )* }, }
+        }
+    });
+    let err_doc = format!("Documented error responses of [`Client::{}`].", op.fn_name);
+    let error_enum = quote! {
+        #[doc = #err_doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #err_name { #( #err_variants )* }
+    };
+
+    // Success type.
+    let success: Vec<(usize, &ResponseCase)> = op.responses.iter().enumerate().filter(|(_, c)| c.success).collect();
+    let uniform = success.windows(2).all(|w| {
+        body_type(w[0].1, model).to_string() == body_type(w[1].1, model).to_string() && header_names[w[0].0] == header_names[w[1].0]
+    });
+    let mut extra_items = Vec::new();
+    let (ok_body_ty, ok_headers_ty, success_enum) = if uniform {
+        let b = success.first().map(|(_, c)| body_type(c, model)).unwrap_or_else(|| quote!(()));
+        let h = success.first().and_then(|(i, _)| header_names[*i].as_ref()).map(|h| {
+            let h = ident(h);
+            quote!(#h)
+        });
+        (b, h.unwrap_or_else(|| quote!(())), None)
+    } else {
+        let name = format_ident!("{}Success", prefix);
+        let variants = success.iter().map(|(_, c)| {
+            let v = ident(&c.variant);
+            let doc = doc_lines(&format!("{}: {}", status_text(c.status), super::docs::sanitize(&c.description)));
+            if c.body.is_some() {
+                let t = body_type(c, model);
+                quote!(#doc #v(#t),)
+            } else {
+                quote!(#doc #v,)
+            }
+        });
+        let doc = format!("The successful responses of [`Client::{}`].", op.fn_name);
+        extra_items.push(quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone, PartialEq)]
+            pub enum #name { #( #variants )* }
+        });
+        (quote!(#name), quote!(()), Some(name))
+    };
+
+    // Arguments.
+    let mut args = Vec::new();
+    let path_params: Vec<&Param> = op.params.iter().filter(|p| p.location == ParamLocation::Path).collect();
+    for p in &path_params {
+        let n = ident(&p.name);
+        let t = path_arg_type(p, model);
+        args.push(quote!(#n: #t));
+    }
+    let other_params: Vec<&Param> = op.params.iter().filter(|p| p.location != ParamLocation::Path).collect();
+    let params_name = format_ident!("{}Params", prefix);
+    if !other_params.is_empty() {
+        let all_default = other_params.iter().all(|p| !p.required || !matches!(&p.ty, TypeRef::Named(TypeId(i)) if !defaults[*i]) && p.ty != TypeRef::Date);
+        let derive_default = if all_default { quote!(, Default) } else { TokenStream::new() };
+        let fields = other_params.iter().map(|p| {
+            let n = ident(&p.name);
+            let t = rust_type(&p.ty, model, &types_path());
+            let t = if p.required { t } else { quote!(::std::option::Option<#t>) };
+            let docs = doc_attrs(&p.docs);
+            let place = doc_lines(&format!(
+                "\n\n{} parameter `{}`{}.",
+                if p.location == ParamLocation::Header { "Header" } else { "Query" },
+                p.wire_name,
+                if p.required { ", required" } else { "" }
+            ));
+            quote! { #docs #place pub #n: #t, }
+        });
+        let doc = format!("Query and header parameters of [`Client::{}`].", op.fn_name);
+        extra_items.push(quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone, PartialEq #derive_default)]
+            pub struct #params_name { #( #fields )* }
+        });
+        args.push(quote!(params: &#params_name));
+    }
+    let body_stmt = match &op.body {
+        None => TokenStream::new(),
+        Some(b) => match b.encoding {
+            BodyEncoding::Json | BodyEncoding::Form => {
+                let t = rust_type(&b.ty, model, &types_path());
+                args.push(quote!(body: &#t));
+                if b.encoding == BodyEncoding::Json {
+                    quote! { let spec = spec.json(body)?; }
+                } else {
+                    quote! { let spec = spec.form(body)?; }
+                }
+            }
+            BodyEncoding::Bytes | BodyEncoding::Text => {
+                let ct = &b.content_type;
+                args.push(quote!(body: impl ::std::convert::Into<::bytes::Bytes>));
+                quote! { let spec = spec.bytes(#ct, body.into()); }
+            }
+        },
+    };
+
+    // Path.
+    let mut fmt = String::new();
+    let mut fmt_args = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else { break };
+        fmt.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
+        let name = &rest[start + 1..start + len];
+        match path_params.iter().find(|p| p.wire_name == name) {
+            Some(p) => {
+                let n = ident(&p.name);
+                fmt.push_str("{}");
+                let text = match &p.ty {
+                    TypeRef::String | TypeRef::Binary => quote!(encode_path_segment(#n)),
+                    t => {
+                        let v = to_text(t, quote!(#n));
+                        quote!(encode_path_segment(&::std::string::ToString::to_string(&#v)))
+                    }
+                };
+                fmt_args.push(text);
+            }
+            None => fmt.push_str(&rest[start..start + len + 1].replace('{', "{{").replace('}', "}}")),
+        }
+        rest = &rest[start + len + 1..];
+    }
+    fmt.push_str(&rest.replace('{', "{{").replace('}', "}}"));
+    let template = &op.path;
+    let method = format_ident!("{}", op.method.as_str());
+    let authenticated = !op.security.is_empty();
+    let param_pushes = other_params.iter().map(|p| {
+        let n = ident(&p.name);
+        if p.required {
+            emit_param_push(p, model, quote!(&params.#n))
+        } else {
+            let push = emit_param_push(p, model, quote!(value));
+            quote! { if let ::std::option::Option::Some(value) = &params.#n { #push } }
+        }
+    });
+    let spec_mut = if other_params.is_empty() { TokenStream::new() } else { quote!(mut) };
+
+    // Response arms: exact codes, then ranges, then default.
+    let mut ordered: Vec<(usize, &ResponseCase)> = op.responses.iter().enumerate().collect();
+    ordered.sort_by_key(|(_, c)| match c.status {
+        StatusMatch::Code(_) => 0,
+        StatusMatch::Range(_) => 1,
+        StatusMatch::Default => 2,
+    });
+    let has_default = ordered.iter().any(|(_, c)| c.status == StatusMatch::Default);
+    let arms = ordered.iter().map(|(i, c)| {
+        let pat = status_pattern(c.status);
+        let body = body_decode(c, model, &err_ty);
+        let headers = match &header_names[*i] {
+            Some(h) => {
+                let h = ident(h);
+                quote!(#h::from_raw(&raw))
+            }
+            None => quote!(()),
+        };
+        let v = ident(&c.variant);
+        if c.success {
+            let body = match &success_enum {
+                Some(en) if c.body.is_some() => quote!(#en::#v(#body)),
+                Some(en) => quote!(#en::#v),
+                None => body,
+            };
+            let headers = if success_enum.is_some() { quote!(()) } else { headers };
+            quote! {
+                #pat => ::std::result::Result::Ok(Response { status: raw.status, body: #body, headers: #headers, request_id: raw.request_id() }),
+            }
+        } else {
+            let mut fields = Vec::new();
+            if !matches!(c.status, StatusMatch::Code(_)) {
+                fields.push(quote!(status: raw.status));
+            }
+            if c.body.is_some() {
+                fields.push(quote!(body: #body));
+            }
+            if header_names[*i].is_some() {
+                fields.push(quote!(headers: #headers));
+            }
+            let value = if fields.is_empty() { quote!(#err_name::#v) } else { quote!(#err_name::#v { #( #fields ),* }) };
+            quote! { #pat => ::std::result::Result::Err(Error::Api(#value)), }
+        }
+    });
+    let fallback = if has_default { TokenStream::new() } else { quote!(_ => ::std::result::Result::Err(raw.unexpected()),) };
+
+    let mut method_docs = render(&op.docs);
+    method_docs.push_str(&format!("\n\n`{} {}`", op.method.as_str(), op.path.replace('`', "'")));
+    if let Some(b) = &op.body {
+        method_docs.push_str(&format!(" with a `{}` body", b.content_type.replace('`', "'")));
+    }
+    method_docs.push('.');
+    if !error_cases.is_empty() {
+        method_docs.push_str(&format!("\n\nDocumented errors arrive as [`Error::Api`] holding a [`{err_name}`]."));
+    }
+    let method_docs = doc_lines(&method_docs);
+    let deprecated = if op.docs.deprecated { quote!(#[deprecated(note = "deprecated by the API")]) } else { TokenStream::new() };
+
+    quote! {
+        #( #header_items )*
+        #error_enum
+        #( #extra_items )*
+        impl Client {
+            #method_docs
+            #deprecated
+            pub async fn #fn_name(&self, #( #args ),*) -> ::std::result::Result<Response<#ok_body_ty, #ok_headers_ty>, Error<#err_ty>> {
+                let path = ::std::format!(#fmt #(, #fmt_args)*);
+                let #spec_mut spec = RequestSpec::new(::reqwest::Method::#method, #template, path).authenticated(#authenticated);
+                #( #param_pushes )*
+                #body_stmt
+                let raw = self.execute(spec).await?;
+                match raw.status {
+                    #( #arms )*
+                    #fallback
+                }
+            }
+        }
+    }
+}
+
+fn status_text(s: StatusMatch) -> String {
+    match s {
+        StatusMatch::Code(c) => c.to_string(),
+        StatusMatch::Range(h) => format!("{h}XX"),
+        StatusMatch::Default => "Any other status".into(),
+    }
+}

@@ -1,0 +1,295 @@
+//! Named types to Rust items (`types.rs` of the generated crate).
+//!
+//! Everything from std, serde and chrono is written with absolute paths, so a spec type named
+//! `Result`, `Option`, `String` or `Error` cannot shadow them.
+
+use super::docs::{doc_attrs, doc_lines};
+use crate::model::{Field, IntKind, NormalizedModel, TypeDef, TypeId, TypeKind, TypeRef};
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+/// An identifier token (names in the model are already valid identifiers).
+pub fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// Rust type for a type reference; `named` is the path prefix of the `types` module.
+pub fn rust_type(t: &TypeRef, model: &NormalizedModel, named: &TokenStream) -> TokenStream {
+    match t {
+        TypeRef::String | TypeRef::Binary => quote!(::std::string::String),
+        TypeRef::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
+        TypeRef::Date => quote!(::chrono::NaiveDate),
+        TypeRef::Integer(IntKind::I32) => quote!(i32),
+        TypeRef::Integer(IntKind::I64) => quote!(i64),
+        TypeRef::Integer(IntKind::U32) => quote!(u32),
+        TypeRef::Integer(IntKind::U64) => quote!(u64),
+        TypeRef::F32 => quote!(f32),
+        TypeRef::F64 => quote!(f64),
+        TypeRef::Boolean => quote!(bool),
+        TypeRef::Any => quote!(::serde_json::Value),
+        TypeRef::JsonObject => quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+        TypeRef::Array(i) => {
+            let i = rust_type(i, model, named);
+            quote!(::std::vec::Vec<#i>)
+        }
+        TypeRef::Map(v) => {
+            let v = rust_type(v, model, named);
+            quote!(::std::collections::BTreeMap<::std::string::String, #v>)
+        }
+        TypeRef::Nullable(i) => {
+            let i = rust_type(i, model, named);
+            quote!(::std::option::Option<#i>)
+        }
+        TypeRef::Named(id) => {
+            let n = ident(&model.ty(*id).name);
+            quote!(#named #n)
+        }
+    }
+}
+
+/// Which named types can derive `Default` (every field optional or itself defaultable).
+pub fn defaultable(model: &NormalizedModel) -> Vec<bool> {
+    let mut ok: Vec<bool> = model.types.iter().map(|t| matches!(t.kind, TypeKind::Struct { .. })).collect();
+    loop {
+        let mut changed = false;
+        for (i, t) in model.types.iter().enumerate() {
+            if !ok[i] {
+                continue;
+            }
+            if let TypeKind::Struct { fields, .. } = &t.kind {
+                if !fields.iter().all(|f| f.optional() || ref_defaultable(&f.ty, &ok)) {
+                    ok[i] = false;
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            return ok;
+        }
+    }
+}
+
+fn ref_defaultable(t: &TypeRef, ok: &[bool]) -> bool {
+    match t {
+        TypeRef::Named(TypeId(i)) => ok[*i],
+        TypeRef::Date => false,
+        _ => true,
+    }
+}
+
+/// The whole `types.rs` body.
+pub fn emit_types(model: &NormalizedModel) -> TokenStream {
+    let defaults = defaultable(model);
+    let items = model.types.iter().enumerate().map(|(i, t)| emit_type(model, t, defaults[i]));
+    quote! {
+        //! Data types of the API: one Rust type per distinct schema shape.
+        #![allow(clippy::large_enum_variant, clippy::derive_partial_eq_without_eq)]
+        #( #items )*
+    }
+}
+
+fn field_type(f: &Field, model: &NormalizedModel) -> TokenStream {
+    let base = rust_type(&f.ty, model, &TokenStream::new());
+    let base = if f.boxed { quote!(::std::boxed::Box<#base>) } else { base };
+    if f.optional() {
+        quote!(::std::option::Option<#base>)
+    } else {
+        base
+    }
+}
+
+fn emit_type(model: &NormalizedModel, t: &TypeDef, default: bool) -> TokenStream {
+    let name = ident(&t.name);
+    let docs = doc_attrs(&t.docs);
+    match &t.kind {
+        TypeKind::Struct { fields, additional } => {
+            let redacting = fields.iter().any(|f| f.redacted);
+            let mut derives = vec![quote!(Clone), quote!(PartialEq), quote!(::serde::Serialize), quote!(::serde::Deserialize)];
+            if !redacting {
+                derives.insert(0, quote!(Debug));
+            }
+            if default {
+                derives.push(quote!(Default));
+            }
+            let field_items = fields.iter().map(|f| {
+                let fname = ident(&f.name);
+                let ty = field_type(f, model);
+                let fdocs = doc_attrs(&f.docs);
+                let redact_doc = if f.redacted { doc_lines("\n\nSecret: `Debug` prints it as `[redacted]`.") } else { TokenStream::new() };
+                let wire = &f.wire_name;
+                let rename = if *wire != f.name { quote!(#[serde(rename = #wire)]) } else { TokenStream::new() };
+                let opt = match (f.optional(), f.required) {
+                    (true, false) => quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]),
+                    (true, true) => quote!(#[serde(default)]),
+                    _ => TokenStream::new(),
+                };
+                quote! { #fdocs #redact_doc #rename #opt pub #fname: #ty, }
+            });
+            let additional_field = additional.as_ref().map(|a| {
+                let v = rust_type(a, model, &TokenStream::new());
+                quote! {
+                    /// Properties beyond the ones listed above.
+                    #[serde(flatten)]
+                    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #v>,
+                }
+            });
+            let debug_impl = if redacting {
+                let entries = fields.iter().map(|f| {
+                    let fname = ident(&f.name);
+                    let label = &f.name;
+                    if f.redacted {
+                        if f.optional() {
+                            quote!(.field(#label, &self.#fname.as_ref().map(|_| "[redacted]")))
+                        } else {
+                            quote!(.field(#label, &"[redacted]"))
+                        }
+                    } else {
+                        quote!(.field(#label, &self.#fname))
+                    }
+                });
+                let extra = additional.as_ref().map(|_| quote!(.field("additional_properties", &self.additional_properties)));
+                let label = &t.name;
+                quote! {
+                    impl ::std::fmt::Debug for #name {
+                        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                            f.debug_struct(#label) #( #entries )* #extra .finish()
+                        }
+                    }
+                }
+            } else {
+                TokenStream::new()
+            };
+            quote! {
+                #docs
+                #[derive( #( #derives ),* )]
+                pub struct #name {
+                    #( #field_items )*
+                    #additional_field
+                }
+                #debug_impl
+            }
+        }
+        TypeKind::Enum { variants } => {
+            let vnames: Vec<Ident> = variants.iter().map(|v| ident(&v.name)).collect();
+            let wires: Vec<&String> = variants.iter().map(|v| &v.wire).collect();
+            let vdocs = wires.iter().map(|w| doc_lines(&format!("`{}`", w.replace('`', "'"))));
+            quote! {
+                #docs
+                ///
+                /// Open enum: values this client does not know yet decode into `Unknown`.
+                #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+                pub enum #name {
+                    #( #vdocs #vnames, )*
+                    /// A value not in the spec, kept verbatim.
+                    Unknown(::std::string::String),
+                }
+                impl #name {
+                    /// The value as sent on the wire.
+                    pub fn as_str(&self) -> &str {
+                        match self {
+                            #( Self::#vnames => #wires, )*
+                            Self::Unknown(other) => other.as_str(),
+                        }
+                    }
+                }
+                impl ::std::convert::From<&str> for #name {
+                    fn from(value: &str) -> Self {
+                        match value {
+                            #( #wires => Self::#vnames, )*
+                            other => Self::Unknown(::std::string::ToString::to_string(other)),
+                        }
+                    }
+                }
+                impl ::std::fmt::Display for #name {
+                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(self.as_str())
+                    }
+                }
+                impl ::serde::Serialize for #name {
+                    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                        serializer.serialize_str(self.as_str())
+                    }
+                }
+                impl<'de> ::serde::Deserialize<'de> for #name {
+                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                        let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
+                        ::std::result::Result::Ok(Self::from(value.as_str()))
+                    }
+                }
+            }
+        }
+        TypeKind::Union { tag, variants } => {
+            let vnames: Vec<Ident> = variants.iter().map(|v| ident(&v.name)).collect();
+            let vtypes: Vec<TokenStream> = variants.iter().map(|v| rust_type(&v.ty, model, &TokenStream::new())).collect();
+            let vdocs = variants.iter().map(|v| {
+                if v.tags.is_empty() {
+                    TokenStream::new()
+                } else {
+                    let tags: Vec<String> = v.tags.iter().map(|t| format!("`{}`", t.replace('`', "'"))).collect();
+                    doc_lines(&format!("Selected by {}.", tags.join(", ")))
+                }
+            });
+            let deserialize_body = match tag {
+                Some(tag) => {
+                    let arms = variants.iter().zip(&vnames).map(|(v, n)| {
+                        let tags = &v.tags;
+                        quote! {
+                            #( ::std::option::Option::Some(#tags) )|* => ::serde_json::from_value(value).map(Self::#n).map_err(::serde::de::Error::custom),
+                        }
+                    });
+                    quote! {
+                        let tag = value.get(#tag).and_then(::serde_json::Value::as_str).map(::std::string::ToString::to_string);
+                        match tag.as_deref() {
+                            #( #arms )*
+                            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+                        }
+                    }
+                }
+                None => {
+                    let names: Vec<String> = variants.iter().map(|v| v.name.clone()).collect();
+                    let expected = format!("no variant of {} matched ({}); first error: ", t.name, names.join(", "));
+                    quote! {
+                        let mut first_error: ::std::option::Option<::serde_json::Error> = ::std::option::Option::None;
+                        #(
+                            match ::serde_json::from_value(value.clone()) {
+                                ::std::result::Result::Ok(v) => return ::std::result::Result::Ok(Self::#vnames(v)),
+                                ::std::result::Result::Err(e) => { first_error.get_or_insert(e); }
+                            }
+                        )*
+                        let detail = first_error.map(|e| e.to_string()).unwrap_or_default();
+                        ::std::result::Result::Err(::serde::de::Error::custom(::std::format!("{}{}", #expected, detail)))
+                    }
+                }
+            };
+            let unknown = if tag.is_some() {
+                quote! {
+                    /// A variant this client does not know yet, kept as raw JSON.
+                    Unknown(::serde_json::Value),
+                }
+            } else {
+                TokenStream::new()
+            };
+            let unknown_note = if tag.is_some() {
+                doc_lines("\n\nUnknown discriminator values decode into `Unknown`.")
+            } else {
+                doc_lines("\n\nDecoded by trying each variant in order; the first that fits wins.")
+            };
+            quote! {
+                #docs
+                #unknown_note
+                #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+                #[serde(untagged)]
+                pub enum #name {
+                    #( #vdocs #vnames(#vtypes), )*
+                    #unknown
+                }
+                impl<'de> ::serde::Deserialize<'de> for #name {
+                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                        #deserialize_body
+                    }
+                }
+            }
+        }
+    }
+}

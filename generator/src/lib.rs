@@ -1,0 +1,20 @@
+//! openapi-forge: OpenAPI 3.0 YAML or JSON in, a typed Rust client crate out.
+//!
+//! The pipeline has three layers, each usable and testable alone:
+//! [`load`] (bytes to a raw spec), [`normalize`] (raw spec to the [`model::NormalizedModel`]:
+//! deduplicated, direction-split, named types and operations) and [`emit`] (model to Rust files).
+//! [`generate`] runs them all and writes a crate atomically.
+
+#![forbid(unsafe_code)]
+
+pub mod diag;
+pub mod emit;
+pub mod generate;
+pub mod load;
+pub mod model;
+pub mod naming;
+pub mod normalize;
+
+pub use diag::{Diagnostic, GenerateError, Severity};
+pub use generate::{generate_files, write_crate, Generated, Options};
+pub use model::NormalizedModel;

@@ -1,0 +1,514 @@
+//! The normalized model: our own small description of an API, independent of both the OpenAPI
+//! parser (no `openapiv3` types) and the Rust emitter (no `syn`/`quote`).
+//!
+//! Every type here is already deduplicated (one `TypeDef` per distinct shape), split by direction
+//! (request types never carry readOnly properties, response types never carry writeOnly ones) and
+//! named (valid, unique Rust identifiers; wire names kept beside them).
+
+use crate::diag::Diagnostic;
+use std::fmt::Write as _;
+
+/// Index of a [`TypeDef`] in [`NormalizedModel::types`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TypeId(pub usize);
+
+/// A whole API, ready to emit.
+#[derive(Debug, Clone)]
+pub struct NormalizedModel {
+    /// Title, version, default server, auth schemes.
+    pub api: ApiInfo,
+    /// Named types (structs, enums, unions), in emission order.
+    pub types: Vec<TypeDef>,
+    /// Operations, in spec order.
+    pub operations: Vec<Operation>,
+    /// Constructs that were defaulted or approximated.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Facts about the API as a whole.
+#[derive(Debug, Clone)]
+pub struct ApiInfo {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// The first server URL (document level, else the first operation's).
+    pub default_server: Option<String>,
+    /// Security schemes the operations refer to, by name.
+    pub security_schemes: Vec<SecurityScheme>,
+}
+
+/// How a security scheme authenticates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthKind {
+    /// HTTP Basic (key and secret).
+    Basic,
+    /// HTTP Bearer token.
+    Bearer,
+    /// An API key in a header.
+    ApiKeyHeader(String),
+    /// A scheme the client does not apply itself (OAuth flows, cookies, query keys).
+    Other(String),
+}
+
+/// A named security scheme.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecurityScheme {
+    /// Its name in the spec.
+    pub name: String,
+    /// What the client sends.
+    pub kind: AuthKind,
+    /// True when the spec names the scheme without defining it, and its kind was inferred.
+    pub inferred: bool,
+}
+
+/// Rust-facing documentation gathered from a schema or operation.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Docs {
+    /// Title, when the description does not already say it.
+    pub title: Option<String>,
+    /// The spec's description (raw Markdown; the emitter sanitizes it).
+    pub description: Option<String>,
+    /// `x-immutable: true`: cannot be changed after creation.
+    pub immutable: bool,
+    /// `x-lifecycle-stage`.
+    pub lifecycle: Option<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// A note the generator adds (format, approximation).
+    pub notes: Vec<String>,
+}
+
+/// Integer widths from `format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum IntKind {
+    /// int32.
+    I32,
+    /// int64 or no format.
+    I64,
+    /// uint32.
+    U32,
+    /// uint64.
+    U64,
+}
+
+/// The type of a value at a use site.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TypeRef {
+    /// A string (also `uri`, `email`, `uuid`, `byte`: documented, not validated).
+    String,
+    /// `format: date-time`, RFC 3339.
+    DateTime,
+    /// `format: date`, ISO 8601 calendar date.
+    Date,
+    /// An integer.
+    Integer(IntKind),
+    /// `number` with format `float`.
+    F32,
+    /// `number` (double).
+    F64,
+    /// A boolean.
+    Boolean,
+    /// Any JSON value (no type given).
+    Any,
+    /// A free-form JSON object.
+    JsonObject,
+    /// Raw bytes (`format: binary`, octet-stream bodies).
+    Binary,
+    /// An array.
+    Array(Box<TypeRef>),
+    /// A map with string keys (`additionalProperties`).
+    Map(Box<TypeRef>),
+    /// A value that may be JSON `null` (inside arrays and maps; fields carry their own flag).
+    Nullable(Box<TypeRef>),
+    /// A named type.
+    Named(TypeId),
+}
+
+/// Which way a type travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Directions {
+    /// Sent by the client.
+    pub request: bool,
+    /// Received by the client.
+    pub response: bool,
+}
+
+/// A named type.
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    /// The Rust identifier (UpperCamelCase, unique in the crate's `types` module).
+    pub name: String,
+    /// Docs from the representative schema.
+    pub docs: Docs,
+    /// What the type is.
+    pub kind: TypeKind,
+    /// Where it is used.
+    pub directions: Directions,
+    /// JSON pointers of every schema folded into this type (sorted, deduplicated).
+    pub origins: Vec<String>,
+}
+
+/// The body of a named type.
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    /// An object with known properties.
+    Struct {
+        /// Properties in spec order.
+        fields: Vec<Field>,
+        /// `additionalProperties` beside the properties: collected into a map.
+        additional: Option<TypeRef>,
+    },
+    /// A string enum. Always open: unknown values decode into a fallback variant.
+    Enum {
+        /// Known values.
+        variants: Vec<EnumVariant>,
+    },
+    /// `oneOf`/`anyOf`.
+    Union {
+        /// Discriminator property for internally tagged unions.
+        tag: Option<String>,
+        /// The alternatives.
+        variants: Vec<UnionVariant>,
+    },
+}
+
+/// A struct field.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// Rust identifier (snake_case, keyword-safe, unique in the struct).
+    pub name: String,
+    /// Property name on the wire.
+    pub wire_name: String,
+    /// Value type (without the `Option` that `required`/`nullable` add).
+    pub ty: TypeRef,
+    /// Listed in `required`.
+    pub required: bool,
+    /// May be `null`.
+    pub nullable: bool,
+    /// Needs a `Box` because the type contains itself through this field.
+    pub boxed: bool,
+    /// `x-redact`: never shown by `Debug`.
+    pub redacted: bool,
+    /// Field docs.
+    pub docs: Docs,
+}
+
+impl Field {
+    /// The Rust field is an `Option`.
+    pub fn optional(&self) -> bool {
+        !self.required || self.nullable
+    }
+}
+
+/// A known enum value.
+#[derive(Debug, Clone)]
+pub struct EnumVariant {
+    /// Rust identifier.
+    pub name: String,
+    /// The value on the wire.
+    pub wire: String,
+}
+
+/// One alternative of a union.
+#[derive(Debug, Clone)]
+pub struct UnionVariant {
+    /// Rust identifier.
+    pub name: String,
+    /// Discriminator values selecting it (tagged unions).
+    pub tags: Vec<String>,
+    /// Its type.
+    pub ty: TypeRef,
+}
+
+/// HTTP methods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Method {
+    /// GET
+    Get,
+    /// PUT
+    Put,
+    /// POST
+    Post,
+    /// DELETE
+    Delete,
+    /// OPTIONS
+    Options,
+    /// HEAD
+    Head,
+    /// PATCH
+    Patch,
+    /// TRACE
+    Trace,
+}
+
+impl Method {
+    /// Upper-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
+            Method::Patch => "PATCH",
+            Method::Trace => "TRACE",
+        }
+    }
+}
+
+/// An operation.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// `operationId`, or one made from method and path.
+    pub operation_id: String,
+    /// Method name (snake_case, unique).
+    pub fn_name: String,
+    /// Prefix for the operation's own types (UpperCamelCase, unique).
+    pub type_prefix: String,
+    /// HTTP method.
+    pub method: Method,
+    /// Path template, e.g. `/iam/v2/api-keys/{id}`.
+    pub path: String,
+    /// Summary and description.
+    pub docs: Docs,
+    /// Parameters (path, query, header).
+    pub params: Vec<Param>,
+    /// The request body.
+    pub body: Option<RequestBody>,
+    /// Documented responses, by status.
+    pub responses: Vec<ResponseCase>,
+    /// Security schemes accepted (any one of them); empty: no auth.
+    pub security: Vec<String>,
+    /// JSON pointer of the operation.
+    pub pointer: String,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    /// In the path.
+    Path,
+    /// In the query string.
+    Query,
+    /// In a header.
+    Header,
+}
+
+/// An operation parameter.
+#[derive(Debug, Clone)]
+pub struct Param {
+    /// Rust identifier.
+    pub name: String,
+    /// Name on the wire.
+    pub wire_name: String,
+    /// Where it goes.
+    pub location: ParamLocation,
+    /// Its type.
+    pub ty: TypeRef,
+    /// Required.
+    pub required: bool,
+    /// Arrays: one `name=value` pair per item (form, explode), else comma-joined.
+    pub explode: bool,
+    /// Docs.
+    pub docs: Docs,
+}
+
+/// How a body is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyEncoding {
+    /// JSON (`application/json`, `+json`, `; charset`).
+    Json,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+    /// Raw bytes (octet-stream and anything else binary).
+    Bytes,
+    /// Text (`text/*`).
+    Text,
+}
+
+/// A request body.
+#[derive(Debug, Clone)]
+pub struct RequestBody {
+    /// The media type sent.
+    pub content_type: String,
+    /// How it is encoded.
+    pub encoding: BodyEncoding,
+    /// Its type (for JSON and form bodies).
+    pub ty: TypeRef,
+    /// Required by the spec.
+    pub required: bool,
+    /// Docs.
+    pub docs: Docs,
+}
+
+/// Which statuses a response case covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StatusMatch {
+    /// One status.
+    Code(u16),
+    /// `4XX`-style range: the hundreds digit.
+    Range(u16),
+    /// `default`.
+    Default,
+}
+
+/// A documented response.
+#[derive(Debug, Clone)]
+pub struct ResponseCase {
+    /// Status or range.
+    pub status: StatusMatch,
+    /// A 1XX/2XX/3XX status: the operation succeeded.
+    pub success: bool,
+    /// Variant name for error enums (e.g. `BadRequest`, `Status418`).
+    pub variant: String,
+    /// The spec's description.
+    pub description: String,
+    /// The body, when there is one.
+    pub body: Option<ResponseBody>,
+    /// Documented headers.
+    pub headers: Vec<HeaderDef>,
+}
+
+/// A response body.
+#[derive(Debug, Clone)]
+pub struct ResponseBody {
+    /// Media type.
+    pub content_type: String,
+    /// How it is decoded.
+    pub encoding: BodyEncoding,
+    /// Its type.
+    pub ty: TypeRef,
+    /// The spec's examples for this body (decoded in tests).
+    pub examples: Vec<serde_json::Value>,
+}
+
+/// A documented response header.
+#[derive(Debug, Clone)]
+pub struct HeaderDef {
+    /// Rust identifier.
+    pub name: String,
+    /// Header name on the wire.
+    pub wire_name: String,
+    /// Its type (strings and integers are parsed; others are kept as strings).
+    pub ty: TypeRef,
+    /// Docs.
+    pub docs: Docs,
+}
+
+impl NormalizedModel {
+    /// The type behind an id.
+    pub fn ty(&self, id: TypeId) -> &TypeDef {
+        &self.types[id.0]
+    }
+
+    /// A readable, stable text form of the model, for snapshot tests and review.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "api {:?} version {:?}", self.api.title, self.api.version);
+        if let Some(s) = &self.api.default_server {
+            let _ = writeln!(out, "server {s}");
+        }
+        for s in &self.api.security_schemes {
+            let _ = writeln!(out, "security {} {:?}{}", s.name, s.kind, if s.inferred { " (inferred)" } else { "" });
+        }
+        for t in &self.types {
+            let dir = match (t.directions.request, t.directions.response) {
+                (true, true) => "both",
+                (true, false) => "request",
+                (false, true) => "response",
+                (false, false) => "unused",
+            };
+            match &t.kind {
+                TypeKind::Struct { fields, additional } => {
+                    let _ = writeln!(out, "struct {} [{dir}] ({} origins)", t.name, t.origins.len());
+                    for f in fields {
+                        let mut flags = Vec::new();
+                        if f.required {
+                            flags.push("required");
+                        }
+                        if f.nullable {
+                            flags.push("nullable");
+                        }
+                        if f.boxed {
+                            flags.push("boxed");
+                        }
+                        if f.redacted {
+                            flags.push("redacted");
+                        }
+                        let _ = writeln!(
+                            out,
+                            "  {} {:?}: {}{}",
+                            f.name,
+                            f.wire_name,
+                            self.type_ref_text(&f.ty),
+                            if flags.is_empty() { String::new() } else { format!(" [{}]", flags.join(", ")) }
+                        );
+                    }
+                    if let Some(a) = additional {
+                        let _ = writeln!(out, "  ..: {}", self.type_ref_text(a));
+                    }
+                }
+                TypeKind::Enum { variants } => {
+                    let vs: Vec<String> = variants.iter().map(|v| format!("{}={:?}", v.name, v.wire)).collect();
+                    let _ = writeln!(out, "enum {} [{dir}] {{ {} }}", t.name, vs.join(", "));
+                }
+                TypeKind::Union { tag, variants } => {
+                    let _ = writeln!(out, "union {} [{dir}] tag={:?}", t.name, tag);
+                    for v in variants {
+                        let _ = writeln!(out, "  {} {:?}: {}", v.name, v.tags, self.type_ref_text(&v.ty));
+                    }
+                }
+            }
+        }
+        for op in &self.operations {
+            let _ = writeln!(out, "operation {} {} {} ({})", op.fn_name, op.method.as_str(), op.path, op.operation_id);
+            if !op.security.is_empty() {
+                let _ = writeln!(out, "  security {}", op.security.join(" | "));
+            }
+            for p in &op.params {
+                let _ = writeln!(
+                    out,
+                    "  param {} {:?} {:?}: {}{}",
+                    p.name,
+                    p.wire_name,
+                    p.location,
+                    self.type_ref_text(&p.ty),
+                    if p.required { " [required]" } else { "" }
+                );
+            }
+            if let Some(b) = &op.body {
+                let _ = writeln!(out, "  body {} {:?}: {}", b.content_type, b.encoding, self.type_ref_text(&b.ty));
+            }
+            for r in &op.responses {
+                let body = r.body.as_ref().map(|b| self.type_ref_text(&b.ty)).unwrap_or_else(|| "-".into());
+                let hs: Vec<String> = r.headers.iter().map(|h| format!("{}: {}", h.wire_name, self.type_ref_text(&h.ty))).collect();
+                let _ = writeln!(
+                    out,
+                    "  {:?} {} {}: {} headers [{}]",
+                    r.status,
+                    if r.success { "ok" } else { "err" },
+                    r.variant,
+                    body,
+                    hs.join(", ")
+                );
+            }
+        }
+        out
+    }
+
+    /// Text form of a type reference.
+    pub fn type_ref_text(&self, t: &TypeRef) -> String {
+        match t {
+            TypeRef::Array(i) => format!("[{}]", self.type_ref_text(i)),
+            TypeRef::Map(v) => format!("{{string: {}}}", self.type_ref_text(v)),
+            TypeRef::Nullable(i) => format!("{}?", self.type_ref_text(i)),
+            TypeRef::Named(id) => self.types[id.0].name.clone(),
+            TypeRef::Integer(k) => format!("{k:?}").to_lowercase(),
+            other => format!("{other:?}").to_lowercase(),
+        }
+    }
+}

@@ -1,0 +1,424 @@
+//! Structural deduplication of the schema graph, then materialization into named types.
+//!
+//! `dedup_structural` partitions nodes by shape with Moore-style refinement (like minimizing an
+//! automaton): nodes start grouped by their local label (kind, property names and flags, enum
+//! values), and groups split until every member's children fall into the same groups. This finds
+//! every pair of structurally identical schemas, recursive ones included, whatever their titles
+//! or where they sit. Docs and titles are not part of a shape.
+
+use super::schema::{Node, NodeId, Origin, Scalar, Shape, Use};
+use crate::model::{Directions, EnumVariant, Field, TypeDef, TypeId, TypeKind, TypeRef, UnionVariant};
+use crate::naming::{short_title, type_ident, value_ident, Scope};
+use std::collections::HashMap;
+
+use super::schema::Direction;
+
+#[derive(Hash, PartialEq, Eq)]
+enum Label<'n> {
+    Pending,
+    Scalar(Scalar),
+    Array(bool),
+    Map(bool),
+    Object { props: Vec<(&'n str, bool, bool, bool)>, additional: Option<bool> },
+    Enum(&'n [String]),
+    Union { tag: Option<&'n str>, variants: Vec<(&'n [String], bool)> },
+}
+
+fn label(n: &Node) -> Label<'_> {
+    match &n.shape {
+        Shape::Pending => Label::Pending,
+        Shape::Scalar(s) => Label::Scalar(*s),
+        Shape::Array(u) => Label::Array(u.nullable),
+        Shape::Map(u) => Label::Map(u.nullable),
+        Shape::Object { props, additional } => Label::Object {
+            props: props.iter().map(|p| (p.wire.as_str(), p.required, p.ty.nullable, p.redacted)).collect(),
+            additional: additional.map(|a| a.nullable),
+        },
+        Shape::Enum(v) => Label::Enum(v),
+        Shape::Union { tag, variants } => Label::Union {
+            tag: tag.as_deref(),
+            variants: variants.iter().map(|(t, u)| (t.as_slice(), u.nullable)).collect(),
+        },
+    }
+}
+
+fn children(n: &Node) -> Vec<NodeId> {
+    match &n.shape {
+        Shape::Pending | Shape::Scalar(_) | Shape::Enum(_) => Vec::new(),
+        Shape::Array(u) | Shape::Map(u) => vec![u.node],
+        Shape::Object { props, additional } => props.iter().map(|p| p.ty.node).chain(additional.iter().map(|a| a.node)).collect(),
+        Shape::Union { variants, .. } => variants.iter().map(|(_, u)| u.node).collect(),
+    }
+}
+
+/// The class of every node: equal classes mean structurally identical schemas.
+pub fn dedup_structural(nodes: &[Node]) -> Vec<usize> {
+    let mut labels: HashMap<Label<'_>, usize> = HashMap::new();
+    let mut class: Vec<usize> = nodes
+        .iter()
+        .map(|n| {
+            let next = labels.len();
+            *labels.entry(label(n)).or_insert(next)
+        })
+        .collect();
+    let kids: Vec<Vec<NodeId>> = nodes.iter().map(children).collect();
+    let mut count = labels.len();
+    loop {
+        let mut sigs: HashMap<(usize, Vec<usize>), usize> = HashMap::new();
+        let next: Vec<usize> = (0..nodes.len())
+            .map(|i| {
+                let sig = (class[i], kids[i].iter().map(|&c| class[c]).collect::<Vec<_>>());
+                let n = sigs.len();
+                *sigs.entry(sig).or_insert(n)
+            })
+            .collect();
+        let new_count = sigs.len();
+        class = next;
+        if new_count == count {
+            return class;
+        }
+        count = new_count;
+    }
+}
+
+/// Named types and the mapping from graph nodes to type references.
+pub struct TypeSpace {
+    /// The named types, sorted by name.
+    pub types: Vec<TypeDef>,
+    class: Vec<usize>,
+    class_type: HashMap<usize, TypeId>,
+}
+
+impl TypeSpace {
+    /// The type reference for a use of a node (`nullable` is left to the caller, except inside
+    /// arrays and maps).
+    pub fn type_ref(&self, nodes: &[Node], node: NodeId) -> TypeRef {
+        self.type_ref_depth(nodes, node, 0)
+    }
+
+    fn type_ref_depth(&self, nodes: &[Node], node: NodeId, depth: usize) -> TypeRef {
+        if let Some(id) = self.class_type.get(&self.class[node]) {
+            return TypeRef::Named(*id);
+        }
+        if depth > 64 {
+            // Only an array or map that contains itself with no object in between gets here.
+            return TypeRef::Any;
+        }
+        let inner = |u: &Use| {
+            let t = self.type_ref_depth(nodes, u.node, depth + 1);
+            if u.nullable {
+                TypeRef::Nullable(Box::new(t))
+            } else {
+                t
+            }
+        };
+        match &nodes[node].shape {
+            Shape::Scalar(s) => scalar_ref(*s),
+            Shape::Array(u) => TypeRef::Array(Box::new(inner(u))),
+            Shape::Map(u) => TypeRef::Map(Box::new(inner(u))),
+            Shape::Pending | Shape::Object { .. } | Shape::Enum(_) | Shape::Union { .. } => TypeRef::Any,
+        }
+    }
+}
+
+fn scalar_ref(s: Scalar) -> TypeRef {
+    match s {
+        Scalar::String => TypeRef::String,
+        Scalar::DateTime => TypeRef::DateTime,
+        Scalar::Date => TypeRef::Date,
+        Scalar::Int(k) => TypeRef::Integer(k),
+        Scalar::F32 => TypeRef::F32,
+        Scalar::F64 => TypeRef::F64,
+        Scalar::Bool => TypeRef::Boolean,
+        Scalar::Any => TypeRef::Any,
+        Scalar::JsonObject => TypeRef::JsonObject,
+        Scalar::Binary => TypeRef::Binary,
+    }
+}
+
+fn is_named_shape(s: &Shape) -> bool {
+    matches!(s, Shape::Object { .. } | Shape::Enum(_) | Shape::Union { .. })
+}
+
+struct Namer<'g> {
+    nodes: &'g [Node],
+    class: &'g [usize],
+    rep: HashMap<usize, NodeId>,
+    members: HashMap<usize, Vec<NodeId>>,
+    names: HashMap<usize, String>,
+    in_progress: Vec<usize>,
+    scope: Scope,
+}
+
+impl Namer<'_> {
+    fn request_only(&self, class: usize) -> bool {
+        self.members[&class].iter().all(|&n| self.nodes[n].dir == Direction::Request)
+    }
+
+    fn name_of(&mut self, class: usize) -> String {
+        if let Some(n) = self.names.get(&class) {
+            return n.clone();
+        }
+        if self.in_progress.contains(&class) {
+            return "Recursive".into();
+        }
+        self.in_progress.push(class);
+        let rep = self.rep[&class];
+        let members = self.members[&class].clone();
+        let title = members.iter().find_map(|&m| self.nodes[m].title.clone()).or_else(|| {
+            members.iter().find_map(|&m| match &self.nodes[m].origin {
+                Origin::Component(c) => Some(c.clone()),
+                _ => None,
+            })
+        });
+        let request_only = self.request_only(class);
+        let mut candidates = Vec::new();
+        if let Some(t) = &title {
+            let short = type_ident(short_title(t), "Type");
+            let full = type_ident(t, "Type");
+            candidates.push(short.clone());
+            if request_only {
+                candidates.push(format!("{short}Request"));
+            }
+            candidates.push(full.clone());
+            if request_only {
+                candidates.push(format!("{full}Request"));
+            }
+        }
+        let positional = self.positional(rep);
+        candidates.push(positional.clone());
+        let chosen = match candidates.into_iter().find(|c| self.scope.is_free(c)) {
+            Some(c) => {
+                self.scope.take(&c);
+                c
+            }
+            None => self.scope.claim(positional),
+        };
+        self.in_progress.retain(|c| *c != class);
+        self.names.insert(class, chosen.clone());
+        chosen
+    }
+
+    fn node_name(&mut self, node: NodeId) -> String {
+        let class = self.class[node];
+        if self.rep.contains_key(&class) {
+            self.name_of(class)
+        } else {
+            self.positional(node)
+        }
+    }
+
+    fn positional(&mut self, node: NodeId) -> String {
+        match self.nodes[node].origin.clone() {
+            Origin::Root(n) => n,
+            Origin::Component(c) => type_ident(short_title(&c), "Type"),
+            Origin::Child { parent, suffix } => {
+                let base = self.node_name(parent);
+                type_ident(&format!("{base}{suffix}"), "Type")
+            }
+            Origin::Leaf => "Value".into(),
+        }
+    }
+}
+
+/// Turns the deduplicated graph into named types.
+pub fn materialize(nodes: &[Node]) -> TypeSpace {
+    let class = dedup_structural(nodes);
+    let mut members: HashMap<usize, Vec<NodeId>> = HashMap::new();
+    for (n, &c) in class.iter().enumerate() {
+        if is_named_shape(&nodes[n].shape) {
+            members.entry(c).or_default().push(n);
+        }
+    }
+    let rep: HashMap<usize, NodeId> = members.iter().map(|(&c, m)| (c, m[0])).collect();
+    let mut order: Vec<usize> = members.keys().copied().collect();
+    let mut namer = Namer { nodes, class: &class, rep: rep.clone(), members: members.clone(), names: HashMap::new(), in_progress: Vec::new(), scope: Scope::default() };
+    // Types seen by responses pick names first, so a request-only variant of the same title is the one renamed.
+    order.sort_by_key(|c| (namer.request_only(*c), rep[c]));
+    for &c in &order {
+        namer.name_of(c);
+    }
+    let names = namer.names;
+    // Types are emitted sorted by name, so ids follow that order.
+    let mut by_name: Vec<(String, usize)> = order.iter().map(|c| (names[c].clone(), *c)).collect();
+    by_name.sort();
+    let class_type: HashMap<usize, TypeId> = by_name.iter().enumerate().map(|(i, (_, c))| (*c, TypeId(i))).collect();
+    let mut space = TypeSpace { types: Vec::new(), class: class.clone(), class_type };
+    let mut types = Vec::with_capacity(by_name.len());
+    for (name, c) in &by_name {
+        let r = rep[c];
+        let node = &nodes[r];
+        let mut directions = Directions::default();
+        let mut origins: Vec<String> = Vec::new();
+        for &m in &members[c] {
+            match nodes[m].dir {
+                Direction::Request => directions.request = true,
+                Direction::Response => directions.response = true,
+            }
+            origins.push(nodes[m].pointer.clone());
+        }
+        origins.sort();
+        origins.dedup();
+        let mut docs = node.docs.clone();
+        if docs.description.is_none() {
+            docs.description = members[c].iter().find_map(|&m| nodes[m].docs.description.clone());
+        }
+        let kind = match &node.shape {
+            Shape::Object { props, additional } => {
+                let mut scope = Scope::with_reserved(if additional.is_some() { &["additional_properties"] } else { &[] });
+                let fields = props
+                    .iter()
+                    .map(|p| Field {
+                        name: scope.claim(value_ident(&p.wire, "field")),
+                        wire_name: p.wire.clone(),
+                        ty: space.type_ref(nodes, p.ty.node),
+                        required: p.required,
+                        nullable: p.ty.nullable,
+                        boxed: false,
+                        redacted: p.redacted,
+                        docs: p.docs.clone(),
+                    })
+                    .collect();
+                let additional = additional.map(|a| {
+                    let t = space.type_ref(nodes, a.node);
+                    if a.nullable {
+                        TypeRef::Nullable(Box::new(t))
+                    } else {
+                        t
+                    }
+                });
+                TypeKind::Struct { fields, additional }
+            }
+            Shape::Enum(values) => {
+                let mut scope = Scope::with_reserved(&["Unknown"]);
+                let variants = values
+                    .iter()
+                    .map(|v| {
+                        let base = if v.is_empty() { "Empty".to_string() } else { type_ident(v, "V") };
+                        EnumVariant { name: scope.claim(base), wire: v.clone() }
+                    })
+                    .collect();
+                TypeKind::Enum { variants }
+            }
+            Shape::Union { tag, variants } => {
+                let mut scope = Scope::with_reserved(&["Unknown"]);
+                let variants = variants
+                    .iter()
+                    .map(|(tags, u)| {
+                        let mut ty = space.type_ref(nodes, u.node);
+                        if u.nullable {
+                            ty = TypeRef::Nullable(Box::new(ty));
+                        }
+                        let base = match (&ty, tags.first()) {
+                            (_, Some(t)) => type_ident(t, "V"),
+                            (TypeRef::Named(id), None) => by_name[id.0].0.clone(),
+                            (other, None) => type_ident(&variant_word(other), "V"),
+                        };
+                        UnionVariant { name: scope.claim(base), tags: tags.clone(), ty }
+                    })
+                    .collect();
+                TypeKind::Union { tag: tag.clone(), variants }
+            }
+            Shape::Pending | Shape::Scalar(_) | Shape::Array(_) | Shape::Map(_) => TypeKind::Struct { fields: Vec::new(), additional: None },
+        };
+        types.push(TypeDef { name: name.clone(), docs, kind, directions, origins });
+    }
+    mark_boxed(&mut types);
+    space.types = types;
+    space
+}
+
+fn variant_word(t: &TypeRef) -> String {
+    match t {
+        TypeRef::Array(_) => "List".into(),
+        TypeRef::Map(_) => "Map".into(),
+        TypeRef::Nullable(i) => variant_word(i),
+        TypeRef::Integer(_) => "Integer".into(),
+        TypeRef::F32 | TypeRef::F64 => "Number".into(),
+        other => format!("{other:?}"),
+    }
+}
+
+/// Direct (not through `Vec` or a map) type references: these need a `Box` on a cycle.
+fn direct_targets(t: &TypeRef, out: &mut Vec<TypeId>) {
+    match t {
+        TypeRef::Named(id) => out.push(*id),
+        TypeRef::Nullable(i) => direct_targets(i, out),
+        _ => {}
+    }
+}
+
+/// Boxes every field whose type can contain the field's own struct without a `Vec` or map in
+/// between (Tarjan's strongly connected components over direct containment).
+fn mark_boxed(types: &mut [TypeDef]) {
+    let n = types.len();
+    let mut edges: Vec<Vec<TypeId>> = vec![Vec::new(); n];
+    for (i, t) in types.iter().enumerate() {
+        match &t.kind {
+            TypeKind::Struct { fields, .. } => fields.iter().for_each(|f| direct_targets(&f.ty, &mut edges[i])),
+            TypeKind::Union { variants, .. } => variants.iter().for_each(|v| direct_targets(&v.ty, &mut edges[i])),
+            TypeKind::Enum { .. } => {}
+        }
+    }
+    let comp = scc(&edges);
+    for (i, t) in types.iter_mut().enumerate() {
+        if let TypeKind::Struct { fields, .. } = &mut t.kind {
+            for f in fields {
+                let mut targets = Vec::new();
+                direct_targets(&f.ty, &mut targets);
+                f.boxed = targets.iter().any(|id| comp[id.0] == comp[i]);
+            }
+        }
+    }
+}
+
+/// Component index of every vertex (iterative Tarjan, so deep graphs cannot overflow the stack).
+fn scc(edges: &[Vec<TypeId>]) -> Vec<usize> {
+    let n = edges.len();
+    let mut index = vec![usize::MAX; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut comp = vec![usize::MAX; n];
+    let mut stack = Vec::new();
+    let mut next_index = 0;
+    let mut next_comp = 0;
+    for start in 0..n {
+        if index[start] != usize::MAX {
+            continue;
+        }
+        let mut work: Vec<(usize, usize)> = vec![(start, 0)];
+        while let Some(&mut (v, ref mut ei)) = work.last_mut() {
+            if *ei == 0 && index[v] == usize::MAX {
+                index[v] = next_index;
+                low[v] = next_index;
+                next_index += 1;
+                stack.push(v);
+                on_stack[v] = true;
+            }
+            if let Some(w) = edges[v].get(*ei).map(|t| t.0) {
+                *ei += 1;
+                if index[w] == usize::MAX {
+                    work.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[v]);
+            }
+            if low[v] == index[v] {
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    comp[w] = next_comp;
+                    if w == v {
+                        break;
+                    }
+                }
+                next_comp += 1;
+            }
+        }
+    }
+    comp
+}

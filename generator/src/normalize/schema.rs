@@ -1,0 +1,817 @@
+//! Schemas to a graph of shapes, one node per (schema place, direction).
+//!
+//! `allOf` is merged here, `$ref`s are followed (memoized per target and direction, so recursive
+//! types terminate), readOnly/writeOnly properties are dropped per direction, and example-only
+//! overlays are recognised and ignored. Deduplication happens afterwards on the finished graph
+//! (see `dedup`), so this layer never has to decide whether two schemas are the same type.
+
+use crate::diag::{child, Diagnostics};
+use crate::load::kind_of;
+use crate::model::{Docs, IntKind};
+use heck::ToUpperCamelCase;
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+
+/// Which way a schema's values travel; it decides which properties exist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Direction {
+    /// Client to server: readOnly properties are dropped.
+    Request,
+    /// Server to client: writeOnly properties are dropped.
+    Response,
+}
+
+/// Index of a node in the graph.
+pub type NodeId = usize;
+
+/// A use of a node: the node, and whether `null` is allowed there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Use {
+    /// The node.
+    pub node: NodeId,
+    /// `nullable: true` at the use site or on the schema.
+    pub nullable: bool,
+}
+
+/// Leaf types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scalar {
+    String,
+    DateTime,
+    Date,
+    Int(IntKind),
+    F32,
+    F64,
+    Bool,
+    Any,
+    JsonObject,
+    Binary,
+}
+
+/// A node's shape; children are [`Use`]s.
+#[derive(Debug, Clone)]
+pub enum Shape {
+    /// Being built (only seen while following a recursive `$ref`).
+    Pending,
+    Scalar(Scalar),
+    Array(Use),
+    Map(Use),
+    Object { props: Vec<Prop>, additional: Option<Use> },
+    Enum(Vec<String>),
+    Union { tag: Option<String>, variants: Vec<(Vec<String>, Use)> },
+}
+
+/// An object property.
+#[derive(Debug, Clone)]
+pub struct Prop {
+    pub wire: String,
+    pub ty: Use,
+    pub required: bool,
+    pub redacted: bool,
+    pub docs: Docs,
+}
+
+/// Where a node's positional name comes from.
+#[derive(Debug, Clone)]
+pub enum Origin {
+    /// An operation's body or parameter: a complete name.
+    Root(String),
+    /// A component schema, by its key.
+    Component(String),
+    /// Inside another node: parent's name + suffix.
+    Child { parent: NodeId, suffix: String },
+    /// Shared leaf nodes.
+    Leaf,
+}
+
+/// One schema, in one direction.
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub shape: Shape,
+    pub dir: Direction,
+    pub pointer: String,
+    pub title: Option<String>,
+    pub origin: Origin,
+    pub docs: Docs,
+}
+
+/// Keywords that change a schema's shape. A schema with none of them is annotation-only
+/// (description, example, nullable, validation bounds): inside `allOf` it adds no type or field.
+const STRUCTURAL: &[&str] = &[
+    "type", "properties", "items", "additionalProperties", "required", "enum", "allOf", "oneOf", "anyOf", "$ref", "not",
+];
+/// Deeper than this is refused: it protects the stack from hostile nesting.
+const MAX_DEPTH: usize = 400;
+
+const KNOWN_FORMATS: &[&str] = &[
+    "date-time", "date", "time", "int32", "int64", "uint32", "uint64", "int8", "int16", "uint8", "uint16", "float",
+    "double", "byte", "binary", "password", "email", "uri", "uri-reference", "url", "uuid", "hostname", "ipv4",
+    "ipv6", "duration", "string", "json", "integer", "number", "idn-email", "iri", "regex", "int", "decimal",
+];
+
+fn is_annotation_only(v: &Value) -> bool {
+    match v {
+        Value::Object(o) => !o.keys().any(|k| STRUCTURAL.contains(&k.as_str())),
+        _ => false,
+    }
+}
+
+fn flag(o: &Map<String, Value>, key: &str) -> bool {
+    o.get(key).and_then(Value::as_bool).unwrap_or(false)
+}
+
+/// Annotations seen through `$ref`s and `allOf` wrappers.
+#[derive(Debug, Default, Clone)]
+struct Annot {
+    read_only: bool,
+    write_only: bool,
+    nullable: bool,
+    redact: bool,
+    docs: Docs,
+}
+
+/// The graph being built for one spec.
+pub struct SchemaGraph<'a> {
+    root: &'a Value,
+    pub nodes: Vec<Node>,
+    ref_memo: HashMap<(String, Direction), NodeId>,
+    leaf_memo: HashMap<Scalar, NodeId>,
+    merging: Vec<String>,
+    depth: usize,
+}
+
+/// The result of merging an `allOf`.
+enum Merged<'v> {
+    /// Exactly one member shapes the value: use it as is (keeps `$ref` identity).
+    One(&'v Value, String),
+    /// Several members: their merge.
+    Many(Value),
+    /// Nothing structural: any value.
+    Nothing,
+}
+
+impl<'a> SchemaGraph<'a> {
+    /// An empty graph over the document `root`.
+    pub fn new(root: &'a Value) -> Self {
+        SchemaGraph { root, nodes: Vec::new(), ref_memo: HashMap::new(), leaf_memo: HashMap::new(), merging: Vec::new(), depth: 0 }
+    }
+
+    fn leaf(&mut self, s: Scalar) -> NodeId {
+        if let Some(&id) = self.leaf_memo.get(&s) {
+            return id;
+        }
+        let id = self.nodes.len();
+        self.nodes.push(Node {
+            shape: Shape::Scalar(s),
+            dir: Direction::Response,
+            pointer: String::new(),
+            title: None,
+            origin: Origin::Leaf,
+            docs: Docs::default(),
+        });
+        self.leaf_memo.insert(s, id);
+        id
+    }
+
+    fn any(&mut self) -> Use {
+        Use { node: self.leaf(Scalar::Any), nullable: false }
+    }
+
+    fn alloc(&mut self, dir: Direction, pointer: &str, origin: Origin, obj: Option<&Map<String, Value>>) -> NodeId {
+        let id = self.nodes.len();
+        let (title, docs) = match obj {
+            Some(o) => (o.get("title").and_then(Value::as_str).map(str::to_string), own_docs(o)),
+            None => (None, Docs::default()),
+        };
+        self.nodes.push(Node { shape: Shape::Pending, dir, pointer: pointer.to_string(), title, origin, docs });
+        id
+    }
+
+    /// Resolves a local `$ref` (following refs to refs) to its target and the target's pointer.
+    pub fn resolve(&self, reference: &str, at: &str, d: &mut Diagnostics) -> Option<(&'a Value, String)> {
+        let mut seen: Vec<String> = Vec::new();
+        let mut current = reference.to_string();
+        loop {
+            let Some(fragment) = current.strip_prefix('#') else {
+                d.error(at, format!("$ref {current:?} points outside this file; only local `#/...` references are supported"));
+                return None;
+            };
+            if seen.contains(&current) {
+                d.error(at, format!("$ref cycle with no schema in it: {}", seen.join(" -> ")));
+                return None;
+            }
+            seen.push(current.clone());
+            let Some(target) = lookup_pointer(self.root, fragment) else {
+                d.error(at, format!("$ref {current:?} points to nothing"));
+                return None;
+            };
+            match target.as_object().and_then(|o| o.get("$ref")) {
+                Some(Value::String(next)) => current = next.clone(),
+                Some(other) => {
+                    d.error(&format!("#{fragment}"), format!("$ref must be a string, found {}", kind_of(other)));
+                    return None;
+                }
+                None => return Some((target, format!("#{fragment}"))),
+            }
+        }
+    }
+
+    /// Builds the node for schema `v` at `ptr`, travelling in `dir`.
+    pub fn build(&mut self, v: &Value, ptr: &str, dir: Direction, origin: Origin, d: &mut Diagnostics) -> Use {
+        self.depth += 1;
+        let u = if self.depth > MAX_DEPTH {
+            d.error(ptr, format!("schemas nested deeper than {MAX_DEPTH} levels"));
+            self.any()
+        } else {
+            self.build_inner(v, ptr, dir, origin, d)
+        };
+        self.depth -= 1;
+        u
+    }
+
+    fn build_inner(&mut self, v: &Value, ptr: &str, dir: Direction, origin: Origin, d: &mut Diagnostics) -> Use {
+        let obj = match v {
+            Value::Object(o) => o,
+            Value::Bool(true) => return self.any(),
+            other => {
+                d.error(ptr, format!("a schema must be a mapping, found {}", kind_of(other)));
+                return self.any();
+            }
+        };
+        let nullable = flag(obj, "nullable");
+        if let Some(r) = obj.get("$ref") {
+            let Some(r) = r.as_str() else {
+                d.error(ptr, format!("$ref must be a string, found {}", kind_of(r)));
+                return self.any();
+            };
+            let ignored: Vec<&str> =
+                obj.keys().map(String::as_str).filter(|k| *k != "$ref" && STRUCTURAL.contains(k)).collect();
+            if !ignored.is_empty() {
+                d.warn(ptr, format!("keys beside $ref are ignored: {}", ignored.join(", ")));
+            }
+            let u = self.build_ref(r, ptr, dir, d);
+            return Use { node: u.node, nullable: u.nullable || nullable };
+        }
+        if obj.contains_key("allOf") {
+            let merged = self.merge_all_of(obj, ptr, d);
+            return match merged {
+                Merged::One(member, mptr) => {
+                    let u = self.build(member, &mptr, dir, origin, d);
+                    // The wrapper's title names the member when the member has none of its own.
+                    if let Some(t) = obj.get("title").and_then(Value::as_str) {
+                        if self.nodes[u.node].title.is_none() && !matches!(self.nodes[u.node].origin, Origin::Leaf) {
+                            self.nodes[u.node].title = Some(t.to_string());
+                        }
+                    }
+                    Use { node: u.node, nullable: u.nullable || nullable || self.annotations(v, 0).nullable }
+                }
+                Merged::Many(value) => {
+                    let u = self.build(&value, ptr, dir, origin, d);
+                    Use { node: u.node, nullable: u.nullable || nullable }
+                }
+                Merged::Nothing => Use { node: self.leaf(Scalar::Any), nullable },
+            };
+        }
+        for key in ["oneOf", "anyOf"] {
+            if let Some(list) = obj.get(key) {
+                let u = self.build_union(obj, key, list, ptr, dir, origin, d);
+                return Use { node: u.node, nullable: u.nullable || nullable };
+            }
+        }
+        let node = self.build_typed(obj, ptr, dir, origin, d);
+        Use { node: node.node, nullable: node.nullable || nullable }
+    }
+
+    fn build_ref(&mut self, r: &str, ptr: &str, dir: Direction, d: &mut Diagnostics) -> Use {
+        let Some((target, tptr)) = self.resolve(r, ptr, d) else { return self.any() };
+        if let Some(&id) = self.ref_memo.get(&(tptr.clone(), dir)) {
+            let nullable = target.as_object().is_some_and(|o| flag(o, "nullable"));
+            return Use { node: id, nullable };
+        }
+        let name = tptr.rsplit('/').next().unwrap_or("").replace("~1", "/").replace("~0", "~");
+        let origin = if tptr.starts_with("#/components/schemas/") {
+            Origin::Component(name)
+        } else {
+            Origin::Child { parent: self.leaf(Scalar::Any), suffix: name.to_upper_camel_case() }
+        };
+        // Reserve the memo slot before descending, so a type that contains itself ends here.
+        let placeholder = self.alloc(dir, &tptr, origin.clone(), target.as_object());
+        self.ref_memo.insert((tptr.clone(), dir), placeholder);
+        let u = self.build(target, &tptr, dir, origin, d);
+        if u.node != placeholder {
+            // The target was an alias of another node (a scalar, a passthrough allOf, another ref):
+            // make the placeholder a copy of it, so every use of this ref sees the same shape.
+            let copy = self.nodes[u.node].clone();
+            let slot = &mut self.nodes[placeholder];
+            slot.shape = copy.shape;
+            if slot.title.is_none() {
+                slot.title = copy.title;
+            }
+            if slot.docs.description.is_none() {
+                slot.docs = copy.docs;
+            }
+        }
+        Use { node: placeholder, nullable: u.nullable }
+    }
+
+    /// Merges `allOf` members (and the wrapper's own structural keys) into one schema.
+    fn merge_all_of<'v>(&mut self, obj: &'v Map<String, Value>, ptr: &str, d: &mut Diagnostics) -> Merged<'v>
+    where
+        'a: 'v,
+    {
+        let Some(Value::Array(members)) = obj.get("allOf") else {
+            d.error(&child(ptr, "allOf"), "allOf must be a sequence of schemas");
+            return Merged::Nothing;
+        };
+        let mut structural: Vec<(&'v Value, String)> = Vec::new();
+        for (i, m) in members.iter().enumerate() {
+            if !is_annotation_only(m) {
+                structural.push((m, child(&child(ptr, "allOf"), &i.to_string())));
+            }
+        }
+        let wrapper_has_shape = obj.keys().any(|k| k != "allOf" && STRUCTURAL.contains(&k.as_str()));
+        if structural.len() == 1 && !wrapper_has_shape {
+            let (m, p) = structural.remove(0);
+            return Merged::One(m, p);
+        }
+        if structural.is_empty() && !wrapper_has_shape {
+            return Merged::Nothing;
+        }
+        let mut acc = Map::new();
+        let mut wrapper = obj.clone();
+        wrapper.remove("allOf");
+        for (m, mptr) in structural {
+            let Some(resolved) = self.resolve_for_merge(m, &mptr, d) else { continue };
+            fold_into(&mut acc, &resolved);
+        }
+        fold_into(&mut acc, &wrapper);
+        for m in members.iter().filter(|m| is_annotation_only(m)) {
+            if let Value::Object(o) = m {
+                for key in ["nullable", "readOnly", "writeOnly"] {
+                    if flag(o, key) {
+                        acc.insert(key.into(), Value::Bool(true));
+                    }
+                }
+            }
+        }
+        if !acc.contains_key("type") && (acc.contains_key("properties") || acc.contains_key("additionalProperties")) {
+            acc.insert("type".into(), Value::String("object".into()));
+        }
+        Merged::Many(Value::Object(acc))
+    }
+
+    /// A member's schema with its top-level `$ref` followed and nested `allOf` merged.
+    fn resolve_for_merge(&mut self, m: &Value, mptr: &str, d: &mut Diagnostics) -> Option<Map<String, Value>> {
+        let (target, tptr): (&Value, String) = match m.as_object().and_then(|o| o.get("$ref")).and_then(Value::as_str) {
+            Some(r) => {
+                let (t, p) = self.resolve(r, mptr, d)?;
+                (t, p)
+            }
+            None => (m, mptr.to_string()),
+        };
+        let Value::Object(o) = target else {
+            d.error(&tptr, format!("an allOf member must be a mapping, found {}", kind_of(target)));
+            return None;
+        };
+        if !o.contains_key("allOf") {
+            return Some(o.clone());
+        }
+        if self.merging.contains(&tptr) {
+            d.warn(&tptr, "allOf includes itself; the recursive member is ignored");
+            return None;
+        }
+        self.merging.push(tptr.clone());
+        let merged = self.merge_all_of(o, &tptr, d);
+        self.merging.pop();
+        match merged {
+            Merged::One(inner, iptr) => self.resolve_for_merge(inner, &iptr, d).map(|mut m| {
+                for (k, v) in o {
+                    if k != "allOf" {
+                        m.entry(k.clone()).or_insert_with(|| v.clone());
+                    }
+                }
+                m
+            }),
+            Merged::Many(Value::Object(m)) => Some(m),
+            Merged::Many(_) | Merged::Nothing => Some(Map::new()),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn build_union(
+        &mut self,
+        obj: &Map<String, Value>,
+        key: &str,
+        list: &Value,
+        ptr: &str,
+        dir: Direction,
+        origin: Origin,
+        d: &mut Diagnostics,
+    ) -> Use {
+        let Value::Array(items) = list else {
+            d.error(&child(ptr, key), format!("{key} must be a sequence of schemas"));
+            return self.any();
+        };
+        let lptr = child(ptr, key);
+        // `{type: object, nullable: true}`-style null members only say the value may be null.
+        let mut nullable = false;
+        let mut members: Vec<(usize, &Value)> = Vec::new();
+        for (i, m) in items.iter().enumerate() {
+            if m.get("type").and_then(Value::as_str) == Some("null") {
+                nullable = true;
+            } else {
+                members.push((i, m));
+            }
+        }
+        if members.len() == 1 {
+            let (i, m) = members[0];
+            let u = self.build(m, &child(&lptr, &i.to_string()), dir, origin, d);
+            return Use { node: u.node, nullable: u.nullable || nullable };
+        }
+        if members.is_empty() {
+            return Use { node: self.leaf(Scalar::Any), nullable: true };
+        }
+        let id = self.alloc(dir, ptr, origin, Some(obj));
+        let disc = obj.get("discriminator").and_then(Value::as_object);
+        let tag = disc.and_then(|o| o.get("propertyName")).and_then(Value::as_str).map(str::to_string);
+        let mapping: Vec<(String, String)> = disc
+            .and_then(|o| o.get("mapping"))
+            .and_then(Value::as_object)
+            .map(|m| m.iter().filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string()))).collect())
+            .unwrap_or_default();
+        let mut variants = Vec::new();
+        let mut tagged = tag.is_some();
+        for (i, m) in members {
+            let mptr = child(&lptr, &i.to_string());
+            let reference = m.get("$ref").and_then(Value::as_str);
+            let mut tags: Vec<String> = Vec::new();
+            if let Some(r) = reference {
+                tags.extend(mapping.iter().filter(|(_, target)| target == r).map(|(k, _)| k.clone()));
+                if tags.is_empty() && tag.is_some() {
+                    // Without a mapping, the discriminator value is the schema's name.
+                    tags.push(r.rsplit('/').next().unwrap_or(r).to_string());
+                }
+            } else if tag.is_some() {
+                tagged = false;
+            }
+            let suffix = match reference {
+                Some(r) => r.rsplit('/').next().unwrap_or(r).to_upper_camel_case(),
+                None => format!("Variant{}", i + 1),
+            };
+            let u = self.build(m, &mptr, dir, Origin::Child { parent: id, suffix }, d);
+            variants.push((tags, u));
+        }
+        if tag.is_some() && !tagged {
+            d.warn(ptr, "discriminator with inline variants: decoded by trying each variant in turn");
+        }
+        let tag = if tagged { tag } else { None };
+        if tag.is_none() {
+            for v in &mut variants {
+                v.0.clear();
+            }
+        }
+        self.nodes[id].shape = Shape::Union { tag, variants };
+        Use { node: id, nullable }
+    }
+
+    fn build_typed(&mut self, obj: &Map<String, Value>, ptr: &str, dir: Direction, origin: Origin, d: &mut Diagnostics) -> Use {
+        let mut nullable = false;
+        let ty: Option<String> = match obj.get("type") {
+            None => None,
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::Array(list)) => {
+                // OpenAPI 3.1 style `type: [string, "null"]`.
+                nullable = list.iter().any(|t| t.as_str() == Some("null"));
+                list.iter().filter_map(Value::as_str).find(|t| *t != "null").map(str::to_string)
+            }
+            Some(other) => {
+                d.error(&child(ptr, "type"), format!("`type` must be a string, found {}", kind_of(other)));
+                None
+            }
+        };
+        let format = obj.get("format").and_then(Value::as_str);
+        if let Some(f) = format {
+            if !KNOWN_FORMATS.contains(&f) {
+                d.warn(&child(ptr, "format"), format!("unknown format {f:?}: treated as its plain type"));
+            }
+        }
+        if let Some(values) = obj.get("enum") {
+            if let Some(u) = self.build_enum(obj, values, ty.as_deref(), ptr, dir, origin.clone(), d) {
+                return Use { node: u.node, nullable: u.nullable || nullable };
+            }
+        }
+        let inferred = ty.clone().or_else(|| {
+            if obj.contains_key("properties") || obj.contains_key("additionalProperties") {
+                Some("object".into())
+            } else if obj.contains_key("items") {
+                Some("array".into())
+            } else {
+                None
+            }
+        });
+        let scalar = match inferred.as_deref() {
+            None => Scalar::Any,
+            Some("string") => match format {
+                Some("date-time") => Scalar::DateTime,
+                Some("date") => Scalar::Date,
+                Some("binary") => Scalar::Binary,
+                _ => Scalar::String,
+            },
+            Some("integer") => Scalar::Int(match format {
+                Some("int32") | Some("int16") | Some("int8") => IntKind::I32,
+                Some("uint32") | Some("uint16") | Some("uint8") => IntKind::U32,
+                Some("uint64") => IntKind::U64,
+                _ => IntKind::I64,
+            }),
+            Some("number") => match format {
+                Some("float") => Scalar::F32,
+                _ => Scalar::F64,
+            },
+            Some("boolean") => Scalar::Bool,
+            Some("array") => {
+                let id = self.alloc(dir, ptr, origin, Some(obj));
+                let item = match obj.get("items") {
+                    Some(items) => {
+                        self.build(items, &child(ptr, "items"), dir, Origin::Child { parent: id, suffix: "Item".into() }, d)
+                    }
+                    None => self.any(),
+                };
+                self.nodes[id].shape = Shape::Array(item);
+                return Use { node: id, nullable };
+            }
+            Some("object") => return Use { node: self.build_object(obj, ptr, dir, origin, d), nullable },
+            Some("null") => return Use { node: self.leaf(Scalar::Any), nullable: true },
+            Some(other) => {
+                d.warn(&child(ptr, "type"), format!("unknown type {other:?}: treated as any JSON value"));
+                Scalar::Any
+            }
+        };
+        Use { node: self.leaf(scalar), nullable }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn build_enum(
+        &mut self,
+        obj: &Map<String, Value>,
+        values: &Value,
+        ty: Option<&str>,
+        ptr: &str,
+        dir: Direction,
+        origin: Origin,
+        d: &mut Diagnostics,
+    ) -> Option<Use> {
+        let Value::Array(values) = values else {
+            d.error(&child(ptr, "enum"), "enum must be a sequence");
+            return None;
+        };
+        if !matches!(ty, None | Some("string")) {
+            // Integer and boolean enums stay their plain type; the values go to the docs.
+            return None;
+        }
+        let mut nullable = false;
+        let mut strings: Vec<String> = Vec::new();
+        for v in values {
+            match v {
+                Value::String(s) => {
+                    if !strings.contains(s) {
+                        strings.push(s.clone());
+                    }
+                }
+                Value::Null => nullable = true,
+                _ => return None,
+            }
+        }
+        if strings.is_empty() {
+            return None;
+        }
+        let id = self.alloc(dir, ptr, origin, Some(obj));
+        self.nodes[id].shape = Shape::Enum(strings);
+        Some(Use { node: id, nullable })
+    }
+
+    fn build_object(&mut self, obj: &Map<String, Value>, ptr: &str, dir: Direction, origin: Origin, d: &mut Diagnostics) -> NodeId {
+        let required: Vec<&str> = match obj.get("required") {
+            Some(Value::Array(r)) => r.iter().filter_map(Value::as_str).collect(),
+            Some(other) => {
+                d.error(&child(ptr, "required"), format!("`required` must be a sequence of names, found {}", kind_of(other)));
+                Vec::new()
+            }
+            None => Vec::new(),
+        };
+        let props_value = obj.get("properties");
+        let props_map = match props_value {
+            Some(Value::Object(p)) => Some(p),
+            Some(other) => {
+                d.error(&child(ptr, "properties"), format!("`properties` must be a mapping, found {}", kind_of(other)));
+                None
+            }
+            None => None,
+        };
+        let additional_schema = match obj.get("additionalProperties") {
+            Some(v @ Value::Object(_)) => Some(v),
+            _ => None,
+        };
+        let has_props = props_map.is_some_and(|p| !p.is_empty());
+        if !has_props {
+            return match additional_schema {
+                Some(a) => {
+                    let id = self.alloc(dir, ptr, origin, Some(obj));
+                    let u = self.build(a, &child(ptr, "additionalProperties"), dir, Origin::Child { parent: id, suffix: "Value".into() }, d);
+                    self.nodes[id].shape = Shape::Map(u);
+                    id
+                }
+                None => self.leaf(Scalar::JsonObject),
+            };
+        }
+        let id = self.alloc(dir, ptr, origin, Some(obj));
+        let mut props = Vec::new();
+        let pptr_base = child(ptr, "properties");
+        for (name, pv) in props_map.into_iter().flatten() {
+            let pptr = child(&pptr_base, name);
+            let ann = self.annotations(pv, 0);
+            if (dir == Direction::Request && ann.read_only) || (dir == Direction::Response && ann.write_only) {
+                continue;
+            }
+            let u = self.build(pv, &pptr, dir, Origin::Child { parent: id, suffix: name.to_upper_camel_case() }, d);
+            let mut docs = ann.docs;
+            if let Some(f) = pv.get("format").and_then(Value::as_str) {
+                if matches!(f, "uri" | "uri-reference" | "url" | "uuid" | "email" | "byte" | "hostname" | "ipv4" | "ipv6") {
+                    docs.notes.push(format!("Format `{f}`: kept as a string, not validated."));
+                }
+            }
+            props.push(Prop {
+                wire: name.clone(),
+                ty: Use { node: u.node, nullable: u.nullable || ann.nullable },
+                required: required.contains(&name.as_str()),
+                redacted: ann.redact,
+                docs,
+            });
+        }
+        let additional = additional_schema.map(|a| {
+            self.build(a, &child(ptr, "additionalProperties"), dir, Origin::Child { parent: id, suffix: "Value".into() }, d)
+        });
+        self.nodes[id].shape = Shape::Object { props, additional };
+        id
+    }
+
+    /// Flags and docs of a property schema, seen through `$ref` and `allOf`.
+    fn annotations(&self, v: &Value, depth: usize) -> Annot {
+        let mut a = Annot::default();
+        let Value::Object(o) = v else { return a };
+        a.read_only = flag(o, "readOnly");
+        a.write_only = flag(o, "writeOnly");
+        a.nullable = flag(o, "nullable");
+        a.redact = flag(o, "x-redact");
+        a.docs = own_docs(o);
+        if depth > 32 {
+            return a;
+        }
+        let mut inner: Vec<Annot> = Vec::new();
+        if let Some(r) = o.get("$ref").and_then(Value::as_str) {
+            if let Some(t) = r.strip_prefix('#').and_then(|f| lookup_pointer(self.root, f)) {
+                inner.push(self.annotations(t, depth + 1));
+            }
+        }
+        if let Some(Value::Array(members)) = o.get("allOf") {
+            for m in members {
+                inner.push(self.annotations(m, depth + 1));
+            }
+        }
+        for i in inner {
+            a.read_only |= i.read_only;
+            a.write_only |= i.write_only;
+            a.nullable |= i.nullable;
+            a.redact |= i.redact;
+            a.docs.immutable |= i.docs.immutable;
+            a.docs.deprecated |= i.docs.deprecated;
+            if a.docs.description.is_none() {
+                a.docs.description = i.docs.description;
+            }
+            if a.docs.lifecycle.is_none() {
+                a.docs.lifecycle = i.docs.lifecycle;
+            }
+        }
+        a
+    }
+}
+
+/// Docs carried by one schema mapping itself.
+fn own_docs(o: &Map<String, Value>) -> Docs {
+    Docs {
+        title: o.get("title").and_then(Value::as_str).map(str::to_string),
+        description: o.get("description").and_then(Value::as_str).map(str::to_string),
+        immutable: flag(o, "x-immutable"),
+        lifecycle: o.get("x-lifecycle-stage").and_then(Value::as_str).map(str::to_string),
+        deprecated: flag(o, "deprecated"),
+        notes: Vec::new(),
+    }
+}
+
+/// Folds one allOf member into the accumulated merge.
+fn fold_into(acc: &mut Map<String, Value>, member: &Map<String, Value>) {
+    for (k, v) in member {
+        match k.as_str() {
+            "properties" => {
+                let Value::Object(props) = v else { continue };
+                let entry = acc.entry("properties").or_insert_with(|| Value::Object(Map::new()));
+                let Value::Object(acc_props) = entry else { continue };
+                for (name, schema) in props {
+                    match acc_props.get_mut(name) {
+                        Some(existing) => {
+                            if is_annotation_only(schema) {
+                                // An overlay that only adds examples or docs changes nothing, but
+                                // `nullable`/`readOnly` on it still count.
+                                let extra: Map<String, Value> = ["nullable", "readOnly", "writeOnly"]
+                                    .iter()
+                                    .filter(|k| schema.get(**k).and_then(Value::as_bool) == Some(true))
+                                    .map(|k| (k.to_string(), Value::Bool(true)))
+                                    .collect();
+                                if !extra.is_empty() {
+                                    let mut wrapped = extra;
+                                    wrapped.insert("allOf".into(), Value::Array(vec![existing.clone()]));
+                                    *existing = Value::Object(wrapped);
+                                }
+                            } else {
+                                let mut wrapped = Map::new();
+                                wrapped.insert("allOf".into(), Value::Array(vec![existing.clone(), schema.clone()]));
+                                *existing = Value::Object(wrapped);
+                            }
+                        }
+                        None => {
+                            // An example-only property in an overlay never creates a field.
+                            if !is_annotation_only(schema) {
+                                acc_props.insert(name.clone(), schema.clone());
+                            }
+                        }
+                    }
+                }
+            }
+            "required" => {
+                let Value::Array(names) = v else { continue };
+                let entry = acc.entry("required").or_insert_with(|| Value::Array(Vec::new()));
+                if let Value::Array(list) = entry {
+                    for n in names {
+                        if !list.contains(n) {
+                            list.push(n.clone());
+                        }
+                    }
+                }
+            }
+            "nullable" | "readOnly" | "writeOnly" | "x-redact" | "x-immutable" | "deprecated" => {
+                if v.as_bool() == Some(true) {
+                    acc.insert(k.clone(), Value::Bool(true));
+                }
+            }
+            "allOf" => {}
+            _ => {
+                acc.entry(k.clone()).or_insert_with(|| v.clone());
+            }
+        }
+    }
+}
+
+/// Looks up an RFC 6901 pointer (without the leading `#`).
+pub fn lookup_pointer<'v>(root: &'v Value, fragment: &str) -> Option<&'v Value> {
+    if fragment.is_empty() {
+        return Some(root);
+    }
+    let rest = fragment.strip_prefix('/')?;
+    let mut cur = root;
+    for raw in rest.split('/') {
+        let token = percent_decode(raw).replace("~1", "/").replace("~0", "~");
+        cur = match cur {
+            Value::Object(m) => m.get(&token)?,
+            Value::Array(a) => a.get(token.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(cur)
+}
+
+/// `$ref`s are URI fragments, so `%7B` may stand for `{` (rare, but legal).
+fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() && bytes[i + 1].is_ascii_hexdigit() && bytes[i + 2].is_ascii_hexdigit() {
+            let hex = |b: u8| (b as char).to_digit(16).unwrap_or(0) as u8;
+            out.push(hex(bytes[i + 1]) * 16 + hex(bytes[i + 2]));
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+impl<'a> SchemaGraph<'a> {
+    /// The document the graph reads schemas from.
+    pub fn root(&self) -> &'a Value {
+        self.root
+    }
+}

@@ -1,10 +1,12 @@
-//! `cargo xtask codegen [--check]`: regenerates `generated/` from the spec in `spec/`.
+//! Project tasks:
+//! - `cargo xtask codegen [--check]`: regenerates `generated/` from the spec in `spec/`.
+//! - `cargo xtask test`: every test of the project (the command CI runs).
 
 use clap::{Parser, Subcommand};
 use openapi_forge::generate::diff_crate;
 use openapi_forge::{generate_files, write_crate, Options};
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
+use std::process::{Command, ExitCode};
 
 #[derive(Parser)]
 #[command(name = "xtask")]
@@ -21,6 +23,9 @@ enum Cmd {
         #[arg(long)]
         check: bool,
     },
+    /// Run every test: codegen drift check, clippy, the test suites, rustdoc, and the client
+    /// against Stoplight Prism (installed from the pinned lock file on first use).
+    Test,
 }
 
 /// The workspace root (this crate lives in `xtask/`).
@@ -32,6 +37,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Cmd::Codegen { check } => codegen(check),
+        Cmd::Test => test_all(),
     }
 }
 
@@ -74,4 +80,144 @@ fn codegen(check: bool) -> ExitCode {
     }
     println!("wrote generated/ ({} types, {} operations)", generated.model.types.len(), generated.model.operations.len());
     ExitCode::SUCCESS
+}
+
+fn cargo() -> Command {
+    let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    c.current_dir(workspace_root());
+    c
+}
+
+fn run_step(name: &str, cmd: &mut Command) -> bool {
+    println!("\n==> {name}");
+    let start = std::time::Instant::now();
+    let ok = cmd.status().map(|s| s.success()).unwrap_or(false);
+    println!("<== {name}: {} in {:.1} s", if ok { "ok" } else { "FAILED" }, start.elapsed().as_secs_f64());
+    ok
+}
+
+fn test_all() -> ExitCode {
+    let mut failed: Vec<&str> = Vec::new();
+    println!("==> codegen --check");
+    if codegen(true) != ExitCode::SUCCESS {
+        failed.push("codegen --check");
+    }
+    if !run_step("clippy (workspace, all targets, -D warnings)", cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])) {
+        failed.push("clippy");
+    }
+    if !run_step(
+        "rustdoc of the generated crate (-D warnings)",
+        cargo().env("RUSTDOCFLAGS", "-D warnings").args(["doc", "--no-deps", "-p", "confluent-cloud", "-p", "openapi-forge"]),
+    ) {
+        failed.push("rustdoc");
+    }
+    if !run_step("cargo test --workspace", cargo().args(["test", "--workspace"])) {
+        failed.push("cargo test");
+    }
+    match prism_tests() {
+        Ok(()) => {}
+        Err(e) => {
+            eprintln!("prism: {e}");
+            failed.push("prism");
+        }
+    }
+    if failed.is_empty() {
+        println!("\nall test steps passed");
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("\nFAILED steps: {}", failed.join(", "));
+        ExitCode::from(1)
+    }
+}
+
+/// Kills the Prism server when dropped, whatever happens in between.
+struct ServerGuard(std::process::Child);
+
+impl Drop for ServerGuard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Runs the client against Stoplight Prism, a third-party mock server built from the same spec:
+/// Prism rejects requests that do not match the spec, and invents responses from it.
+fn prism_tests() -> Result<(), String> {
+    let root = workspace_root();
+    let prism_dir = root.join("xtask/prism");
+    let bin = prism_dir.join("node_modules/.bin/prism");
+    if !bin.exists() {
+        let ok = run_step("npm ci (Stoplight Prism, pinned)", Command::new("npm").current_dir(&prism_dir).args(["ci", "--no-audit", "--no-fund"]));
+        if !ok || !bin.exists() {
+            return Err("could not install @stoplight/prism-cli with npm".into());
+        }
+    }
+    // Prism needs a complete document: the loader fills the fragment's header, and the security
+    // schemes the seed names without defining get their documented meaning.
+    let spec = root.join("spec/update-api-key.yaml");
+    let raw = openapi_forge::load::load_file(&spec).map_err(|e| e.to_string())?;
+    let mut doc = raw.root;
+    let schemes = serde_json::json!({
+        "cloud-api-key": {"type": "http", "scheme": "basic"},
+        "confluent-sts-access-token": {"type": "http", "scheme": "bearer"}
+    });
+    if let Some(obj) = doc.as_object_mut() {
+        let components = obj.entry("components").or_insert_with(|| serde_json::json!({}));
+        if let Some(c) = components.as_object_mut() {
+            c.entry("securitySchemes").or_insert(schemes);
+        }
+    }
+    let work = root.join("target/prism");
+    std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
+    let completed = work.join("update-api-key.json");
+    std::fs::write(&completed, serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+
+    let mut results = Vec::new();
+    for (mode, extra) in [("static", vec![]), ("dynamic", vec!["-d", "--seed", "42", "--json-schema-faker-fillProperties=false"])] {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_err(|e| e.to_string())?.port();
+        let log = std::fs::File::create(work.join(format!("prism-{mode}.log"))).map_err(|e| e.to_string())?;
+        let log2 = log.try_clone().map_err(|e| e.to_string())?;
+        let child = Command::new("node")
+            .arg(&bin)
+            .args(["mock", "-h", "127.0.0.1", "-p", &port.to_string()])
+            .args(&extra)
+            .arg(&completed)
+            .stdout(log)
+            .stderr(log2)
+            .spawn()
+            .map_err(|e| format!("cannot start prism: {e}"))?;
+        let _guard = ServerGuard(child);
+        let url = format!("http://127.0.0.1:{port}");
+        wait_ready(port)?;
+        let ok = run_step(
+            &format!("client against Prism ({mode} responses) at {url}"),
+            cargo().env("PRISM_URL", &url).env("PRISM_MODE", mode).args(["test", "-p", "forge-templates", "--test", "prism", "--", "--ignored", "--test-threads=1"]),
+        );
+        results.push((mode, ok));
+    }
+    let failed: Vec<&str> = results.iter().filter(|(_, ok)| !ok).map(|(m, _)| *m).collect();
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("prism tests failed in mode(s): {} (logs in target/prism/)", failed.join(", ")))
+    }
+}
+
+/// Polls the port until Prism answers HTTP (its "listening" log line is not reliable).
+fn wait_ready(port: u16) -> Result<(), String> {
+    use std::io::{Read, Write};
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while std::time::Instant::now() < deadline {
+        if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+            let _ = s.set_read_timeout(Some(std::time::Duration::from_secs(2)));
+            if s.write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").is_ok() {
+                let mut buf = [0u8; 16];
+                if matches!(s.read(&mut buf), Ok(n) if n > 0) {
+                    return Ok(());
+                }
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    Err(format!("prism did not answer on port {port} within 60 s"))
 }

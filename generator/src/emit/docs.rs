@@ -19,7 +19,13 @@ pub fn doc_lines(text: &str) -> TokenStream {
     if text.trim().is_empty() {
         return TokenStream::new();
     }
-    let lines = text.trim_end().lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+    // A leading blank line means "new paragraph after the docs before"; more than one is noise.
+    let starts_paragraph = text.starts_with('\n');
+    let body = text.trim_start_matches('\n').trim_end();
+    let lines = starts_paragraph
+        .then(String::new)
+        .into_iter()
+        .chain(body.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") }));
     quote! { #( #[doc = #lines] )* }
 }
 

@@ -104,6 +104,11 @@ pub fn emit_crate(model: &NormalizedModel, opts: &EmitOptions) -> Result<Vec<Gen
         }
         docs::doc_lines(&s)
     };
+    let examples_mod = if model.operations.iter().any(|o| o.responses.iter().any(|r| r.body.as_ref().is_some_and(|b| !b.examples.is_empty()))) {
+        quote!(#[cfg(test)] mod spec_examples;)
+    } else {
+        TokenStream::new()
+    };
     let lib = quote! {
         #lib_doc
         #![forbid(unsafe_code)]
@@ -111,6 +116,7 @@ pub fn emit_crate(model: &NormalizedModel, opts: &EmitOptions) -> Result<Vec<Gen
 
         pub mod operations;
         pub mod runtime;
+        #examples_mod
         pub mod types;
 
         pub use operations::*;
@@ -131,8 +137,55 @@ pub fn emit_crate(model: &NormalizedModel, opts: &EmitOptions) -> Result<Vec<Gen
     files.push(GeneratedFile { path: "src/types.rs".into(), contents: header(&opts.spec_label) + &format_file(types, "types.rs")? });
     let ops = operations::emit_operations(model);
     files.push(GeneratedFile { path: "src/operations.rs".into(), contents: header(&opts.spec_label) + &format_file(ops, "operations.rs")? });
+    if let Some(examples) = emit_spec_examples(model) {
+        files.push(GeneratedFile {
+            path: "src/spec_examples.rs".into(),
+            contents: header(&opts.spec_label) + &format_file(examples, "spec_examples.rs")?,
+        });
+    }
     for (name, text) in RUNTIME_FILES {
         files.push(GeneratedFile { path: format!("src/runtime/{name}"), contents: (*text).to_string() });
     }
     Ok(files)
+}
+
+/// Tests that every response example in the spec decodes into its generated type.
+fn emit_spec_examples(model: &NormalizedModel) -> Option<TokenStream> {
+    use crate::model::{BodyEncoding, StatusMatch};
+    let mut tests = Vec::new();
+    for op in &model.operations {
+        for case in &op.responses {
+            let Some(body) = &case.body else { continue };
+            if body.encoding != BodyEncoding::Json {
+                continue;
+            }
+            let status = match case.status {
+                StatusMatch::Code(c) => c.to_string(),
+                StatusMatch::Range(h) => format!("{h}xx"),
+                StatusMatch::Default => "default".into(),
+            };
+            let ty = types::rust_type(&body.ty, model, &quote!(crate::types::));
+            for (i, example) in body.examples.iter().enumerate() {
+                let name = quote::format_ident!("{}_{}_example_{}", op.fn_name, status, i + 1);
+                let json = serde_json::to_string_pretty(example).unwrap_or_default();
+                tests.push(quote! {
+                    #[test]
+                    fn #name() {
+                        let json = #json;
+                        let decoded: ::std::result::Result<#ty, _> = ::serde_json::from_str(json);
+                        if let ::std::result::Result::Err(e) = decoded {
+                            panic!("the spec's example does not decode: {e}\n{json}");
+                        }
+                    }
+                });
+            }
+        }
+    }
+    if tests.is_empty() {
+        return None;
+    }
+    Some(quote! {
+        //! Every response example in the spec decodes into its generated type.
+        #( #tests )*
+    })
 }

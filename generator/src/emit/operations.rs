@@ -18,13 +18,16 @@ fn types_path() -> TokenStream {
 /// The whole `operations.rs` body.
 pub fn emit_operations(model: &NormalizedModel) -> TokenStream {
     let defaults = super::types::defaultable(model);
-    let ops = model.operations.iter().map(|op| emit_operation(model, op, &defaults));
+    let plan = plan_headers(model);
+    let header_items = &plan.items;
+    let ops = model.operations.iter().zip(&plan.names).map(|(op, names)| emit_operation(model, op, &defaults, names));
     quote! {
         //! One method per operation on [`Client`](crate::runtime::Client), with its parameter,
         //! header and error types.
         #![allow(clippy::large_enum_variant, clippy::result_large_err, clippy::too_many_arguments)]
         #[allow(unused_imports)]
         use crate::runtime::{encode_path_segment, Client, Error, RawResponse, RequestSpec, Response};
+        #( #header_items )*
         #( #ops )*
     }
 }
@@ -75,10 +78,6 @@ fn emit_param_push(p: &Param, model: &NormalizedModel, v: TokenStream) -> TokenS
     }
 }
 
-fn header_struct_name(op: &Operation, case: &ResponseCase) -> String {
-    format!("{}{}Headers", op.type_prefix, case.variant)
-}
-
 fn header_field_type(h: &HeaderDef) -> TokenStream {
     match &h.ty {
         TypeRef::Integer(crate::model::IntKind::I32) => quote!(i32),
@@ -92,52 +91,72 @@ fn header_field_type(h: &HeaderDef) -> TokenStream {
     }
 }
 
-/// Header structs of an operation: one per distinct header set, named after its first status.
-fn header_structs(op: &Operation) -> (Vec<TokenStream>, Vec<Option<String>>) {
+/// Header structs, shared across operations: one per distinct set of (name, type). Small sets
+/// are named after their headers (`XRequestIdHeaders`), larger ones after their first use.
+struct HeaderPlan {
+    items: Vec<TokenStream>,
+    /// Per operation, per response case: the struct name, if the case has headers.
+    names: Vec<Vec<Option<String>>>,
+}
+
+fn plan_headers(model: &NormalizedModel) -> HeaderPlan {
     let mut items = Vec::new();
-    let mut names: Vec<Option<String>> = Vec::new();
+    let mut names = Vec::new();
     let mut seen: Vec<(Vec<(String, String)>, String)> = Vec::new();
-    for case in &op.responses {
-        if case.headers.is_empty() {
-            names.push(None);
-            continue;
-        }
-        let key: Vec<(String, String)> = case.headers.iter().map(|h| (h.wire_name.clone(), header_field_type(h).to_string())).collect();
-        if let Some((_, n)) = seen.iter().find(|(k, _)| *k == key) {
-            names.push(Some(n.clone()));
-            continue;
-        }
-        let name = header_struct_name(op, case);
-        seen.push((key, name.clone()));
-        names.push(Some(name.clone()));
-        let sname = ident(&name);
-        let fields = case.headers.iter().map(|h| {
-            let f = ident(&h.name);
-            let ty = header_field_type(h);
-            let docs = doc_attrs(&h.docs);
-            let wire_doc = doc_lines(&format!("\n\nHeader `{}`.", h.wire_name));
-            quote! { #docs #wire_doc pub #f: ::std::option::Option<#ty>, }
-        });
-        let reads = case.headers.iter().map(|h| {
-            let f = ident(&h.name);
-            let wire = &h.wire_name;
-            quote! { #f: raw.header(#wire), }
-        });
-        let doc = format!("Documented headers of [`Client::{}`] responses.", op.fn_name);
-        items.push(quote! {
-            #[doc = #doc]
-            ///
-            /// A header that is missing or does not parse is `None`.
-            #[derive(Debug, Clone, Default, PartialEq)]
-            pub struct #sname { #( #fields )* }
-            impl #sname {
-                fn from_raw(raw: &RawResponse) -> Self {
-                    Self { #( #reads )* }
-                }
+    let mut scope = crate::naming::Scope::default();
+    for op in &model.operations {
+        let mut op_names = Vec::new();
+        for case in &op.responses {
+            if case.headers.is_empty() {
+                op_names.push(None);
+                continue;
             }
-        });
+            let key: Vec<(String, String)> =
+                case.headers.iter().map(|h| (h.wire_name.to_ascii_lowercase(), header_field_type(h).to_string())).collect();
+            if let Some((_, n)) = seen.iter().find(|(k, _)| *k == key) {
+                op_names.push(Some(n.clone()));
+                continue;
+            }
+            let base = if case.headers.len() <= 2 {
+                let words: String = case.headers.iter().map(|h| crate::naming::type_ident(&h.wire_name, "Header")).collect();
+                format!("{words}Headers")
+            } else {
+                format!("{}{}Headers", op.type_prefix, case.variant)
+            };
+            let name = scope.claim(base);
+            seen.push((key, name.clone()));
+            op_names.push(Some(name.clone()));
+            items.push(emit_header_struct(&name, case));
+        }
+        names.push(op_names);
     }
-    (items, names)
+    HeaderPlan { items, names }
+}
+
+fn emit_header_struct(name: &str, case: &ResponseCase) -> TokenStream {
+    let sname = ident(name);
+    let fields = case.headers.iter().map(|h| {
+        let f = ident(&h.name);
+        let ty = header_field_type(h);
+        let docs = doc_attrs(&h.docs);
+        let wire_doc = doc_lines(&format!("\nHeader `{}`.", h.wire_name));
+        quote! { #docs #wire_doc pub #f: ::std::option::Option<#ty>, }
+    });
+    let reads = case.headers.iter().map(|h| {
+        let f = ident(&h.name);
+        let wire = &h.wire_name;
+        quote! { #f: raw.header(#wire), }
+    });
+    quote! {
+        /// Documented response headers. A header that is missing or does not parse is `None`.
+        #[derive(Debug, Clone, Default, PartialEq)]
+        pub struct #sname { #( #fields )* }
+        impl #sname {
+            fn from_raw(raw: &RawResponse) -> Self {
+                Self { #( #reads )* }
+            }
+        }
+    }
 }
 
 fn body_type(case: &ResponseCase, model: &NormalizedModel) -> TokenStream {
@@ -189,12 +208,11 @@ fn path_arg_type(p: &Param, model: &NormalizedModel) -> TokenStream {
     }
 }
 
-fn emit_operation(model: &NormalizedModel, op: &Operation, defaults: &[bool]) -> TokenStream {
+fn emit_operation(model: &NormalizedModel, op: &Operation, defaults: &[bool], header_names: &[Option<String>]) -> TokenStream {
     let fn_name = ident(&op.fn_name);
     let prefix = &op.type_prefix;
     let err_name = format_ident!("{}Error", prefix);
     let err_ty = quote!(#err_name);
-    let (header_items, header_names) = header_structs(op);
 
     // Error enum.
     let error_cases: Vec<(usize, &ResponseCase)> = op.responses.iter().enumerate().filter(|(_, c)| !c.success).collect();
@@ -222,9 +240,9 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, defaults: &[bool]) ->
             quote! { #doc #v { #( #fields )* }, }
         }
     });
-    let err_doc = format!("Documented error responses of [`Client::{}`].", op.fn_name);
+    let err_doc = doc_lines(&format!("Documented error responses of [`Client::{}`].", op.fn_name));
     let error_enum = quote! {
-        #[doc = #err_doc]
+        #err_doc
         #[derive(Debug, Clone, PartialEq)]
         pub enum #err_name { #( #err_variants )* }
     };
@@ -254,9 +272,9 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, defaults: &[bool]) ->
                 quote!(#doc #v,)
             }
         });
-        let doc = format!("The successful responses of [`Client::{}`].", op.fn_name);
+        let doc = doc_lines(&format!("The successful responses of [`Client::{}`].", op.fn_name));
         extra_items.push(quote! {
-            #[doc = #doc]
+            #doc
             #[derive(Debug, Clone, PartialEq)]
             pub enum #name { #( #variants )* }
         });
@@ -282,16 +300,16 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, defaults: &[bool]) ->
             let t = if p.required { t } else { quote!(::std::option::Option<#t>) };
             let docs = doc_attrs(&p.docs);
             let place = doc_lines(&format!(
-                "\n\n{} parameter `{}`{}.",
+                "\n{} parameter `{}`{}.",
                 if p.location == ParamLocation::Header { "Header" } else { "Query" },
                 p.wire_name,
                 if p.required { ", required" } else { "" }
             ));
             quote! { #docs #place pub #n: #t, }
         });
-        let doc = format!("Query and header parameters of [`Client::{}`].", op.fn_name);
+        let doc = doc_lines(&format!("Query and header parameters of [`Client::{}`].", op.fn_name));
         extra_items.push(quote! {
-            #[doc = #doc]
+            #doc
             #[derive(Debug, Clone, PartialEq #derive_default)]
             pub struct #params_name { #( #fields )* }
         });
@@ -398,7 +416,7 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, defaults: &[bool]) ->
                 fields.push(quote!(headers: #headers));
             }
             let value = if fields.is_empty() { quote!(#err_name::#v) } else { quote!(#err_name::#v { #( #fields ),* }) };
-            quote! { #pat => ::std::result::Result::Err(Error::Api(#value)), }
+            quote! { #pat => ::std::result::Result::Err(raw.api_error(#value)), }
         }
     });
     let fallback = if has_default { TokenStream::new() } else { quote!(_ => ::std::result::Result::Err(raw.unexpected()),) };
@@ -416,7 +434,6 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, defaults: &[bool]) ->
     let deprecated = if op.docs.deprecated { quote!(#[deprecated(note = "deprecated by the API")]) } else { TokenStream::new() };
 
     quote! {
-        #( #header_items )*
         #error_enum
         #( #extra_items )*
         impl Client {

@@ -115,7 +115,7 @@ fn emit_type(model: &NormalizedModel, t: &TypeDef, default: bool) -> TokenStream
                 let fname = ident(&f.name);
                 let ty = field_type(f, model);
                 let fdocs = doc_attrs(&f.docs);
-                let redact_doc = if f.redacted { doc_lines("\n\nSecret: `Debug` prints it as `[redacted]`.") } else { TokenStream::new() };
+                let redact_doc = if f.redacted { doc_lines("\nSecret: `Debug` prints it as `[redacted]`.") } else { TokenStream::new() };
                 let wire = &f.wire_name;
                 let rename = if *wire != f.name { quote!(#[serde(rename = #wire)]) } else { TokenStream::new() };
                 let opt = match (f.optional(), f.required) {
@@ -270,9 +270,9 @@ fn emit_type(model: &NormalizedModel, t: &TypeDef, default: bool) -> TokenStream
                 TokenStream::new()
             };
             let unknown_note = if tag.is_some() {
-                doc_lines("\n\nUnknown discriminator values decode into `Unknown`.")
+                doc_lines("\nUnknown discriminator values decode into `Unknown`.")
             } else {
-                doc_lines("\n\nDecoded by trying each variant in order; the first that fits wins.")
+                doc_lines("\nDecoded by trying each variant in order; the first that fits wins.")
             };
             quote! {
                 #docs

@@ -66,7 +66,7 @@ fn every_corpus_spec_generates_and_compiles() {
     let out = Command::new(cargo)
         .current_dir(&ws)
         .env("CARGO_TARGET_DIR", root.join("target"))
-        .args(["clippy", "--workspace", "--all-targets", "--message-format=short", "--", "-D", "warnings"])
+        .args(["clippy", "--workspace", "--all-targets", "--keep-going", "--message-format=short", "--", "-D", "warnings"])
         .output()
         .expect("run cargo clippy");
     let compile_time = compile_start.elapsed();

@@ -405,15 +405,6 @@ impl std::error::Error for TransportError {
     }
 }
 
-/// The error type of every generated operation.
-///
-/// `E` is the operation's own enum of documented error responses (for example
-/// `ListApiKeysError` with one variant per documented 4xx/5xx status); it only
-/// needs to implement [`Debug`](fmt::Debug) for `Error<E>` to implement
-/// [`Display`](fmt::Display) and [`std::error::Error`].
-///
-/// Large payloads are boxed so that `Result<T, Error<E>>` stays small; the size
-/// of `Error<E>` is essentially that of `E` (or two words, whichever is larger).
 /// A documented error response: the operation's own error value with the
 /// status and request id it arrived with.
 #[derive(Debug, Clone, PartialEq)]
@@ -426,6 +417,15 @@ pub struct ApiError<E> {
     pub error: E,
 }
 
+/// The error type of every generated operation.
+///
+/// `E` is the operation's own enum of documented error responses (for example
+/// `ListApiKeysError` with one variant per documented 4xx/5xx status); it only
+/// needs to implement [`Debug`](fmt::Debug) for `Error<E>` to implement
+/// [`Display`](fmt::Display) and [`std::error::Error`].
+///
+/// Large payloads are boxed so that `Result<T, Error<E>>` stays small; the size
+/// of `Error<E>` is essentially that of `E` (or two words, whichever is larger).
 #[derive(Debug)]
 pub enum Error<E> {
     /// The server answered with a documented error status; the body was decoded

@@ -78,6 +78,7 @@ pub fn sanitize(text: &str) -> String {
         .collect();
     let mut out = Vec::new();
     let mut in_fence = false;
+    let mut list_indent: Option<usize> = None;
     for line in text.lines() {
         let trimmed = line.trim_start();
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
@@ -90,8 +91,23 @@ pub fn sanitize(text: &str) -> String {
             out.push(line.to_string());
             continue;
         }
-        // Leading indentation would make an indented code block (a doctest): drop it.
-        out.push(escape_inline(trimmed.trim_end()));
+        // Leading indentation would make an indented code block (a doctest): drop it. Lines
+        // that continue a list item are indented to the item's text instead, as Markdown wants.
+        let line = trimmed.trim_end();
+        if line.is_empty() {
+            list_indent = None;
+            out.push(String::new());
+            continue;
+        }
+        let escaped = escape_inline(line);
+        if let Some(width) = list_marker_width(line) {
+            list_indent = Some(width);
+            out.push(escaped);
+        } else if let Some(width) = list_indent {
+            out.push(format!("{}{escaped}", " ".repeat(width)));
+        } else {
+            out.push(escaped);
+        }
     }
     if in_fence {
         out.push("```".to_string());
@@ -112,6 +128,19 @@ pub fn sanitize(text: &str) -> String {
         result.push('\n');
     }
     result.trim().to_string()
+}
+
+/// Width of a list marker and its space (`- `, `* `, `+ `, `12. `), if the line starts a list item.
+fn list_marker_width(line: &str) -> Option<usize> {
+    let b = line.as_bytes();
+    if b.len() >= 2 && matches!(b[0], b'-' | b'*' | b'+') && b[1] == b' ' {
+        return Some(2);
+    }
+    let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    if (1..=9).contains(&digits) && b.len() > digits + 1 && matches!(b[digits], b'.' | b')') && b[digits + 1] == b' ' {
+        return Some(digits + 2);
+    }
+    None
 }
 
 /// Escapes one line outside code fences, keeping code spans and Markdown links intact.

@@ -362,6 +362,11 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, defaults: &[bool], he
     }
     fmt.push_str(&rest.replace('{', "{{").replace('}', "}}"));
     let template = &op.path;
+    let path_expr = if fmt_args.is_empty() {
+        quote!(::std::string::ToString::to_string(#template))
+    } else {
+        quote!(::std::format!(#fmt #(, #fmt_args)*))
+    };
     let method = format_ident!("{}", op.method.as_str());
     let authenticated = !op.security.is_empty();
     let param_pushes = other_params.iter().map(|p| {
@@ -440,7 +445,7 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, defaults: &[bool], he
             #method_docs
             #deprecated
             pub async fn #fn_name(&self, #( #args ),*) -> ::std::result::Result<Response<#ok_body_ty, #ok_headers_ty>, Error<#err_ty>> {
-                let path = ::std::format!(#fmt #(, #fmt_args)*);
+                let path = #path_expr;
                 let #spec_mut spec = RequestSpec::new(::reqwest::Method::#method, #template, path).authenticated(#authenticated);
                 #( #param_pushes )*
                 #body_stmt

@@ -6,6 +6,11 @@
 //! [`generate`] runs them all and writes a crate atomically.
 
 #![forbid(unsafe_code)]
+// Spec input must never panic the generator: these are errors, not warnings, outside tests.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::todo, clippy::unimplemented, clippy::unreachable)
+)]
 
 pub mod diag;
 pub mod emit;

@@ -98,13 +98,14 @@ impl Scope {
             return name;
         }
         let snake = name.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '_');
-        for n in 2.. {
+        let mut n: u64 = 2;
+        loop {
             let candidate = if snake { format!("{name}_{n}") } else { format!("{name}{n}") };
             if self.taken.insert(candidate.clone()) {
                 return candidate;
             }
+            n += 1;
         }
-        unreachable!("the counter is unbounded")
     }
 
     /// Marks `name` as taken.

@@ -133,7 +133,11 @@ impl RequestSpec {
         };
         match &value {
             Value::Object(map) => {
-                for (key, value) in map {
+                // Sorted by name, so the query is the same whichever map order serde_json
+                // was built with (its `preserve_order` feature is unified across a build).
+                let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+                entries.sort_by(|a, b| a.0.cmp(b.0));
+                for (key, value) in entries {
                     match value {
                         Value::Array(items) => items.iter().for_each(|item| push(key, item)),
                         other => push(key, other),

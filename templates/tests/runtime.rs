@@ -496,7 +496,7 @@ async fn query_json_explodes_objects_and_arrays() {
         .unwrap();
     client_for(&server.uri()).execute(spec).await.unwrap();
     let requests = received(&server).await;
-    // Object properties come in serde_json's map order (alphabetical by default).
+    // Object properties are sent sorted by name, whatever serde_json's map order.
     assert_eq!(
         requests[0].url.query(),
         Some("environment=env+1&nested=%7B%22k%22%3A1%7D&tags=a&tags=b&ids=x&ids=y&n=5")

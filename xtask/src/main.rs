@@ -111,7 +111,7 @@ fn test_all() -> ExitCode {
     ) {
         failed.push("rustdoc");
     }
-    if !run_step("cargo test --workspace", cargo().args(["test", "--workspace"])) {
+    if !run_step("cargo test --workspace", cargo().args(["test", "--workspace", "--no-fail-fast"])) {
         failed.push("cargo test");
     }
     match prism_tests() {

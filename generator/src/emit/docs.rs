@@ -285,8 +285,8 @@ fn is_link_start(chars: &[char], i: usize) -> bool {
 fn link_parts(chars: &[char], i: usize) -> (usize, usize) {
     let open = if chars[i] == '!' { i + 1 } else { i };
     let mut depth = 0;
-    for j in open..chars.len() {
-        match chars[j] {
+    for (j, &ch) in chars.iter().enumerate().skip(open) {
+        match ch {
             '[' => depth += 1,
             ']' => {
                 depth -= 1;

@@ -22,7 +22,7 @@ pub fn emit_operations(model: &NormalizedModel) -> TokenStream {
     let header_items = &plan.items;
     let ops = model.operations.iter().zip(&plan.names).map(|(op, names)| emit_operation(model, op, &defaults, names));
     quote! {
-        //! One method per operation on [`Client`](crate::runtime::Client), with its parameter,
+        //! One method per operation on [`Client`], with its parameter,
         //! header and error types.
         #![allow(clippy::large_enum_variant, clippy::result_large_err, clippy::too_many_arguments)]
         #[allow(unused_imports)]

@@ -314,10 +314,10 @@ fn graph_root<'a>(graph: &SchemaGraph<'a>) -> &'a Value {
 }
 
 /// Picks the media type to use from a content map: JSON first, then form, then the rest.
-fn pick_content<'c>(content: &'c indexmap::IndexMap<String, openapiv3::MediaType>) -> Option<(&'c String, &'c openapiv3::MediaType, BodyEncoding)> {
+fn pick_content(content: &indexmap::IndexMap<String, openapiv3::MediaType>) -> Option<(&String, &openapiv3::MediaType, BodyEncoding)> {
     let enc = |mt: &str| {
         let base = mt.split(';').next().unwrap_or(mt).trim().to_ascii_lowercase();
-        if base == "application/json" || base.ends_with("+json") || base == "*/*" && false {
+        if base == "application/json" || base.ends_with("+json") {
             BodyEncoding::Json
         } else if base == "application/x-www-form-urlencoded" {
             BodyEncoding::Form

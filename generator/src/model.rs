@@ -285,6 +285,25 @@ pub struct Operation {
     pub security: Vec<String>,
     /// JSON pointer of the operation.
     pub pointer: String,
+    /// Set when the operation is a paginated list (see [`Pagination`]).
+    pub pagination: Option<Pagination>,
+}
+
+/// How a list operation pages: the request takes a page token, the response carries the items
+/// and a link (or token) to the next page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pagination {
+    /// Rust name of the optional query parameter carrying the page token.
+    pub token_param: String,
+    /// The items: a field of the response body (Rust name), and whether it is an `Option`.
+    pub items_field: (String, bool),
+    /// The item type.
+    pub item: TypeRef,
+    /// Path to the next link or token through the body (Rust names, each with its `Option`-ness).
+    pub next_path: Vec<(String, bool)>,
+    /// The next value is a URL whose `page_token` query parameter is the next token
+    /// (Confluent's `metadata.next`); otherwise it is the token itself.
+    pub next_is_url: bool,
 }
 
 /// Where a parameter goes.
@@ -468,6 +487,18 @@ impl NormalizedModel {
             let _ = writeln!(out, "operation {} {} {} ({})", op.fn_name, op.method.as_str(), op.path, op.operation_id);
             if !op.security.is_empty() {
                 let _ = writeln!(out, "  security {}", op.security.join(" | "));
+            }
+            if let Some(p) = &op.pagination {
+                let path: Vec<&str> = p.next_path.iter().map(|(n, _)| n.as_str()).collect();
+                let _ = writeln!(
+                    out,
+                    "  paginated by {} over {}: [{}], next {} ({})",
+                    p.token_param,
+                    p.items_field.0,
+                    self.type_ref_text(&p.item),
+                    path.join("."),
+                    if p.next_is_url { "url" } else { "token" }
+                );
             }
             for p in &op.params {
                 let _ = writeln!(

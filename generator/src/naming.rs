@@ -3,7 +3,9 @@
 //!
 //! Rules:
 //! - Type names come from a schema's `title` or component name, taking the last dot-separated
-//!   segment (`iam.v2.ApiKey` -> `ApiKey`); on a collision the full name is used (`IamV2ApiKey`).
+//!   segment (`iam.v2.ApiKey` -> `ApiKey`); on a collision a request-only shape gets `Request`
+//!   appended, then the name of the place it is used is taken (`CreateIamV2ApiKeyResponse`), then
+//!   the full title (`IamV2ApiKey`).
 //!   Untitled schemas are named by their place: parent type + property (`ApiKeySpec`), operation +
 //!   role (`UpdateIamV2ApiKeyRequest`).
 //! - Identifiers that are Rust keywords get a trailing underscore (`type_`); ones that start with a
@@ -51,8 +53,11 @@ pub fn type_ident(raw: &str, fallback: &str) -> String {
     let s = ascii_only(&words_only(raw)).to_upper_camel_case();
     let s = if s.is_empty() { fallback.to_string() } else { s };
     let s = if s.starts_with(|c: char| c.is_ascii_digit()) { format!("{fallback}{s}") } else { s };
+    // `Self` is the only UpperCamelCase keyword. A trailing `_` would break UpperCamelCase as
+    // soon as the name is composed further (`Self_Headers`, `Self_2`), so the fallback word is
+    // appended instead: `SelfType`, `SelfHeader`.
     if is_keyword(&s) {
-        format!("{s}_")
+        format!("{s}{}", type_ident(fallback, "Type"))
     } else {
         s
     }
@@ -98,9 +103,17 @@ impl Scope {
             return name;
         }
         let snake = name.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '_');
+        // `type_` becomes `type_2`, not `type__2` (which the snake_case lint rejects); an
+        // UpperCamelCase name never gets an underscore.
+        let stem = match name.trim_end_matches('_') {
+            "" if snake => "value",
+            "" => "Value",
+            trimmed => trimmed,
+        };
+        let sep = if snake { "_" } else { "" };
         let mut n: u64 = 2;
         loop {
-            let candidate = if snake { format!("{name}_{n}") } else { format!("{name}{n}") };
+            let candidate = format!("{stem}{sep}{n}");
             if self.taken.insert(candidate.clone()) {
                 return candidate;
             }
@@ -128,10 +141,11 @@ mod tests {
         assert_eq!(value_ident("@@", "field"), "field");
         assert_eq!(type_ident("iam.v2.ApiKey", "Type"), "IamV2ApiKey");
         assert_eq!(type_ident(short_title("iam.v2.ApiKey"), "Type"), "ApiKey");
-        assert_eq!(type_ident("Self", "Type"), "Self_");
+        assert_eq!(type_ident("Self", "Type"), "SelfType");
+        assert_eq!(type_ident("Self", "Header"), "SelfHeader");
         assert_eq!(type_ident("1", "V"), "V1");
         assert_eq!(type_ident("", "Empty"), "Empty");
-        assert_eq!(type_ident("héllo", "T"), "HU E9llo".replace(' ', ""));
+        assert_eq!(type_ident("héllo", "T"), "HUe9Llo");
     }
 
     #[test]
@@ -141,5 +155,9 @@ mod tests {
         assert_eq!(s.claim("foo_bar".into()), "foo_bar_2");
         assert_eq!(s.claim("Foo".into()), "Foo");
         assert_eq!(s.claim("Foo".into()), "Foo2");
+        // Escaped keywords stay lint-clean when suffixed.
+        assert_eq!(s.claim("self_".into()), "self_");
+        assert_eq!(s.claim("self_".into()), "self_2");
+        assert_eq!(s.claim("self_".into()), "self_3");
     }
 }

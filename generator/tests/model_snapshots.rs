@@ -1,39 +1,52 @@
-//! Snapshot tests of the normalized model, one focused fixture spec per feature.
+//! Snapshot tests of the normalized model, one focused fixture spec per feature, and a compile
+//! check of every fixture's generated crate (clippy -D warnings, one cargo call).
 
 mod support;
 
+fn fixture(name: &str) -> std::path::PathBuf {
+    support::crate_dir().join("tests/fixtures").join(format!("{name}.yaml"))
+}
+
 fn check(name: &str) {
-    let path = support::crate_dir().join("tests/fixtures").join(format!("{name}.yaml"));
-    let model = support::model_of(&path);
+    let model = support::model_of(&fixture(name));
     support::assert_snapshot(&format!("{name}.model.txt"), &model.to_text());
 }
 
-#[test]
-fn dedup() {
-    check("dedup");
+macro_rules! snapshot_tests {
+    ($($name:ident),* $(,)?) => {
+        $( #[test] fn $name() { check(stringify!($name)); } )*
+        const FIXTURES: &[&str] = &[$(stringify!($name)),*];
+    };
 }
 
-#[test]
-fn allof_required_overlay() {
-    check("allof_required_overlay");
-}
-
-#[test]
-fn readonly_split() {
-    check("readonly_split");
-}
-
-#[test]
-fn nullable() {
-    check("nullable");
-}
-
-#[test]
-fn name_collisions() {
-    check("name_collisions");
-}
+snapshot_tests!(
+    dedup,
+    allof_required_overlay,
+    readonly_split,
+    nullable,
+    name_collisions,
+    oneof_discriminator,
+    oneof_untagged,
+    extensible_enum,
+    additional_properties,
+    recursive,
+    formats,
+    parameters,
+    content_types,
+    pagination,
+);
 
 #[test]
 fn seed() {
     support::assert_snapshot("seed.model.txt", &support::model_of(&support::seed_path()).to_text());
+}
+
+#[test]
+fn every_fixture_compiles_under_clippy() {
+    let specs: Vec<_> = FIXTURES.iter().map(|n| fixture(n)).collect();
+    let (crates, ok, stderr, failed) = support::generate_and_clippy("fixtures-ws", &specs, "fixture-check");
+    for c in &crates {
+        assert!(c.result.is_ok(), "{}: {:?}", c.spec, c.result);
+    }
+    assert!(ok, "fixture crates failed to compile: {failed:?}\n{stderr}");
 }

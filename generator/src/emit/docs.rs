@@ -14,8 +14,25 @@ pub fn doc_attrs(docs: &Docs) -> TokenStream {
     doc_lines(&render(docs))
 }
 
+/// Characters rustc refuses in comments (bidirectional-text controls: the
+/// `text_direction_codepoint_in_comment` lint is deny-by-default) or that end a line early (a
+/// bare CR is an error in a doc comment). Other control characters are dropped too: they render as
+/// nothing useful.
+fn is_unwanted_char(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        || (c.is_control() && c != '\n')
+}
+
+/// Char-level scrub applied to every doc line, sanitized or not (wire values, paths, media types
+/// are put into docs verbatim by the emitters).
+fn scrub(text: &str) -> String {
+    text.replace("\r\n", "\n").replace('\r', "\n").replace('\t', " ").chars().filter(|c| !is_unwanted_char(*c)).collect()
+}
+
 /// `#[doc]` attributes from already-sanitized text.
 pub fn doc_lines(text: &str) -> TokenStream {
+    let text = scrub(text);
+    let text = text.as_str();
     if text.trim().is_empty() {
         return TokenStream::new();
     }
@@ -31,6 +48,7 @@ pub fn doc_lines(text: &str) -> TokenStream {
 
 /// Inner `#![doc]` attributes (crate and module docs) from already-sanitized text.
 pub fn inner_doc_lines(text: &str) -> TokenStream {
+    let text = scrub(text);
     let lines = text.trim_end().lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
     quote! { #( #![doc = #lines] )* }
 }
@@ -69,13 +87,7 @@ pub fn render(docs: &Docs) -> String {
 
 /// Makes spec Markdown safe for rustdoc.
 pub fn sanitize(text: &str) -> String {
-    let text: String = text
-        .replace("\r\n", "\n")
-        .replace('\r', "\n")
-        .chars()
-        .map(|c| if c == '\t' { ' ' } else { c })
-        .filter(|c| *c == '\n' || !c.is_control())
-        .collect();
+    let text = scrub(text);
     let mut out = Vec::new();
     let mut in_fence = false;
     let mut list_indent: Option<usize> = None;

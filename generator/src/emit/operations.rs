@@ -438,9 +438,11 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, defaults: &[bool], he
     let method_docs = doc_lines(&method_docs);
     let deprecated = if op.docs.deprecated { quote!(#[deprecated(note = "deprecated by the API")]) } else { TokenStream::new() };
 
+    let stream_method = op.pagination.as_ref().map(|p| emit_stream_method(model, op, p, &err_ty, &ok_body_ty));
     quote! {
         #error_enum
         #( #extra_items )*
+        #stream_method
         impl Client {
             #method_docs
             #deprecated
@@ -464,5 +466,83 @@ fn status_text(s: StatusMatch) -> String {
         StatusMatch::Code(c) => c.to_string(),
         StatusMatch::Range(h) => format!("{h}XX"),
         StatusMatch::Default => "Any other status".into(),
+    }
+}
+
+/// `{op}_stream`: every item of a paginated list, following the next links page by page.
+fn emit_stream_method(
+    model: &NormalizedModel,
+    op: &Operation,
+    p: &crate::model::Pagination,
+    err_ty: &TokenStream,
+    _body_ty: &TokenStream,
+) -> TokenStream {
+    let fn_name = ident(&op.fn_name);
+    let stream_name = format_ident!("{}_stream", op.fn_name);
+    let params_name = format_ident!("{}Params", op.type_prefix);
+    let token = ident(&p.token_param);
+    let item = rust_type(&p.item, model, &types_path());
+    // Path parameters pass through to every page's request, borrowed for the stream's life.
+    let path_params: Vec<&Param> = op.params.iter().filter(|p| p.location == ParamLocation::Path).collect();
+    let path_names: Vec<proc_macro2::Ident> = path_params.iter().map(|p| ident(&p.name)).collect();
+    let path_args: Vec<TokenStream> = path_params
+        .iter()
+        .zip(&path_names)
+        .map(|(p, n)| {
+            let t = path_arg_type(p, model);
+            let t: TokenStream = t.to_string().replacen('&', "&'a ", 1).parse().unwrap_or(t);
+            quote!(#n: #t)
+        })
+        .collect();
+    let items_field = ident(&p.items_field.0);
+    let items = if p.items_field.1 { quote!(body.#items_field.unwrap_or_default()) } else { quote!(body.#items_field) };
+    // An `Option<&str>` expression for the next link or token, through optional fields.
+    let mut next = quote!(body);
+    let mut optional_so_far = false;
+    for (i, (name, optional)) in p.next_path.iter().enumerate() {
+        let f = ident(name);
+        let last = i + 1 == p.next_path.len();
+        next = match (optional_so_far, *optional, last) {
+            (false, false, false) => quote!(#next.#f),
+            (false, true, false) => {
+                optional_so_far = true;
+                quote!(#next.#f.as_ref())
+            }
+            (true, false, false) => quote!(#next.map(|v| &v.#f)),
+            (true, true, false) => quote!(#next.and_then(|v| v.#f.as_ref())),
+            (false, false, true) => quote!(::std::option::Option::Some(#next.#f.as_str())),
+            (false, true, true) => quote!(#next.#f.as_deref()),
+            (true, false, true) => quote!(#next.map(|v| v.#f.as_str())),
+            (true, true, true) => quote!(#next.and_then(|v| v.#f.as_deref())),
+        };
+    }
+    let page = if p.next_is_url {
+        quote!(crate::runtime::pagination::Page::from_next_url(items, next))
+    } else {
+        quote!(crate::runtime::pagination::Page::new(items, next.map(::std::string::ToString::to_string)))
+    };
+    let doc = doc_lines(&format!(
+        "Every item of [`Client::{}`], fetched page by page: the stream follows the next-page {} until the last page (or an error, which ends it).\n\nStarts from `params.{}` (usually `None`). Pin the stream before polling it, e.g. with `futures::StreamExt::boxed` or `std::pin::pin!`.",
+        op.fn_name,
+        if p.next_is_url { "link" } else { "token" },
+        p.token_param
+    ));
+    quote! {
+        impl Client {
+            #doc
+            pub fn #stream_name<'a>(&'a self, #( #path_args, )* params: &#params_name) -> impl ::futures::Stream<Item = ::std::result::Result<#item, Error<#err_ty>>> + 'a {
+                let params = params.clone();
+                crate::runtime::pagination::paginate(params.#token.clone(), move |token| {
+                    let mut params = params.clone();
+                    params.#token = token;
+                    async move {
+                        let body = self.#fn_name(#( #path_names, )* &params).await?.body;
+                        let items = #items;
+                        let next: ::std::option::Option<&str> = #next;
+                        ::std::result::Result::Ok(#page)
+                    }
+                })
+            }
+        }
     }
 }

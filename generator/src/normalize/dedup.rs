@@ -180,10 +180,10 @@ impl Namer<'_> {
             if request_only {
                 candidates.push(format!("{short}Request"));
             }
+            // Another shape already has the short name: where it is used says more than the
+            // title's namespace (`CreateIamV2ApiKeyResponse` over `IamV2ApiKey`).
+            candidates.push(self.positional(rep));
             candidates.push(full.clone());
-            if request_only {
-                candidates.push(format!("{full}Request"));
-            }
         }
         let positional = self.positional(rep);
         candidates.push(positional.clone());

@@ -128,6 +128,7 @@ pub fn normalize(spec: &RawSpec) -> Result<NormalizedModel, GenerateError> {
                     responses: Vec::new(),
                     security,
                     pointer: op_ptr.clone(),
+                    pagination: None,
                 },
                 params: Vec::new(),
                 body: None,
@@ -160,6 +161,7 @@ pub fn normalize(spec: &RawSpec) -> Result<NormalizedModel, GenerateError> {
                 h.ty = header_type(resolve(u));
             }
         }
+        draft.op.pagination = detect_pagination(&draft.op, &space.types);
         operations.push(draft.op);
     }
 
@@ -543,4 +545,56 @@ fn read_security_schemes(api: &openapiv3::OpenAPI, used: &[String], d: &mut Diag
         out.push(SecurityScheme { name: name.clone(), kind, inferred: false });
     }
     out
+}
+
+/// Query parameter names that carry a page token.
+const PAGE_TOKEN_PARAMS: &[&str] = &["page_token", "pageToken"];
+/// Response fields that carry the next page's token directly.
+const NEXT_TOKEN_FIELDS: &[&str] = &["next_page_token", "nextPageToken"];
+
+/// Recognises token-paginated list operations: a GET with an optional `page_token` query
+/// parameter whose single success body is an object with one array of items and either
+/// `metadata.next` (a URL carrying the next `page_token`) or a `next_page_token` field.
+fn detect_pagination(op: &Operation, types: &[crate::model::TypeDef]) -> Option<crate::model::Pagination> {
+    use crate::model::{TypeKind, TypeRef};
+    if op.method != Method::Get {
+        return None;
+    }
+    let token = op.params.iter().find(|p| {
+        p.location == ParamLocation::Query && !p.required && p.ty == TypeRef::String && PAGE_TOKEN_PARAMS.contains(&p.wire_name.as_str())
+    })?;
+    let mut successes = op.responses.iter().filter(|r| r.success);
+    let ok = successes.next()?;
+    if successes.next().is_some() {
+        return None;
+    }
+    let struct_fields = |t: &TypeRef| match t {
+        TypeRef::Named(id) => match &types.get(id.0)?.kind {
+            TypeKind::Struct { fields, .. } => Some(fields.clone()),
+            _ => None,
+        },
+        _ => None,
+    };
+    let body = ok.body.as_ref().filter(|b| b.encoding == BodyEncoding::Json)?;
+    let fields = struct_fields(&body.ty)?;
+    let arrays: Vec<&crate::model::Field> = fields.iter().filter(|f| matches!(f.ty, TypeRef::Array(_))).collect();
+    let items = match arrays.as_slice() {
+        [one] => *one,
+        many => *many.iter().find(|f| f.wire_name == "data" || f.wire_name == "items")?,
+    };
+    let TypeRef::Array(item) = &items.ty else { return None };
+    let next = if let Some(f) = fields.iter().find(|f| NEXT_TOKEN_FIELDS.contains(&f.wire_name.as_str()) && f.ty == TypeRef::String) {
+        (vec![(f.name.clone(), f.optional())], false)
+    } else {
+        let meta = fields.iter().find(|f| f.wire_name == "metadata")?;
+        let next = struct_fields(&meta.ty)?.into_iter().find(|f| f.wire_name == "next" && f.ty == TypeRef::String)?;
+        (vec![(meta.name.clone(), meta.optional()), (next.name.clone(), next.optional())], true)
+    };
+    Some(crate::model::Pagination {
+        token_param: token.name.clone(),
+        items_field: (items.name.clone(), items.optional()),
+        item: (**item).clone(),
+        next_path: next.0,
+        next_is_url: next.1,
+    })
 }

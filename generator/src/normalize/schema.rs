@@ -337,6 +337,11 @@ impl<'a> SchemaGraph<'a> {
         if structural.is_empty() && !wrapper_has_shape {
             return Merged::Nothing;
         }
+        // The merge is named after its first component member when it has no title of its own:
+        // `allOf: [$ref: iam.v2.ApiKey, {required: [...]}]` is still an ApiKey.
+        let base_name = structural.iter().find_map(|(m, _)| {
+            m.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/components/schemas/")).map(|n| n.replace("~1", "/").replace("~0", "~"))
+        });
         let mut acc = Map::new();
         let mut wrapper = obj.clone();
         wrapper.remove("allOf");
@@ -353,6 +358,9 @@ impl<'a> SchemaGraph<'a> {
                     }
                 }
             }
+        }
+        if let Some(name) = base_name {
+            acc.entry("title").or_insert(Value::String(name));
         }
         if !acc.contains_key("type") && (acc.contains_key("properties") || acc.contains_key("additionalProperties")) {
             acc.insert("type".into(), Value::String("object".into()));
@@ -495,7 +503,9 @@ impl<'a> SchemaGraph<'a> {
                 d.warn(&child(ptr, "format"), format!("unknown format {f:?}: treated as its plain type"));
             }
         }
-        if let Some(values) = obj.get("enum") {
+        // `x-extensible-enum` lists the values known today of an enum that may grow: all our
+        // enums are open, so it is read exactly like `enum`.
+        if let Some(values) = obj.get("enum").or_else(|| obj.get("x-extensible-enum")) {
             if let Some(u) = self.build_enum(obj, values, ty.as_deref(), ptr, dir, origin.clone(), d) {
                 return Use { node: u.node, nullable: u.nullable || nullable };
             }

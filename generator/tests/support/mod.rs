@@ -62,3 +62,57 @@ pub fn corpus_dir() -> Option<PathBuf> {
         None
     }
 }
+
+/// One generated crate in a scratch workspace.
+pub struct GeneratedCrate {
+    /// Label (spec file stem).
+    pub spec: String,
+    /// Package name.
+    pub crate_name: String,
+    /// Operations, types, warnings; or the generation error.
+    pub result: Result<(usize, usize, usize), String>,
+}
+
+/// Generates every spec into `target/<ws>/<crate>` and runs `cargo clippy --all-targets -D warnings`
+/// over all of them in one cargo call that shares the workspace's target folder (dependencies
+/// build once). Returns the crates, whether clippy passed, its stderr and the crates that failed.
+pub fn generate_and_clippy(ws: &str, specs: &[PathBuf], prefix: &str) -> (Vec<GeneratedCrate>, bool, String, Vec<String>) {
+    let root = crate_dir().join("..");
+    let ws = root.join("target").join(ws);
+    let _ = std::fs::remove_dir_all(&ws);
+    std::fs::create_dir_all(&ws).expect("create scratch workspace");
+    let mut crates = Vec::new();
+    for spec in specs {
+        let stem = spec.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+        let crate_name = format!("{prefix}-{}", stem.replace(['.', '_'], "-"));
+        let bytes = std::fs::read(spec).expect("read spec");
+        let opts = openapi_forge::Options { crate_name: crate_name.clone(), spec_label: format!("{stem}.yaml") };
+        let result = match openapi_forge::generate_files(&spec.display().to_string(), &bytes, &opts) {
+            Ok(g) => {
+                openapi_forge::write_crate(&ws.join(&crate_name), &g.files).expect("write crate");
+                Ok((g.model.operations.len(), g.model.types.len(), g.warnings.len()))
+            }
+            Err(e) => Err(e.to_string()),
+        };
+        crates.push(GeneratedCrate { spec: stem, crate_name, result });
+    }
+    let members: Vec<String> = crates.iter().filter(|c| c.result.is_ok()).map(|c| format!("{:?}", c.crate_name)).collect();
+    std::fs::write(ws.join("Cargo.toml"), format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", ")))
+        .expect("workspace manifest");
+    // The same lock file as the main workspace, so the shared target folder's dependencies are reused.
+    let _ = std::fs::copy(root.join("Cargo.lock"), ws.join("Cargo.lock"));
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = std::process::Command::new(cargo)
+        .current_dir(&ws)
+        .env("CARGO_TARGET_DIR", root.join("target"))
+        .args(["clippy", "--workspace", "--all-targets", "--keep-going", "--message-format=short", "--", "-D", "warnings"])
+        .output()
+        .expect("run cargo clippy");
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    let failed: Vec<String> = crates
+        .iter()
+        .filter(|c| stderr.lines().any(|l| l.contains(&format!("could not compile `{}`", c.crate_name))))
+        .map(|c| c.crate_name.clone())
+        .collect();
+    (crates, out.status.success(), stderr, failed)
+}

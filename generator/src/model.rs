@@ -23,6 +23,22 @@ pub struct NormalizedModel {
     pub operations: Vec<Operation>,
     /// Constructs that were defaulted or approximated.
     pub warnings: Vec<Diagnostic>,
+    /// Schema-level `example` values whose type can reject them (objects, enums, unions,
+    /// dates, numbers), each to decode in the generated crate's tests.
+    pub examples: Vec<SchemaExample>,
+}
+
+/// An `example` given on a schema, with the type it must decode into.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SchemaExample {
+    /// Where the example is.
+    pub pointer: String,
+    /// The type it must decode into.
+    pub ty: TypeRef,
+    /// `null` is allowed.
+    pub nullable: bool,
+    /// The example.
+    pub value: serde_json::Value,
 }
 
 /// Facts about the API as a whole.

@@ -104,7 +104,9 @@ pub fn emit_crate(model: &NormalizedModel, opts: &EmitOptions) -> Result<Vec<Gen
         }
         docs::doc_lines(&s)
     };
-    let examples_mod = if model.operations.iter().any(|o| o.responses.iter().any(|r| r.body.as_ref().is_some_and(|b| !b.examples.is_empty()))) {
+    let examples_mod = if !model.examples.is_empty()
+        || model.operations.iter().any(|o| o.responses.iter().any(|r| r.body.as_ref().is_some_and(|b| !b.examples.is_empty())))
+    {
         quote!(#[cfg(test)] mod spec_examples;)
     } else {
         TokenStream::new()
@@ -181,11 +183,32 @@ fn emit_spec_examples(model: &NormalizedModel) -> Option<TokenStream> {
             }
         }
     }
+    for (i, ex) in model.examples.iter().enumerate() {
+        let name = quote::format_ident!("schema_example_{}", i + 1);
+        let mut ty = types::rust_type(&ex.ty, model, &quote!(crate::types::));
+        if ex.nullable {
+            ty = quote!(::std::option::Option<#ty>);
+        }
+        let json = serde_json::to_string_pretty(&ex.value).unwrap_or_default();
+        let doc = docs::doc_lines(&format!("The `example` at `{}`.", ex.pointer.replace('`', "'")));
+        tests.push(quote! {
+            #doc
+            #[test]
+            fn #name() {
+                let json = #json;
+                let decoded: ::std::result::Result<#ty, _> = ::serde_json::from_str(json);
+                if let ::std::result::Result::Err(e) = decoded {
+                    panic!("the spec's example does not decode: {e}\n{json}");
+                }
+            }
+        });
+    }
     if tests.is_empty() {
         return None;
     }
     Some(quote! {
-        //! Every response example in the spec decodes into its generated type.
+        //! Every response example in the spec, and every schema example whose type could reject
+        //! it, decodes into its generated type.
         #( #tests )*
     })
 }

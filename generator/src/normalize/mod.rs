@@ -165,6 +165,14 @@ pub fn normalize(spec: &RawSpec) -> Result<NormalizedModel, GenerateError> {
         operations.push(draft.op);
     }
 
+    let mut examples: Vec<crate::model::SchemaExample> = Vec::new();
+    for (node, nullable, value, pointer) in &graph.examples {
+        let ty = resolve(&Use { node: *node, nullable: *nullable });
+        if !example_can_fail(&ty) || examples.iter().any(|e| e.ty == ty && e.value == *value) {
+            continue;
+        }
+        examples.push(crate::model::SchemaExample { pointer: pointer.clone(), ty, nullable: *nullable, value: value.clone() });
+    }
     let security_schemes = read_security_schemes(api, &scheme_names, &mut d);
     let mut warnings = spec.warnings.clone();
     warnings.extend(d.finish()?);
@@ -179,6 +187,7 @@ pub fn normalize(spec: &RawSpec) -> Result<NormalizedModel, GenerateError> {
         types: space.types,
         operations,
         warnings,
+        examples,
     })
 }
 
@@ -597,4 +606,13 @@ fn detect_pagination(op: &Operation, types: &[crate::model::TypeDef]) -> Option<
         next_path: next.0,
         next_is_url: next.1,
     })
+}
+
+/// Types whose decoding can reject a wrong example (a string schema takes any string example).
+fn example_can_fail(t: &TypeRef) -> bool {
+    match t {
+        TypeRef::String | TypeRef::Binary | TypeRef::Any | TypeRef::JsonObject => false,
+        TypeRef::Array(i) | TypeRef::Map(i) | TypeRef::Nullable(i) => example_can_fail(i),
+        _ => true,
+    }
 }

@@ -127,6 +127,7 @@ struct Annot {
     write_only: bool,
     nullable: bool,
     redact: bool,
+    format: Option<String>,
     docs: Docs,
 }
 
@@ -138,6 +139,8 @@ pub struct SchemaGraph<'a> {
     leaf_memo: HashMap<Scalar, NodeId>,
     merging: Vec<String>,
     depth: usize,
+    /// `example` values of response-direction schemas: (node, nullable, example, pointer).
+    pub examples: Vec<(NodeId, bool, Value, String)>,
 }
 
 /// The result of merging an `allOf`.
@@ -153,7 +156,15 @@ enum Merged<'v> {
 impl<'a> SchemaGraph<'a> {
     /// An empty graph over the document `root`.
     pub fn new(root: &'a Value) -> Self {
-        SchemaGraph { root, nodes: Vec::new(), ref_memo: HashMap::new(), leaf_memo: HashMap::new(), merging: Vec::new(), depth: 0 }
+        SchemaGraph {
+            root,
+            nodes: Vec::new(),
+            ref_memo: HashMap::new(),
+            leaf_memo: HashMap::new(),
+            merging: Vec::new(),
+            depth: 0,
+            examples: Vec::new(),
+        }
     }
 
     fn leaf(&mut self, s: Scalar) -> NodeId {
@@ -226,6 +237,11 @@ impl<'a> SchemaGraph<'a> {
             self.build_inner(v, ptr, dir, origin, d)
         };
         self.depth -= 1;
+        if dir == Direction::Response {
+            if let Some(example) = v.get("example") {
+                self.examples.push((u.node, u.nullable, example.clone(), child(ptr, "example")));
+            }
+        }
         u
     }
 
@@ -644,7 +660,7 @@ impl<'a> SchemaGraph<'a> {
             }
             let u = self.build(pv, &pptr, dir, Origin::Child { parent: id, suffix: name.to_upper_camel_case() }, d);
             let mut docs = ann.docs;
-            if let Some(f) = pv.get("format").and_then(Value::as_str) {
+            if let Some(f) = ann.format.as_deref() {
                 if matches!(f, "uri" | "uri-reference" | "url" | "uuid" | "email" | "byte" | "hostname" | "ipv4" | "ipv6") {
                     docs.notes.push(format!("Format `{f}`: kept as a string, not validated."));
                 }
@@ -672,6 +688,7 @@ impl<'a> SchemaGraph<'a> {
         a.write_only = flag(o, "writeOnly");
         a.nullable = flag(o, "nullable");
         a.redact = flag(o, "x-redact");
+        a.format = o.get("format").and_then(Value::as_str).map(str::to_string);
         a.docs = own_docs(o);
         if depth > 32 {
             return a;
@@ -692,6 +709,9 @@ impl<'a> SchemaGraph<'a> {
             a.write_only |= i.write_only;
             a.nullable |= i.nullable;
             a.redact |= i.redact;
+            if a.format.is_none() {
+                a.format = i.format;
+            }
             a.docs.immutable |= i.docs.immutable;
             a.docs.deprecated |= i.docs.deprecated;
             if a.docs.description.is_none() {
@@ -731,11 +751,15 @@ fn fold_into(acc: &mut Map<String, Value>, member: &Map<String, Value>) {
                             if is_annotation_only(schema) {
                                 // An overlay that only adds examples or docs changes nothing, but
                                 // `nullable`/`readOnly` on it still count.
-                                let extra: Map<String, Value> = ["nullable", "readOnly", "writeOnly"]
+                                let mut extra: Map<String, Value> = ["nullable", "readOnly", "writeOnly"]
                                     .iter()
                                     .filter(|k| schema.get(**k).and_then(Value::as_bool) == Some(true))
                                     .map(|k| (k.to_string(), Value::Bool(true)))
                                     .collect();
+                                // Its example still has to decode into the field's type (tested).
+                                if let Some(example) = schema.get("example") {
+                                    extra.insert("example".into(), example.clone());
+                                }
                                 if !extra.is_empty() {
                                     let mut wrapped = extra;
                                     wrapped.insert("allOf".into(), Value::Array(vec![existing.clone()]));

@@ -228,7 +228,7 @@ impl Client {
         let spec = spec.json(body)?;
         let raw = self.execute(spec).await?;
         match raw.status {
-            200u16 => {
+            200 => {
                 ::std::result::Result::Ok(Response {
                     status: raw.status,
                     body: raw.json::<crate::types::ApiKey, UpdateIamV2ApiKeyError>()?,
@@ -236,7 +236,7 @@ impl Client {
                     request_id: raw.request_id(),
                 })
             }
-            400u16 => {
+            400 => {
                 ::std::result::Result::Err(
                     raw
                         .api_error(UpdateIamV2ApiKeyError::BadRequest {
@@ -246,7 +246,7 @@ impl Client {
                         }),
                 )
             }
-            401u16 => {
+            401 => {
                 ::std::result::Result::Err(
                     raw
                         .api_error(UpdateIamV2ApiKeyError::Unauthorized {
@@ -256,7 +256,7 @@ impl Client {
                         }),
                 )
             }
-            402u16 => {
+            402 => {
                 ::std::result::Result::Err(
                     raw
                         .api_error(UpdateIamV2ApiKeyError::PaymentRequired {
@@ -266,7 +266,7 @@ impl Client {
                         }),
                 )
             }
-            403u16 => {
+            403 => {
                 ::std::result::Result::Err(
                     raw
                         .api_error(UpdateIamV2ApiKeyError::Forbidden {
@@ -276,7 +276,7 @@ impl Client {
                         }),
                 )
             }
-            404u16 => {
+            404 => {
                 ::std::result::Result::Err(
                     raw
                         .api_error(UpdateIamV2ApiKeyError::NotFound {
@@ -286,7 +286,7 @@ impl Client {
                         }),
                 )
             }
-            409u16 => {
+            409 => {
                 ::std::result::Result::Err(
                     raw
                         .api_error(UpdateIamV2ApiKeyError::Conflict {
@@ -296,7 +296,7 @@ impl Client {
                         }),
                 )
             }
-            422u16 => {
+            422 => {
                 ::std::result::Result::Err(
                     raw
                         .api_error(UpdateIamV2ApiKeyError::UnprocessableEntity {
@@ -306,7 +306,7 @@ impl Client {
                         }),
                 )
             }
-            429u16 => {
+            429 => {
                 ::std::result::Result::Err(
                     raw
                         .api_error(UpdateIamV2ApiKeyError::TooManyRequests {
@@ -316,7 +316,7 @@ impl Client {
                         }),
                 )
             }
-            500u16 => {
+            500 => {
                 ::std::result::Result::Err(
                     raw
                         .api_error(UpdateIamV2ApiKeyError::InternalServerError {

@@ -186,10 +186,13 @@ fn body_decode(case: &ResponseCase, model: &NormalizedModel, err: &TokenStream) 
 
 fn status_pattern(s: StatusMatch) -> TokenStream {
     match s {
-        StatusMatch::Code(c) => quote!(#c),
+        StatusMatch::Code(c) => {
+            let lit = proc_macro2::Literal::u16_unsuffixed(c);
+            quote!(#lit)
+        }
         StatusMatch::Range(h) => {
-            let lo = h * 100;
-            let hi = lo + 99;
+            let lo = proc_macro2::Literal::u16_unsuffixed(h * 100);
+            let hi = proc_macro2::Literal::u16_unsuffixed(h * 100 + 99);
             quote!(#lo..=#hi)
         }
         StatusMatch::Default => quote!(_),

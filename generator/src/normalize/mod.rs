@@ -307,6 +307,14 @@ fn read_params(
             }
         };
         let required = data.required || location == ParamLocation::Path;
+        let mut notes = Vec::new();
+        if let Some(default) = param_schema(&data.format, &pptr)
+            .and_then(|(_, sptr)| schema_value(graph.root(), &sptr))
+            .and_then(|v| v.get("default"))
+        {
+            // The server applies its own default when the parameter is left out; say which.
+            notes.push(format!("Server default when omitted: `{}`.", default.to_string().replace('`', "'")));
+        }
         draft.params.push((u, draft.op.params.len()));
         draft.op.params.push(Param {
             name: scope.claim(value_ident(&data.name, "param")),
@@ -315,7 +323,7 @@ fn read_params(
             ty: TypeRef::String,
             required,
             explode,
-            docs: Docs { description: data.description.clone(), deprecated: data.deprecated.unwrap_or(false), ..Docs::default() },
+            docs: Docs { description: data.description.clone(), deprecated: data.deprecated.unwrap_or(false), notes, ..Docs::default() },
         });
     }
 }

@@ -28,7 +28,7 @@ impl Client {
             .authenticated(false);
         let raw = self.execute(spec).await?;
         match raw.status {
-            200u16 => {
+            200 => {
                 ::std::result::Result::Ok(Response {
                     status: raw.status,
                     body: raw.json::<crate::types::GetVendorResponse, GetVendorError>()?,
@@ -56,7 +56,7 @@ impl Client {
         let spec = spec.bytes("application/octet-stream", body.into());
         let raw = self.execute(spec).await?;
         match raw.status {
-            200u16 => {
+            200 => {
                 ::std::result::Result::Ok(Response {
                     status: raw.status,
                     body: raw.body.clone(),
@@ -84,7 +84,7 @@ impl Client {
         let spec = spec.form(body)?;
         let raw = self.execute(spec).await?;
         match raw.status {
-            200u16 => {
+            200 => {
                 ::std::result::Result::Ok(Response {
                     status: raw.status,
                     body: ::std::string::String::from_utf8_lossy(&raw.body).into_owned(),
@@ -110,7 +110,7 @@ impl Client {
             .authenticated(false);
         let raw = self.execute(spec).await?;
         match raw.status {
-            200u16 => {
+            200 => {
                 ::std::result::Result::Ok(Response {
                     status: raw.status,
                     body: raw.body.clone(),
@@ -146,7 +146,7 @@ impl Client {
             .authenticated(false);
         let raw = self.execute(spec).await?;
         match raw.status {
-            200u16 => {
+            200 => {
                 ::std::result::Result::Ok(Response {
                     status: raw.status,
                     body: CreateJobSuccess::Ok(
@@ -156,7 +156,7 @@ impl Client {
                     request_id: raw.request_id(),
                 })
             }
-            202u16 => {
+            202 => {
                 ::std::result::Result::Ok(Response {
                     status: raw.status,
                     body: CreateJobSuccess::Accepted(
@@ -170,7 +170,7 @@ impl Client {
                     request_id: raw.request_id(),
                 })
             }
-            204u16 => {
+            204 => {
                 ::std::result::Result::Ok(Response {
                     status: raw.status,
                     body: CreateJobSuccess::NoContent,

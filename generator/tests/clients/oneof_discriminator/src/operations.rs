@@ -30,7 +30,7 @@ impl Client {
         let spec = spec.json(body)?;
         let raw = self.execute(spec).await?;
         match raw.status {
-            200u16 => {
+            200 => {
                 ::std::result::Result::Ok(Response {
                     status: raw.status,
                     body: raw.json::<crate::types::Shape, CreateShapeError>()?,

@@ -82,7 +82,7 @@ impl Client {
         }
         let raw = self.execute(spec).await?;
         match raw.status {
-            200u16 => {
+            200 => {
                 ::std::result::Result::Ok(Response {
                     status: raw.status,
                     body: raw.json::<crate::types::ListItemsResponse, ListItemsError>()?,
@@ -111,7 +111,7 @@ impl Client {
             .authenticated(false);
         let raw = self.execute(spec).await?;
         match raw.status {
-            200u16 => {
+            200 => {
                 ::std::result::Result::Ok(Response {
                     status: raw.status,
                     body: raw

@@ -17,6 +17,7 @@ pub enum GetClusterError {}
 /// Query and header parameters of [`Client::get_cluster`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetClusterParams {
+    /// Server default when omitted: `10`.
     ///
     /// Query parameter `page_size`.
     pub page_size: ::std::option::Option<i64>,
@@ -95,7 +96,7 @@ impl Client {
         spec = spec.header("Idempotency-Key", &params.idempotency_key);
         let raw = self.execute(spec).await?;
         match raw.status {
-            204u16 => {
+            204 => {
                 ::std::result::Result::Ok(Response {
                     status: raw.status,
                     body: (),

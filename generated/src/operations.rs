@@ -231,7 +231,11 @@ impl Client {
             200 => {
                 ::std::result::Result::Ok(Response {
                     status: raw.status,
-                    body: raw.json::<crate::types::ApiKey, UpdateIamV2ApiKeyError>()?,
+                    body: raw
+                        .json_sensitive::<
+                            crate::types::ApiKey,
+                            UpdateIamV2ApiKeyError,
+                        >()?,
                     headers: UpdateIamV2ApiKeyOkHeaders::from_raw(&raw),
                     request_id: raw.request_id(),
                 })

@@ -237,6 +237,8 @@ pub struct UnionVariant {
     pub tags: Vec<String>,
     /// Its type.
     pub ty: TypeRef,
+    /// Needs a `Box` because the union contains itself through this variant.
+    pub boxed: bool,
 }
 
 /// HTTP methods.
@@ -320,6 +322,8 @@ pub struct Pagination {
     /// The next value is a URL whose `page_token` query parameter is the next token
     /// (Confluent's `metadata.next`); otherwise it is the token itself.
     pub next_is_url: bool,
+    /// The stream method's name (`{fn_name}_stream`, unique among the client's methods).
+    pub stream_fn: String,
 }
 
 /// Where a parameter goes.
@@ -348,6 +352,8 @@ pub struct Param {
     pub required: bool,
     /// Arrays: one `name=value` pair per item (form, explode), else comma-joined.
     pub explode: bool,
+    /// Declared with `content: application/json`: sent as JSON text.
+    pub json_content: bool,
     /// Docs.
     pub docs: Docs,
 }

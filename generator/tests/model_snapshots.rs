@@ -34,6 +34,22 @@ snapshot_tests!(
     parameters,
     content_types,
     pagination,
+    regress_allof_oneof,
+    regress_compile_breakers,
+    regress_default_only,
+    regress_deprecated_paginated,
+    regress_disc_mapping,
+    regress_naming_order,
+    regress_nullable_memo,
+    regress_nullable_memo2,
+    regress_param_content,
+    regress_path_types,
+    regress_recursive_alias,
+    regress_server_variables,
+    regress_stream_collision,
+    regress_success_headers,
+    regress_title_leak,
+    regress_untagged_best_fit,
 );
 
 #[test]

@@ -391,3 +391,25 @@ fn form_component(out: &mut String, s: &str) {
         }
     }
 }
+
+/// A parameter value as text: strings as they are, anything else (numbers, booleans, arrays,
+/// objects) as JSON. For header and path parameters whose schema is not a plain scalar.
+///
+/// # Errors
+///
+/// An [`EncodeError`] if `serde_json` cannot serialise the value.
+pub fn param_text<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, EncodeError> {
+    match serde_json::to_value(value).map_err(EncodeError::json)? {
+        serde_json::Value::String(s) => Ok(s),
+        other => Ok(other.to_string()),
+    }
+}
+
+/// A parameter value as JSON text, for parameters declared with `content: application/json`.
+///
+/// # Errors
+///
+/// An [`EncodeError`] if `serde_json` cannot serialise the value.
+pub fn param_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, EncodeError> {
+    serde_json::to_string(value).map_err(EncodeError::json)
+}

@@ -55,6 +55,9 @@ fn emit_param_push(p: &Param, model: &NormalizedModel, v: TokenStream) -> TokenS
         ParamLocation::Header => quote!(header),
         _ => quote!(query),
     };
+    if p.json_content {
+        return quote! { spec = spec.#method(#wire, crate::runtime::param_json(#v)?); };
+    }
     match &p.ty {
         TypeRef::Array(item) if is_scalarish(item, model) => {
             let item_text = to_text(item, quote!(item));
@@ -70,6 +73,9 @@ fn emit_param_push(p: &Param, model: &NormalizedModel, v: TokenStream) -> TokenS
         t if is_scalarish(t, model) => {
             let text = to_text(t, v);
             quote! { spec = spec.#method(#wire, #text); }
+        }
+        _ if p.location == ParamLocation::Header => {
+            quote! { spec = spec.header(#wire, crate::runtime::param_text(#v)?); }
         }
         _ => {
             // Objects are sent form-exploded (`key=value` per property), like OpenAPI's default.
@@ -170,13 +176,39 @@ fn body_type(case: &ResponseCase, model: &NormalizedModel) -> TokenStream {
     }
 }
 
+/// Whether values of a type can hold a secret (`x-redact`, `format: password`) anywhere inside.
+fn holds_secrets(t: &TypeRef, model: &NormalizedModel, seen: &mut Vec<TypeId>) -> bool {
+    match t {
+        TypeRef::Array(i) | TypeRef::Map(i) | TypeRef::Nullable(i) => holds_secrets(i, model, seen),
+        TypeRef::Named(id) => {
+            if seen.contains(id) {
+                return false;
+            }
+            seen.push(*id);
+            match &model.ty(*id).kind {
+                TypeKind::Struct { fields, additional } => {
+                    fields.iter().any(|f| f.redacted || holds_secrets(&f.ty, model, seen))
+                        || additional.as_ref().is_some_and(|a| holds_secrets(a, model, seen))
+                }
+                TypeKind::Union { variants, .. } => variants.iter().any(|v| holds_secrets(&v.ty, model, seen)),
+                TypeKind::Enum { .. } => false,
+            }
+        }
+        _ => false,
+    }
+}
+
 fn body_decode(case: &ResponseCase, model: &NormalizedModel, err: &TokenStream) -> TokenStream {
     match &case.body {
         None => quote!(()),
         Some(b) => match b.encoding {
             BodyEncoding::Json | BodyEncoding::Form => {
                 let t = rust_type(&b.ty, model, &types_path());
-                quote!(raw.json::<#t, #err>()?)
+                if holds_secrets(&b.ty, model, &mut Vec::new()) {
+                    quote!(raw.json_sensitive::<#t, #err>()?)
+                } else {
+                    quote!(raw.json::<#t, #err>()?)
+                }
             }
             BodyEncoding::Text => quote!(::std::string::String::from_utf8_lossy(&raw.body).into_owned()),
             BodyEncoding::Bytes => quote!(raw.body.clone()),
@@ -204,6 +236,10 @@ fn path_arg_type(p: &Param, model: &NormalizedModel) -> TokenStream {
     match &p.ty {
         TypeRef::String | TypeRef::Binary => quote!(&str),
         TypeRef::Integer(_) | TypeRef::F32 | TypeRef::F64 | TypeRef::Boolean => rust_type(&p.ty, model, &types_path()),
+        TypeRef::Array(item) => {
+            let t = rust_type(item, model, &types_path());
+            quote!(&[#t])
+        }
         other => {
             let t = rust_type(other, model, &types_path());
             quote!(&#t)
@@ -265,14 +301,25 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, defaults: &[bool], he
         (b, h.unwrap_or_else(|| quote!(())), None)
     } else {
         let name = format_ident!("{}Success", prefix);
-        let variants = success.iter().map(|(_, c)| {
+        let variants = success.iter().map(|(i, c)| {
             let v = ident(&c.variant);
             let doc = doc_lines(&format!("{}: {}", status_text(c.status), super::docs::sanitize(&c.description)));
-            if c.body.is_some() {
-                let t = body_type(c, model);
-                quote!(#doc #v(#t),)
-            } else {
-                quote!(#doc #v,)
+            match (c.body.is_some(), &header_names[*i]) {
+                (true, None) => {
+                    let t = body_type(c, model);
+                    quote!(#doc #v(#t),)
+                }
+                (false, None) => quote!(#doc #v,),
+                (has_body, Some(h)) => {
+                    let h = ident(h);
+                    let body = has_body.then(|| {
+                        let t = body_type(c, model);
+                        quote! { /// The decoded body.
+                        body: #t, }
+                    });
+                    quote!(#doc #v { #body /// Documented headers.
+                    headers: #h },)
+                }
             }
         });
         let doc = doc_lines(&format!("The successful responses of [`Client::{}`].", op.fn_name));
@@ -318,25 +365,52 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, defaults: &[bool], he
         });
         args.push(quote!(params: &#params_name));
     }
+    // Spec media types go through `header`, which validates them (a bad one is an error, not a
+    // panic); the runtime's built-in content types are only the plain ones.
     let body_stmt = match &op.body {
         None => TokenStream::new(),
-        Some(b) => match b.encoding {
-            BodyEncoding::Json | BodyEncoding::Form => {
-                let t = rust_type(&b.ty, model, &types_path());
-                args.push(quote!(body: &#t));
-                if b.encoding == BodyEncoding::Json {
-                    quote! { let spec = spec.json(body)?; }
-                } else {
-                    quote! { let spec = spec.form(body)?; }
+        Some(b) => {
+            let ct = &b.content_type;
+            let base = ct.split(';').next().unwrap_or(ct).trim().to_ascii_lowercase();
+            match b.encoding {
+                BodyEncoding::Json | BodyEncoding::Form => {
+                    let t = rust_type(&b.ty, model, &types_path());
+                    args.push(quote!(body: &#t));
+                    let (call, plain) = if b.encoding == BodyEncoding::Json {
+                        (quote!(json), "application/json")
+                    } else {
+                        (quote!(form), "application/x-www-form-urlencoded")
+                    };
+                    if *ct == plain {
+                        quote! { let spec = spec.#call(body)?; }
+                    } else {
+                        quote! { let spec = spec.#call(body)?.header("Content-Type", #ct); }
+                    }
+                }
+                BodyEncoding::Bytes if base.starts_with("multipart/") => {
+                    // The caller builds the multipart body, so the caller knows its boundary.
+                    args.push(quote!(body: impl ::std::convert::Into<::bytes::Bytes>));
+                    args.push(quote!(content_type: &str));
+                    quote! { let spec = spec.bytes("application/octet-stream", body.into()).header("Content-Type", content_type); }
+                }
+                BodyEncoding::Bytes | BodyEncoding::Text => {
+                    args.push(quote!(body: impl ::std::convert::Into<::bytes::Bytes>));
+                    quote! { let spec = spec.bytes("application/octet-stream", body.into()).header("Content-Type", #ct); }
                 }
             }
-            BodyEncoding::Bytes | BodyEncoding::Text => {
-                let ct = &b.content_type;
-                args.push(quote!(body: impl ::std::convert::Into<::bytes::Bytes>));
-                quote! { let spec = spec.bytes(#ct, body.into()); }
-            }
-        },
+        }
     };
+    // Ask for what the operation answers with, when that is not JSON.
+    let accept = op
+        .responses
+        .iter()
+        .filter(|c| c.success)
+        .find_map(|c| c.body.as_ref())
+        .filter(|b| b.encoding != BodyEncoding::Json)
+        .map(|b| {
+            let ct = &b.content_type;
+            quote! { let spec = spec.header("Accept", #ct); }
+        });
 
     // Path.
     let mut fmt = String::new();
@@ -352,10 +426,16 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, defaults: &[bool], he
                 fmt.push_str("{}");
                 let text = match &p.ty {
                     TypeRef::String | TypeRef::Binary => quote!(encode_path_segment(#n)),
-                    t => {
+                    t if is_scalarish(t, model) => {
                         let v = to_text(t, quote!(#n));
                         quote!(encode_path_segment(&::std::string::ToString::to_string(&#v)))
                     }
+                    TypeRef::Array(item) if is_scalarish(item, model) => {
+                        // `simple` style: comma-separated items.
+                        let item_text = to_text(item, quote!(item));
+                        quote!(encode_path_segment(&#n.iter().map(|item| ::std::string::ToString::to_string(&#item_text)).collect::<::std::vec::Vec<_>>().join(",")))
+                    }
+                    _ => quote!(encode_path_segment(&crate::runtime::param_text(#n)?)),
                 };
                 fmt_args.push(text);
             }
@@ -403,10 +483,12 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, defaults: &[bool], he
         };
         let v = ident(&c.variant);
         if c.success {
-            let body = match &success_enum {
-                Some(en) if c.body.is_some() => quote!(#en::#v(#body)),
-                Some(en) => quote!(#en::#v),
-                None => body,
+            let body = match (&success_enum, c.body.is_some(), header_names[*i].is_some()) {
+                (Some(en), true, false) => quote!(#en::#v(#body)),
+                (Some(en), false, false) => quote!(#en::#v),
+                (Some(en), true, true) => quote!(#en::#v { body: #body, headers: #headers }),
+                (Some(en), false, true) => quote!(#en::#v { headers: #headers }),
+                (None, _, _) => body,
             };
             let headers = if success_enum.is_some() { quote!(()) } else { headers };
             quote! {
@@ -454,6 +536,7 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, defaults: &[bool], he
                 let #spec_mut spec = RequestSpec::new(::reqwest::Method::#method, #template, path).authenticated(#authenticated);
                 #( #param_pushes )*
                 #body_stmt
+                #accept
                 let raw = self.execute(spec).await?;
                 match raw.status {
                     #( #arms )*
@@ -481,7 +564,7 @@ fn emit_stream_method(
     _body_ty: &TokenStream,
 ) -> TokenStream {
     let fn_name = ident(&op.fn_name);
-    let stream_name = format_ident!("{}_stream", op.fn_name);
+    let stream_name = ident(&p.stream_fn);
     let params_name = format_ident!("{}Params", op.type_prefix);
     let token = ident(&p.token_param);
     let item = rust_type(&p.item, model, &types_path());
@@ -530,9 +613,16 @@ fn emit_stream_method(
         if p.next_is_url { "link" } else { "token" },
         p.token_param
     ));
+    // The stream of a deprecated operation is deprecated too, and may call it.
+    let deprecated = if op.docs.deprecated {
+        quote!(#[deprecated(note = "deprecated by the API")] #[allow(deprecated)])
+    } else {
+        TokenStream::new()
+    };
     quote! {
         impl Client {
             #doc
+            #deprecated
             pub fn #stream_name<'a>(&'a self, #( #path_args, )* params: &#params_name) -> impl ::futures::Stream<Item = ::std::result::Result<#item, Error<#err_ty>>> + 'a {
                 let params = params.clone();
                 crate::runtime::pagination::paginate(params.#token.clone(), move |token| {

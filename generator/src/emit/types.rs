@@ -220,7 +220,17 @@ fn emit_type(model: &NormalizedModel, t: &TypeDef, default: bool) -> TokenStream
         }
         TypeKind::Union { tag, variants } => {
             let vnames: Vec<Ident> = variants.iter().map(|v| ident(&v.name)).collect();
-            let vtypes: Vec<TokenStream> = variants.iter().map(|v| rust_type(&v.ty, model, &TokenStream::new())).collect();
+            let vtypes: Vec<TokenStream> = variants
+                .iter()
+                .map(|v| {
+                    let t = rust_type(&v.ty, model, &TokenStream::new());
+                    if v.boxed {
+                        quote!(::std::boxed::Box<#t>)
+                    } else {
+                        t
+                    }
+                })
+                .collect();
             let vdocs = variants.iter().map(|v| {
                 if v.tags.is_empty() {
                     TokenStream::new()
@@ -248,14 +258,34 @@ fn emit_type(model: &NormalizedModel, t: &TypeDef, default: bool) -> TokenStream
                 None => {
                     let names: Vec<String> = variants.iter().map(|v| v.name.clone()).collect();
                     let expected = format!("no variant of {} matched ({}); first error: ", t.name, names.join(", "));
+                    // Every alternative is tried; the one that leaves the fewest input fields
+                    // unexplained wins (the first, on a tie), so a Dog is not read as a Cat
+                    // that happens to have all-optional fields.
                     quote! {
                         let mut first_error: ::std::option::Option<::serde_json::Error> = ::std::option::Option::None;
+                        let mut best: ::std::option::Option<(usize, Self)> = ::std::option::Option::None;
                         #(
                             match ::serde_json::from_value(value.clone()) {
-                                ::std::result::Result::Ok(v) => return ::std::result::Result::Ok(Self::#vnames(v)),
+                                ::std::result::Result::Ok(v) => {
+                                    let candidate = Self::#vnames(v);
+                                    let missed = crate::runtime::unmatched_fields(&value, &candidate);
+                                    if missed == 0 {
+                                        return ::std::result::Result::Ok(candidate);
+                                    }
+                                    let better = match &best {
+                                        ::std::option::Option::Some((m, _)) => missed < *m,
+                                        ::std::option::Option::None => true,
+                                    };
+                                    if better {
+                                        best = ::std::option::Option::Some((missed, candidate));
+                                    }
+                                }
                                 ::std::result::Result::Err(e) => { first_error.get_or_insert(e); }
                             }
                         )*
+                        if let ::std::option::Option::Some((_, v)) = best {
+                            return ::std::result::Result::Ok(v);
+                        }
                         let detail = first_error.map(|e| e.to_string()).unwrap_or_default();
                         ::std::result::Result::Err(::serde::de::Error::custom(::std::format!("{}{}", #expected, detail)))
                     }

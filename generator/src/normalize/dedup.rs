@@ -172,27 +172,35 @@ impl Namer<'_> {
             })
         });
         let request_only = self.request_only(class);
-        let mut candidates = Vec::new();
+        // Title-based names first; the positional name is only worked out when they are all
+        // taken, because working it out names the parent types (and would let them claim names
+        // before types that rank higher).
+        let mut titled = Vec::new();
         if let Some(t) = &title {
             let short = type_ident(short_title(t), "Type");
-            let full = type_ident(t, "Type");
-            candidates.push(short.clone());
+            titled.push(short.clone());
             if request_only {
-                candidates.push(format!("{short}Request"));
+                titled.push(format!("{short}Request"));
             }
-            // Another shape already has the short name: where it is used says more than the
-            // title's namespace (`CreateIamV2ApiKeyResponse` over `IamV2ApiKey`).
-            candidates.push(self.positional(rep));
-            candidates.push(full.clone());
         }
-        let positional = self.positional(rep);
-        candidates.push(positional.clone());
-        let chosen = match candidates.into_iter().find(|c| self.scope.is_free(c)) {
+        let chosen = match titled.into_iter().find(|c| self.scope.is_free(c)) {
             Some(c) => {
                 self.scope.take(&c);
                 c
             }
-            None => self.scope.claim(positional),
+            None => {
+                // Another shape already has the short name: where it is used says more than the
+                // title's namespace (`CreateIamV2ApiKeyResponse` over `IamV2ApiKey`).
+                let positional = self.positional(rep);
+                let full = title.as_deref().map(|t| type_ident(t, "Type"));
+                match [Some(positional.clone()), full].into_iter().flatten().find(|c| self.scope.is_free(c)) {
+                    Some(c) => {
+                        self.scope.take(&c);
+                        c
+                    }
+                    None => self.scope.claim(positional),
+                }
+            }
         };
         self.in_progress.retain(|c| *c != class);
         self.names.insert(class, chosen.clone());
@@ -230,11 +238,16 @@ pub fn materialize(nodes: &[Node]) -> TypeSpace {
             members.entry(c).or_default().push(n);
         }
     }
-    let rep: HashMap<usize, NodeId> = members.iter().map(|(&c, m)| (c, m[0])).collect();
+    // A type's representative (its docs, and the parent its positional name derives from) is
+    // its first response-side occurrence when it has one: shared types read as responses.
+    let rep: HashMap<usize, NodeId> = members
+        .iter()
+        .map(|(&c, m)| (c, m.iter().copied().find(|&n| nodes[n].dir == Direction::Response).unwrap_or(m[0])))
+        .collect();
     let mut order: Vec<usize> = members.keys().copied().collect();
     let mut namer = Namer { nodes, class: &class, rep: rep.clone(), members: members.clone(), names: HashMap::new(), in_progress: Vec::new(), scope: Scope::default() };
     // Types seen by responses pick names first, so a request-only variant of the same title is the one renamed.
-    order.sort_by_key(|c| (namer.request_only(*c), rep[c]));
+    order.sort_by_key(|c| (namer.request_only(*c), members[c][0]));
     for &c in &order {
         namer.name_of(c);
     }
@@ -314,7 +327,7 @@ pub fn materialize(nodes: &[Node]) -> TypeSpace {
                             (TypeRef::Named(id), None) => by_name[id.0].0.clone(),
                             (other, None) => type_ident(&variant_word(other), "V"),
                         };
-                        UnionVariant { name: scope.claim(base), tags: tags.clone(), ty }
+                        UnionVariant { name: scope.claim(base), tags: tags.clone(), ty, boxed: false }
                     })
                     .collect();
                 TypeKind::Union { tag: tag.clone(), variants }
@@ -361,13 +374,16 @@ fn mark_boxed(types: &mut [TypeDef]) {
         }
     }
     let comp = scc(&edges);
+    let on_cycle = |ty: &TypeRef, i: usize| {
+        let mut targets = Vec::new();
+        direct_targets(ty, &mut targets);
+        targets.iter().any(|id| comp[id.0] == comp[i])
+    };
     for (i, t) in types.iter_mut().enumerate() {
-        if let TypeKind::Struct { fields, .. } = &mut t.kind {
-            for f in fields {
-                let mut targets = Vec::new();
-                direct_targets(&f.ty, &mut targets);
-                f.boxed = targets.iter().any(|id| comp[id.0] == comp[i]);
-            }
+        match &mut t.kind {
+            TypeKind::Struct { fields, .. } => fields.iter_mut().for_each(|f| f.boxed = on_cycle(&f.ty, i)),
+            TypeKind::Union { variants, .. } => variants.iter_mut().for_each(|v| v.boxed = on_cycle(&v.ty, i)),
+            TypeKind::Enum { .. } => {}
         }
     }
 }

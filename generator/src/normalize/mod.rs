@@ -39,11 +39,15 @@ pub fn normalize(spec: &RawSpec) -> Result<NormalizedModel, GenerateError> {
     let mut d = Diagnostics::new(&spec.file);
     let mut graph = SchemaGraph::new(&spec.root);
     let api = &spec.api;
-    let mut fn_scope = Scope::with_reserved(&["new", "builder", "base_url", "execute", "clone", "fmt"]);
+    // Methods `Client` already has (the runtime's, public and private, and derived ones).
+    let mut fn_scope = Scope::with_reserved(&[
+        "new", "builder", "base_url", "execute", "clone", "fmt", "prepare", "attempt", "retry_policy", "http_client",
+        "has_credentials", "max_response_bytes", "send_once", "to_owned", "eq",
+    ]);
     let mut prefix_scope = Scope::default();
     let mut seen_ids: Vec<(String, String)> = Vec::new();
     let mut drafts = Vec::new();
-    let mut default_server = api.servers.first().map(|s| s.url.clone());
+    let mut default_server = api.servers.first().map(server_url);
     let mut scheme_names: Vec<String> = Vec::new();
 
     for (path, item) in api.paths.paths.iter() {
@@ -69,7 +73,11 @@ pub fn normalize(spec: &RawSpec) -> Result<NormalizedModel, GenerateError> {
             let Some(op) = op else { continue };
             let op_ptr = child(&item_ptr, mname);
             if default_server.is_none() {
-                default_server = op.servers.first().or(item.servers.first()).map(|s| s.url.clone());
+                default_server = op.servers.first().or(item.servers.first()).map(server_url);
+            } else if let Some(own) = op.servers.first().map(server_url) {
+                if Some(&own) != default_server.as_ref() {
+                    d.warn(&child(&op_ptr, "servers"), format!("operation-level server {own:?} is not applied: the client's base URL is used"));
+                }
             }
             let operation_id = match &op.operation_id {
                 Some(id) if !id.trim().is_empty() => id.clone(),
@@ -137,11 +145,13 @@ pub fn normalize(spec: &RawSpec) -> Result<NormalizedModel, GenerateError> {
             read_params(api, &item.parameters, &op.parameters, &item_ptr, &op_ptr, &mut graph, &mut draft, &mut d);
             read_body(api, op, &op_ptr, &mut graph, &mut draft, &mut d);
             read_responses(api, op, &op_ptr, &mut graph, &mut draft, &mut d);
+            default_as_success(&mut draft);
             check_path_params(&draft, &op_ptr, &mut d);
             drafts.push(draft);
         }
     }
 
+    graph.drain(&mut d);
     let space = dedup::materialize(&graph.nodes);
     let nodes = &graph.nodes;
     let resolve = |u: &Use| space.type_ref(nodes, u.node);
@@ -161,7 +171,10 @@ pub fn normalize(spec: &RawSpec) -> Result<NormalizedModel, GenerateError> {
                 h.ty = header_type(resolve(u));
             }
         }
-        draft.op.pagination = detect_pagination(&draft.op, &space.types);
+        draft.op.pagination = detect_pagination(&draft.op, &space.types).map(|mut p| {
+            p.stream_fn = fn_scope.claim(format!("{}_stream", draft.op.fn_name));
+            p
+        });
         operations.push(draft.op);
     }
 
@@ -174,6 +187,12 @@ pub fn normalize(spec: &RawSpec) -> Result<NormalizedModel, GenerateError> {
         examples.push(crate::model::SchemaExample { pointer: pointer.clone(), ty, nullable: *nullable, value: value.clone() });
     }
     let security_schemes = read_security_schemes(api, &scheme_names, &mut d);
+    if let Some(url) = &default_server {
+        if url.starts_with('/') || !url.contains("://") {
+            d.warn("#/servers", format!("server URL {url:?} is relative: the default base URL is http://localhost{url}; set ClientBuilder::base_url"));
+            default_server = Some(format!("http://localhost{}", if url.starts_with('/') { url.clone() } else { format!("/{url}") }));
+        }
+    }
     let mut warnings = spec.warnings.clone();
     warnings.extend(d.finish()?);
     Ok(NormalizedModel {
@@ -277,7 +296,7 @@ fn read_params(
             }
         }
     }
-    let mut scope = Scope::with_reserved(&["body", "params", "spec", "path", "raw", "self_"]);
+    let mut scope = Scope::with_reserved(&["body", "params", "spec", "path", "raw", "self_", "content_type"]);
     for (p, pptr) in all {
         let data = p.parameter_data_ref();
         let (location, explode) = match p {
@@ -307,6 +326,8 @@ fn read_params(
             }
         };
         let required = data.required || location == ParamLocation::Path;
+        // `content: {application/json: ...}` instead of `schema`: the value travels as JSON text.
+        let json_content = matches!(&data.format, ParameterSchemaOrContent::Content(c) if c.keys().any(|k| k.to_ascii_lowercase().contains("json")));
         let mut notes = Vec::new();
         if let Some(default) = param_schema(&data.format, &pptr)
             .and_then(|(_, sptr)| schema_value(graph.root(), &sptr))
@@ -323,6 +344,7 @@ fn read_params(
             ty: TypeRef::String,
             required,
             explode,
+            json_content,
             docs: Docs { description: data.description.clone(), deprecated: data.deprecated.unwrap_or(false), notes, ..Docs::default() },
         });
     }
@@ -363,6 +385,9 @@ fn read_body(api: &openapiv3::OpenAPI, op: &openapiv3::Operation, op_ptr: &str, 
         d.warn(&bptr, "request body without content: ignored");
         return;
     };
+    if mt.to_ascii_lowercase().starts_with("multipart/") {
+        d.warn(&child(&child(&bptr, "content"), mt), "multipart bodies are not built by the client: the method takes the encoded body and its Content-Type (with the boundary)");
+    }
     if body.content.len() > 1 {
         d.warn(&child(&bptr, "content"), format!("several request media types: the client sends {mt}"));
     }
@@ -507,6 +532,22 @@ fn read_responses(api: &openapiv3::OpenAPI, op: &openapiv3::Operation, op_ptr: &
     }
 }
 
+/// An operation that documents only `default` (petstore's `createUser`) still succeeds on 2XX:
+/// the default response doubles as the 2XX success case.
+fn default_as_success(draft: &mut Draft) {
+    if draft.op.responses.iter().any(|c| c.success) {
+        return;
+    }
+    let Some(i) = draft.op.responses.iter().position(|c| c.status == StatusMatch::Default) else { return };
+    let mut ok = draft.op.responses[i].clone();
+    ok.status = StatusMatch::Range(2);
+    ok.success = true;
+    ok.variant = "Ok".into();
+    let uses = draft.responses[i].clone();
+    draft.op.responses.insert(i, ok);
+    draft.responses.insert(i, uses);
+}
+
 fn check_path_params(draft: &Draft, op_ptr: &str, d: &mut Diagnostics) {
     let path = &draft.op.path;
     let mut rest = path.as_str();
@@ -531,6 +572,7 @@ fn read_security_schemes(api: &openapiv3::OpenAPI, used: &[String], d: &mut Diag
                 openapiv3::SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("basic") => AuthKind::Basic,
                 openapiv3::SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("bearer") => AuthKind::Bearer,
                 openapiv3::SecurityScheme::APIKey { location: openapiv3::APIKeyLocation::Header, name: header, .. } => {
+                    d.warn(&ptr, format!("apiKey scheme {name:?} (header {header:?}) is not applied by the client builder: send the header through ClientBuilder::reqwest_client's default headers"));
                     AuthKind::ApiKeyHeader(header.clone())
                 }
                 other => {
@@ -613,6 +655,7 @@ fn detect_pagination(op: &Operation, types: &[crate::model::TypeDef]) -> Option<
         item: (**item).clone(),
         next_path: next.0,
         next_is_url: next.1,
+        stream_fn: String::new(),
     })
 }
 
@@ -623,4 +666,15 @@ fn example_can_fail(t: &TypeRef) -> bool {
         TypeRef::Array(i) | TypeRef::Map(i) | TypeRef::Nullable(i) => example_can_fail(i),
         _ => true,
     }
+}
+
+/// A server's URL with its variables replaced by their defaults.
+fn server_url(server: &openapiv3::Server) -> String {
+    let mut url = server.url.clone();
+    if let Some(vars) = &server.variables {
+        for (name, var) in vars {
+            url = url.replace(&format!("{{{name}}}"), &var.default);
+        }
+    }
+    url.trim_end_matches('/').to_string()
 }

@@ -102,6 +102,8 @@ const STRUCTURAL: &[&str] = &[
 ];
 /// Deeper than this is refused: it protects the stack from hostile nesting.
 const MAX_DEPTH: usize = 400;
+/// Longest chain of `allOf` members that are themselves `allOf`s through refs.
+const MAX_ALLOF_CHAIN: usize = 128;
 
 const KNOWN_FORMATS: &[&str] = &[
     "date-time", "date", "time", "int32", "int64", "uint32", "uint64", "int8", "int16", "uint8", "uint16", "float",
@@ -135,7 +137,14 @@ struct Annot {
 pub struct SchemaGraph<'a> {
     root: &'a Value,
     pub nodes: Vec<Node>,
-    ref_memo: HashMap<(String, Direction), NodeId>,
+    ref_memo: HashMap<(String, Direction), Use>,
+    /// Component schemas still to build: (schema, pointer, direction, placeholder). Refs are
+    /// built from this worklist rather than recursively, so the stack only ever holds one
+    /// schema's own nesting, however long the chains of `$ref`s between components are.
+    queue: Vec<(&'a Value, String, Direction, NodeId)>,
+    /// Placeholders whose target turned out to be another node (a scalar, a passthrough
+    /// `allOf`, another ref): they take that node's shape once the graph is complete.
+    aliases: Vec<(NodeId, NodeId)>,
     leaf_memo: HashMap<Scalar, NodeId>,
     merging: Vec<String>,
     depth: usize,
@@ -160,6 +169,8 @@ impl<'a> SchemaGraph<'a> {
             root,
             nodes: Vec::new(),
             ref_memo: HashMap::new(),
+            queue: Vec::new(),
+            aliases: Vec::new(),
             leaf_memo: HashMap::new(),
             merging: Vec::new(),
             depth: 0,
@@ -273,8 +284,10 @@ impl<'a> SchemaGraph<'a> {
             return match merged {
                 Merged::One(member, mptr) => {
                     let u = self.build(member, &mptr, dir, origin, d);
-                    // The wrapper's title names the member when the member has none of its own.
-                    if let Some(t) = obj.get("title").and_then(Value::as_str) {
+                    // The wrapper's title names an inline member that has none of its own; a
+                    // component keeps its own name (the wrapper only describes one use of it).
+                    let inline = member.get("$ref").is_none();
+                    if let Some(t) = obj.get("title").and_then(Value::as_str).filter(|_| inline) {
                         if self.nodes[u.node].title.is_none() && !matches!(self.nodes[u.node].origin, Origin::Leaf) {
                             self.nodes[u.node].title = Some(t.to_string());
                         }
@@ -300,9 +313,8 @@ impl<'a> SchemaGraph<'a> {
 
     fn build_ref(&mut self, r: &str, ptr: &str, dir: Direction, d: &mut Diagnostics) -> Use {
         let Some((target, tptr)) = self.resolve(r, ptr, d) else { return self.any() };
-        if let Some(&id) = self.ref_memo.get(&(tptr.clone(), dir)) {
-            let nullable = target.as_object().is_some_and(|o| flag(o, "nullable"));
-            return Use { node: id, nullable };
+        if let Some(u) = self.ref_memo.get(&(tptr.clone(), dir)) {
+            return *u;
         }
         let name = tptr.rsplit('/').next().unwrap_or("").replace("~1", "/").replace("~0", "~");
         let origin = if tptr.starts_with("#/components/schemas/") {
@@ -310,24 +322,94 @@ impl<'a> SchemaGraph<'a> {
         } else {
             Origin::Child { parent: self.leaf(Scalar::Any), suffix: name.to_upper_camel_case() }
         };
-        // Reserve the memo slot before descending, so a type that contains itself ends here.
-        let placeholder = self.alloc(dir, &tptr, origin.clone(), target.as_object());
-        self.ref_memo.insert((tptr.clone(), dir), placeholder);
-        let u = self.build(target, &tptr, dir, origin, d);
-        if u.node != placeholder {
-            // The target was an alias of another node (a scalar, a passthrough allOf, another ref):
-            // make the placeholder a copy of it, so every use of this ref sees the same shape.
-            let copy = self.nodes[u.node].clone();
-            let slot = &mut self.nodes[placeholder];
-            slot.shape = copy.shape;
-            if slot.title.is_none() {
-                slot.title = copy.title;
-            }
-            if slot.docs.description.is_none() {
-                slot.docs = copy.docs;
+        // Reserve the memo slot now and build later (see `drain`): a type that contains itself
+        // ends here, and deep chains of refs cost no stack.
+        let placeholder = self.alloc(dir, &tptr, origin, target.as_object());
+        let u = Use { node: placeholder, nullable: self.schema_nullable(target, 0) };
+        self.ref_memo.insert((tptr.clone(), dir), u);
+        self.queue.push((target, tptr, dir, placeholder));
+        u
+    }
+
+    /// Builds every component schema reached so far (and those they reach), then resolves
+    /// aliases. Call once all roots are built.
+    pub fn drain(&mut self, d: &mut Diagnostics) {
+        let mut next = 0;
+        while next < self.queue.len() {
+            let (target, tptr, dir, placeholder) = self.queue[next].clone();
+            next += 1;
+            let origin = self.nodes[placeholder].origin.clone();
+            let u = self.build(target, &tptr, dir, origin, d);
+            if u.node != placeholder {
+                self.aliases.push((placeholder, u.node));
+                let (title, docs) = (self.nodes[u.node].title.clone(), self.nodes[u.node].docs.clone());
+                let slot = &mut self.nodes[placeholder];
+                if slot.title.is_none() {
+                    slot.title = title;
+                }
+                if slot.docs.description.is_none() {
+                    slot.docs = docs;
+                }
             }
         }
-        Use { node: placeholder, nullable: u.nullable }
+        self.queue.clear();
+        let alias_of: HashMap<NodeId, NodeId> = self.aliases.iter().copied().collect();
+        for &(placeholder, target) in &self.aliases {
+            let mut end = target;
+            let mut hops = 0;
+            while let Some(&next) = alias_of.get(&end) {
+                end = next;
+                hops += 1;
+                if hops > alias_of.len() {
+                    break;
+                }
+            }
+            if end != placeholder {
+                self.nodes[placeholder].shape = self.nodes[end].shape.clone();
+            }
+        }
+        self.aliases.clear();
+    }
+
+    /// Whether a schema admits `null`, looking through refs and composition (shallowly).
+    fn schema_nullable(&self, v: &Value, depth: usize) -> bool {
+        let Value::Object(o) = v else { return false };
+        if flag(o, "nullable") || o.get("type").and_then(Value::as_str) == Some("null") {
+            return true;
+        }
+        if let Some(Value::Array(types)) = o.get("type") {
+            if types.iter().any(|t| t.as_str() == Some("null")) {
+                return true;
+            }
+        }
+        if let Some(Value::Array(values)) = o.get("enum").or_else(|| o.get("x-extensible-enum")) {
+            if values.iter().any(Value::is_null) {
+                return true;
+            }
+        }
+        if depth > 16 {
+            return false;
+        }
+        for key in ["oneOf", "anyOf"] {
+            if let Some(Value::Array(members)) = o.get(key) {
+                if members.iter().any(|m| m.get("type").and_then(Value::as_str) == Some("null") || self.schema_nullable(m, depth + 1)) {
+                    return true;
+                }
+            }
+        }
+        if let Some(Value::Array(members)) = o.get("allOf") {
+            if members.iter().any(|m| is_annotation_only(m) && flag(m.as_object().unwrap_or(&Map::new()), "nullable")) {
+                return true;
+            }
+            let structural: Vec<&Value> = members.iter().filter(|m| !is_annotation_only(m)).collect();
+            if let [one] = structural.as_slice() {
+                return self.schema_nullable(one, depth + 1);
+            }
+        }
+        if let Some(target) = o.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')).and_then(|f| lookup_pointer(self.root, f)) {
+            return self.schema_nullable(target, depth + 1);
+        }
+        false
     }
 
     /// Merges `allOf` members (and the wrapper's own structural keys) into one schema.
@@ -378,6 +460,14 @@ impl<'a> SchemaGraph<'a> {
         if let Some(name) = base_name {
             acc.entry("title").or_insert(Value::String(name));
         }
+        if acc.contains_key("properties") && (acc.contains_key("oneOf") || acc.contains_key("anyOf")) {
+            // A struct cannot also be one of several shapes: keep the common properties, which
+            // every alternative shares, and say what was dropped.
+            acc.remove("oneOf");
+            acc.remove("anyOf");
+            acc.remove("discriminator");
+            d.warn(ptr, "allOf combines properties with oneOf/anyOf: the shared properties are kept, the alternatives are not modelled");
+        }
         if !acc.contains_key("type") && (acc.contains_key("properties") || acc.contains_key("additionalProperties")) {
             acc.insert("type".into(), Value::String("object".into()));
         }
@@ -402,6 +492,10 @@ impl<'a> SchemaGraph<'a> {
         }
         if self.merging.contains(&tptr) {
             d.warn(&tptr, "allOf includes itself; the recursive member is ignored");
+            return None;
+        }
+        if self.merging.len() >= MAX_ALLOF_CHAIN {
+            d.error(&tptr, format!("allOf chain longer than {MAX_ALLOF_CHAIN} schemas"));
             return None;
         }
         self.merging.push(tptr.clone());
@@ -461,7 +555,13 @@ impl<'a> SchemaGraph<'a> {
         let mapping: Vec<(String, String)> = disc
             .and_then(|o| o.get("mapping"))
             .and_then(Value::as_object)
-            .map(|m| m.iter().filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string()))).collect())
+            .map(|m| {
+                m.iter()
+                    .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string())))
+                    // A mapping value may be a bare schema name instead of a reference.
+                    .map(|(k, v)| if v.starts_with('#') || v.contains('/') { (k, v) } else { (k, format!("#/components/schemas/{v}")) })
+                    .collect()
+            })
             .unwrap_or_default();
         let mut variants = Vec::new();
         let mut tagged = tag.is_some();
@@ -527,6 +627,18 @@ impl<'a> SchemaGraph<'a> {
             }
         }
         let inferred = ty.clone().or_else(|| {
+            if let Some(f) = format {
+                // `{format: uuid}` without `type`: the format says what the value is.
+                if matches!(f, "int32" | "int64" | "uint32" | "uint64" | "int8" | "int16" | "uint8" | "uint16") {
+                    return Some("integer".into());
+                }
+                if matches!(f, "float" | "double") {
+                    return Some("number".into());
+                }
+                if KNOWN_FORMATS.contains(&f) {
+                    return Some("string".into());
+                }
+            }
             if obj.contains_key("properties") || obj.contains_key("additionalProperties") {
                 Some("object".into())
             } else if obj.contains_key("items") {
@@ -689,6 +801,8 @@ impl<'a> SchemaGraph<'a> {
         a.nullable = flag(o, "nullable");
         a.redact = flag(o, "x-redact");
         a.format = o.get("format").and_then(Value::as_str).map(str::to_string);
+        // Passwords are secrets too: never shown by `Debug`.
+        a.redact |= a.format.as_deref() == Some("password");
         a.docs = own_docs(o);
         if depth > 32 {
             return a;

@@ -53,7 +53,10 @@ impl Client {
         let path = ::std::string::ToString::to_string("/upload");
         let spec = RequestSpec::new(::reqwest::Method::PUT, "/upload", path)
             .authenticated(false);
-        let spec = spec.bytes("application/octet-stream", body.into());
+        let spec = spec
+            .bytes("application/octet-stream", body.into())
+            .header("Content-Type", "application/octet-stream");
+        let spec = spec.header("Accept", "application/octet-stream");
         let raw = self.execute(spec).await?;
         match raw.status {
             200 => {
@@ -82,6 +85,7 @@ impl Client {
         let spec = RequestSpec::new(::reqwest::Method::POST, "/login", path)
             .authenticated(false);
         let spec = spec.form(body)?;
+        let spec = spec.header("Accept", "text/html");
         let raw = self.execute(spec).await?;
         match raw.status {
             200 => {
@@ -108,6 +112,7 @@ impl Client {
         let path = ::std::string::ToString::to_string("/anything");
         let spec = RequestSpec::new(::reqwest::Method::GET, "/anything", path)
             .authenticated(false);
+        let spec = spec.header("Accept", "*/*");
         let raw = self.execute(spec).await?;
         match raw.status {
             200 => {

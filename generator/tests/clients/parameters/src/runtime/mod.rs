@@ -53,8 +53,8 @@ pub use self::error::{
     ApiError, DecodeError, DecodeErrorKind, EncodeError, Error, ResponseContext, TransportError,
     TransportErrorKind, BODY_SNIPPET_LIMIT,
 };
-pub use self::request::{encode_path_segment, RequestSpec};
-pub use self::response::{is_json_content_type, RawResponse, Response, REQUEST_ID_HEADER};
+pub use self::request::{encode_path_segment, param_json, param_text, RequestSpec};
+pub use self::response::{is_json_content_type, unmatched_fields, RawResponse, Response, REQUEST_ID_HEADER};
 pub use self::retry::{
     is_idempotent, parse_http_date, parse_rate_limit_reset, parse_retry_after, RetryPolicy,
 };

@@ -142,6 +142,26 @@ impl RawResponse {
         self.decode_json().map_err(Error::Decode)
     }
 
+    /// Like [`json`](Self::json), for bodies that carry secrets (fields marked `x-redact` or
+    /// `format: password`): a decode error keeps the status, request id and the path where
+    /// decoding failed, but neither a body snippet nor the decoder's message (which may quote
+    /// a value).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Decode`] as described for [`decode_json`](Self::decode_json), scrubbed.
+    pub fn json_sensitive<T: DeserializeOwned, E>(&self) -> Result<T, Error<E>> {
+        self.decode_json().map_err(|mut e| {
+            e.response.body_snippet = "[withheld: the body may hold secrets]".to_owned();
+            if let DecodeErrorKind::Malformed { message, .. } = &mut e.kind {
+                // serde's messages quote the offending value; keep only what kind of problem it is.
+                let kind = message.split(':').next().unwrap_or("invalid value").to_owned();
+                *message = format!("{kind} (details withheld: the body may hold secrets)");
+            }
+            Error::Decode(e)
+        })
+    }
+
     /// Wraps a documented error response with this response's status and request id.
     pub fn api_error<E>(&self, error: E) -> Error<E> {
         Error::Api(Box::new(ApiError { status: self.status, request_id: self.request_id(), error }))
@@ -218,5 +238,16 @@ impl<T, H> Response<T, H> {
             headers: self.headers,
             request_id: self.request_id,
         }
+    }
+}
+
+/// How many of `input`'s top-level object fields the decoded value does not carry: 0 when the
+/// value kept everything. Generated untagged unions use it to prefer the alternative that
+/// explains the most of the input, instead of the first that happens to decode.
+pub fn unmatched_fields<T: serde::Serialize>(input: &serde_json::Value, decoded: &T) -> usize {
+    let serde_json::Value::Object(fields) = input else { return 0 };
+    match serde_json::to_value(decoded) {
+        Ok(serde_json::Value::Object(kept)) => fields.keys().filter(|k| !kept.contains_key(*k)).count(),
+        Ok(_) | Err(_) => fields.len(),
     }
 }

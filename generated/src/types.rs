@@ -47,6 +47,13 @@ pub enum ApiKeyApiVersion {
     Unknown(::std::string::String),
 }
 impl ApiKeyApiVersion {
+    /// The variant for a wire value (`Unknown` for values not in the spec).
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "iam/v2" => Self::IamV2,
+            other => Self::Unknown(::std::string::ToString::to_string(other)),
+        }
+    }
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -57,10 +64,7 @@ impl ApiKeyApiVersion {
 }
 impl ::std::convert::From<&str> for ApiKeyApiVersion {
     fn from(value: &str) -> Self {
-        match value {
-            "iam/v2" => Self::IamV2,
-            other => Self::Unknown(::std::string::ToString::to_string(other)),
-        }
+        Self::from_wire(value)
     }
 }
 impl ::std::fmt::Display for ApiKeyApiVersion {
@@ -80,10 +84,7 @@ impl<'de> ::serde::Deserialize<'de> for ApiKeyApiVersion {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
+        crate::runtime::deserialize_str_with(deserializer, Self::from_wire)
     }
 }
 /// Kind defines the object this REST resource represents.
@@ -97,6 +98,13 @@ pub enum ApiKeyKind {
     Unknown(::std::string::String),
 }
 impl ApiKeyKind {
+    /// The variant for a wire value (`Unknown` for values not in the spec).
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "ApiKey" => Self::ApiKey,
+            other => Self::Unknown(::std::string::ToString::to_string(other)),
+        }
+    }
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -107,10 +115,7 @@ impl ApiKeyKind {
 }
 impl ::std::convert::From<&str> for ApiKeyKind {
     fn from(value: &str) -> Self {
-        match value {
-            "ApiKey" => Self::ApiKey,
-            other => Self::Unknown(::std::string::ToString::to_string(other)),
-        }
+        Self::from_wire(value)
     }
 }
 impl ::std::fmt::Display for ApiKeyKind {
@@ -130,10 +135,7 @@ impl<'de> ::serde::Deserialize<'de> for ApiKeyKind {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
+        crate::runtime::deserialize_str_with(deserializer, Self::from_wire)
     }
 }
 /// iam.v2.ApiKey

@@ -42,6 +42,7 @@
 //! `fastrand`, `percent-encoding`, `bytes` and `futures`.
 
 mod client;
+mod decode;
 mod error;
 pub mod pagination;
 mod request;
@@ -49,6 +50,7 @@ mod response;
 mod retry;
 
 pub use self::client::{BuildError, Client, ClientBuilder, DEFAULT_USER_AGENT};
+pub use self::decode::deserialize_str_with;
 pub use self::error::{
     ApiError, DecodeError, DecodeErrorKind, EncodeError, Error, ResponseContext, TransportError,
     TransportErrorKind, BODY_SNIPPET_LIMIT,

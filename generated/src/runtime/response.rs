@@ -114,6 +114,12 @@ impl RawResponse {
                 }
             }
         }
+        // Fast path: plain serde_json. Only when that fails is the body decoded a second time
+        // with serde_path_to_error, to say where it failed (tracking the path costs on every
+        // value, and a failure is the rare case).
+        if let Ok(value) = serde_json::from_slice::<T>(&self.body) {
+            return Ok(value);
+        }
         let mut de = serde_json::Deserializer::from_slice(&self.body);
         let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
             fail(DecodeErrorKind::Malformed {

@@ -184,6 +184,13 @@ fn emit_type(model: &NormalizedModel, t: &TypeDef, default: bool) -> TokenStream
                     Unknown(::std::string::String),
                 }
                 impl #name {
+                    /// The variant for a wire value (`Unknown` for values not in the spec).
+                    pub fn from_wire(value: &str) -> Self {
+                        match value {
+                            #( #wires => Self::#vnames, )*
+                            other => Self::Unknown(::std::string::ToString::to_string(other)),
+                        }
+                    }
                     /// The value as sent on the wire.
                     pub fn as_str(&self) -> &str {
                         match self {
@@ -194,10 +201,7 @@ fn emit_type(model: &NormalizedModel, t: &TypeDef, default: bool) -> TokenStream
                 }
                 impl ::std::convert::From<&str> for #name {
                     fn from(value: &str) -> Self {
-                        match value {
-                            #( #wires => Self::#vnames, )*
-                            other => Self::Unknown(::std::string::ToString::to_string(other)),
-                        }
+                        Self::from_wire(value)
                     }
                 }
                 impl ::std::fmt::Display for #name {
@@ -212,8 +216,7 @@ fn emit_type(model: &NormalizedModel, t: &TypeDef, default: bool) -> TokenStream
                 }
                 impl<'de> ::serde::Deserialize<'de> for #name {
                     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                        let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
-                        ::std::result::Result::Ok(Self::from(value.as_str()))
+                        crate::runtime::deserialize_str_with(deserializer, Self::from_wire)
                     }
                 }
             }

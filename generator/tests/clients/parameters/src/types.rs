@@ -21,6 +21,14 @@ pub enum GetClusterStatus {
     Unknown(::std::string::String),
 }
 impl GetClusterStatus {
+    /// The variant for a wire value (`Unknown` for values not in the spec).
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "ACTIVE" => Self::Active,
+            "DELETED" => Self::Deleted,
+            other => Self::Unknown(::std::string::ToString::to_string(other)),
+        }
+    }
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -32,11 +40,7 @@ impl GetClusterStatus {
 }
 impl ::std::convert::From<&str> for GetClusterStatus {
     fn from(value: &str) -> Self {
-        match value {
-            "ACTIVE" => Self::Active,
-            "DELETED" => Self::Deleted,
-            other => Self::Unknown(::std::string::ToString::to_string(other)),
-        }
+        Self::from_wire(value)
     }
 }
 impl ::std::fmt::Display for GetClusterStatus {
@@ -56,9 +60,6 @@ impl<'de> ::serde::Deserialize<'de> for GetClusterStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
+        crate::runtime::deserialize_str_with(deserializer, Self::from_wire)
     }
 }

@@ -5,7 +5,9 @@
 #![allow(
     clippy::large_enum_variant,
     clippy::result_large_err,
-    clippy::too_many_arguments
+    clippy::too_many_arguments,
+    clippy::match_single_binding,
+    clippy::match_overlapping_arm
 )]
 #[allow(unused_imports)]
 use crate::runtime::{

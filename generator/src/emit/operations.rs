@@ -24,7 +24,13 @@ pub fn emit_operations(model: &NormalizedModel) -> TokenStream {
     quote! {
         //! One method per operation on [`Client`], with its parameter,
         //! header and error types.
-        #![allow(clippy::large_enum_variant, clippy::result_large_err, clippy::too_many_arguments)]
+        #![allow(
+            clippy::large_enum_variant,
+            clippy::result_large_err,
+            clippy::too_many_arguments,
+            clippy::match_single_binding,
+            clippy::match_overlapping_arm
+        )]
         #[allow(unused_imports)]
         use crate::runtime::{encode_path_segment, Client, Error, RawResponse, RequestSpec, Response};
         #( #header_items )*
@@ -65,7 +71,8 @@ fn emit_param_push(p: &Param, model: &NormalizedModel, v: TokenStream) -> TokenS
                 quote! { for item in #v { spec = spec.#method(#wire, #item_text); } }
             } else {
                 quote! {
-                    let joined: ::std::vec::Vec<::std::string::String> = #v.iter().map(|item| ::std::string::ToString::to_string(&#item_text)).collect();
+                    let items = #v;
+                    let joined: ::std::vec::Vec<::std::string::String> = items.iter().map(|item| ::std::string::ToString::to_string(&#item_text)).collect();
                     spec = spec.#method(#wire, joined.join(","));
                 }
             }
@@ -455,7 +462,13 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, defaults: &[bool], he
     let param_pushes = other_params.iter().map(|p| {
         let n = ident(&p.name);
         if p.required {
-            emit_param_push(p, model, quote!(&params.#n))
+            // Copy scalars are passed by value (a borrow would be a needless one).
+            let copy = matches!(p.ty, TypeRef::Integer(_) | TypeRef::F32 | TypeRef::F64 | TypeRef::Boolean | TypeRef::DateTime | TypeRef::Date);
+            if copy {
+                emit_param_push(p, model, quote!(params.#n))
+            } else {
+                emit_param_push(p, model, quote!(&params.#n))
+            }
         } else {
             let push = emit_param_push(p, model, quote!(value));
             quote! { if let ::std::option::Option::Some(value) = &params.#n { #push } }

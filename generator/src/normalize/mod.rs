@@ -146,7 +146,7 @@ pub fn normalize(spec: &RawSpec) -> Result<NormalizedModel, GenerateError> {
             read_body(api, op, &op_ptr, &mut graph, &mut draft, &mut d);
             read_responses(api, op, &op_ptr, &mut graph, &mut draft, &mut d);
             default_as_success(&mut draft);
-            check_path_params(&draft, &op_ptr, &mut d);
+            check_path_params(&mut draft, &op_ptr, &mut d);
             drafts.push(draft);
         }
     }
@@ -548,7 +548,28 @@ fn default_as_success(draft: &mut Draft) {
     draft.responses.insert(i, uses);
 }
 
-fn check_path_params(draft: &Draft, op_ptr: &str, d: &mut Diagnostics) {
+fn check_path_params(draft: &mut Draft, op_ptr: &str, d: &mut Diagnostics) {
+    // Declared path parameters the template does not use cannot be sent: drop them.
+    let template = draft.op.path.clone();
+    let unused: Vec<usize> = draft
+        .op
+        .params
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.location == ParamLocation::Path && !template.contains(&format!("{{{}}}", p.wire_name)))
+        .map(|(i, _)| i)
+        .collect();
+    for &i in unused.iter().rev() {
+        let p = draft.op.params.remove(i);
+        d.warn(&child(op_ptr, "parameters"), format!("path parameter {:?} is not in the path {template}: ignored", p.wire_name));
+        draft.params.retain(|(_, j)| *j != i);
+        for (_, j) in draft.params.iter_mut() {
+            if *j > i {
+                *j -= 1;
+            }
+        }
+    }
+    let draft = &*draft;
     let path = &draft.op.path;
     let mut rest = path.as_str();
     while let Some(start) = rest.find('{') {

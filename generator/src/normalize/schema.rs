@@ -145,6 +145,15 @@ pub struct SchemaGraph<'a> {
     /// Placeholders whose target turned out to be another node (a scalar, a passthrough
     /// `allOf`, another ref): they take that node's shape once the graph is complete.
     aliases: Vec<(NodeId, NodeId)>,
+    /// Inline `allOf`s already built, by content and direction: merges re-create the same
+    /// wrappers (an override that points back at its own type, shared overlays), and without
+    /// this memo such recursion through inline schemas would never end.
+    allof_memo: HashMap<(String, Direction), Use>,
+    /// `resolve_for_merge` results per component: diamonds of shared `allOf` members are merged
+    /// once, not once per path to them.
+    merge_memo: HashMap<String, Option<Map<String, Value>>>,
+    /// `annotations` of `$ref` targets, for the same reason.
+    annot_memo: std::cell::RefCell<HashMap<String, Annot>>,
     leaf_memo: HashMap<Scalar, NodeId>,
     merging: Vec<String>,
     depth: usize,
@@ -171,6 +180,9 @@ impl<'a> SchemaGraph<'a> {
             ref_memo: HashMap::new(),
             queue: Vec::new(),
             aliases: Vec::new(),
+            allof_memo: HashMap::new(),
+            merge_memo: HashMap::new(),
+            annot_memo: std::cell::RefCell::new(HashMap::new()),
             leaf_memo: HashMap::new(),
             merging: Vec::new(),
             depth: 0,
@@ -280,8 +292,43 @@ impl<'a> SchemaGraph<'a> {
             return Use { node: u.node, nullable: u.nullable || nullable };
         }
         if obj.contains_key("allOf") {
+            let key = (serde_json::to_string(obj).unwrap_or_default(), dir);
+            if let Some(u) = self.allof_memo.get(&key) {
+                return Use { node: u.node, nullable: u.nullable || nullable };
+            }
+            // The placeholder carries no title of its own: it stands for whatever the merge
+            // turns out to be (possibly a shared component, which must keep its name).
+            let placeholder = self.alloc(dir, ptr, origin.clone(), None);
+            self.allof_memo.insert(key.clone(), Use { node: placeholder, nullable });
+            let u = self.build_all_of(v, obj, ptr, dir, origin, nullable, d);
+            if u.node != placeholder {
+                self.aliases.push((placeholder, u.node));
+                let (title, docs) = (self.nodes[u.node].title.clone(), self.nodes[u.node].docs.clone());
+                let slot = &mut self.nodes[placeholder];
+                slot.title = title;
+                slot.docs = docs;
+            }
+            let u = Use { node: placeholder, nullable: u.nullable };
+            self.allof_memo.insert(key, u);
+            return u;
+        }
+        self.build_rest(obj, nullable, ptr, dir, origin, d)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn build_all_of(
+        &mut self,
+        v: &Value,
+        obj: &Map<String, Value>,
+        ptr: &str,
+        dir: Direction,
+        origin: Origin,
+        nullable: bool,
+        d: &mut Diagnostics,
+    ) -> Use {
+        {
             let merged = self.merge_all_of(obj, ptr, d);
-            return match merged {
+            match merged {
                 Merged::One(member, mptr) => {
                     let u = self.build(member, &mptr, dir, origin, d);
                     // The wrapper's title names an inline member that has none of its own; a
@@ -299,8 +346,11 @@ impl<'a> SchemaGraph<'a> {
                     Use { node: u.node, nullable: u.nullable || nullable }
                 }
                 Merged::Nothing => Use { node: self.leaf(Scalar::Any), nullable },
-            };
+            }
         }
+    }
+
+    fn build_rest(&mut self, obj: &Map<String, Value>, nullable: bool, ptr: &str, dir: Direction, origin: Origin, d: &mut Diagnostics) -> Use {
         for key in ["oneOf", "anyOf"] {
             if let Some(list) = obj.get(key) {
                 let u = self.build_union(obj, key, list, ptr, dir, origin, d);
@@ -490,6 +540,9 @@ impl<'a> SchemaGraph<'a> {
         if !o.contains_key("allOf") {
             return Some(o.clone());
         }
+        if let Some(done) = self.merge_memo.get(&tptr) {
+            return done.clone();
+        }
         if self.merging.contains(&tptr) {
             d.warn(&tptr, "allOf includes itself; the recursive member is ignored");
             return None;
@@ -501,7 +554,7 @@ impl<'a> SchemaGraph<'a> {
         self.merging.push(tptr.clone());
         let merged = self.merge_all_of(o, &tptr, d);
         self.merging.pop();
-        match merged {
+        let result = match merged {
             Merged::One(inner, iptr) => self.resolve_for_merge(inner, &iptr, d).map(|mut m| {
                 for (k, v) in o {
                     if k != "allOf" {
@@ -512,7 +565,9 @@ impl<'a> SchemaGraph<'a> {
             }),
             Merged::Many(Value::Object(m)) => Some(m),
             Merged::Many(_) | Merged::Nothing => Some(Map::new()),
-        }
+        };
+        self.merge_memo.insert(tptr, result.clone());
+        result
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -809,8 +864,16 @@ impl<'a> SchemaGraph<'a> {
         }
         let mut inner: Vec<Annot> = Vec::new();
         if let Some(r) = o.get("$ref").and_then(Value::as_str) {
-            if let Some(t) = r.strip_prefix('#').and_then(|f| lookup_pointer(self.root, f)) {
-                inner.push(self.annotations(t, depth + 1));
+            let cached = self.annot_memo.borrow().get(r).cloned();
+            match cached {
+                Some(a) => inner.push(a),
+                None => {
+                    if let Some(t) = r.strip_prefix('#').and_then(|f| lookup_pointer(self.root, f)) {
+                        let a = self.annotations(t, depth + 1);
+                        self.annot_memo.borrow_mut().insert(r.to_string(), a.clone());
+                        inner.push(a);
+                    }
+                }
             }
         }
         if let Some(Value::Array(members)) = o.get("allOf") {
@@ -861,6 +924,8 @@ fn fold_into(acc: &mut Map<String, Value>, member: &Map<String, Value>) {
                 let Value::Object(acc_props) = entry else { continue };
                 for (name, schema) in props {
                     match acc_props.get_mut(name) {
+                        // The same member reached twice (a diamond of allOfs) adds nothing.
+                        Some(existing) if existing == schema => {}
                         Some(existing) => {
                             if is_annotation_only(schema) {
                                 // An overlay that only adds examples or docs changes nothing, but

@@ -5,7 +5,9 @@
 #![allow(
     clippy::large_enum_variant,
     clippy::result_large_err,
-    clippy::too_many_arguments
+    clippy::too_many_arguments,
+    clippy::match_single_binding,
+    clippy::match_overlapping_arm
 )]
 #[allow(unused_imports)]
 use crate::runtime::{
@@ -78,7 +80,8 @@ impl Client {
             }
         }
         if let ::std::option::Option::Some(value) = &params.ids {
-            let joined: ::std::vec::Vec<::std::string::String> = value
+            let items = value;
+            let joined: ::std::vec::Vec<::std::string::String> = items
                 .iter()
                 .map(|item| ::std::string::ToString::to_string(&item))
                 .collect();

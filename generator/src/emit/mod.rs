@@ -135,15 +135,18 @@ pub fn emit_crate(model: &NormalizedModel, opts: &EmitOptions) -> Result<Vec<Gen
         }
     };
     files.push(GeneratedFile { path: "src/lib.rs".into(), contents: header(&opts.spec_label) + &format_file(lib, "lib.rs")? });
-    let types = types::emit_types(model);
-    files.push(GeneratedFile { path: "src/types.rs".into(), contents: header(&opts.spec_label) + &format_file(types, "types.rs")? });
-    let ops = operations::emit_operations(model);
-    files.push(GeneratedFile { path: "src/operations.rs".into(), contents: header(&opts.spec_label) + &format_file(ops, "operations.rs")? });
+    // The two big files are built and formatted on two threads: formatting is most of emit.
+    // (proc_macro2 tokens are not Send, so each thread builds its own.)
+    let (types_text, ops_text) = std::thread::scope(|scope| {
+        let types = scope.spawn(|| format_file(types::emit_types(model), "types.rs"));
+        let ops = format_file(operations::emit_operations(model), "operations.rs");
+        let types = types.join().unwrap_or_else(|_| Err("internal error: formatting types.rs failed".into()));
+        (types, ops)
+    });
+    files.push(GeneratedFile { path: "src/types.rs".into(), contents: header(&opts.spec_label) + &types_text? });
+    files.push(GeneratedFile { path: "src/operations.rs".into(), contents: header(&opts.spec_label) + &ops_text? });
     if let Some(examples) = emit_spec_examples(model) {
-        files.push(GeneratedFile {
-            path: "src/spec_examples.rs".into(),
-            contents: header(&opts.spec_label) + &format_file(examples, "spec_examples.rs")?,
-        });
+        files.push(GeneratedFile { path: "src/spec_examples.rs".into(), contents: header(&opts.spec_label) + &examples });
     }
     for (name, text) in RUNTIME_FILES {
         files.push(GeneratedFile { path: format!("src/runtime/{name}"), contents: (*text).to_string() });
@@ -151,10 +154,42 @@ pub fn emit_crate(model: &NormalizedModel, opts: &EmitOptions) -> Result<Vec<Gen
     Ok(files)
 }
 
-/// Tests that every response example in the spec decodes into its generated type.
-fn emit_spec_examples(model: &NormalizedModel) -> Option<TokenStream> {
+/// Type tokens as compact source text (`crate::types::Failure`, `Vec<i64>`).
+fn type_text(tokens: TokenStream) -> String {
+    tokens
+        .to_string()
+        .replace(" :: ", "::")
+        .replace(":: ", "::")
+        .replace(" < ", "<")
+        .replace(" <", "<")
+        .replace("< ", "<")
+        .replace(" >", ">")
+        .replace(" , ", ", ")
+}
+
+/// One test: `json` must decode into `ty`.
+fn example_test(out: &mut String, name: &str, doc: Option<&str>, ty: &str, example: &serde_json::Value) {
+    let json = serde_json::to_string(example).unwrap_or_default();
+    out.push('\n');
+    if let Some(doc) = doc {
+        out.push_str(&format!("/// {doc}\n"));
+    }
+    // `{:?}` of a str is a valid Rust string literal.
+    out.push_str(&format!(
+        "#[test]\nfn {name}() {{\n    let json = {json:?};\n    let decoded: ::std::result::Result<{ty}, _> = ::serde_json::from_str(json);\n    \
+         if let ::std::result::Result::Err(e) = decoded {{\n        panic!(\"the spec's example does not decode: {{e}}\\n{{json}}\");\n    }}\n}}\n"
+    ));
+}
+
+/// Tests that every response example in the spec (and every schema example whose type could
+/// reject it) decodes into its generated type. Written as text, not through syn and
+/// prettyplease: the file is regular, and large on specs with many examples.
+fn emit_spec_examples(model: &NormalizedModel) -> Option<String> {
     use crate::model::{BodyEncoding, StatusMatch};
-    let mut tests = Vec::new();
+    let mut out = String::from(
+        "//! Every response example in the spec, and every schema example whose type could reject\n//! it, decodes into its generated type.\n",
+    );
+    let mut count = 0;
     for op in &model.operations {
         for case in &op.responses {
             let Some(body) = &case.body else { continue };
@@ -166,49 +201,22 @@ fn emit_spec_examples(model: &NormalizedModel) -> Option<TokenStream> {
                 StatusMatch::Range(h) => format!("{h}xx"),
                 StatusMatch::Default => "default".into(),
             };
-            let ty = types::rust_type(&body.ty, model, &quote!(crate::types::));
+            let ty = type_text(types::rust_type(&body.ty, model, &quote!(crate::types::)));
             for (i, example) in body.examples.iter().enumerate() {
-                let name = quote::format_ident!("{}_{}_example_{}", op.fn_name, status, i + 1);
-                let json = serde_json::to_string_pretty(example).unwrap_or_default();
-                tests.push(quote! {
-                    #[test]
-                    fn #name() {
-                        let json = #json;
-                        let decoded: ::std::result::Result<#ty, _> = ::serde_json::from_str(json);
-                        if let ::std::result::Result::Err(e) = decoded {
-                            panic!("the spec's example does not decode: {e}\n{json}");
-                        }
-                    }
-                });
+                example_test(&mut out, &format!("{}_{}_example_{}", op.fn_name, status, i + 1), None, &ty, example);
+                count += 1;
             }
         }
     }
     for (i, ex) in model.examples.iter().enumerate() {
-        let name = quote::format_ident!("schema_example_{}", i + 1);
-        let mut ty = types::rust_type(&ex.ty, model, &quote!(crate::types::));
+        let mut ty = type_text(types::rust_type(&ex.ty, model, &quote!(crate::types::)));
         if ex.nullable {
-            ty = quote!(::std::option::Option<#ty>);
+            ty = format!("::std::option::Option<{ty}>");
         }
-        let json = serde_json::to_string_pretty(&ex.value).unwrap_or_default();
-        let doc = docs::doc_lines(&format!("The `example` at `{}`.", ex.pointer.replace('`', "'")));
-        tests.push(quote! {
-            #doc
-            #[test]
-            fn #name() {
-                let json = #json;
-                let decoded: ::std::result::Result<#ty, _> = ::serde_json::from_str(json);
-                if let ::std::result::Result::Err(e) = decoded {
-                    panic!("the spec's example does not decode: {e}\n{json}");
-                }
-            }
-        });
+        let pointer: String = ex.pointer.chars().filter(|c| !c.is_control()).map(|c| if c == '`' { '\'' } else { c }).collect();
+        let doc = format!("The `example` at `{pointer}`.");
+        example_test(&mut out, &format!("schema_example_{}", i + 1), Some(&doc), &ty, &ex.value);
+        count += 1;
     }
-    if tests.is_empty() {
-        return None;
-    }
-    Some(quote! {
-        //! Every response example in the spec, and every schema example whose type could reject
-        //! it, decodes into its generated type.
-        #( #tests )*
-    })
+    (count > 0).then_some(out)
 }

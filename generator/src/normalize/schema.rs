@@ -991,9 +991,16 @@ pub fn lookup_pointer<'v>(root: &'v Value, fragment: &str) -> Option<&'v Value> 
     let rest = fragment.strip_prefix('/')?;
     let mut cur = root;
     for raw in rest.split('/') {
-        let token = percent_decode(raw).replace("~1", "/").replace("~0", "~");
+        // Most tokens need no unescaping: only allocate for the ones that do.
+        let owned;
+        let token: &str = if raw.contains(['%', '~']) {
+            owned = percent_decode(raw).replace("~1", "/").replace("~0", "~");
+            &owned
+        } else {
+            raw
+        };
         cur = match cur {
-            Value::Object(m) => m.get(&token)?,
+            Value::Object(m) => m.get(token)?,
             Value::Array(a) => a.get(token.parse::<usize>().ok()?)?,
             _ => return None,
         };

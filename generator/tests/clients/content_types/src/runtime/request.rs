@@ -297,10 +297,9 @@ impl fmt::Debug for RequestSpec {
 pub(super) fn check_path(template: &str, path: &str) -> Result<(), String> {
     let path = path.split(['?', '#']).next().unwrap_or_default();
     for segment in path.split('/') {
-        let decoded = segment.to_ascii_lowercase().replace("%2e", ".");
-        if decoded == "." || decoded == ".." {
+        if is_dot_segment(segment) {
             return Err(format!(
-                "the path `{template}` would contain a `{decoded}` segment"
+                "the path `{template}` would contain a `{segment}` segment"
             ));
         }
     }
@@ -313,6 +312,28 @@ pub(super) fn check_path(template: &str, path: &str) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// `.` or `..`, literally or percent-encoded (`%2e`, `%2E`), checked without allocating
+/// (this runs on every request).
+fn is_dot_segment(segment: &str) -> bool {
+    let bytes = segment.as_bytes();
+    let mut dots = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'.' {
+            i += 1;
+        } else if bytes[i] == b'%' && bytes.get(i + 1) == Some(&b'2') && matches!(bytes.get(i + 2), Some(b'e' | b'E')) {
+            i += 3;
+        } else {
+            return false;
+        }
+        dots += 1;
+        if dots > 2 {
+            return false;
+        }
+    }
+    dots == 1 || dots == 2
 }
 
 /// The text of a scalar JSON value: `None` for `null`; for arrays and objects,

@@ -2,6 +2,8 @@
 //! - `cargo xtask codegen [--check]`: regenerates `generated/` from the spec in `spec/`.
 //! - `cargo xtask test`: every test of the project (the command CI runs).
 
+mod bench;
+
 use clap::{Parser, Subcommand};
 use openapi_forge::generate::diff_crate;
 use openapi_forge::{generate_files, write_crate, Options};
@@ -27,6 +29,9 @@ enum Cmd {
     /// Run every test: codegen drift check, clippy, the test suites, rustdoc, and the client
     /// against Stoplight Prism (installed from the pinned lock file on first use).
     Test,
+    /// Benchmarks (release build): parse floor, generation, openapi-generator, compile cost of
+    /// the emitted code, runtime overhead. Prints a table and writes BENCHMARKS.md.
+    Bench(bench::BenchArgs),
 }
 
 /// The workspace root (this crate lives in `xtask/`).
@@ -39,6 +44,7 @@ fn main() -> ExitCode {
     match cli.command {
         Cmd::Codegen { check } => codegen(check),
         Cmd::Test => test_all(),
+        Cmd::Bench(args) => bench::run(args),
     }
 }
 

@@ -945,8 +945,15 @@ fn fold_into(acc: &mut Map<String, Value>, member: &Map<String, Value>) {
                                     *existing = Value::Object(wrapped);
                                 }
                             } else {
+                                // Flattened and deduplicated, so that merging the same members
+                                // again (a type whose property overrides extend the type itself)
+                                // yields the same schema, which the allOf memo then recognises.
+                                let mut members: Vec<Value> = Vec::new();
+                                for v in [&*existing, schema] {
+                                    flatten_all_of(v, &mut members);
+                                }
                                 let mut wrapped = Map::new();
-                                wrapped.insert("allOf".into(), Value::Array(vec![existing.clone(), schema.clone()]));
+                                wrapped.insert("allOf".into(), Value::Array(members));
                                 *existing = Value::Object(wrapped);
                             }
                         }
@@ -978,6 +985,29 @@ fn fold_into(acc: &mut Map<String, Value>, member: &Map<String, Value>) {
             "allOf" => {}
             _ => {
                 acc.entry(k.clone()).or_insert_with(|| v.clone());
+            }
+        }
+    }
+}
+
+/// Appends the members of a pure `{allOf: [...]}` wrapper (recursively), or the schema itself,
+/// skipping members already present.
+fn flatten_all_of(v: &Value, out: &mut Vec<Value>) {
+    match v {
+        Value::Object(o) if o.len() == 1 => {
+            if let Some(Value::Array(members)) = o.get("allOf") {
+                for m in members {
+                    flatten_all_of(m, out);
+                }
+                return;
+            }
+            if !out.contains(v) {
+                out.push(v.clone());
+            }
+        }
+        _ => {
+            if !out.contains(v) {
+                out.push(v.clone());
             }
         }
     }

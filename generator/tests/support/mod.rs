@@ -116,3 +116,25 @@ pub fn generate_and_clippy(ws: &str, specs: &[PathBuf], prefix: &str) -> (Vec<Ge
         .collect();
     (crates, out.status.success(), stderr, failed)
 }
+
+/// Runs `cargo ARGS` in a scratch workspace `ws` whose members are `members` (crate folders in
+/// `ws`), sharing the main workspace's `target/` and lock file so dependencies build once.
+pub fn cargo_in_scratch_workspace(ws: &Path, members: &[String], args: &[&str]) -> std::process::Output {
+    let root = crate_dir().join("..");
+    let list: Vec<String> = members.iter().map(|m| format!("{m:?}")).collect();
+    std::fs::write(ws.join("Cargo.toml"), format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", list.join(", ")))
+        .expect("scratch workspace manifest");
+    let _ = std::fs::copy(root.join("Cargo.lock"), ws.join("Cargo.lock"));
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    std::process::Command::new(cargo)
+        .current_dir(ws)
+        .env("CARGO_TARGET_DIR", root.join("target"))
+        .args(args)
+        .output()
+        .expect("run cargo in the scratch workspace")
+}
+
+/// Crates among `names` that cargo's output says could not be compiled.
+pub fn crates_that_failed<'n>(stderr: &str, names: &'n [String]) -> Vec<&'n String> {
+    names.iter().filter(|n| stderr.lines().any(|l| l.contains(&format!("could not compile `{n}`")))).collect()
+}

@@ -1353,10 +1353,9 @@ mod tests {
             s.push_str(&" ".repeat(2 * (i + 1)));
             if i % 3 == 2 {
                 s.push_str("- ");
-                s.push_str(&format!("k{i}:\n"));
-            } else {
-                s.push_str(&format!("k{i}:\n"));
             }
+            // Quoted keys too: a block mapping may start with one.
+            s.push_str(&if i % 4 == 1 { format!("\"k{i}\":\n") } else { format!("k{i}:\n") });
         }
         s
     }

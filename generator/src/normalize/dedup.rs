@@ -93,19 +93,27 @@ impl TypeSpace {
     /// The type reference for a use of a node (`nullable` is left to the caller, except inside
     /// arrays and maps).
     pub fn type_ref(&self, nodes: &[Node], node: NodeId) -> TypeRef {
-        self.type_ref_depth(nodes, node, 0)
+        self.type_ref_chain(nodes, node, &mut Vec::new())
     }
 
-    fn type_ref_depth(&self, nodes: &[Node], node: NodeId, depth: usize) -> TypeRef {
+    fn type_ref_chain(&self, nodes: &[Node], node: NodeId, chain: &mut Vec<NodeId>) -> TypeRef {
         if let Some(id) = self.class_type.get(&self.class[node]) {
             return TypeRef::Named(*id);
         }
-        if depth > 64 {
-            // Only an array or map that contains itself with no object in between gets here.
+        if chain.contains(&node) || chain.len() > 64 {
+            // An array or map that contains itself with no object in between: there is no
+            // finite Rust type for it, so the inner level is any JSON value.
             return TypeRef::Any;
         }
-        let inner = |u: &Use| {
-            let t = self.type_ref_depth(nodes, u.node, depth + 1);
+        chain.push(node);
+        let t = self.type_ref_shape(nodes, node, chain);
+        chain.pop();
+        t
+    }
+
+    fn type_ref_shape(&self, nodes: &[Node], node: NodeId, chain: &mut Vec<NodeId>) -> TypeRef {
+        let mut inner = |u: &Use| {
+            let t = self.type_ref_chain(nodes, u.node, chain);
             if u.nullable {
                 TypeRef::Nullable(Box::new(t))
             } else {

@@ -238,18 +238,23 @@ fn status_pattern(s: StatusMatch) -> TokenStream {
     }
 }
 
-/// Rust type of a method argument for a path parameter.
-fn path_arg_type(p: &Param, model: &NormalizedModel) -> TokenStream {
+/// Rust type of a method argument for a path parameter; borrowed ones take `lifetime` when
+/// given (the stream methods borrow for the stream's life).
+fn path_arg_type(p: &Param, model: &NormalizedModel, lifetime: Option<&syn::Lifetime>) -> TokenStream {
+    let borrow = match lifetime {
+        Some(lt) => quote!(&#lt),
+        None => quote!(&),
+    };
     match &p.ty {
-        TypeRef::String | TypeRef::Binary => quote!(&str),
+        TypeRef::String | TypeRef::Binary => quote!(#borrow str),
         TypeRef::Integer(_) | TypeRef::F32 | TypeRef::F64 | TypeRef::Boolean => rust_type(&p.ty, model, &types_path()),
         TypeRef::Array(item) => {
             let t = rust_type(item, model, &types_path());
-            quote!(&[#t])
+            quote!(#borrow [#t])
         }
         other => {
             let t = rust_type(other, model, &types_path());
-            quote!(&#t)
+            quote!(#borrow #t)
         }
     }
 }
@@ -343,7 +348,7 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, defaults: &[bool], he
     let path_params: Vec<&Param> = op.params.iter().filter(|p| p.location == ParamLocation::Path).collect();
     for p in &path_params {
         let n = ident(&p.name);
-        let t = path_arg_type(p, model);
+        let t = path_arg_type(p, model, None);
         args.push(quote!(#n: #t));
     }
     let other_params: Vec<&Param> = op.params.iter().filter(|p| p.location != ParamLocation::Path).collect();
@@ -536,7 +541,7 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, defaults: &[bool], he
     let method_docs = doc_lines(&method_docs);
     let deprecated = if op.docs.deprecated { quote!(#[deprecated(note = "deprecated by the API")]) } else { TokenStream::new() };
 
-    let stream_method = op.pagination.as_ref().map(|p| emit_stream_method(model, op, p, &err_ty, &ok_body_ty));
+    let stream_method = op.pagination.as_ref().map(|p| emit_stream_method(model, op, p, &err_ty));
     quote! {
         #error_enum
         #( #extra_items )*
@@ -574,7 +579,6 @@ fn emit_stream_method(
     op: &Operation,
     p: &crate::model::Pagination,
     err_ty: &TokenStream,
-    _body_ty: &TokenStream,
 ) -> TokenStream {
     let fn_name = ident(&op.fn_name);
     let stream_name = ident(&p.stream_fn);
@@ -582,14 +586,14 @@ fn emit_stream_method(
     let token = ident(&p.token_param);
     let item = rust_type(&p.item, model, &types_path());
     // Path parameters pass through to every page's request, borrowed for the stream's life.
+    let lifetime = syn::Lifetime::new("'a", proc_macro2::Span::call_site());
     let path_params: Vec<&Param> = op.params.iter().filter(|p| p.location == ParamLocation::Path).collect();
     let path_names: Vec<proc_macro2::Ident> = path_params.iter().map(|p| ident(&p.name)).collect();
     let path_args: Vec<TokenStream> = path_params
         .iter()
         .zip(&path_names)
         .map(|(p, n)| {
-            let t = path_arg_type(p, model);
-            let t: TokenStream = t.to_string().replacen('&', "&'a ", 1).parse().unwrap_or(t);
+            let t = path_arg_type(p, model, Some(&lifetime));
             quote!(#n: #t)
         })
         .collect();

@@ -14,7 +14,7 @@ pub use operations::*;
 pub use runtime::{BuildError, Client, ClientBuilder, Error, Response, RetryPolicy};
 /// The server the spec names first; `Client::builder()` starts from it.
 ///
-/// Authentication schemes used by the operations: `cloud-api-key` (Basic), `confluent-sts-access-token` (Bearer).
+/// Authentication schemes used by the operations: `cloud-api-key` (`Basic`), `confluent-sts-access-token` (`Bearer`).
 pub const DEFAULT_BASE_URL: &str = "https://api.confluent.cloud";
 impl Client {
     /// A builder preset with [`DEFAULT_BASE_URL`].

@@ -226,7 +226,8 @@ impl Client {
                 "/iam/v2/api-keys/{id}",
                 path,
             )
-            .authenticated(true);
+            .authenticated(true)
+            .sensitive(true);
         let spec = spec.json(body)?;
         let raw = self.execute(spec).await?;
         match raw.status {

@@ -3,7 +3,8 @@
 //! The pipeline has three layers, each usable and testable alone:
 //! [`load`] (bytes to a raw spec), [`normalize`] (raw spec to the [`model::NormalizedModel`]:
 //! deduplicated, direction-split, named types and operations) and [`emit`] (model to Rust files).
-//! [`generate`] runs them all and writes a crate atomically.
+//! [`generate`] runs them all; [`write`] writes a crate into an output folder atomically, touching
+//! only the files the generator wrote itself.
 
 #![forbid(unsafe_code)]
 // Spec input must never panic the generator: these are errors, not warnings, outside tests.
@@ -19,6 +20,7 @@ pub mod load;
 pub mod model;
 pub mod naming;
 pub mod normalize;
+pub mod write;
 
 pub use diag::{Diagnostic, GenerateError, Severity};
 pub use generate::{generate_files, write_crate, Generated, Options};

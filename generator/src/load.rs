@@ -48,6 +48,9 @@ const OPERATION_KEYS: &[&str] = &[
 ];
 const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
+/// Largest spec read, in bytes. Peak memory is a small multiple of the input (see
+/// BENCHMARKS.md), so this keeps one run within a few GiB.
+pub const MAX_INPUT_BYTES: usize = 128 << 20;
 /// Deepest nesting of mappings and sequences read from a document (across cut-and-graft passes).
 pub const MAX_DOCUMENT_DEPTH: usize = 1000;
 /// The nesting depth at which serde_yaml and serde_json stop (fixed in both).
@@ -85,6 +88,17 @@ pub fn load_file(path: &std::path::Path) -> Result<RawSpec, GenerateError> {
 /// Parses spec bytes; `file` only names the source in diagnostics. JSON or YAML is chosen by
 /// content, not by extension.
 pub fn load_bytes(file: &str, bytes: &[u8]) -> Result<RawSpec, GenerateError> {
+    if bytes.len() > MAX_INPUT_BYTES {
+        return Err(GenerateError::single(
+            file,
+            "#",
+            format!(
+                "the spec is {} MiB; the limit is {} MiB (a spec this large is almost certainly generated or corrupt; split it into several specs)",
+                bytes.len() >> 20,
+                MAX_INPUT_BYTES >> 20
+            ),
+        ));
+    }
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let mut err = GenerateError::single(file, "#", format!("the spec is not UTF-8 text: {e}"));
         let upto = bytes.get(..e.valid_up_to()).unwrap_or(bytes);
@@ -101,9 +115,22 @@ pub fn load_bytes(file: &str, bytes: &[u8]) -> Result<RawSpec, GenerateError> {
     let mut root = parse_tree(file, text, &mut diags)?;
     complete_fragment(&mut root, &mut diags)?;
     warn_unknown_operation_keys(&root, &mut diags);
-    let mut skeleton = root.clone();
-    let mut schema_ptrs = Vec::new();
-    stub_schemas(&mut skeleton, &mut schema_ptrs);
+    // The skeleton is the tree without its schemas. Schemas are most of a spec, so instead of
+    // cloning the whole tree and stubbing the copy, they are taken out, the rest is cloned, and
+    // they are put back: peak memory stays near one tree, not two.
+    let mut taken = Vec::new();
+    stub_schemas(&mut root, &mut taken);
+    let skeleton = root.clone();
+    let mut schema_ptrs = Vec::with_capacity(taken.len());
+    for Taken { pointer, value, schema } in taken.into_iter().rev() {
+        if let Some(slot) = root.pointer_mut(pointer.trim_start_matches('#')) {
+            *slot = value;
+        }
+        if schema {
+            schema_ptrs.push(pointer);
+        }
+    }
+    schema_ptrs.reverse();
     warn_unsupported_keywords(&root, &schema_ptrs, &mut diags);
     let api = deserialize_skeleton(file, &skeleton)?;
     let warnings = diags.finish()?;
@@ -881,8 +908,16 @@ fn warn_unknown_operation_keys(root: &Value, diags: &mut Diagnostics) {
 // ---------------------------------------------------------------------------------------------
 // Schema positions: stubbed in the skeleton, scanned for unsupported keywords.
 
-/// Replaces every Schema Object the skeleton would parse by `{}`, recording its pointer.
-fn stub_schemas(root: &mut Value, out: &mut Vec<String>) {
+/// A subtree taken out of the document while the skeleton is cloned.
+struct Taken {
+    pointer: String,
+    value: Value,
+    /// A Schema Object (scanned for unsupported keywords), not a skipped callback.
+    schema: bool,
+}
+
+/// Replaces every Schema Object the skeleton would parse by `{}`, keeping what it took.
+fn stub_schemas(root: &mut Value, out: &mut Vec<Taken>) {
     let Value::Object(obj) = root else { return };
     if let Some(Value::Object(paths)) = obj.get_mut("paths") {
         for (path, item) in paths.iter_mut() {
@@ -907,9 +942,9 @@ fn stub_schemas(root: &mut Value, out: &mut Vec<String>) {
     }
 }
 
-fn stub(v: &mut Value, ptr: String, out: &mut Vec<String>) {
-    *v = Value::Object(Map::new());
-    out.push(ptr);
+fn stub(v: &mut Value, ptr: String, out: &mut Vec<Taken>) {
+    let value = std::mem::replace(v, Value::Object(Map::new()));
+    out.push(Taken { pointer: ptr, value, schema: true });
 }
 
 fn stub_in(v: &mut Value, key: &str, f: impl FnOnce(&mut Value)) {
@@ -918,7 +953,7 @@ fn stub_in(v: &mut Value, key: &str, f: impl FnOnce(&mut Value)) {
     }
 }
 
-fn stub_path_item(item: &mut Value, ptr: &str, depth: usize, out: &mut Vec<String>) {
+fn stub_path_item(item: &mut Value, ptr: &str, depth: usize, out: &mut Vec<Taken>) {
     let Value::Object(item) = item else { return };
     if let Some(Value::Array(params)) = item.get_mut("parameters") {
         for (i, p) in params.iter_mut().enumerate() {
@@ -950,10 +985,11 @@ fn stub_path_item(item: &mut Value, ptr: &str, depth: usize, out: &mut Vec<Strin
     }
 }
 
-fn stub_callback(cb: &mut Value, ptr: &str, depth: usize, out: &mut Vec<String>) {
+fn stub_callback(cb: &mut Value, ptr: &str, depth: usize, out: &mut Vec<Taken>) {
     if depth > 8 {
         // Callbacks are not generated; deeply nested ones are not worth reading at all.
-        *cb = Value::Object(Map::new());
+        let value = std::mem::replace(cb, Value::Object(Map::new()));
+        out.push(Taken { pointer: ptr.to_string(), value, schema: false });
         return;
     }
     let Value::Object(cb) = cb else { return };
@@ -962,7 +998,7 @@ fn stub_callback(cb: &mut Value, ptr: &str, depth: usize, out: &mut Vec<String>)
     }
 }
 
-fn stub_parameter(p: &mut Value, ptr: &str, out: &mut Vec<String>) {
+fn stub_parameter(p: &mut Value, ptr: &str, out: &mut Vec<Taken>) {
     let Value::Object(p) = p else { return };
     if let Some(s) = p.get_mut("schema") {
         stub(s, child(ptr, "schema"), out);
@@ -972,7 +1008,7 @@ fn stub_parameter(p: &mut Value, ptr: &str, out: &mut Vec<String>) {
     }
 }
 
-fn stub_response(r: &mut Value, ptr: &str, out: &mut Vec<String>) {
+fn stub_response(r: &mut Value, ptr: &str, out: &mut Vec<Taken>) {
     let Value::Object(r) = r else { return };
     if let Some(Value::Object(headers)) = r.get_mut("headers") {
         for (name, h) in headers.iter_mut() {
@@ -984,7 +1020,7 @@ fn stub_response(r: &mut Value, ptr: &str, out: &mut Vec<String>) {
     }
 }
 
-fn stub_content(content: &mut Value, ptr: &str, out: &mut Vec<String>) {
+fn stub_content(content: &mut Value, ptr: &str, out: &mut Vec<Taken>) {
     let Value::Object(content) = content else { return };
     for (mt, media) in content.iter_mut() {
         let Value::Object(media) = media else { continue };
@@ -1330,6 +1366,23 @@ mod tests {
 
     fn load(text: &str) -> Result<RawSpec, GenerateError> {
         load_bytes("t.yaml", text.as_bytes())
+    }
+
+    #[test]
+    fn oversized_input_is_refused_before_parsing() {
+        let bytes = vec![b'#'; MAX_INPUT_BYTES + 1];
+        let e = load_bytes("big.yaml", &bytes).err().unwrap_or_else(|| panic!("accepted"));
+        assert!(e.diagnostics[0].message.contains("the limit is 128 MiB"), "{e}");
+        assert_eq!(e.diagnostics[0].file, "big.yaml");
+    }
+
+    #[test]
+    fn schemas_survive_the_skeleton() {
+        // Schemas are taken out of the tree while the skeleton is cloned, then put back.
+        let raw = load("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      parameters: [{name: q, in: query, schema: {type: integer}}]\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/A'}}}}\ncomponents:\n  schemas:\n    A: {type: object, properties: {x: {type: string}}}\n").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(raw.root.pointer("/components/schemas/A/properties/x/type"), Some(&Value::String("string".into())));
+        assert_eq!(raw.root.pointer("/paths/~1a/get/parameters/0/schema/type"), Some(&Value::String("integer".into())));
+        assert!(raw.root.pointer("/paths/~1a/get/responses/200/content/application~1json/schema/$ref").is_some());
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! The `openapi-forge` command line.
 
 use clap::{Parser, Subcommand};
-use openapi_forge::generate::diff_crate;
-use openapi_forge::{generate_files, write_crate, Options};
-use std::path::PathBuf;
+use openapi_forge::write::{check_crate, write_crate, WriteOptions};
+use openapi_forge::{generate_files, Options};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -17,19 +17,27 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Generate a crate (Cargo.toml and src/) from a spec.
+    ///
+    /// Only files the generator wrote itself (listed in OUT/.openapi-forge/manifest) are ever
+    /// replaced or deleted; a non-empty OUT without a manifest is refused unless --adopt is given.
     Generate {
         /// The spec: OpenAPI 3.0 YAML or JSON (chosen by content), or a documentation fragment.
         #[arg(long)]
         spec: PathBuf,
-        /// The crate folder to write.
+        /// The crate folder to write: missing, empty, or earlier output of openapi-forge.
         #[arg(long)]
         out: PathBuf,
-        /// Package name (default: from the spec file name).
+        /// Package name: ASCII letters, digits, `-` and `_`, starting with a letter, at most 64
+        /// characters, not a keyword or reserved name (default: from the spec file name).
         #[arg(long)]
         crate_name: Option<String>,
         /// Compare with what is in --out instead of writing; exit 1 when they differ.
         #[arg(long)]
         check: bool,
+        /// Treat --out as generator output although it has no manifest: write the generated
+        /// files into it, replacing files of the same name; delete nothing else.
+        #[arg(long)]
+        adopt: bool,
         /// List every warning with its JSON pointer.
         #[arg(short, long)]
         verbose: bool,
@@ -45,8 +53,14 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Generate { spec, out, crate_name, check, verbose } => {
+        Command::Generate { spec, out, crate_name, check, adopt, verbose } => {
             let start = Instant::now();
+            if let Some(name) = &crate_name {
+                if let Err(why) = openapi_forge::naming::validate_crate_name(name) {
+                    eprintln!("error: invalid --crate-name {name:?}: {why}");
+                    return ExitCode::from(2);
+                }
+            }
             let bytes = match std::fs::read(&spec) {
                 Ok(b) => b,
                 Err(e) => {
@@ -54,9 +68,9 @@ fn main() -> ExitCode {
                     return ExitCode::from(1);
                 }
             };
-            let stem = spec.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| "api".into());
-            let crate_name = crate_name.unwrap_or_else(|| openapi_forge::naming::value_ident(&stem, "api").replace('_', "-"));
-            let label = spec.file_name().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| stem.clone());
+            let crate_name = crate_name.unwrap_or_else(|| default_crate_name(&spec));
+            // Only the file name goes into generated comments, never the machine's path.
+            let label = spec.file_name().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| "spec".into());
             let opts = Options { crate_name, spec_label: label };
             let generated = match generate_files(&spec.display().to_string(), &bytes, &opts) {
                 Ok(g) => g,
@@ -81,20 +95,74 @@ fn main() -> ExitCode {
                 start.elapsed().as_secs_f64() * 1000.0
             );
             if check {
-                let stale = diff_crate(&out, &generated.files);
-                if !stale.is_empty() {
-                    eprintln!("{} is out of date; differing files: {}", out.display(), stale.join(", "));
+                return check_out(&out, &generated.files, &summary);
+            }
+            let write_opts = WriteOptions { adopt, protect: vec![spec.clone()] };
+            let report = match write_crate(&out, &generated.files, &write_opts) {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("error: {e}");
                     return ExitCode::from(1);
                 }
-                println!("{summary} (up to date)");
-                return ExitCode::SUCCESS;
+            };
+            let dir = report.dir.display();
+            if report.repaired_interrupted_write {
+                eprintln!("note: {dir}: repaired an interrupted write: an earlier run was stopped after its commit point, and its changes were completed first");
             }
-            if let Err(e) = write_crate(&out, &generated.files) {
-                eprintln!("{e}");
-                return ExitCode::from(1);
+            if report.removed_stale_staging {
+                eprintln!("note: {dir}: removed the staging folder of an interrupted write (stopped before its commit point, it had changed nothing)");
             }
-            println!("{summary}");
+            if report.adopted {
+                eprintln!("note: {dir}: adopted as generator output (--adopt); from now on it has a manifest");
+            }
+            println!(
+                "{summary}; {} files written, {} unchanged, {} deleted",
+                report.written.len(),
+                report.unchanged.len(),
+                report.deleted.len()
+            );
             ExitCode::SUCCESS
         }
+    }
+}
+
+/// `--check`: exit 0 when --out is up to date, 1 when it differs or a write was interrupted.
+fn check_out(out: &Path, files: &[openapi_forge::emit::GeneratedFile], summary: &str) -> ExitCode {
+    let report = match check_crate(out, files) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    if report.interrupted {
+        if report.busy {
+            eprintln!("{}: another openapi-forge run is writing it right now", out.display());
+        } else {
+            eprintln!("{}: interrupted write: an earlier run was stopped after its commit point; run without --check to complete it", out.display());
+        }
+    }
+    if !report.differing.is_empty() {
+        eprintln!("{} is out of date; differing files: {}", out.display(), report.differing.join(", "));
+    }
+    if !report.stale.is_empty() {
+        eprintln!("{}: no longer generated but still there (listed in the manifest): {}", out.display(), report.stale.join(", "));
+    }
+    if !report.is_up_to_date() {
+        return ExitCode::from(1);
+    }
+    println!("{summary} (up to date)");
+    ExitCode::SUCCESS
+}
+
+/// The package name from the spec's file stem (`confluent-cloud.yaml` -> `confluent-cloud`), or
+/// `api` when the stem makes no valid crate name.
+fn default_crate_name(spec: &Path) -> String {
+    let stem = spec.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+    let name = openapi_forge::naming::value_ident(&stem, "api").replace('_', "-");
+    if openapi_forge::naming::validate_crate_name(&name).is_ok() {
+        name
+    } else {
+        "api".into()
     }
 }

@@ -305,6 +305,9 @@ pub struct Operation {
     pub pointer: String,
     /// Set when the operation is a paginated list (see [`Pagination`]).
     pub pagination: Option<Pagination>,
+    /// The request or a response may carry a secret (`x-redact`, `format: password`): errors
+    /// built from its responses never quote the body.
+    pub sensitive: bool,
 }
 
 /// How a list operation pages: the request takes a page token, the response carries the items
@@ -354,6 +357,8 @@ pub struct Param {
     pub explode: bool,
     /// Declared with `content: application/json`: sent as JSON text.
     pub json_content: bool,
+    /// `x-redact` or `format: password`: never shown by `Debug`.
+    pub redacted: bool,
     /// Docs.
     pub docs: Docs,
 }
@@ -382,6 +387,8 @@ pub struct RequestBody {
     pub ty: TypeRef,
     /// Required by the spec.
     pub required: bool,
+    /// The body schema itself is a secret (or a list or map of secrets).
+    pub redacted: bool,
     /// Docs.
     pub docs: Docs,
 }
@@ -425,6 +432,8 @@ pub struct ResponseBody {
     pub ty: TypeRef,
     /// The spec's examples for this body (decoded in tests).
     pub examples: Vec<serde_json::Value>,
+    /// The body schema itself is a secret (or a list or map of secrets).
+    pub redacted: bool,
 }
 
 /// A documented response header.
@@ -506,7 +515,15 @@ impl NormalizedModel {
             }
         }
         for op in &self.operations {
-            let _ = writeln!(out, "operation {} {} {} ({})", op.fn_name, op.method.as_str(), op.path, op.operation_id);
+            let _ = writeln!(
+                out,
+                "operation {} {} {} ({}){}",
+                op.fn_name,
+                op.method.as_str(),
+                op.path,
+                op.operation_id,
+                if op.sensitive { " [sensitive]" } else { "" }
+            );
             if !op.security.is_empty() {
                 let _ = writeln!(out, "  security {}", op.security.join(" | "));
             }
@@ -525,12 +542,13 @@ impl NormalizedModel {
             for p in &op.params {
                 let _ = writeln!(
                     out,
-                    "  param {} {:?} {:?}: {}{}",
+                    "  param {} {:?} {:?}: {}{}{}",
                     p.name,
                     p.wire_name,
                     p.location,
                     self.type_ref_text(&p.ty),
-                    if p.required { " [required]" } else { "" }
+                    if p.required { " [required]" } else { "" },
+                    if p.redacted { " [redacted]" } else { "" }
                 );
             }
             if let Some(b) = &op.body {
@@ -553,6 +571,12 @@ impl NormalizedModel {
         out
     }
 
+    /// Whether values of a type can hold a secret (`x-redact`, `format: password`) anywhere
+    /// inside.
+    pub fn holds_secrets(&self, t: &TypeRef) -> bool {
+        holds_secrets(&self.types, t)
+    }
+
     /// Text form of a type reference.
     pub fn type_ref_text(&self, t: &TypeRef) -> String {
         match t {
@@ -564,4 +588,30 @@ impl NormalizedModel {
             other => format!("{other:?}").to_lowercase(),
         }
     }
+}
+
+/// Whether values of `t` can hold a secret (`x-redact`, `format: password`) anywhere inside,
+/// given the named `types` it refers to.
+pub fn holds_secrets(types: &[TypeDef], t: &TypeRef) -> bool {
+    fn walk(types: &[TypeDef], t: &TypeRef, seen: &mut Vec<TypeId>) -> bool {
+        match t {
+            TypeRef::Array(i) | TypeRef::Map(i) | TypeRef::Nullable(i) => walk(types, i, seen),
+            TypeRef::Named(id) => {
+                if seen.contains(id) {
+                    return false;
+                }
+                seen.push(*id);
+                match types.get(id.0).map(|t| &t.kind) {
+                    Some(TypeKind::Struct { fields, additional }) => {
+                        fields.iter().any(|f| f.redacted || walk(types, &f.ty, seen))
+                            || additional.as_ref().is_some_and(|a| walk(types, a, seen))
+                    }
+                    Some(TypeKind::Union { variants, .. }) => variants.iter().any(|v| walk(types, &v.ty, seen)),
+                    Some(TypeKind::Enum { .. }) | None => false,
+                }
+            }
+            _ => false,
+        }
+    }
+    walk(types, t, &mut Vec::new())
 }

@@ -50,6 +50,7 @@ snapshot_tests!(
     regress_success_headers,
     regress_title_leak,
     regress_untagged_best_fit,
+    secrets,
 );
 
 #[test]

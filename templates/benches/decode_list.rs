@@ -60,6 +60,7 @@ fn bench_decode(c: &mut Criterion) {
         headers,
         body: json.clone(),
         attempts: 1,
+        sensitive: false,
     };
 
     // All variants decode the same data.

@@ -2,7 +2,7 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::BytesMut;
 use reqwest::header::{
@@ -12,6 +12,7 @@ use reqwest::{Method, Url};
 use tracing::Instrument;
 
 use super::error::{TransportError, TransportErrorKind};
+use super::pagination::PageLimits;
 use super::request::{check_path, RequestSpec};
 use super::response::{RawResponse, REQUEST_ID_HEADER};
 use super::retry::{millis, RetryPolicy};
@@ -28,6 +29,9 @@ pub const DEFAULT_USER_AGENT: &str = concat!(
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+const DEFAULT_DEADLINE: Duration = Duration::from_secs(120);
+/// Most redirects followed for one attempt.
+const MAX_REDIRECTS: usize = 10;
 const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
 
 /// Credentials as configured; never printed.
@@ -171,6 +175,27 @@ impl std::error::Error for BuildError {
 /// Generated crates define `Client::builder()` as
 /// [`ClientBuilder::with_default_base_url`] with the first server URL of the
 /// API description; [`ClientBuilder::new`] starts without a base URL.
+///
+/// # Time limits
+///
+/// * [`timeout`](Self::timeout) bounds one attempt (default 60 s),
+///   [`connect_timeout`](Self::connect_timeout) establishing a connection
+///   (default 10 s);
+/// * [`deadline`](Self::deadline) bounds one whole [`Client::execute`] call,
+///   every retry and every wait included (default 120 s).
+///
+/// # Redirects
+///
+/// The client built here follows a redirect only within the same origin
+/// (scheme, host and port all equal to those of the URL redirected from), at
+/// most 10 in a row; more is a [`TransportErrorKind::Redirect`] error. A
+/// redirect to another origin is not followed: the 3xx response is returned
+/// to the caller as is (generated operations report it as an undocumented
+/// status, with its `Location` in the
+/// [`ResponseContext`](super::ResponseContext)), so credentials, custom
+/// headers such as API keys, and request bodies are never sent to another
+/// host. With [`reqwest_client`](Self::reqwest_client) the redirect policy is
+/// that of the supplied client.
 #[derive(Clone)]
 #[must_use = "a ClientBuilder does nothing until build() is called"]
 pub struct ClientBuilder {
@@ -183,6 +208,8 @@ pub struct ClientBuilder {
     reqwest_client: Option<reqwest::Client>,
     allow_insecure_http: bool,
     max_response_bytes: usize,
+    deadline: Duration,
+    page_limits: PageLimits,
 }
 
 impl Default for ClientBuilder {
@@ -204,6 +231,8 @@ impl ClientBuilder {
             reqwest_client: None,
             allow_insecure_http: false,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            deadline: DEFAULT_DEADLINE,
+            page_limits: PageLimits::default(),
         }
     }
 
@@ -240,17 +269,43 @@ impl ClientBuilder {
         self
     }
 
-    /// Timeout of a whole attempt, from connecting until the response body is
-    /// read (default 60 s). Ignored when [`reqwest_client`](Self::reqwest_client) is used.
+    /// Timeout of one attempt, from connecting until the response body is
+    /// read (default 60 s; [`RequestSpec::timeout`] overrides it per request).
+    /// An attempt never gets more than is left of the [`deadline`](Self::deadline).
+    /// It also applies when a [`reqwest_client`](Self::reqwest_client) is
+    /// supplied: it is set on every request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
     }
 
-    /// Timeout for establishing a connection (default 10 s). Ignored when
-    /// [`reqwest_client`](Self::reqwest_client) is used.
+    /// Timeout for establishing a connection (default 10 s). It cannot be
+    /// applied when a [`reqwest_client`](Self::reqwest_client) is supplied
+    /// (`reqwest` only sets it when building a client): configure it on that
+    /// client instead.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
+        self
+    }
+
+    /// Bound on one whole [`Client::execute`] call, including every retry and
+    /// every wait between attempts (default 120 s).
+    ///
+    /// Each attempt gets the smaller of the [`timeout`](Self::timeout) and the
+    /// time left. A retry whose wait would end after the deadline is not made:
+    /// the last response (e.g. a 429 or 503) or the last transport error is
+    /// returned at once. It also applies with a
+    /// [`reqwest_client`](Self::reqwest_client).
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    /// Bounds on walking paginated lists (default [`PageLimits::default`]);
+    /// generated `*_stream` methods pass [`Client::page_limits`] to
+    /// [`paginate`](super::pagination::paginate).
+    pub fn page_limits(mut self, limits: PageLimits) -> Self {
+        self.page_limits = limits;
         self
     }
 
@@ -270,9 +325,12 @@ impl ClientBuilder {
     }
 
     /// Uses this `reqwest` client (proxies, custom TLS roots, ...) instead of
-    /// building one. Its timeouts, redirect policy and connection pool are then
-    /// the caller's responsibility: [`timeout`](Self::timeout) and
-    /// [`connect_timeout`](Self::connect_timeout) are ignored.
+    /// building one. Its redirect policy, connect timeout and connection pool
+    /// are then the caller's responsibility: [`connect_timeout`](Self::connect_timeout)
+    /// is ignored, and redirects are followed as that client's policy says
+    /// (`reqwest`'s default follows up to 10 redirects to any host). The
+    /// [`timeout`](Self::timeout) and the [`deadline`](Self::deadline) still
+    /// apply to every attempt.
     pub fn reqwest_client(mut self, client: reqwest::Client) -> Self {
         self.reqwest_client = Some(client);
         self
@@ -349,6 +407,7 @@ impl ClientBuilder {
             None => reqwest::Client::builder()
                 .timeout(self.timeout)
                 .connect_timeout(self.connect_timeout)
+                .redirect(same_origin_redirects())
                 // Never follow a redirect from https to plain http with credentials.
                 .https_only(auth.is_some() && !insecure)
                 .build()
@@ -366,9 +425,47 @@ impl ClientBuilder {
                 max_response_bytes: self.max_response_bytes,
                 timeout: self.timeout,
                 connect_timeout: self.connect_timeout,
+                deadline: self.deadline,
+                page_limits: self.page_limits,
             }),
         })
     }
+}
+
+/// Whether waiting `delay` from now ends before `deadline` (`None`: no deadline).
+fn fits_before(deadline: Option<Instant>, delay: Duration) -> bool {
+    match deadline {
+        None => true,
+        Some(deadline) => Instant::now()
+            .checked_add(delay)
+            .is_some_and(|end| end < deadline),
+    }
+}
+
+/// The redirect policy of the clients built by [`ClientBuilder::build`]:
+/// follow only within the same origin, at most [`MAX_REDIRECTS`] in a row;
+/// stop (returning the 3xx) at a redirect to another origin.
+fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        // `previous` holds every URL requested so far, the one that answered
+        // with this redirect last.
+        let hops = attempt.previous().len();
+        let same_origin = attempt
+            .previous()
+            .last()
+            .is_some_and(|from| from.origin() == attempt.url().origin());
+        if !same_origin {
+            tracing::debug!(
+                status = attempt.status().as_u16(),
+                "not following a redirect to another origin"
+            );
+            attempt.stop()
+        } else if hops > MAX_REDIRECTS {
+            attempt.error("too many redirects")
+        } else {
+            attempt.follow()
+        }
+    })
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -386,6 +483,8 @@ impl fmt::Debug for ClientBuilder {
             .field("custom_reqwest_client", &self.reqwest_client.is_some())
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("deadline", &self.deadline)
+            .field("page_limits", &self.page_limits)
             .finish()
     }
 }
@@ -409,6 +508,8 @@ struct ClientInner {
     max_response_bytes: usize,
     timeout: Duration,
     connect_timeout: Duration,
+    deadline: Duration,
+    page_limits: PageLimits,
 }
 
 impl fmt::Debug for Client {
@@ -419,12 +520,14 @@ impl fmt::Debug for Client {
             .field("credentials", &inner.auth.as_ref().map(|(_, d)| *d))
             .field("user_agent", &inner.user_agent)
             .field("retry_policy", &inner.retry_policy)
-            .field("max_response_bytes", &inner.max_response_bytes);
+            .field("max_response_bytes", &inner.max_response_bytes)
+            .field("timeout", &inner.timeout)
+            .field("deadline", &inner.deadline)
+            .field("page_limits", &inner.page_limits);
         if inner.custom_http {
             s.field("custom_reqwest_client", &true);
         } else {
-            s.field("timeout", &inner.timeout)
-                .field("connect_timeout", &inner.connect_timeout);
+            s.field("connect_timeout", &inner.connect_timeout);
         }
         s.finish()
     }
@@ -474,25 +577,42 @@ impl Client {
         &self.inner.http
     }
 
+    /// The bound on one [`execute`](Self::execute) call, retries and waits
+    /// included (see [`ClientBuilder::deadline`]).
+    pub fn deadline(&self) -> Duration {
+        self.inner.deadline
+    }
+
+    /// The bounds for walking paginated lists; generated stream methods call
+    /// `paginate(self.page_limits(), ...)`.
+    pub fn page_limits(&self) -> PageLimits {
+        self.inner.page_limits
+    }
+
     /// Sends the request and returns the final response.
     ///
     /// Adds `Accept: application/json`, the user agent and (if
     /// `spec` is [authenticated](RequestSpec::authenticated) and credentials
     /// are configured) the `Authorization` header, then retries according to
-    /// the [`RetryPolicy`]. Every attempt runs inside an `http_request` tracing
-    /// span with `method`, `path` (the template), `attempt`, and, once known,
-    /// `status` and `request_id`; credentials and bodies are never traced.
+    /// the [`RetryPolicy`], all within the client's
+    /// [deadline](ClientBuilder::deadline). Redirects are followed only within
+    /// the same origin (see [`ClientBuilder`]). Every attempt runs inside an
+    /// `http_request` tracing span with `method`, `path` (the template),
+    /// `attempt`, and, once known, `status` and `request_id`; credentials and
+    /// bodies are never traced.
     ///
     /// # Errors
     ///
-    /// Any HTTP status is `Ok`: when retries are exhausted the last response
-    /// (e.g. the last 429) is returned. `Err` means no complete response was
-    /// obtained (see [`TransportErrorKind`]): the request was invalid, the
-    /// connection failed or timed out on the last attempt, or the body was too
-    /// large or cut off.
+    /// Any HTTP status is `Ok`: when retries are exhausted, or the next wait
+    /// would end after the deadline, the last response (e.g. the last 429) is
+    /// returned. `Err` means no complete response was obtained (see
+    /// [`TransportErrorKind`]): the request was invalid, the connection failed
+    /// or timed out on the last attempt, or the body was too large or cut off.
     pub async fn execute(&self, spec: RequestSpec) -> Result<RawResponse, TransportError> {
         let prepared = self.prepare(&spec)?;
         let policy = &self.inner.retry_policy;
+        // `None` only if the deadline is too far away to represent: no deadline.
+        let deadline = Instant::now().checked_add(self.inner.deadline);
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
@@ -505,14 +625,28 @@ impl Client {
                 request_id = tracing::field::Empty,
             );
             let outcome = self
-                .attempt(&spec, &prepared, attempt)
+                .attempt(&spec, &prepared, attempt, deadline)
                 .instrument(span.clone())
                 .await;
             let delay = match outcome {
                 Attempt::Done(response) => return Ok(response),
                 Attempt::RetryAfter(delay) => delay,
                 Attempt::Failed(mut error) => {
-                    match policy.transport_retry_delay(&spec.method, error.kind(), attempt) {
+                    let delay = policy
+                        .transport_retry_delay(&spec.method, error.kind(), attempt)
+                        .filter(|&delay| {
+                            let fits = fits_before(deadline, delay);
+                            if !fits {
+                                span.in_scope(|| {
+                                    tracing::debug!(
+                                        error = %error.kind(),
+                                        "request failed; no time left before the deadline to retry"
+                                    );
+                                });
+                            }
+                            fits
+                        });
+                    match delay {
                         Some(delay) => {
                             span.in_scope(|| {
                                 tracing::debug!(
@@ -585,7 +719,13 @@ impl Client {
 
     /// One attempt: send, then either decide to retry on the status or read
     /// the whole body.
-    async fn attempt(&self, spec: &RequestSpec, prepared: &Prepared, attempt: u32) -> Attempt {
+    async fn attempt(
+        &self,
+        spec: &RequestSpec,
+        prepared: &Prepared,
+        attempt: u32,
+        deadline: Option<Instant>,
+    ) -> Attempt {
         let fail = |e: reqwest::Error| {
             Attempt::Failed(TransportError::from_reqwest(
                 e,
@@ -602,9 +742,13 @@ impl Client {
         if let Some(body) = &spec.body {
             request = request.body(body.bytes.clone());
         }
-        if let Some(timeout) = spec.timeout {
-            request = request.timeout(timeout);
+        // Set on every request, so that it also applies to a caller-supplied
+        // reqwest client, and cut to what is left of the deadline.
+        let mut timeout = spec.timeout.unwrap_or(self.inner.timeout);
+        if let Some(deadline) = deadline {
+            timeout = timeout.min(deadline.saturating_duration_since(Instant::now()));
         }
+        request = request.timeout(timeout);
         let mut response = match request.send().await {
             Ok(response) => response,
             Err(e) => return fail(e),
@@ -625,12 +769,20 @@ impl Client {
         if let Some(delay) =
             policy.status_retry_delay(&spec.method, status, response.headers(), attempt)
         {
+            if fits_before(deadline, delay) {
+                tracing::debug!(
+                    status,
+                    delay_ms = millis(delay),
+                    "retryable status; retrying"
+                );
+                return Attempt::RetryAfter(delay);
+            }
+            // Not retried: this response is the result, so read its body.
             tracing::debug!(
                 status,
                 delay_ms = millis(delay),
-                "retryable status; retrying"
+                "retryable status, but the wait would end after the deadline; not retrying"
             );
-            return Attempt::RetryAfter(delay);
         }
 
         let limit = self.inner.max_response_bytes;
@@ -675,6 +827,7 @@ impl Client {
             headers,
             body: body.freeze(),
             attempts: attempt,
+            sensitive: spec.sensitive,
         })
     }
 }

@@ -320,3 +320,22 @@ fn plain_http_with_credentials_is_refused() {
     assert_eq!(confluent_cloud::DEFAULT_BASE_URL, "https://api.confluent.cloud");
     assert!(!format!("{default:?}").contains(SECRET));
 }
+
+/// The seed's PATCH answered with an undocumented status whose body holds the key's secret: the
+/// error carries status and request id, but never the body (the operation is `sensitive`).
+#[tokio::test]
+async fn undocumented_status_never_prints_the_secret() {
+    let server = MockServer::start().await;
+    Mock::given(method("PATCH"))
+        .and(path("/iam/v2/api-keys/ak-12345"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(api_key_json("ApiKey")).insert_header("X-Request-Id", "req-201"))
+        .mount(&server)
+        .await;
+    let err = client(&server).update_iam_v2_api_key("ak-12345", &body()).await.expect_err("201 is undocumented");
+    assert!(matches!(err, Error::UnexpectedStatus(_)), "{err:?}");
+    assert_eq!(err.status(), Some(201));
+    assert_eq!(err.request_id(), Some("req-201"));
+    for text in [format!("{err}"), format!("{err:?}")] {
+        assert!(!text.contains("TOPSECRETVALUE"), "{text}");
+    }
+}

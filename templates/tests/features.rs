@@ -187,3 +187,38 @@ async fn tagged_union_by_discriminator() {
     let bad = serde_json::from_str::<Shape>(r#"{"kind":"circle","radius":"big"}"#).expect_err("wrong field type");
     assert!(bad.to_string().contains("radius") || bad.to_string().contains("f64"), "{bad}");
 }
+
+/// `x-redact` on array items, map values, a referenced string and a whole body, and on query and
+/// header parameters (`generator/tests/fixtures/secrets.yaml`): nothing secret shows in `Debug`,
+/// and errors built from the responses of these operations never quote the body.
+#[tokio::test]
+async fn secrets_never_show_in_debug_or_errors() {
+    use fixture_secrets::{Error, ListTokensParams};
+    let server = MockServer::start().await;
+    let vault = serde_json::json!({
+        "name": "v", "tokens": ["TOKEN-ITEM-SECRET"], "passwords": {"db": "MAP-VALUE-SECRET"}, "owner_secret": "REF-SECRET"
+    });
+    Mock::given(method("GET")).and(path("/tokens")).respond_with(ResponseTemplate::new(200).set_body_json(&vault)).mount(&server).await;
+    // An undocumented status whose body echoes a secret.
+    Mock::given(method("GET"))
+        .and(path("/raw-secret"))
+        .respond_with(ResponseTemplate::new(201).set_body_string("\"BARE-BODY-SECRET\""))
+        .mount(&server)
+        .await;
+    let client = client!(fixture_secrets, server);
+    let params = ListTokensParams { api_key: "QUERY-SECRET".into(), x_session: Some("HEADER-SECRET".into()), limit: Some(3) };
+    let shown = format!("{params:?}");
+    assert!(!shown.contains("QUERY-SECRET") && !shown.contains("HEADER-SECRET"), "{shown}");
+    assert!(shown.contains("limit: Some(3)"), "{shown}");
+    let resp = client.list_tokens(&params).await.expect("ok");
+    let shown = format!("{:?}", resp.body);
+    for secret in ["TOKEN-ITEM-SECRET", "MAP-VALUE-SECRET", "REF-SECRET"] {
+        assert!(!shown.contains(secret), "{secret} in {shown}");
+    }
+    assert_eq!(resp.body.tokens.as_deref(), Some(&["TOKEN-ITEM-SECRET".to_string()][..]), "the value itself is intact");
+    let err = client.get_raw_secret().await.expect_err("201 is not documented");
+    assert!(matches!(err, Error::UnexpectedStatus(_)), "{err:?}");
+    for text in [format!("{err}"), format!("{err:?}")] {
+        assert!(!text.contains("BARE-BODY-SECRET"), "{text}");
+    }
+}

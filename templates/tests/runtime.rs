@@ -6,7 +6,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
-use forge_templates::runtime::pagination::{page_token_from_url, paginate, Page};
+use forge_templates::runtime::pagination::{
+    page_token_from_url, paginate, Page, PageLimits, PaginationError, PaginationErrorKind,
+};
 use forge_templates::runtime::{
     encode_path_segment, parse_http_date, parse_rate_limit_reset, parse_retry_after, BuildError,
     Client, ClientBuilder, DecodeErrorKind, Error, RequestSpec, Response, RetryPolicy,
@@ -1336,7 +1338,7 @@ async fn paginate_walks_all_pages_through_the_client() {
     }
 
     let client = client_for(&server.uri());
-    let items: Vec<Item> = paginate(None, |token| {
+    let items: Vec<Item> = paginate(PageLimits::default(), None, |token| {
         let client = client.clone();
         async move {
             let spec = get("/items")
@@ -1365,24 +1367,50 @@ async fn paginate_walks_all_pages_through_the_client() {
 async fn paginate_stops_on_repeated_token_and_after_errors() {
     let calls = Arc::new(AtomicUsize::new(0));
     let counter = calls.clone();
-    let items: Vec<u32> = paginate(Some("start".to_owned()), move |token| {
-        let n = counter.fetch_add(1, Ordering::SeqCst);
-        async move {
-            assert_eq!(
-                token.as_deref(),
-                Some(if n == 0 { "start" } else { "again" })
-            );
-            Ok::<_, ()>(Page::new(vec![1], Some("again".to_owned())))
-        }
-    })
-    .try_collect()
-    .await
-    .unwrap();
-    assert_eq!(items, [1, 1]);
+    let results: Vec<Result<u32, Error<()>>> = futures::StreamExt::collect(paginate(
+        PageLimits::default(),
+        Some("start".to_owned()),
+        move |token| {
+            let n = counter.fetch_add(1, Ordering::SeqCst);
+            async move {
+                assert_eq!(
+                    token.as_deref(),
+                    Some(if n == 0 { "start" } else { "again" })
+                );
+                Ok::<_, Error<()>>(Page::new(vec![1], Some("again".to_owned())))
+            }
+        },
+    ))
+    .await;
+    assert_eq!(results.len(), 3, "{results:?}");
+    assert!(results[..2].iter().all(|r| matches!(r, Ok(1))));
+    assert!(
+        matches!(
+            &results[2],
+            Err(Error::Pagination(PaginationError {
+                kind: PaginationErrorKind::RepeatedToken,
+                pages: 2
+            }))
+        ),
+        "{results:?}"
+    );
     assert_eq!(calls.load(Ordering::SeqCst), 2);
 
-    let results: Vec<Result<u32, &str>> =
-        futures::StreamExt::collect(paginate(None, |_| async { Err::<Page<u32>, _>("boom") }))
-            .await;
-    assert_eq!(results, [Err("boom")]);
+    #[derive(Debug, PartialEq)]
+    enum Failure {
+        Boom,
+        Pagination,
+    }
+    impl From<PaginationError> for Failure {
+        fn from(_: PaginationError) -> Self {
+            Failure::Pagination
+        }
+    }
+    let results: Vec<Result<u32, Failure>> =
+        futures::StreamExt::collect(paginate(PageLimits::default(), None, |_| async {
+            Err::<Page<u32>, _>(Failure::Boom)
+        }))
+        .await;
+    assert_eq!(results, [Err(Failure::Boom)]);
+    assert_ne!(Failure::Boom, Failure::Pagination);
 }

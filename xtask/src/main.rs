@@ -5,8 +5,8 @@
 mod bench;
 
 use clap::{Parser, Subcommand};
-use openapi_forge::generate::diff_crate;
-use openapi_forge::{generate_files, write_crate, Options};
+use openapi_forge::write::{check_crate, write_crate, WriteOptions};
+use openapi_forge::{generate_files, Options};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
@@ -50,7 +50,7 @@ fn main() -> ExitCode {
 
 /// Fixture specs whose generated clients are committed and tested against live servers
 /// (`generator/tests/fixtures/NAME.yaml` -> `generator/tests/clients/NAME`).
-const CLIENT_FIXTURES: &[&str] = &["pagination", "parameters", "content_types", "oneof_discriminator"];
+const CLIENT_FIXTURES: &[&str] = &["pagination", "parameters", "content_types", "oneof_discriminator", "secrets"];
 
 fn codegen(check: bool) -> ExitCode {
     let root = workspace_root();
@@ -101,19 +101,46 @@ fn codegen_one(label: &str, spec: &Path, out: &Path, crate_name: &str, check: bo
     }
     let counts = format!("{} types, {} operations", generated.model.types.len(), generated.model.operations.len());
     if check {
-        let stale = diff_crate(out, &generated.files);
-        if stale.is_empty() {
+        let report = match check_crate(out, &generated.files) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return false;
+            }
+        };
+        if report.is_up_to_date() {
             println!("{shown} is up to date ({counts})");
             return true;
         }
-        eprintln!("{shown} is out of date: run `cargo xtask codegen`. Differing files: {}", stale.join(", "));
+        if report.interrupted {
+            eprintln!("{shown}: interrupted write (a journal is there): run `cargo xtask codegen`");
+        }
+        let mut differing = report.differing;
+        differing.extend(report.stale.iter().map(|s| format!("{s} (no longer generated)")));
+        if !differing.is_empty() {
+            eprintln!("{shown} is out of date: run `cargo xtask codegen`. Differing files: {}", differing.join(", "));
+        }
         return false;
     }
-    if let Err(e) = write_crate(out, &generated.files) {
-        eprintln!("{e}");
-        return false;
+    // These folders are the project's own generated output, committed before manifests
+    // existed: the first run adopts them and writes their manifest; later runs replace and
+    // delete only files that manifest lists. Hand-written files (examples/) are never touched.
+    let adopt = !out.join(openapi_forge::write::META_DIR).join("manifest").is_file();
+    let opts = WriteOptions { adopt, protect: vec![spec.to_path_buf()] };
+    let report = match write_crate(out, &generated.files, &opts) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return false;
+        }
+    };
+    if report.repaired_interrupted_write {
+        eprintln!("note: {shown}: repaired an interrupted write first");
     }
-    println!("wrote {shown} ({counts})");
+    if report.removed_stale_staging {
+        eprintln!("note: {shown}: removed the staging folder of an interrupted write");
+    }
+    println!("wrote {shown} ({counts}; {} files written, {} deleted)", report.written.len(), report.deleted.len());
     true
 }
 

@@ -52,6 +52,7 @@ pub struct RequestSpec {
     pub(super) headers: Vec<(&'static str, String)>,
     pub(super) body: Option<Body>,
     pub(super) authenticated: bool,
+    pub(super) sensitive: bool,
     pub(super) timeout: Option<Duration>,
 }
 
@@ -72,6 +73,7 @@ impl RequestSpec {
             headers: Vec::new(),
             body: None,
             authenticated: true,
+            sensitive: false,
             timeout: None,
         }
     }
@@ -224,8 +226,23 @@ impl RequestSpec {
         self
     }
 
-    /// Overrides the client's whole-request timeout for this request (each
-    /// attempt gets the full timeout).
+    /// Whether the operation's request or responses may carry secrets
+    /// (default `false`), e.g. an operation that creates or returns API keys.
+    ///
+    /// The flag is copied into the [`RawResponse`](super::RawResponse) that
+    /// [`Client::execute`](super::Client::execute) returns, and every error
+    /// built from that response then withholds the body: no body snippet in
+    /// [`Error::UnexpectedStatus`](super::Error::UnexpectedStatus) or
+    /// [`Error::Decode`](super::Error::Decode), and no decoder message that
+    /// could quote a value.
+    pub fn sensitive(mut self, yes: bool) -> Self {
+        self.sensitive = yes;
+        self
+    }
+
+    /// Overrides the client's per-attempt timeout for this request (each
+    /// attempt gets the full timeout, but never more than is left of the
+    /// client's [deadline](super::ClientBuilder::deadline)).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -265,6 +282,12 @@ impl RequestSpec {
     pub fn is_authenticated(&self) -> bool {
         self.authenticated
     }
+
+    /// Whether the request or its responses may carry secrets (see
+    /// [`sensitive`](Self::sensitive)).
+    pub fn is_sensitive(&self) -> bool {
+        self.sensitive
+    }
 }
 
 impl fmt::Debug for RequestSpec {
@@ -281,6 +304,7 @@ impl fmt::Debug for RequestSpec {
             .field("content_type", &self.content_type())
             .field("body_len", &self.body.as_ref().map(|b| b.bytes.len()))
             .field("authenticated", &self.authenticated)
+            .field("sensitive", &self.sensitive)
             .field("timeout", &self.timeout)
             .finish()
     }

@@ -1,4 +1,22 @@
-//! Spec Markdown to rustdoc that `cargo doc -D warnings` accepts and that never runs as a doctest.
+//! Spec text to inert generated source: the one place every spec string passes through before
+//! it reaches a doc comment, a line comment or the manifest.
+//!
+//! Spec text is untrusted. In a doc comment, a newline followed by a code fence or an indented
+//! block would become a doctest that `cargo test` compiles and runs; in a line comment, a newline
+//! would start a line of code; in the manifest, a quote or newline would add keys. So:
+//! - prose (descriptions, summaries, titles) goes through [`sanitize`];
+//! - names and values quoted in docs (enum values, parameter and header names, paths, media
+//!   types, scheme names) go through [`code_span`], which cannot contain a line break or close
+//!   itself early;
+//! - every doc line goes through [`doc_lines`]/[`inner_doc_lines`], which also defuse any fence or
+//!   indented block that reached them anyway (a second line of defence);
+//! - line comments use [`comment_text`], manifest strings [`toml_string`].
+//!
+//! String literals in generated code are built as `proc_macro2::Literal`s, which escape
+//! everything that needs it (quotes, backslashes, control and bidirectional characters).
+//!
+//! Spec Markdown becomes rustdoc that `cargo doc -D warnings` accepts and that never runs as a
+//! doctest.
 //!
 //! Spec descriptions are written for documentation sites: they carry JSX tags
 //! (`<SchemaDefinition ... />`), `[RFC6901]`-style brackets that rustdoc would read as broken
@@ -19,8 +37,7 @@ pub fn doc_attrs(docs: &Docs) -> TokenStream {
 /// bare CR is an error in a doc comment). Other control characters are dropped too: they render as
 /// nothing useful.
 fn is_unwanted_char(c: char) -> bool {
-    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-        || (c.is_control() && c != '\n')
+    is_bidi_control(c) || (c.is_control() && c != '\n')
 }
 
 /// Char-level scrub applied to every doc line, sanitized or not (wire values, paths, media types
@@ -29,9 +46,97 @@ fn scrub(text: &str) -> String {
     text.replace("\r\n", "\n").replace('\r', "\n").replace('\t', " ").chars().filter(|c| !is_unwanted_char(*c)).collect()
 }
 
+/// Longest text quoted from the spec inside one code span (a 10,000-character name would
+/// otherwise be repeated in full in every doc that mentions it).
+const MAX_CODE_SPAN_CHARS: usize = 200;
+
+/// A spec name or value as an inline code span: one line (line breaks and control characters
+/// shown as spaces, bidirectional controls dropped), delimited by a backtick run longer than any
+/// inside it, and cut at [`MAX_CODE_SPAN_CHARS`].
+pub fn code_span(raw: &str) -> String {
+    let mut text: String = raw
+        .chars()
+        .filter(|c| !is_bidi_control(*c))
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(MAX_CODE_SPAN_CHARS + 1)
+        .collect();
+    if text.chars().count() > MAX_CODE_SPAN_CHARS {
+        text = text.chars().take(MAX_CODE_SPAN_CHARS).collect();
+        text.push('…');
+    }
+    if text.trim().is_empty() {
+        // An empty or all-blank code span renders as literal backticks; say what it is instead.
+        return if raw.is_empty() { "(empty)".to_string() } else { "(blank)".to_string() };
+    }
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    // A span that starts or ends with a backtick needs a space inside its delimiters.
+    let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
+/// Spec text in a `//` line comment: one line, no control or bidirectional characters.
+pub fn comment_text(raw: &str) -> String {
+    raw.chars().filter(|c| !is_bidi_control(*c)).map(|c| if c.is_control() { ' ' } else { c }).collect()
+}
+
+/// A TOML basic string (with its quotes): quotes and backslashes escaped, control characters as
+/// `\uXXXX`, bidirectional controls dropped.
+pub fn toml_string(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len() + 2);
+    out.push('"');
+    for c in raw.chars().filter(|c| !is_bidi_control(*c)) {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Second line of defence for doc text: every fence that opens a block becomes ```` ```text ````
+/// and indentation that would start an indented code block (four spaces after a blank line) is
+/// dropped, whatever produced the text.
+fn defuse_code_blocks(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_fence = false;
+    let mut after_blank = true;
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        let fence = trimmed.starts_with("```") || trimmed.starts_with("~~~");
+        let fixed: &str = if fence {
+            let opening = !in_fence;
+            in_fence = !in_fence;
+            if opening {
+                "```text"
+            } else {
+                "```"
+            }
+        } else if !in_fence && after_blank && line.len() - trimmed.len() >= 4 {
+            trimmed
+        } else {
+            line
+        };
+        after_blank = !in_fence && line.trim().is_empty();
+        out.push_str(fixed);
+        out.push('\n');
+    }
+    if in_fence {
+        out.push_str("```\n");
+    }
+    out
+}
+
 /// `#[doc]` attributes from already-sanitized text.
 pub fn doc_lines(text: &str) -> TokenStream {
-    let text = scrub(text);
+    let text = defuse_code_blocks(&scrub(text));
     let text = text.as_str();
     if text.trim().is_empty() {
         return TokenStream::new();
@@ -48,7 +153,7 @@ pub fn doc_lines(text: &str) -> TokenStream {
 
 /// Inner `#![doc]` attributes (crate and module docs) from already-sanitized text.
 pub fn inner_doc_lines(text: &str) -> TokenStream {
-    let text = scrub(text);
+    let text = defuse_code_blocks(&scrub(text));
     let lines = text.trim_end().lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
     quote! { #( #![doc = #lines] )* }
 }
@@ -372,6 +477,33 @@ mod tests {
         assert!(s.contains("<https://example.com/a>."), "{s}");
         assert!(s.contains("&lt;b&gt;bold&lt;/b&gt;"), "{s}");
         assert!(!s.contains('\u{7}'));
-        assert!(s.contains("\\#\\[cfg(x)\\]") || s.contains("#\\[cfg(x)\\]"), "{s}");
+        // `#` mid-line is not a heading; the brackets are escaped so rustdoc reads no link.
+        assert!(s.ends_with("*/ /* #\\[cfg(x)\\]"), "{s}");
+    }
+
+    #[test]
+    fn code_spans_cannot_break_out() {
+        use super::code_span;
+        assert_eq!(code_span("GET /a"), "`GET /a`");
+        assert_eq!(code_span("a`b"), "``a`b``");
+        assert_eq!(code_span("`x"), "`` `x ``");
+        let s = code_span("x\n```\nfn main() {}\n```");
+        assert!(!s.contains('\n'), "{s}");
+        assert!(s.starts_with("````"), "{s}");
+        assert_eq!(code_span("\u{202e}abc"), "`abc`");
+        assert_eq!(code_span(""), "(empty)");
+        assert!(code_span(&"n".repeat(10_000)).chars().count() < 210);
+    }
+
+    #[test]
+    fn fences_and_indented_blocks_are_defused_at_the_last_step() {
+        let out = super::defuse_code_blocks("a\n```rust\nboom()\n```\n\n    indented()\n~~~\nx");
+        assert_eq!(out, "a\n```text\nboom()\n```\n\nindented()\n```text\nx\n```\n");
+    }
+
+    #[test]
+    fn toml_strings_are_one_line() {
+        assert_eq!(super::toml_string("a\"b\\c\nbuild = \"evil.rs\""), "\"a\\\"b\\\\c\\u000Abuild = \\\"evil.rs\\\"\"");
+        assert_eq!(super::comment_text("x\r\nfn evil() {}"), "x  fn evil() {}");
     }
 }

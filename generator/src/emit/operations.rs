@@ -2,7 +2,7 @@
 //! operation on `runtime::Client`, a parameter struct for query and header parameters, typed
 //! response headers, and a per-operation error enum keyed by documented status.
 
-use super::docs::{doc_attrs, doc_lines, render};
+use super::docs::{code_span, doc_attrs, doc_lines, render};
 use super::types::{ident, rust_type};
 use crate::model::{
     BodyEncoding, HeaderDef, NormalizedModel, Operation, Param, ParamLocation, ResponseCase, StatusMatch, TypeId,
@@ -152,7 +152,7 @@ fn emit_header_struct(name: &str, case: &ResponseCase) -> TokenStream {
         let f = ident(&h.name);
         let ty = header_field_type(h);
         let docs = doc_attrs(&h.docs);
-        let wire_doc = doc_lines(&format!("\nHeader `{}`.", h.wire_name));
+        let wire_doc = doc_lines(&format!("\nHeader {}.", code_span(&h.wire_name)));
         quote! { #docs #wire_doc pub #f: ::std::option::Option<#ty>, }
     });
     let reads = case.headers.iter().map(|h| {
@@ -183,35 +183,13 @@ fn body_type(case: &ResponseCase, model: &NormalizedModel) -> TokenStream {
     }
 }
 
-/// Whether values of a type can hold a secret (`x-redact`, `format: password`) anywhere inside.
-fn holds_secrets(t: &TypeRef, model: &NormalizedModel, seen: &mut Vec<TypeId>) -> bool {
-    match t {
-        TypeRef::Array(i) | TypeRef::Map(i) | TypeRef::Nullable(i) => holds_secrets(i, model, seen),
-        TypeRef::Named(id) => {
-            if seen.contains(id) {
-                return false;
-            }
-            seen.push(*id);
-            match &model.ty(*id).kind {
-                TypeKind::Struct { fields, additional } => {
-                    fields.iter().any(|f| f.redacted || holds_secrets(&f.ty, model, seen))
-                        || additional.as_ref().is_some_and(|a| holds_secrets(a, model, seen))
-                }
-                TypeKind::Union { variants, .. } => variants.iter().any(|v| holds_secrets(&v.ty, model, seen)),
-                TypeKind::Enum { .. } => false,
-            }
-        }
-        _ => false,
-    }
-}
-
 fn body_decode(case: &ResponseCase, model: &NormalizedModel, err: &TokenStream) -> TokenStream {
     match &case.body {
         None => quote!(()),
         Some(b) => match b.encoding {
             BodyEncoding::Json | BodyEncoding::Form => {
                 let t = rust_type(&b.ty, model, &types_path());
-                if holds_secrets(&b.ty, model, &mut Vec::new()) {
+                if b.redacted || model.holds_secrets(&b.ty) {
                     quote!(raw.json_sensitive::<#t, #err>()?)
                 } else {
                     quote!(raw.json::<#t, #err>()?)
@@ -362,18 +340,41 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, defaults: &[bool], he
             let t = if p.required { t } else { quote!(::std::option::Option<#t>) };
             let docs = doc_attrs(&p.docs);
             let place = doc_lines(&format!(
-                "\n{} parameter `{}`{}.",
+                "\n{} parameter {}{}.",
                 if p.location == ParamLocation::Header { "Header" } else { "Query" },
-                p.wire_name,
+                code_span(&p.wire_name),
                 if p.required { ", required" } else { "" }
             ));
             quote! { #docs #place pub #n: #t, }
         });
         let doc = doc_lines(&format!("Query and header parameters of [`Client::{}`].", op.fn_name));
+        let redacting = other_params.iter().any(|p| p.redacted);
+        let derive_debug = if redacting { TokenStream::new() } else { quote!(Debug,) };
+        // Secret parameters (`x-redact`, `format: password`) print as `[redacted]`.
+        let debug_impl = redacting.then(|| {
+            let label = params_name.to_string();
+            let entries = other_params.iter().map(|p| {
+                let n = ident(&p.name);
+                let shown = &p.name;
+                match (p.redacted, p.required) {
+                    (false, _) => quote!(.field(#shown, &self.#n)),
+                    (true, true) => quote!(.field(#shown, &"[redacted]")),
+                    (true, false) => quote!(.field(#shown, &self.#n.as_ref().map(|_| "[redacted]"))),
+                }
+            });
+            quote! {
+                impl ::std::fmt::Debug for #params_name {
+                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.debug_struct(#label) #( #entries )* .finish()
+                    }
+                }
+            }
+        });
         extra_items.push(quote! {
             #doc
-            #[derive(Debug, Clone, PartialEq #derive_default)]
+            #[derive(#derive_debug Clone, PartialEq #derive_default)]
             pub struct #params_name { #( #fields )* }
+            #debug_impl
         });
         args.push(quote!(params: &#params_name));
     }
@@ -464,6 +465,8 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, defaults: &[bool], he
     };
     let method = format_ident!("{}", op.method.as_str());
     let authenticated = !op.security.is_empty();
+    // Errors built from the responses of an operation that carries secrets never quote the body.
+    let sensitive = if op.sensitive { quote!(.sensitive(true)) } else { TokenStream::new() };
     let param_pushes = other_params.iter().map(|p| {
         let n = ident(&p.name);
         if p.required {
@@ -530,9 +533,9 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, defaults: &[bool], he
     let fallback = if has_default { TokenStream::new() } else { quote!(_ => ::std::result::Result::Err(raw.unexpected()),) };
 
     let mut method_docs = render(&op.docs);
-    method_docs.push_str(&format!("\n\n`{} {}`", op.method.as_str(), op.path.replace('`', "'")));
+    method_docs.push_str(&format!("\n\n{}", code_span(&format!("{} {}", op.method.as_str(), op.path))));
     if let Some(b) = &op.body {
-        method_docs.push_str(&format!(" with a `{}` body", b.content_type.replace('`', "'")));
+        method_docs.push_str(&format!(" with a {} body", code_span(&b.content_type)));
     }
     method_docs.push('.');
     if !error_cases.is_empty() {
@@ -551,7 +554,7 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, defaults: &[bool], he
             #deprecated
             pub async fn #fn_name(&self, #( #args ),*) -> ::std::result::Result<Response<#ok_body_ty, #ok_headers_ty>, Error<#err_ty>> {
                 let path = #path_expr;
-                let #spec_mut spec = RequestSpec::new(::reqwest::Method::#method, #template, path).authenticated(#authenticated);
+                let #spec_mut spec = RequestSpec::new(::reqwest::Method::#method, #template, path).authenticated(#authenticated) #sensitive;
                 #( #param_pushes )*
                 #body_stmt
                 #accept
@@ -625,7 +628,7 @@ fn emit_stream_method(
         quote!(crate::runtime::pagination::Page::new(items, next.map(::std::string::ToString::to_string)))
     };
     let doc = doc_lines(&format!(
-        "Every item of [`Client::{}`], fetched page by page: the stream follows the next-page {} until the last page (or an error, which ends it).\n\nStarts from `params.{}` (usually `None`). Pin the stream before polling it, e.g. with `futures::StreamExt::boxed` or `std::pin::pin!`.",
+        "Every item of [`Client::{}`], fetched page by page: the stream follows the next-page {} until the last page, or an error, which ends it. A server that repeats a page token, or returns more pages or more empty pages in a row than [`Client::page_limits`] allows, ends it with [`Error::Pagination`].\n\nStarts from `params.{}` (usually `None`). Pin the stream before polling it, e.g. with `futures::StreamExt::boxed` or `std::pin::pin!`.",
         op.fn_name,
         if p.next_is_url { "link" } else { "token" },
         p.token_param
@@ -642,7 +645,7 @@ fn emit_stream_method(
             #deprecated
             pub fn #stream_name<'a>(&'a self, #( #path_args, )* params: &#params_name) -> impl ::futures::Stream<Item = ::std::result::Result<#item, Error<#err_ty>>> + 'a {
                 let params = params.clone();
-                crate::runtime::pagination::paginate(params.#token.clone(), move |token| {
+                crate::runtime::pagination::paginate(self.page_limits(), params.#token.clone(), move |token| {
                     let mut params = params.clone();
                     params.#token = token;
                     async move {

@@ -3,7 +3,7 @@
 //! Everything from std, serde and chrono is written with absolute paths, so a spec type named
 //! `Result`, `Option`, `String` or `Error` cannot shadow them.
 
-use super::docs::{doc_attrs, doc_lines};
+use super::docs::{code_span, doc_attrs, doc_lines};
 use crate::model::{Field, IntKind, NormalizedModel, TypeDef, TypeId, TypeKind, TypeRef};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -172,7 +172,7 @@ fn emit_type(model: &NormalizedModel, t: &TypeDef, default: bool) -> TokenStream
         TypeKind::Enum { variants } => {
             let vnames: Vec<Ident> = variants.iter().map(|v| ident(&v.name)).collect();
             let wires: Vec<&String> = variants.iter().map(|v| &v.wire).collect();
-            let vdocs = wires.iter().map(|w| doc_lines(&format!("`{}`", w.replace('`', "'"))));
+            let vdocs = wires.iter().map(|w| doc_lines(&code_span(w)));
             quote! {
                 #docs
                 ///
@@ -238,7 +238,7 @@ fn emit_type(model: &NormalizedModel, t: &TypeDef, default: bool) -> TokenStream
                 if v.tags.is_empty() {
                     TokenStream::new()
                 } else {
-                    let tags: Vec<String> = v.tags.iter().map(|t| format!("`{}`", t.replace('`', "'"))).collect();
+                    let tags: Vec<String> = v.tags.iter().map(|t| code_span(t)).collect();
                     doc_lines(&format!("Selected by {}.", tags.join(", ")))
                 }
             });

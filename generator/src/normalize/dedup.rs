@@ -148,6 +148,9 @@ fn is_named_shape(s: &Shape) -> bool {
     matches!(s, Shape::Object { .. } | Shape::Enum(_) | Shape::Union { .. })
 }
 
+/// Longest positional type name (parent name + property) before it is shortened.
+const MAX_POSITIONAL_NAME: usize = 64;
+
 struct Namer<'g> {
     nodes: &'g [Node],
     class: &'g [usize],
@@ -224,13 +227,34 @@ impl Namer<'_> {
         }
     }
 
+    /// The outermost ancestor of an inline schema (an operation's body or a component).
+    fn outermost(&self, mut node: NodeId) -> NodeId {
+        let mut hops = 0;
+        while let Origin::Child { parent, .. } = &self.nodes[node].origin {
+            node = *parent;
+            hops += 1;
+            if hops > self.nodes.len() {
+                break;
+            }
+        }
+        node
+    }
+
     fn positional(&mut self, node: NodeId) -> String {
         match self.nodes[node].origin.clone() {
             Origin::Root(n) => n,
             Origin::Component(c) => type_ident(short_title(&c), "Type"),
             Origin::Child { parent, suffix } => {
                 let base = self.node_name(parent);
-                type_ident(&format!("{base}{suffix}"), "Type")
+                let name = type_ident(&format!("{base}{suffix}"), "Type");
+                if name.len() <= MAX_POSITIONAL_NAME {
+                    return name;
+                }
+                // Deeply nested inline schemas would get names that grow with depth
+                // (`…Level0Level1…Level70`): past the limit a type is named after the outermost
+                // named type it sits in and its own property, so names stay short at any depth.
+                let root = self.outermost(parent);
+                type_ident(&format!("{}{suffix}", self.node_name(root)), "Type")
             }
             Origin::Leaf => "Value".into(),
         }

@@ -42,7 +42,7 @@ pub fn normalize(spec: &RawSpec) -> Result<NormalizedModel, GenerateError> {
     // Methods `Client` already has (the runtime's, public and private, and derived ones).
     let mut fn_scope = Scope::with_reserved(&[
         "new", "builder", "base_url", "execute", "clone", "fmt", "prepare", "attempt", "retry_policy", "http_client",
-        "has_credentials", "max_response_bytes", "send_once", "to_owned", "eq",
+        "has_credentials", "max_response_bytes", "send_once", "to_owned", "eq", "page_limits", "deadline",
     ]);
     let mut prefix_scope = Scope::default();
     let mut seen_ids: Vec<(String, String)> = Vec::new();
@@ -137,6 +137,7 @@ pub fn normalize(spec: &RawSpec) -> Result<NormalizedModel, GenerateError> {
                     security,
                     pointer: op_ptr.clone(),
                     pagination: None,
+                    sensitive: false,
                 },
                 params: Vec::new(),
                 body: None,
@@ -171,6 +172,7 @@ pub fn normalize(spec: &RawSpec) -> Result<NormalizedModel, GenerateError> {
                 h.ty = header_type(resolve(u));
             }
         }
+        draft.op.sensitive = operation_sensitive(&draft.op, &space.types);
         draft.op.pagination = detect_pagination(&draft.op, &space.types).map(|mut p| {
             p.stream_fn = fn_scope.claim(format!("{}_stream", draft.op.fn_name));
             p
@@ -336,6 +338,9 @@ fn read_params(
             // The server applies its own default when the parameter is left out; say which.
             notes.push(format!("Server default when omitted: `{}`.", default.to_string().replace('`', "'")));
         }
+        let redacted = param_schema(&data.format, &pptr)
+            .and_then(|(_, sptr)| schema_value(graph.root(), &sptr))
+            .is_some_and(|v| graph.secret(v));
         draft.params.push((u, draft.op.params.len()));
         draft.op.params.push(Param {
             name: scope.claim(value_ident(&data.name, "param")),
@@ -345,6 +350,7 @@ fn read_params(
             required,
             explode,
             json_content,
+            redacted,
             docs: Docs { description: data.description.clone(), deprecated: data.deprecated.unwrap_or(false), notes, ..Docs::default() },
         });
     }
@@ -409,6 +415,7 @@ fn read_body(api: &openapiv3::OpenAPI, op: &openapiv3::Operation, op_ptr: &str, 
         encoding,
         ty: TypeRef::Any,
         required: body.required,
+        redacted: schema_value(graph.root(), &sptr).is_some_and(|v| graph.secret(v)),
         docs: Docs { description: body.description.clone(), ..Docs::default() },
     });
 }
@@ -501,7 +508,8 @@ fn read_responses(api: &openapiv3::OpenAPI, op: &openapiv3::Operation, op_ptr: &
                 if matches!(encoding, BodyEncoding::Json | BodyEncoding::Form) {
                     body_use = u;
                 }
-                Some(ResponseBody { content_type: mt.clone(), encoding, ty, examples })
+                let redacted = schema_value(graph.root(), &sptr).is_some_and(|v| graph.secret(v));
+                Some(ResponseBody { content_type: mt.clone(), encoding, ty, examples, redacted })
             }
             None => None,
         };
@@ -678,6 +686,13 @@ fn detect_pagination(op: &Operation, types: &[crate::model::TypeDef]) -> Option<
         next_is_url: next.1,
         stream_fn: String::new(),
     })
+}
+
+/// Whether the request or any response of `op` can carry a secret.
+fn operation_sensitive(op: &Operation, types: &[crate::model::TypeDef]) -> bool {
+    op.params.iter().any(|p| p.redacted)
+        || op.body.as_ref().is_some_and(|b| b.redacted || crate::model::holds_secrets(types, &b.ty))
+        || op.responses.iter().filter_map(|r| r.body.as_ref()).any(|b| b.redacted || crate::model::holds_secrets(types, &b.ty))
 }
 
 /// Types whose decoding can reject a wrong example (a string schema takes any string example).

@@ -836,7 +836,7 @@ impl<'a> SchemaGraph<'a> {
                 wire: name.clone(),
                 ty: Use { node: u.node, nullable: u.nullable || ann.nullable },
                 required: required.contains(&name.as_str()),
-                redacted: ann.redact,
+                redacted: ann.redact || self.secret(pv),
                 docs,
             });
         }
@@ -845,6 +845,27 @@ impl<'a> SchemaGraph<'a> {
         });
         self.nodes[id].shape = Shape::Object { props, additional };
         id
+    }
+
+    /// Whether values of schema `v` hold a secret that is not a field of a named type: `x-redact`
+    /// or `format: password` on the schema itself (seen through `$ref` and `allOf`), or on the
+    /// items of an array or the values of a map it is (a list of tokens, a map of passwords).
+    pub fn secret(&self, v: &Value) -> bool {
+        self.secret_at(v, 0)
+    }
+
+    fn secret_at(&self, v: &Value, depth: usize) -> bool {
+        if depth > 16 {
+            return false;
+        }
+        let Value::Object(o) = v else { return false };
+        if self.annotations(v, 0).redact {
+            return true;
+        }
+        let target = o.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')).and_then(|f| lookup_pointer(self.root, f));
+        let members = o.get("allOf").and_then(Value::as_array).into_iter().flatten();
+        let inner = ["items", "additionalProperties"].into_iter().filter_map(|k| o.get(k));
+        target.into_iter().chain(members).chain(inner).any(|c| self.secret_at(c, depth + 1))
     }
 
     /// Flags and docs of a property schema, seen through `$ref` and `allOf`.

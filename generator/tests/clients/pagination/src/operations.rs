@@ -27,7 +27,7 @@ pub struct ListItemsParams {
     pub page_token: ::std::option::Option<::std::string::String>,
 }
 impl Client {
-    /// Every item of [`Client::list_items`], fetched page by page: the stream follows the next-page link until the last page (or an error, which ends it).
+    /// Every item of [`Client::list_items`], fetched page by page: the stream follows the next-page link until the last page, or an error, which ends it. A server that repeats a page token, or returns more pages or more empty pages in a row than [`Client::page_limits`] allows, ends it with [`Error::Pagination`].
     ///
     /// Starts from `params.page_token` (usually `None`). Pin the stream before polling it, e.g. with `futures::StreamExt::boxed` or `std::pin::pin!`.
     pub fn list_items_stream<'a>(
@@ -39,6 +39,7 @@ impl Client {
     > + 'a {
         let params = params.clone();
         crate::runtime::pagination::paginate(
+            self.page_limits(),
             params.page_token.clone(),
             move |token| {
                 let mut params = params.clone();

@@ -25,16 +25,23 @@
 //! The pieces:
 //!
 //! * [`Client`] / [`ClientBuilder`]: base URL, credentials (HTTP basic auth with a
-//!   Confluent Cloud API key and secret, or a bearer token), timeouts, user agent,
-//!   response size limit and [`RetryPolicy`].
+//!   Confluent Cloud API key and secret, or a bearer token), per-attempt timeouts,
+//!   an overall deadline per call (retries and waits included), user agent,
+//!   response size limit, [`RetryPolicy`] and [`PageLimits`]. Redirects are
+//!   followed only within the same origin; a redirect elsewhere is returned as
+//!   the 3xx response it is.
 //! * [`RequestSpec`]: one HTTP request (method, already-encoded path, query, headers,
-//!   re-sendable body), plus [`encode_path_segment`] for path parameters.
+//!   re-sendable body, whether it is [sensitive](RequestSpec::sensitive)), plus
+//!   [`encode_path_segment`] for path parameters.
 //! * [`RawResponse`]: the final response of a request with its body fully read,
 //!   with helpers to decode JSON ([`RawResponse::json`]) or to report an
-//!   undocumented status ([`RawResponse::unexpected`]).
+//!   undocumented status ([`RawResponse::unexpected`]). Errors built from the
+//!   response to a sensitive request never contain body text.
 //! * [`Error`]: the error type of every generated operation, generic over the
-//!   operation's own enum of documented error responses.
-//! * [`pagination`]: helpers to walk token-paginated list endpoints.
+//!   operation's own enum of documented error responses. [`TransportError`]s
+//!   never show the request URL (its path and query may hold secrets).
+//! * [`pagination`]: helpers to walk token-paginated list endpoints, bounded by
+//!   [`PageLimits`] (a stream stopped early ends with a [`PaginationError`]).
 //!
 //! This module is copied verbatim into each generated crate, so it only refers
 //! to itself through `super::`/`self::` paths and depends only on `reqwest`,
@@ -51,6 +58,7 @@ mod retry;
 
 pub use self::client::{BuildError, Client, ClientBuilder, DEFAULT_USER_AGENT};
 pub use self::decode::deserialize_str_with;
+pub use self::pagination::{PageLimits, PaginationError, PaginationErrorKind};
 pub use self::error::{
     ApiError, DecodeError, DecodeErrorKind, EncodeError, Error, ResponseContext, TransportError,
     TransportErrorKind, BODY_SNIPPET_LIMIT,

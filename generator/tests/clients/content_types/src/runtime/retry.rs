@@ -26,8 +26,10 @@ const RATE_LIMIT_RESET: &str = "x-ratelimit-reset";
 ///   capped at `max_backoff`, with "equal jitter": a uniformly random value
 ///   between half of that and all of it.
 ///
-/// When attempts are exhausted the last response (e.g. the last 429, with its
-/// headers) is returned as a normal response, or the last transport error.
+/// When attempts are exhausted, or the next wait would end after the client's
+/// [deadline](super::ClientBuilder::deadline), the last response (e.g. the
+/// last 429, with its headers) is returned as a normal response, or the last
+/// transport error.
 ///
 /// Defaults: 4 attempts in total, 250 ms initial backoff, 10 s maximum
 /// backoff, 60 s maximum `Retry-After`, non-idempotent methods not retried.
@@ -218,6 +220,9 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 }
 
 /// Parses a non-negative number of seconds (an integer, or leniently a decimal).
+///
+/// A number too large for a [`Duration`] gives [`Duration::MAX`]: it means
+/// "longer than any cap", so the response is returned instead of retried.
 fn parse_seconds(value: &str) -> Option<Duration> {
     let value = value.trim();
     if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
@@ -226,15 +231,21 @@ fn parse_seconds(value: &str) -> Option<Duration> {
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
+    // Only digits and dots: the parse fails for malformed values such as "1.2.3"
+    // or "."; otherwise the value is finite (or +inf) and non-negative, so the
+    // conversion can only fail because it is too large.
     let secs = value.parse::<f64>().ok()?;
-    Duration::try_from_secs_f64(secs).ok()
+    Some(Duration::try_from_secs_f64(secs).unwrap_or(Duration::MAX))
 }
 
 /// Parses a `Retry-After` header value: delta seconds (`"120"`, leniently
 /// `"1.5"`) or an HTTP date in the IMF-fixdate format
 /// (`"Sun, 06 Nov 1994 08:49:37 GMT"`), relative to `now`. A date in the past
-/// gives zero. The obsolete RFC 850 and asctime date formats are not
-/// supported (`None`; the caller then falls back to its backoff).
+/// gives zero. A number of seconds too large for a [`Duration`] gives
+/// [`Duration::MAX`] (longer than any
+/// [`max_retry_after`](RetryPolicy::max_retry_after)). The obsolete RFC 850
+/// and asctime date formats are not supported (`None`; the caller then falls
+/// back to its backoff).
 pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     parse_seconds(value).or_else(|| {
         let at = parse_http_date(value)?;
@@ -245,7 +256,8 @@ pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
 /// Parses an `X-RateLimit-Reset` header value: the number of seconds until the
 /// limit resets (relative, not a Unix timestamp; an epoch value therefore
 /// looks like decades and exceeds any sensible
-/// [`max_retry_after`](RetryPolicy::max_retry_after)).
+/// [`max_retry_after`](RetryPolicy::max_retry_after)). A number too large for
+/// a [`Duration`] gives [`Duration::MAX`].
 pub fn parse_rate_limit_reset(value: &str) -> Option<Duration> {
     parse_seconds(value)
 }

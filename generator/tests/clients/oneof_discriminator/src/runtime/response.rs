@@ -4,10 +4,10 @@ use std::fmt;
 use std::str::FromStr;
 
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, CONTENT_TYPE};
+use reqwest::header::{HeaderMap, CONTENT_TYPE, LOCATION};
 use serde::de::DeserializeOwned;
 
-use super::error::BODY_SNIPPET_LIMIT;
+use super::error::{BODY_SNIPPET_LIMIT, WITHHELD_SNIPPET};
 use super::error::{body_snippet, ApiError, DecodeError, DecodeErrorKind, Error, ResponseContext};
 
 /// Name of the response header carrying the server's request id.
@@ -24,6 +24,11 @@ pub struct RawResponse {
     pub body: Bytes,
     /// How many attempts were made to get this response (1 if not retried).
     pub attempts: u32,
+    /// Whether the request or its responses may carry secrets (copied from
+    /// [`RequestSpec::sensitive`](super::RequestSpec::sensitive)). Every error
+    /// built from a sensitive response withholds the body: see
+    /// [`context`](Self::context) and [`json`](Self::json).
+    pub sensitive: bool,
 }
 
 impl RawResponse {
@@ -69,14 +74,29 @@ impl RawResponse {
         (200..300).contains(&self.status)
     }
 
-    /// Status, request id, content type and a bounded snippet of the body, for
-    /// error reporting.
+    /// Status, request id, content type, the `Location` of a 3xx and a
+    /// bounded snippet of the body, for error reporting.
+    ///
+    /// If the response is [`sensitive`](Self::sensitive), the snippet is
+    /// `"[withheld: the response may hold secrets]"` (the body length is kept)
+    /// and no location is given.
     pub fn context(&self) -> ResponseContext {
+        let (location, body_snippet) = if self.sensitive {
+            (None, WITHHELD_SNIPPET.to_owned())
+        } else {
+            let location = if (300..400).contains(&self.status) {
+                self.header_str(LOCATION.as_str()).map(strip_query)
+            } else {
+                None
+            };
+            (location, body_snippet(&self.body, BODY_SNIPPET_LIMIT))
+        };
         ResponseContext {
             status: self.status,
             request_id: self.request_id(),
             content_type: self.content_type().map(str::to_owned),
-            body_snippet: body_snippet(&self.body, BODY_SNIPPET_LIMIT),
+            location,
+            body_snippet,
             body_len: self.body.len(),
         }
     }
@@ -92,7 +112,18 @@ impl RawResponse {
     ///   and the body does not start like a JSON value;
     /// * [`DecodeErrorKind::Malformed`] if the JSON is invalid, truncated, has
     ///   trailing data, or does not match `T`, with the path where it failed.
+    ///
+    /// On a [`sensitive`](Self::sensitive) response the error is scrubbed as
+    /// [`json_sensitive`](Self::json_sensitive) describes.
     pub fn decode_json<T: DeserializeOwned>(&self) -> Result<T, Box<DecodeError>> {
+        if self.sensitive {
+            self.decode_json_unscrubbed().map_err(scrub)
+        } else {
+            self.decode_json_unscrubbed()
+        }
+    }
+
+    fn decode_json_unscrubbed<T: DeserializeOwned>(&self) -> Result<T, Box<DecodeError>> {
         let fail = |kind| {
             Box::new(DecodeError {
                 kind,
@@ -141,6 +172,9 @@ impl RawResponse {
     ///
     /// `E` cannot be inferred through `?`; call it as `raw.json::<T, OpError>()?`.
     ///
+    /// On a [`sensitive`](Self::sensitive) response this is
+    /// [`json_sensitive`](Self::json_sensitive).
+    ///
     /// # Errors
     ///
     /// [`Error::Decode`] as described for [`decode_json`](Self::decode_json).
@@ -157,15 +191,8 @@ impl RawResponse {
     ///
     /// [`Error::Decode`] as described for [`decode_json`](Self::decode_json), scrubbed.
     pub fn json_sensitive<T: DeserializeOwned, E>(&self) -> Result<T, Error<E>> {
-        self.decode_json().map_err(|mut e| {
-            e.response.body_snippet = "[withheld: the body may hold secrets]".to_owned();
-            if let DecodeErrorKind::Malformed { message, .. } = &mut e.kind {
-                // serde's messages quote the offending value; keep only what kind of problem it is.
-                let kind = message.split(':').next().unwrap_or("invalid value").to_owned();
-                *message = format!("{kind} (details withheld: the body may hold secrets)");
-            }
-            Error::Decode(e)
-        })
+        self.decode_json_unscrubbed()
+            .map_err(|e| Error::Decode(scrub(e)))
     }
 
     /// Wraps a documented error response with this response's status and request id.
@@ -174,8 +201,9 @@ impl RawResponse {
     }
 
     /// The error for a status the API description does not document:
-    /// [`Error::UnexpectedStatus`] with status, request id, content type and a
-    /// body snippet.
+    /// [`Error::UnexpectedStatus`] with status, request id, content type, the
+    /// `Location` of a redirect that was not followed, and a body snippet
+    /// (withheld if the response is [`sensitive`](Self::sensitive)).
     pub fn unexpected<E>(&self) -> Error<E> {
         Error::UnexpectedStatus(Box::new(self.context()))
     }
@@ -200,7 +228,37 @@ impl fmt::Debug for RawResponse {
             .field("content_type", &self.content_type())
             .field("body_len", &self.body.len())
             .field("attempts", &self.attempts)
+            .field("sensitive", &self.sensitive)
             .finish()
+    }
+}
+
+/// Removes from a decode error everything that may quote the body.
+fn scrub(mut e: Box<DecodeError>) -> Box<DecodeError> {
+    e.response.body_snippet = WITHHELD_SNIPPET.to_owned();
+    e.response.location = None;
+    if let DecodeErrorKind::Malformed { message, .. } = &mut e.kind {
+        // serde's messages quote the offending value (after a `:`, or in backquotes as in
+        // "unknown variant `...`"); keep only what kind of problem it is.
+        let kind = message
+            .split([':', '`', '"', '\''])
+            .next()
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+            .unwrap_or("invalid value")
+            .to_owned();
+        *message = format!("{kind} (details withheld: the body may hold secrets)");
+    }
+    e
+}
+
+/// A `Location` value without its query and fragment (which may hold
+/// secrets, e.g. a signed URL); `?…` marks that a query was removed.
+fn strip_query(location: &str) -> String {
+    match location.find(['?', '#']) {
+        Some(cut) if location[cut..].starts_with('?') => format!("{}?…", &location[..cut]),
+        Some(cut) => location[..cut].to_owned(),
+        None => location.to_owned(),
     }
 }
 

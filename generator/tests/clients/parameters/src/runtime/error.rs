@@ -4,14 +4,22 @@ use std::fmt;
 
 use reqwest::Method;
 
+use super::pagination::PaginationError;
+
 /// Maximum number of body bytes kept in [`ResponseContext::body_snippet`].
 pub const BODY_SNIPPET_LIMIT: usize = 512;
+
+/// The [`ResponseContext::body_snippet`] of a response that may hold secrets
+/// (see [`RequestSpec::sensitive`](super::RequestSpec::sensitive)).
+pub(super) const WITHHELD_SNIPPET: &str = "[withheld: the response may hold secrets]";
 
 /// What is known about an HTTP response that could not be turned into a value.
 ///
 /// Carried by [`Error::UnexpectedStatus`] and [`DecodeError`]. It holds only a
 /// bounded prefix of the body (see [`BODY_SNIPPET_LIMIT`]) so that error values
-/// stay cheap to keep and to log.
+/// stay cheap to keep and to log. For a response to a
+/// [sensitive](super::RequestSpec::sensitive) request the body is withheld
+/// altogether.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResponseContext {
     /// HTTP status code of the response.
@@ -20,8 +28,15 @@ pub struct ResponseContext {
     pub request_id: Option<String>,
     /// Value of the `Content-Type` response header, if any.
     pub content_type: Option<String>,
+    /// The `Location` response header of a redirect (3xx) that was not
+    /// followed (for example one to another origin), without its query and
+    /// fragment, which may hold secrets; `None` for other responses and for
+    /// [sensitive](super::RequestSpec::sensitive) ones.
+    pub location: Option<String>,
     /// The first bytes of the body (at most [`BODY_SNIPPET_LIMIT`] bytes, cut at a
-    /// character boundary, invalid UTF-8 replaced by U+FFFD).
+    /// character boundary, invalid UTF-8 replaced by U+FFFD), or
+    /// `"[withheld: the response may hold secrets]"` if the request was
+    /// [sensitive](super::RequestSpec::sensitive).
     pub body_snippet: String,
     /// Length of the whole body in bytes.
     pub body_len: usize,
@@ -30,7 +45,12 @@ pub struct ResponseContext {
 impl ResponseContext {
     /// Whether [`body_snippet`](Self::body_snippet) is only a prefix of the body.
     pub fn is_snippet_truncated(&self) -> bool {
-        self.body_snippet.len() < self.body_len
+        !self.is_body_withheld() && self.body_snippet.len() < self.body_len
+    }
+
+    /// Whether the body was withheld because the response may hold secrets.
+    pub fn is_body_withheld(&self) -> bool {
+        self.body_snippet == WITHHELD_SNIPPET
     }
 }
 
@@ -44,8 +64,17 @@ impl fmt::Display for ResponseContext {
             Some(ct) => write!(f, ", content type {ct:?}")?,
             None => f.write_str(", no content type")?,
         }
+        if let Some(location) = &self.location {
+            write!(f, ", location {location:?}")?;
+        }
         if self.body_len == 0 {
             f.write_str(", empty body")
+        } else if self.is_body_withheld() {
+            write!(
+                f,
+                ", body of {} bytes withheld (the response may hold secrets)",
+                self.body_len
+            )
         } else if self.is_snippet_truncated() {
             write!(
                 f,
@@ -270,7 +299,9 @@ impl fmt::Display for TransportErrorKind {
 /// timeout, oversized or interrupted body, or an invalid request.
 ///
 /// The underlying `reqwest` error, if any, is available through
-/// [`std::error::Error::source`] and [`TransportError::reqwest_error`].
+/// [`std::error::Error::source`] and [`TransportError::reqwest_error`]; it is
+/// stripped of the request URL, so neither `Display` nor `Debug` of the error
+/// (or of its source) shows path or query values, which may hold secrets.
 pub struct TransportError {
     inner: Box<TransportErrorInner>,
 }
@@ -325,7 +356,9 @@ impl TransportError {
             TransportErrorKind::Request
         };
         let mut error = TransportError::new(kind, method, path_template, attempts);
-        error.inner.source = Some(err);
+        // The URL's path and query may hold secrets (`?api_key=...`); the path
+        // template identifies the request instead.
+        error.inner.source = Some(err.without_url());
         error
     }
 
@@ -441,6 +474,10 @@ pub enum Error<E> {
     /// No complete response was received (connection error, timeout, body too
     /// large or interrupted, invalid request).
     Transport(TransportError),
+    /// A paginated list stream was stopped because the server kept returning
+    /// next-page tokens that lead nowhere (see
+    /// [`PageLimits`](super::pagination::PageLimits)).
+    Pagination(PaginationError),
 }
 
 impl<E> Error<E> {
@@ -495,6 +532,14 @@ impl<E> Error<E> {
         }
     }
 
+    /// The pagination error, if this is an [`Error::Pagination`].
+    pub fn pagination(&self) -> Option<&PaginationError> {
+        match self {
+            Error::Pagination(p) => Some(p),
+            _ => None,
+        }
+    }
+
     /// Whether the request timed out.
     pub fn is_timeout(&self) -> bool {
         self.transport().is_some_and(TransportError::is_timeout)
@@ -511,6 +556,7 @@ impl<E> Error<E> {
             Error::Decode(d) => Error::Decode(d),
             Error::Encode(e) => Error::Encode(e),
             Error::Transport(t) => Error::Transport(t),
+            Error::Pagination(p) => Error::Pagination(p),
         }
     }
 }
@@ -518,6 +564,12 @@ impl<E> Error<E> {
 impl<E> From<TransportError> for Error<E> {
     fn from(err: TransportError) -> Self {
         Error::Transport(err)
+    }
+}
+
+impl<E> From<PaginationError> for Error<E> {
+    fn from(err: PaginationError) -> Self {
+        Error::Pagination(err)
     }
 }
 
@@ -553,16 +605,20 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             Error::Decode(d) => fmt::Display::fmt(d, f),
             Error::Encode(e) => fmt::Display::fmt(e, f),
             Error::Transport(t) => fmt::Display::fmt(t, f),
+            Error::Pagination(p) => fmt::Display::fmt(p, f),
         }
     }
 }
 
 impl<E: fmt::Debug> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        // Decode, Encode and Transport are displayed transparently, so their
-        // own sources come next in the chain.
+        // Decode, Encode, Transport and Pagination are displayed transparently,
+        // so their own sources come next in the chain.
         match self {
-            Error::Api(_) | Error::UnexpectedStatus(_) | Error::Decode(_) => None,
+            Error::Api(_)
+            | Error::UnexpectedStatus(_)
+            | Error::Decode(_)
+            | Error::Pagination(_) => None,
             Error::Encode(e) => std::error::Error::source(e),
             Error::Transport(t) => std::error::Error::source(t),
         }

@@ -32,12 +32,22 @@ impl fmt::Display for Diagnostic {
             Severity::Warning => "warning",
             Severity::Error => "error",
         };
-        write!(f, "{level}: {}", self.file)?;
+        write!(f, "{level}: {}", terminal_safe(&self.file))?;
         if let Some((line, col)) = self.location {
             write!(f, ":{line}:{col}")?;
         }
-        write!(f, ": {}: {}", self.pointer, self.message)
+        write!(f, ": {}: {}", terminal_safe(&self.pointer), terminal_safe(&self.message))
     }
+}
+
+/// Spec text in a message printed to a terminal: control and bidirectional characters are
+/// shown escaped (`\u{202e}`), so a spec cannot move the cursor, rewrite lines or reorder text.
+fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| c.is_control() || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(text.chars().map(|c| if unsafe_char(c) { c.escape_unicode().to_string() } else { c.to_string() }).collect())
 }
 
 /// Generation failed; carries every error found (several where possible), and the warnings seen before.
@@ -153,4 +163,23 @@ pub fn child(pointer: &str, token: &str) -> String {
     s.push('/');
     s.push_str(&escape_token(token));
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_cannot_drive_the_terminal() {
+        let d = Diagnostic {
+            severity: Severity::Warning,
+            file: "a\u{1b}[2Jb.yaml".into(),
+            pointer: "#/x\ry".into(),
+            location: None,
+            message: "scheme \u{202e}evil\n".into(),
+        };
+        let shown = d.to_string();
+        assert!(!shown.chars().any(|c| c.is_control() || c == '\u{202e}'), "{shown:?}");
+        assert!(shown.contains("\\u{202e}evil"), "{shown}");
+    }
 }

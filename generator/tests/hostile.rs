@@ -21,7 +21,14 @@
 //!
 //! Accepted specs are generated twice (byte-identical), written into `target/hostile-ws`, and
 //! compiled together in one `cargo clippy -D warnings` call that shares the workspace's target
-//! folder; then `cargo test --doc` runs there, and no doctest may come from spec text.
+//! folder (`$CARGO_TARGET_DIR` when set). Every generated manifest must say `doctest = false`
+//! under `[lib]`; the scratch copies are then forced to `doctest = true` and `cargo test --doc`
+//! runs there: rustdoc must find zero doctests in every crate (`running 0 tests`), so no spec text
+//! became one. The `inject_*` fixtures put code fences, indented blocks, comment and raw-string
+//! terminators, CR and bidi controls into one string slot each (enum values, parameter and header
+//! names, path keys, media types, security scheme names, discriminators, operationIds,
+//! `x-lifecycle-stage`, titles, info.title/version, server URLs, property names); a doctest made
+//! from one would write `/tmp/forge-pwned-SLOT` or exit 3, and no such file may exist afterwards.
 
 mod support;
 
@@ -249,7 +256,13 @@ fn accepted_specs_compile_cleanly_and_run_no_doctests() {
     let ws = root.join("target/hostile-ws");
     let _ = std::fs::remove_dir_all(&ws);
     std::fs::create_dir_all(&ws).expect("scratch workspace");
+    // What an `inject_*` fixture's doctest writes when it runs; left over from an earlier run,
+    // it would hide nothing, so start clean.
+    for stale in support::pwned_files() {
+        let _ = std::fs::remove_file(stale);
+    }
     let mut failures = Vec::new();
+    let mut doctests_on = Vec::new();
     let mut crates: Vec<(String, &Fixture)> = Vec::new();
     let all = fixtures();
     for f in all.iter().filter(|f| !f.expect.refuse) {
@@ -280,11 +293,26 @@ fn accepted_specs_compile_cleanly_and_run_no_doctests() {
             Ok(again) if again.files == g.files => {}
             _ => failures.push(format!("{}: a second run generated different files", f.name)),
         }
+        // The generated crate runs no doctests at all: its manifest turns them off.
+        let manifest = g.files.iter().find(|file| file.path == "Cargo.toml").map(|file| file.contents.as_str()).unwrap_or_default();
+        if support::lib_doctest(manifest) != Some(false) {
+            let lib: Vec<&str> = manifest.lines().skip_while(|l| l.trim() != "[lib]").take_while(|l| !l.is_empty()).collect();
+            doctests_on.push(format!("{} ({lib:?})", f.name));
+        }
         let name = crate_name(&f.name);
         write_crate(&ws.join(&name), &g.files).expect("write crate");
+        // The scratch copy runs doctests anyway, so any that spec text made show up below.
+        std::fs::write(ws.join(&name).join("Cargo.toml"), support::force_doctest(manifest)).expect("force doctest = true");
         crates.push((name, f));
     }
     assert!(crates.len() >= 15, "only {} accepted fixtures", crates.len());
+    if !doctests_on.is_empty() {
+        failures.push(format!(
+            "{} generated Cargo.toml files do not say `doctest = false` under [lib]:\n    {}",
+            doctests_on.len(),
+            doctests_on.join("\n    ")
+        ));
+    }
     let names: Vec<String> = crates.iter().map(|(n, _)| n.clone()).collect();
     let start = Instant::now();
     let out = support::cargo_in_scratch_workspace(
@@ -313,24 +341,57 @@ fn accepted_specs_compile_cleanly_and_run_no_doctests() {
         .filter(|l| l.contains(": error") || l.starts_with("error"))
         .filter(|l| crates.iter().any(|(n, f)| f.expect.known_bug.is_none() && l.contains(n.as_str())))
         .collect();
-    assert!(failures.is_empty(), "{}\n\n{}", failures.join("\n\n"), errors_of_unexpected.join("\n"));
+    if !errors_of_unexpected.is_empty() {
+        failures.push(format!("clippy errors:\n{}", errors_of_unexpected.join("\n")));
+    }
 
-    // Doctests: spec text must never become one. Runtime docs may hold (ignored) examples.
-    let mut args: Vec<String> = ["test", "--doc", "--workspace"].iter().map(|s| s.to_string()).collect();
-    for (name, f) in &crates {
-        if f.expect.known_bug.is_some() {
-            args.push("--exclude".into());
-            args.push(name.clone());
-        }
+    // Doctests, with `doctest = true` forced in every scratch manifest: rustdoc must find none
+    // at all (each crate's `running N tests` says 0), so spec text never became one.
+    let mut args: Vec<String> = ["test", "--doc", "--workspace", "--no-fail-fast"].iter().map(|s| s.to_string()).collect();
+    for name in names.iter().filter(|n| !compiled.contains(n)) {
+        args.push("--exclude".into());
+        args.push(name.clone());
     }
     let arg_refs: Vec<&str> = args.iter().map(String::as_str).collect();
-    let out = support::cargo_in_scratch_workspace(&ws, &names, &arg_refs);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "cargo test --doc failed:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
-    let from_spec: Vec<&str> = stdout
-        .lines()
-        .filter(|l| l.starts_with("test ") && l.contains(" - ") && !l.contains("/src/runtime/"))
-        .collect();
-    assert!(from_spec.is_empty(), "doctests made from spec text:\n{}", from_spec.join("\n"));
+    let out = support::cargo_in_scratch_workspace_merged(&ws, &names, &arg_refs);
+    let output = String::from_utf8_lossy(&out.stdout);
+    let runs = support::doctest_runs(&output);
+    let mut runtime_only = Vec::new();
+    for name in &compiled {
+        let lib = name.replace('-', "_");
+        match runs.iter().find(|r| r.crate_name == lib) {
+            None => failures.push(format!("{name}: `cargo test --doc` reported no `Doc-tests {lib}` block (was doctest = true forced?)")),
+            Some(run) if run.count != 0 || !run.tests.is_empty() => {
+                let from_spec: Vec<&String> = run.tests.iter().filter(|t| !t.contains("/src/runtime/")).collect();
+                if from_spec.is_empty() && run.count == run.tests.len() {
+                    runtime_only.push(format!("{name}: {}", run.tests.join("; ")));
+                } else {
+                    failures.push(format!(
+                        "{name}: rustdoc found {} doctest(s), expected 0; from spec text:\n    {}",
+                        run.count,
+                        from_spec.iter().map(|t| t.as_str()).collect::<Vec<_>>().join("\n    ")
+                    ));
+                }
+            }
+            Some(_) => {}
+        }
+    }
+    if !runtime_only.is_empty() {
+        failures.push(format!(
+            "{} crates have doctests only in the verbatim runtime (templates/runtime/*.rs examples count too: \
+             `running N tests` must say 0), e.g.\n    {}",
+            runtime_only.len(),
+            runtime_only.iter().take(3).cloned().collect::<Vec<_>>().join("\n    ")
+        ));
+    }
+    if !out.status.success() {
+        let tail: Vec<&str> = output.lines().filter(|l| l.contains("error") || l.contains("FAILED") || l.contains("panicked")).take(60).collect();
+        failures.push(format!("cargo test --doc failed:\n{}", tail.join("\n")));
+    }
+    let pwned = support::pwned_files();
+    if !pwned.is_empty() {
+        failures.push(format!("doctests made from spec text ran and wrote {pwned:?}"));
+    }
+    assert!(failures.is_empty(), "{} problems:\n\n{}", failures.len(), failures.join("\n\n"));
     assert!(compiled.len() >= 12, "{compiled:?}");
 }

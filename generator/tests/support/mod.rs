@@ -104,7 +104,7 @@ pub fn generate_and_clippy(ws: &str, specs: &[PathBuf], prefix: &str) -> (Vec<Ge
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let out = std::process::Command::new(cargo)
         .current_dir(&ws)
-        .env("CARGO_TARGET_DIR", root.join("target"))
+        .env("CARGO_TARGET_DIR", target_dir())
         .args(["clippy", "--workspace", "--all-targets", "--keep-going", "--message-format=short", "--", "-D", "warnings"])
         .output()
         .expect("run cargo clippy");
@@ -117,21 +117,143 @@ pub fn generate_and_clippy(ws: &str, specs: &[PathBuf], prefix: &str) -> (Vec<Ge
     (crates, out.status.success(), stderr, failed)
 }
 
+/// The target folder scratch builds share: `$CARGO_TARGET_DIR` when set, else the workspace's
+/// `target/`.
+pub fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+        _ => crate_dir().join("../target"),
+    }
+}
+
 /// Runs `cargo ARGS` in a scratch workspace `ws` whose members are `members` (crate folders in
-/// `ws`), sharing the main workspace's `target/` and lock file so dependencies build once.
+/// `ws`), sharing the main workspace's target folder ([`target_dir`]) and lock file so
+/// dependencies build once.
 pub fn cargo_in_scratch_workspace(ws: &Path, members: &[String], args: &[&str]) -> std::process::Output {
+    scratch_cargo(ws, members).args(args).output().expect("run cargo in the scratch workspace")
+}
+
+/// [`cargo_in_scratch_workspace`] with stderr merged into stdout (through `sh`), so cargo's
+/// `Doc-tests CRATE` lines and rustdoc's `running N tests` lines come in their real order.
+pub fn cargo_in_scratch_workspace_merged(ws: &Path, members: &[String], args: &[&str]) -> std::process::Output {
+    let cargo = scratch_cargo(ws, members);
+    std::process::Command::new("sh")
+        .current_dir(ws)
+        .env("CARGO_TARGET_DIR", target_dir())
+        .arg("-c")
+        .arg("exec \"$0\" \"$@\" 2>&1")
+        .arg(cargo.get_program())
+        .args(args)
+        .output()
+        .expect("run cargo (through sh) in the scratch workspace")
+}
+
+fn scratch_cargo(ws: &Path, members: &[String]) -> std::process::Command {
     let root = crate_dir().join("..");
     let list: Vec<String> = members.iter().map(|m| format!("{m:?}")).collect();
     std::fs::write(ws.join("Cargo.toml"), format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", list.join(", ")))
         .expect("scratch workspace manifest");
     let _ = std::fs::copy(root.join("Cargo.lock"), ws.join("Cargo.lock"));
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    std::process::Command::new(cargo)
-        .current_dir(ws)
-        .env("CARGO_TARGET_DIR", root.join("target"))
-        .args(args)
-        .output()
-        .expect("run cargo in the scratch workspace")
+    let mut cmd = std::process::Command::new(cargo);
+    cmd.current_dir(ws).env("CARGO_TARGET_DIR", target_dir());
+    cmd
+}
+
+/// The `doctest` key of a manifest's `[lib]` section (`None` when absent or not a boolean).
+pub fn lib_doctest(manifest: &str) -> Option<bool> {
+    let mut in_lib = false;
+    for line in manifest.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_lib = line == "[lib]";
+            continue;
+        }
+        if let Some((key, value)) = line.split_once('=') {
+            if in_lib && key.trim() == "doctest" {
+                return match value.split('#').next().unwrap_or_default().trim() {
+                    "true" => Some(true),
+                    "false" => Some(false),
+                    _ => None,
+                };
+            }
+        }
+    }
+    None
+}
+
+/// The manifest with `[lib] doctest = true`: the scratch copy runs every doctest rustdoc finds,
+/// whatever the generated manifest says, so spec text that became one shows up.
+pub fn force_doctest(manifest: &str) -> String {
+    let mut out = Vec::new();
+    let mut in_lib = false;
+    let mut done = false;
+    for line in manifest.lines() {
+        let t = line.trim();
+        if t.starts_with('[') {
+            if in_lib && !done {
+                out.push("doctest = true".to_string());
+                done = true;
+            }
+            in_lib = t == "[lib]";
+        } else if in_lib && t.split_once('=').is_some_and(|(k, _)| k.trim() == "doctest") {
+            out.push("doctest = true".to_string());
+            done = true;
+            continue;
+        }
+        out.push(line.to_string());
+    }
+    if in_lib && !done {
+        out.push("doctest = true".to_string());
+        done = true;
+    }
+    if !done {
+        out.push(String::new());
+        out.push("[lib]".to_string());
+        out.push("doctest = true".to_string());
+    }
+    out.join("\n") + "\n"
+}
+
+/// One crate's doctests as `cargo test --doc` (stderr merged into stdout) reports them.
+#[derive(Debug)]
+pub struct DoctestRun {
+    /// The library target's name (`Doc-tests NAME`: dashes are underscores).
+    pub crate_name: String,
+    /// `running N tests`.
+    pub count: usize,
+    /// The `test ... ` lines.
+    pub tests: Vec<String>,
+}
+
+/// Parses `cargo test --doc` output (stderr merged into stdout): one entry per `Doc-tests` block.
+pub fn doctest_runs(output: &str) -> Vec<DoctestRun> {
+    let mut runs: Vec<DoctestRun> = Vec::new();
+    for line in output.lines().map(str::trim) {
+        if let Some(name) = line.strip_prefix("Doc-tests ") {
+            runs.push(DoctestRun { crate_name: name.trim().to_string(), count: 0, tests: Vec::new() });
+        } else if let Some(rest) = line.strip_prefix("running ") {
+            let n = rest.split_whitespace().next().and_then(|n| n.parse().ok());
+            match (runs.last_mut(), n) {
+                (Some(run), Some(n)) => run.count += n,
+                (None, Some(n)) => runs.push(DoctestRun { crate_name: "?".into(), count: n, tests: Vec::new() }),
+                _ => {}
+            }
+        } else if line.starts_with("test ") && !line.starts_with("test result:") {
+            if let Some(run) = runs.last_mut() {
+                run.tests.push(line.to_string());
+            }
+        }
+    }
+    runs
+}
+
+/// Files `/tmp/forge-pwned-*` (what the injection fixtures' doctests would write).
+pub fn pwned_files() -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir("/tmp")
+        .map(|rd| rd.flatten().map(|e| e.path()).filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("forge-pwned-"))).collect())
+        .unwrap_or_default();
+    out.sort();
+    out
 }
 
 /// Crates among `names` that cargo's output says could not be compiled.

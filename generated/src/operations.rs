@@ -10,9 +10,9 @@
     clippy::match_overlapping_arm
 )]
 #[allow(unused_imports)]
-use crate::runtime::{
-    encode_path_segment, Client, Error, RawResponse, RequestSpec, Response,
-};
+use super::runtime::{encode_path_segment, Error, RawResponse, RequestSpec, Response};
+#[allow(unused_imports)]
+use super::Client;
 /// Documented response headers. A header that is missing or does not parse is `None`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct UpdateIamV2ApiKeyOkHeaders {
@@ -143,49 +143,49 @@ pub enum UpdateIamV2ApiKeyError {
     /// 400: Bad Request
     BadRequest {
         /// The decoded body.
-        body: crate::types::Failure,
+        body: super::types::Failure,
         /// Documented headers.
         headers: XRequestIdHeaders,
     },
     /// 401: The request lacks valid authentication credentials for this resource.
     Unauthorized {
         /// The decoded body.
-        body: crate::types::Failure,
+        body: super::types::Failure,
         /// Documented headers.
         headers: XRequestIdWwwAuthenticateHeaders,
     },
     /// 402: The request would exceed one or more quotas.
     PaymentRequired {
         /// The decoded body.
-        body: crate::types::Failure,
+        body: super::types::Failure,
         /// Documented headers.
         headers: XRequestIdHeaders,
     },
     /// 403: The access credentials were considered insufficient to grant access
     Forbidden {
         /// The decoded body.
-        body: crate::types::Failure,
+        body: super::types::Failure,
         /// Documented headers.
         headers: XRequestIdHeaders,
     },
     /// 404: Not Found
     NotFound {
         /// The decoded body.
-        body: crate::types::Failure,
+        body: super::types::Failure,
         /// Documented headers.
         headers: XRequestIdHeaders,
     },
     /// 409: The request is in conflict with the current server state
     Conflict {
         /// The decoded body.
-        body: crate::types::Failure,
+        body: super::types::Failure,
         /// Documented headers.
         headers: XRequestIdLocationHeaders,
     },
     /// 422: Validation Failed
     UnprocessableEntity {
         /// The decoded body.
-        body: crate::types::Failure,
+        body: super::types::Failure,
         /// Documented headers.
         headers: XRequestIdHeaders,
     },
@@ -197,7 +197,7 @@ pub enum UpdateIamV2ApiKeyError {
     /// 500: Oops, something went wrong!
     InternalServerError {
         /// The decoded body.
-        body: crate::types::Failure,
+        body: super::types::Failure,
         /// Documented headers.
         headers: XRequestIdHeaders,
     },
@@ -215,9 +215,9 @@ impl Client {
     pub async fn update_iam_v2_api_key(
         &self,
         id: &str,
-        body: &crate::types::ApiKeyRequest,
+        body: &super::types::ApiKeyRequest,
     ) -> ::std::result::Result<
-        Response<crate::types::ApiKey, UpdateIamV2ApiKeyOkHeaders>,
+        Response<super::types::ApiKey, UpdateIamV2ApiKeyOkHeaders>,
         Error<UpdateIamV2ApiKeyError>,
     > {
         let path = ::std::format!("/iam/v2/api-keys/{}", encode_path_segment(id));
@@ -236,7 +236,7 @@ impl Client {
                     status: raw.status,
                     body: raw
                         .json_sensitive::<
-                            crate::types::ApiKey,
+                            super::types::ApiKey,
                             UpdateIamV2ApiKeyError,
                         >()?,
                     headers: UpdateIamV2ApiKeyOkHeaders::from_raw(&raw),
@@ -248,7 +248,7 @@ impl Client {
                     raw
                         .api_error(UpdateIamV2ApiKeyError::BadRequest {
                             body: raw
-                                .json::<crate::types::Failure, UpdateIamV2ApiKeyError>()?,
+                                .json::<super::types::Failure, UpdateIamV2ApiKeyError>()?,
                             headers: XRequestIdHeaders::from_raw(&raw),
                         }),
                 )
@@ -258,7 +258,7 @@ impl Client {
                     raw
                         .api_error(UpdateIamV2ApiKeyError::Unauthorized {
                             body: raw
-                                .json::<crate::types::Failure, UpdateIamV2ApiKeyError>()?,
+                                .json::<super::types::Failure, UpdateIamV2ApiKeyError>()?,
                             headers: XRequestIdWwwAuthenticateHeaders::from_raw(&raw),
                         }),
                 )
@@ -268,7 +268,7 @@ impl Client {
                     raw
                         .api_error(UpdateIamV2ApiKeyError::PaymentRequired {
                             body: raw
-                                .json::<crate::types::Failure, UpdateIamV2ApiKeyError>()?,
+                                .json::<super::types::Failure, UpdateIamV2ApiKeyError>()?,
                             headers: XRequestIdHeaders::from_raw(&raw),
                         }),
                 )
@@ -278,7 +278,7 @@ impl Client {
                     raw
                         .api_error(UpdateIamV2ApiKeyError::Forbidden {
                             body: raw
-                                .json::<crate::types::Failure, UpdateIamV2ApiKeyError>()?,
+                                .json::<super::types::Failure, UpdateIamV2ApiKeyError>()?,
                             headers: XRequestIdHeaders::from_raw(&raw),
                         }),
                 )
@@ -288,7 +288,7 @@ impl Client {
                     raw
                         .api_error(UpdateIamV2ApiKeyError::NotFound {
                             body: raw
-                                .json::<crate::types::Failure, UpdateIamV2ApiKeyError>()?,
+                                .json::<super::types::Failure, UpdateIamV2ApiKeyError>()?,
                             headers: XRequestIdHeaders::from_raw(&raw),
                         }),
                 )
@@ -298,7 +298,7 @@ impl Client {
                     raw
                         .api_error(UpdateIamV2ApiKeyError::Conflict {
                             body: raw
-                                .json::<crate::types::Failure, UpdateIamV2ApiKeyError>()?,
+                                .json::<super::types::Failure, UpdateIamV2ApiKeyError>()?,
                             headers: XRequestIdLocationHeaders::from_raw(&raw),
                         }),
                 )
@@ -308,7 +308,7 @@ impl Client {
                     raw
                         .api_error(UpdateIamV2ApiKeyError::UnprocessableEntity {
                             body: raw
-                                .json::<crate::types::Failure, UpdateIamV2ApiKeyError>()?,
+                                .json::<super::types::Failure, UpdateIamV2ApiKeyError>()?,
                             headers: XRequestIdHeaders::from_raw(&raw),
                         }),
                 )
@@ -328,7 +328,7 @@ impl Client {
                     raw
                         .api_error(UpdateIamV2ApiKeyError::InternalServerError {
                             body: raw
-                                .json::<crate::types::Failure, UpdateIamV2ApiKeyError>()?,
+                                .json::<super::types::Failure, UpdateIamV2ApiKeyError>()?,
                             headers: XRequestIdHeaders::from_raw(&raw),
                         }),
                 )

@@ -6,7 +6,7 @@
 #[test]
 fn update_iam_v2_api_key_400_example_1() {
     let json = "{\"errors\":[{\"id\":\"ed42afdc-f0d5-4c0d-b428-9fc6ed6e279d\",\"status\":\"400\",\"code\":\"invalid_filter\",\"title\":\"Invalid Filter\",\"detail\":\"The 'delorean' resource can't be filtered by 'num_doors'\",\"source\":{\"parameter\":\"num_doors\"}}]}";
-    let decoded: ::std::result::Result<crate::types::Failure, _> = ::serde_json::from_str(json);
+    let decoded: ::std::result::Result<super::types::Failure, _> = ::serde_json::from_str(json);
     if let ::std::result::Result::Err(e) = decoded {
         panic!("the spec's example does not decode: {e}\n{json}");
     }
@@ -15,7 +15,7 @@ fn update_iam_v2_api_key_400_example_1() {
 #[test]
 fn update_iam_v2_api_key_401_example_1() {
     let json = "{\"errors\":[{\"id\":\"ed42afdc-f0d5-4c0d-b428-9fc6ed6e279d\",\"status\":\"401\",\"code\":\"user_unauthenticated\",\"title\":\"Authentication Required\",\"detail\":\"Valid authentication credentials must be provided\"}]}";
-    let decoded: ::std::result::Result<crate::types::Failure, _> = ::serde_json::from_str(json);
+    let decoded: ::std::result::Result<super::types::Failure, _> = ::serde_json::from_str(json);
     if let ::std::result::Result::Err(e) = decoded {
         panic!("the spec's example does not decode: {e}\n{json}");
     }
@@ -24,7 +24,7 @@ fn update_iam_v2_api_key_401_example_1() {
 #[test]
 fn update_iam_v2_api_key_402_example_1() {
     let json = "{\"errors\":[{\"id\":\"ed42afdc-f0d5-4c0d-b428-9fc6ed6e279d\",\"status\":\"402\",\"code\":\"quota_exceeded\",\"title\":\"Kafka Clusters Per Org Quota Exceeded\",\"detail\":\"The request would exceed the quota: kafka_clusters_per_environment\"}]}";
-    let decoded: ::std::result::Result<crate::types::Failure, _> = ::serde_json::from_str(json);
+    let decoded: ::std::result::Result<super::types::Failure, _> = ::serde_json::from_str(json);
     if let ::std::result::Result::Err(e) = decoded {
         panic!("the spec's example does not decode: {e}\n{json}");
     }
@@ -33,7 +33,7 @@ fn update_iam_v2_api_key_402_example_1() {
 #[test]
 fn update_iam_v2_api_key_403_example_1() {
     let json = "{\"errors\":[{\"id\":\"ed42afdc-f0d5-4c0d-b428-9fc6ed6e279d\",\"status\":\"403\",\"code\":\"user_unauthorized\",\"title\":\"User Access Unauthorized\",\"detail\":\"The user 'mcfly' is not allowed to access the 'delorean' resource without the 'plutonium' role.\"}]}";
-    let decoded: ::std::result::Result<crate::types::Failure, _> = ::serde_json::from_str(json);
+    let decoded: ::std::result::Result<super::types::Failure, _> = ::serde_json::from_str(json);
     if let ::std::result::Result::Err(e) = decoded {
         panic!("the spec's example does not decode: {e}\n{json}");
     }
@@ -42,7 +42,7 @@ fn update_iam_v2_api_key_403_example_1() {
 #[test]
 fn update_iam_v2_api_key_404_example_1() {
     let json = "{\"errors\":[{\"id\":\"ed42afdc-f0d5-4c0d-b428-9fc6ed6e279d\",\"status\":\"404\",\"title\":\"Not Found\"}]}";
-    let decoded: ::std::result::Result<crate::types::Failure, _> = ::serde_json::from_str(json);
+    let decoded: ::std::result::Result<super::types::Failure, _> = ::serde_json::from_str(json);
     if let ::std::result::Result::Err(e) = decoded {
         panic!("the spec's example does not decode: {e}\n{json}");
     }
@@ -51,7 +51,7 @@ fn update_iam_v2_api_key_404_example_1() {
 #[test]
 fn update_iam_v2_api_key_409_example_1() {
     let json = "{\"errors\":[{\"id\":\"ed42afdc-f0d5-4c0d-b428-9fc6ed6e279d\",\"status\":\"409\",\"code\":\"resource_already_exists\",\"title\":\"Resource Already exists\",\"detail\":\"The entitlement '91e3e86f-fca6-4f14-98f5-a48e64113ce2' already exists.\"}]}";
-    let decoded: ::std::result::Result<crate::types::Failure, _> = ::serde_json::from_str(json);
+    let decoded: ::std::result::Result<super::types::Failure, _> = ::serde_json::from_str(json);
     if let ::std::result::Result::Err(e) = decoded {
         panic!("the spec's example does not decode: {e}\n{json}");
     }
@@ -60,7 +60,7 @@ fn update_iam_v2_api_key_409_example_1() {
 #[test]
 fn update_iam_v2_api_key_422_example_1() {
     let json = "{\"errors\":[{\"status\":\"422\",\"code\":\"invalid_configuration\",\"id\":\"ed42afdc-f0d5-4c0d-b428-9fc6ed6e279d\",\"title\":\"Validation Failed\",\"detail\":\"The property '/cluster/storage_size' of type string did not match the following type: integer\",\"source\":{\"pointer\":\"/cluster/storage_size\"}},{\"status\":\"422\",\"code\":\"invalid_configuration\",\"id\":\"ed42afdc-f0d5-4c0d-b428-9fc6ed6e279d\",\"title\":\"Validation Failed\",\"detail\":\"The property '/cluster/storage_size' of type string did not match the following type: integer\",\"source\":{\"pointer\":\"/cluster/storage_size\"}},{\"status\":\"422\",\"code\":\"invalid_configuration\",\"id\":\"ed42afdc-f0d5-4c0d-b428-9fc6ed6e279d\",\"title\":\"Validation Failed\",\"detail\":\"The property '/cluster/storage_size' of type string did not match the following type: integer\",\"source\":{\"pointer\":\"/cluster/storage_size\"}},{\"status\":\"422\",\"code\":\"invalid_configuration\",\"id\":\"ed42afdc-f0d5-4c0d-b428-9fc6ed6e279d\",\"title\":\"Validation Failed\",\"detail\":\"The property '/cluster/storage_size' of type string did not match the following type: integer\",\"source\":{\"pointer\":\"/cluster/storage_size\"}},{\"status\":\"422\",\"code\":\"invalid_configuration\",\"id\":\"ed42afdc-f0d5-4c0d-b428-9fc6ed6e279d\",\"title\":\"Validation Failed\",\"detail\":\"The property '/cluster/storage_size' of type string did not match the following type: integer\",\"source\":{\"pointer\":\"/cluster/storage_size\"}},{\"status\":\"422\",\"code\":\"invalid_configuration\",\"id\":\"ed42afdc-f0d5-4c0d-b428-9fc6ed6e279d\",\"title\":\"Validation Failed\",\"detail\":\"The property '/cluster/storage_size' of type string did not match the following type: integer\",\"source\":{\"pointer\":\"/cluster/storage_size\"}},{\"status\":\"422\",\"code\":\"invalid_configuration\",\"id\":\"ed42afdc-f0d5-4c0d-b428-9fc6ed6e279d\",\"title\":\"Validation Failed\",\"detail\":\"The property '/cluster/storage_size' of type string did not match the following type: integer\",\"source\":{\"pointer\":\"/cluster/storage_size\"}},{\"status\":\"422\",\"code\":\"invalid_configuration\",\"id\":\"ed42afdc-f0d5-4c0d-b428-9fc6ed6e279d\",\"title\":\"Validation Failed\",\"detail\":\"The property '/cluster/storage_size' of type string did not match the following type: integer\",\"source\":{\"pointer\":\"/cluster/storage_size\"}},{\"status\":\"422\",\"code\":\"invalid_configuration\",\"id\":\"ed42afdc-f0d5-4c0d-b428-9fc6ed6e279d\",\"title\":\"Validation Failed\",\"detail\":\"The property '/cluster/storage_size' of type string did not match the following type: integer\",\"source\":{\"pointer\":\"/cluster/storage_size\"}},{\"status\":\"422\",\"code\":\"invalid_configuration\",\"id\":\"ed42afdc-f0d5-4c0d-b428-9fc6ed6e279d\",\"title\":\"Validation Failed\",\"detail\":\"The property '/cluster/storage_size' of type string did not match the following type: integer\",\"source\":{\"pointer\":\"/cluster/storage_size\"}},{\"status\":\"422\",\"code\":\"invalid_configuration\",\"id\":\"ed42afdc-f0d5-4c0d-b428-9fc6ed6e279d\",\"title\":\"Validation Failed\",\"detail\":\"The property '/cluster/storage_size' of type string did not match the following type: integer\",\"source\":{\"pointer\":\"/cluster/storage_size\"}},{\"status\":\"422\",\"code\":\"invalid_configuration\",\"id\":\"ed42afdc-f0d5-4c0d-b428-9fc6ed6e279d\",\"title\":\"Validation Failed\",\"detail\":\"The property '/cluster/storage_size' of type string did not match the following type: integer\",\"source\":{\"pointer\":\"/cluster/storage_size\"}},{\"status\":\"422\",\"code\":\"invalid_configuration\",\"id\":\"ed42afdc-f0d5-4c0d-b428-9fc6ed6e279d\",\"title\":\"Validation Failed\",\"detail\":\"The property '/cluster/storage_size' of type string did not match the following type: integer\",\"source\":{\"pointer\":\"/cluster/storage_size\"}},{\"status\":\"422\",\"code\":\"invalid_configuration\",\"id\":\"ed42afdc-f0d5-4c0d-b428-9fc6ed6e279d\",\"title\":\"Validation Failed\",\"detail\":\"The property '/cluster/storage_size' of type string did not match the following type: integer\",\"source\":{\"pointer\":\"/cluster/storage_size\"}},{\"status\":\"422\",\"code\":\"invalid_configuration\",\"id\":\"ed42afdc-f0d5-4c0d-b428-9fc6ed6e279d\",\"title\":\"Validation Failed\",\"detail\":\"The property '/cluster/storage_size' of type string did not match the following type: integer\",\"source\":{\"pointer\":\"/cluster/storage_size\"}},{\"status\":\"422\",\"code\":\"invalid_configuration\",\"id\":\"ed42afdc-f0d5-4c0d-b428-9fc6ed6e279d\",\"title\":\"Validation Failed\",\"detail\":\"The property '/cluster/storage_size' of type string did not match the following type: integer\",\"source\":{\"pointer\":\"/cluster/storage_size\"}},{\"status\":\"422\",\"code\":\"invalid_configuration\",\"id\":\"ed42afdc-f0d5-4c0d-b428-9fc6ed6e279d\",\"title\":\"Validation Failed\",\"detail\":\"The property '/cluster/storage_size' of type string did not match the following type: integer\",\"source\":{\"pointer\":\"/cluster/storage_size\"}},{\"status\":\"422\",\"code\":\"invalid_configuration\",\"id\":\"ed42afdc-f0d5-4c0d-b428-9fc6ed6e279d\",\"title\":\"Validation Failed\",\"detail\":\"The property '/cluster/storage_size' of type string did not match the following type: integer\",\"source\":{\"pointer\":\"/cluster/storage_size\"}},{\"status\":\"422\",\"code\":\"invalid_configuration\",\"id\":\"ed42afdc-f0d5-4c0d-b428-9fc6ed6e279d\",\"title\":\"Validation Failed\",\"detail\":\"The property '/cluster/storage_size' of type string did not match the following type: integer\",\"source\":{\"pointer\":\"/cluster/storage_size\"}},{\"status\":\"422\",\"code\":\"invalid_configuration\",\"id\":\"ed42afdc-f0d5-4c0d-b428-9fc6ed6e279d\",\"title\":\"Validation Failed\",\"detail\":\"The property '/cluster/storage_size' of type string did not match the following type: integer\",\"source\":{\"pointer\":\"/cluster/storage_size\"}},{\"status\":\"422\",\"code\":\"invalid_configuration\",\"id\":\"ed42afdc-f0d5-4c0d-b428-9fc6ed6e279d\",\"title\":\"Validation Failed\",\"detail\":\"The property '/cluster/storage_size' of type string did not match the following type: integer\",\"source\":{\"pointer\":\"/cluster/storage_size\"}},{\"status\":\"422\",\"code\":\"invalid_configuration\",\"id\":\"ed42afdc-f0d5-4c0d-b428-9fc6ed6e279d\",\"title\":\"Validation Failed\",\"detail\":\"The property '/cluster/storage_size' of type string did not match the following type: integer\",\"source\":{\"pointer\":\"/cluster/storage_size\"}},{\"status\":\"422\",\"code\":\"invalid_configuration\",\"id\":\"ed42afdc-f0d5-4c0d-b428-9fc6ed6e279d\",\"title\":\"Validation Failed\",\"detail\":\"The property '/cluster/storage_size' of type string did not match the following type: integer\",\"source\":{\"pointer\":\"/cluster/storage_size\"}},{\"status\":\"422\",\"code\":\"invalid_configuration\",\"id\":\"ed42afdc-f0d5-4c0d-b428-9fc6ed6e279d\",\"title\":\"Validation Failed\",\"detail\":\"The property '/cluster/storage_size' of type string did not match the following type: integer\",\"source\":{\"pointer\":\"/cluster/storage_size\"}},{\"status\":\"422\",\"code\":\"invalid_configuration\",\"id\":\"ed42afdc-f0d5-4c0d-b428-9fc6ed6e279d\",\"title\":\"Validation Failed\",\"detail\":\"The property '/cluster/storage_size' of type string did not match the following type: integer\",\"source\":{\"pointer\":\"/cluster/storage_size\"}},{\"status\":\"422\",\"code\":\"invalid_configuration\",\"id\":\"ed42afdc-f0d5-4c0d-b428-9fc6ed6e279d\",\"title\":\"Validation Failed\",\"detail\":\"The property '/cluster/storage_size' of type string did not match the following type: integer\",\"source\":{\"pointer\":\"/cluster/storage_size\"}},{\"status\":\"422\",\"code\":\"invalid_configuration\",\"id\":\"ed42afdc-f0d5-4c0d-b428-9fc6ed6e279d\",\"title\":\"Validation Failed\",\"detail\":\"The property '/cluster/storage_size' of type string did not match the following type: integer\",\"source\":{\"pointer\":\"/cluster/storage_size\"}},{\"status\":\"422\",\"code\":\"invalid_configuration\",\"id\":\"ed42afdc-f0d5-4c0d-b428-9fc6ed6e279d\",\"title\":\"Validation Failed\",\"detail\":\"The property '/cluster/storage_size' of type string did not match the following type: integer\",\"source\":{\"pointer\":\"/cluster/storage_size\"}},{\"status\":\"422\",\"code\":\"invalid_configuration\",\"id\":\"ed42afdc-f0d5-4c0d-b428-9fc6ed6e279d\",\"title\":\"Validation Failed\",\"detail\":\"The property '/cluster/storage_size' of type string did not match the following type: integer\",\"source\":{\"pointer\":\"/cluster/storage_size\"}},{\"status\":\"422\",\"code\":\"invalid_configuration\",\"id\":\"ed42afdc-f0d5-4c0d-b428-9fc6ed6e279d\",\"title\":\"Validation Failed\",\"detail\":\"The property '/cluster/storage_size' of type string did not match the following type: integer\",\"source\":{\"pointer\":\"/cluster/storage_size\"}},{\"status\":\"422\",\"code\":\"invalid_configuration\",\"id\":\"ed42afdc-f0d5-4c0d-b428-9fc6ed6e279d\",\"title\":\"Validation Failed\",\"detail\":\"The property '/cluster/storage_size' of type string did not match the following type: integer\",\"source\":{\"pointer\":\"/cluster/storage_size\"}},{\"status\":\"422\",\"code\":\"invalid_configuration\",\"id\":\"ed42afdc-f0d5-4c0d-b428-9fc6ed6e279d\",\"title\":\"Validation Failed\",\"detail\":\"The property '/cluster/storage_size' of type string did not match the following type: integer\",\"source\":{\"pointer\":\"/cluster/storage_size\"}},{\"status\":\"422\",\"code\":\"invalid_configuration\",\"id\":\"ed42afdc-f0d5-4c0d-b428-9fc6ed6e279d\",\"title\":\"Validation Failed\",\"detail\":\"The property '/cluster/storage_size' of type string did not match the following type: integer\",\"source\":{\"pointer\":\"/cluster/storage_size\"}},{\"status\":\"422\",\"code\":\"invalid_configuration\",\"id\":\"ed42afdc-f0d5-4c0d-b428-9fc6ed6e279d\",\"title\":\"Validation Failed\",\"detail\":\"The property '/cluster/storage_size' of type string did not match the following type: integer\",\"source\":{\"pointer\":\"/cluster/storage_size\"}},{\"status\":\"422\",\"code\":\"invalid_configuration\",\"id\":\"ed42afdc-f0d5-4c0d-b428-9fc6ed6e279d\",\"title\":\"Validation Failed\",\"detail\":\"The property '/cluster/storage_size' of type string did not match the following type: integer\",\"source\":{\"pointer\":\"/cluster/storage_size\"}},{\"status\":\"422\",\"code\":\"invalid_configuration\",\"id\":\"ed42afdc-f0d5-4c0d-b428-9fc6ed6e279d\",\"title\":\"Validation Failed\",\"detail\":\"The property '/cluster/storage_size' of type string did not match the following type: integer\",\"source\":{\"pointer\":\"/cluster/storage_size\"}},{\"status\":\"422\",\"code\":\"invalid_configuration\",\"id\":\"ed42afdc-f0d5-4c0d-b428-9fc6ed6e279d\",\"title\":\"Validation Failed\",\"detail\":\"The property '/cluster/storage_size' of type string did not match the following type: integer\",\"source\":{\"pointer\":\"/cluster/storage_size\"}}]}";
-    let decoded: ::std::result::Result<crate::types::Failure, _> = ::serde_json::from_str(json);
+    let decoded: ::std::result::Result<super::types::Failure, _> = ::serde_json::from_str(json);
     if let ::std::result::Result::Err(e) = decoded {
         panic!("the spec's example does not decode: {e}\n{json}");
     }
@@ -69,7 +69,7 @@ fn update_iam_v2_api_key_422_example_1() {
 #[test]
 fn update_iam_v2_api_key_500_example_1() {
     let json = "{\"errors\":[{\"id\":\"ed42afdc-f0d5-4c0d-b428-9fc6ed6e279d\",\"status\":\"500\",\"code\":\"out_of_gas\",\"title\":\"DeLorean Out Of Gas\",\"detail\":\"The DeLorean has run out of gas, but Doc Brown will fill 'er up for you asap\"}]}";
-    let decoded: ::std::result::Result<crate::types::Failure, _> = ::serde_json::from_str(json);
+    let decoded: ::std::result::Result<super::types::Failure, _> = ::serde_json::from_str(json);
     if let ::std::result::Result::Err(e) = decoded {
         panic!("the spec's example does not decode: {e}\n{json}");
     }
@@ -99,7 +99,7 @@ fn schema_example_2() {
 #[test]
 fn schema_example_3() {
     let json = "{\"id\":\"u-a83k9b\",\"related\":\"https://api.confluent.cloud/iam/v2/users/u-a83k9b\",\"resource_name\":\"https://api.confluent.cloud/user=u-a83k9b\"}";
-    let decoded: ::std::result::Result<crate::types::TypedGlobalObjectReference, _> = ::serde_json::from_str(json);
+    let decoded: ::std::result::Result<super::types::TypedGlobalObjectReference, _> = ::serde_json::from_str(json);
     if let ::std::result::Result::Err(e) = decoded {
         panic!("the spec's example does not decode: {e}\n{json}");
     }
@@ -109,7 +109,7 @@ fn schema_example_3() {
 #[test]
 fn schema_example_4() {
     let json = "{\"id\":\"lkc-c29js0\",\"related\":\"https://api.confluent.cloud/cmk/v2/clusters/lkc-c29js0\",\"resource_name\":\"https://api.confluent.cloud/organization=9bb441c4-edef-46ac-8a41-c49e44a3fd9a/environment=env-abc123/cloud-cluster=lkc-c29js0\"}";
-    let decoded: ::std::result::Result<::std::option::Option<crate::types::TypedEnvScopedObjectReference>, _> = ::serde_json::from_str(json);
+    let decoded: ::std::result::Result<::std::option::Option<super::types::TypedEnvScopedObjectReference>, _> = ::serde_json::from_str(json);
     if let ::std::result::Result::Err(e) = decoded {
         panic!("the spec's example does not decode: {e}\n{json}");
     }

@@ -84,7 +84,7 @@ impl<'de> ::serde::Deserialize<'de> for ApiKeyApiVersion {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::deserialize_str_with(deserializer, Self::from_wire)
+        super::runtime::deserialize_str_with(deserializer, Self::from_wire)
     }
 }
 /// Kind defines the object this REST resource represents.
@@ -135,7 +135,7 @@ impl<'de> ::serde::Deserialize<'de> for ApiKeyKind {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::deserialize_str_with(deserializer, Self::from_wire)
+        super::runtime::deserialize_str_with(deserializer, Self::from_wire)
     }
 }
 /// iam.v2.ApiKey

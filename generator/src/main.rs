@@ -1,14 +1,13 @@
 //! The `openapi-forge` command line.
 
 use clap::{Parser, Subcommand};
-use openapi_forge::write::{check_crate, write_crate, WriteOptions};
-use openapi_forge::{generate_files, Options};
+use openapi_forge::{Generator, Input, Output, Settings, WriteOptions};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
 #[derive(Parser)]
-#[command(name = "openapi-forge", version, about = "Generates a typed Rust client crate from an OpenAPI 3.0 spec")]
+#[command(name = "openapi-forge", version, about = "Generates a typed Rust client crate from OpenAPI specs")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -16,19 +15,21 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Generate a crate (Cargo.toml and src/) from a spec.
+    /// Generate a crate (Cargo.toml and src/) from one spec, or from several: one crate with an
+    /// API group (module and cargo feature) per spec.
     ///
     /// Only files the generator wrote itself (listed in OUT/.openapi-forge/manifest) are ever
     /// replaced or deleted; a non-empty OUT without a manifest is refused unless --adopt is given.
     Generate {
-        /// The spec: OpenAPI 3.0 YAML or JSON (chosen by content), or a documentation fragment.
-        #[arg(long)]
-        spec: PathBuf,
+        /// A spec: OpenAPI YAML or JSON (chosen by content), or a documentation fragment.
+        /// Repeat it to put several APIs into one crate, each named after its file stem.
+        #[arg(long, required = true)]
+        spec: Vec<PathBuf>,
         /// The crate folder to write: missing, empty, or earlier output of openapi-forge.
         #[arg(long)]
         out: PathBuf,
         /// Package name: ASCII letters, digits, `-` and `_`, starting with a letter, at most 64
-        /// characters, not a keyword or reserved name (default: from the spec file name).
+        /// characters, not a keyword or reserved name (default: from the first spec's file name).
         #[arg(long)]
         crate_name: Option<String>,
         /// Compare with what is in --out instead of writing; exit 1 when they differ.
@@ -61,19 +62,20 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             }
-            let bytes = match std::fs::read(&spec) {
-                Ok(b) => b,
-                Err(e) => {
-                    eprintln!("error: {}: cannot read the spec: {e}", spec.display());
-                    return ExitCode::from(1);
-                }
-            };
-            let crate_name = crate_name.unwrap_or_else(|| default_crate_name(&spec));
-            // Only the file name goes into generated comments, never the machine's path.
-            let label = spec.file_name().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| "spec".into());
-            let opts = Options { crate_name, spec_label: label };
-            let generated = match generate_files(&spec.display().to_string(), &bytes, &opts) {
-                Ok(g) => g,
+            let crate_name = crate_name.unwrap_or_else(|| spec.first().map(|s| default_crate_name(s)).unwrap_or_else(|| "api".into()));
+            let mut generator = Generator::new(Settings::crate_named(crate_name));
+            for path in &spec {
+                match Input::from_file(path) {
+                    // Only the file name goes into generated comments, never the machine's path.
+                    Ok(input) => generator.input(input),
+                    Err(e) => {
+                        eprintln!("{e}");
+                        return ExitCode::from(1);
+                    }
+                };
+            }
+            let output = match generator.generate() {
+                Ok(o) => o,
                 Err(e) => {
                     for d in &e.diagnostics {
                         eprintln!("{d}");
@@ -82,23 +84,25 @@ fn main() -> ExitCode {
                 }
             };
             if verbose {
-                for w in &generated.warnings {
+                for w in output.warnings() {
                     eprintln!("{w}");
                 }
             }
+            let counts = output.summary();
+            let shown: Vec<String> = spec.iter().map(|s| s.display().to_string()).collect();
+            let groups = if counts.groups > 1 { format!("{} API groups, ", counts.groups) } else { String::new() };
             let summary = format!(
-                "{}: {} types, {} operations, {} warnings, {:.0} ms",
-                spec.display(),
-                generated.model.types.len(),
-                generated.model.operations.len(),
-                generated.warnings.len(),
+                "{}: {groups}{} types, {} operations, {} warnings, {:.0} ms",
+                shown.join(", "),
+                counts.types,
+                counts.operations,
+                output.warnings().len(),
                 start.elapsed().as_secs_f64() * 1000.0
             );
             if check {
-                return check_out(&out, &generated.files, &summary);
+                return check_out(&out, &output, &summary);
             }
-            let write_opts = WriteOptions { adopt, protect: vec![spec.clone()] };
-            let report = match write_crate(&out, &generated.files, &write_opts) {
+            let report = match output.write_crate(&out, &WriteOptions { adopt, protect: Vec::new() }) {
                 Ok(r) => r,
                 Err(e) => {
                     eprintln!("error: {e}");
@@ -127,8 +131,8 @@ fn main() -> ExitCode {
 }
 
 /// `--check`: exit 0 when --out is up to date, 1 when it differs or a write was interrupted.
-fn check_out(out: &Path, files: &[openapi_forge::emit::GeneratedFile], summary: &str) -> ExitCode {
-    let report = match check_crate(out, files) {
+fn check_out(out: &Path, output: &Output, summary: &str) -> ExitCode {
+    let report = match output.check_crate(out) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");

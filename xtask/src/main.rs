@@ -5,8 +5,7 @@
 mod bench;
 
 use clap::{Parser, Subcommand};
-use openapi_forge::write::{check_crate, write_crate, WriteOptions};
-use openapi_forge::{generate_files, Options};
+use openapi_forge::{Generator, Input, Settings, WriteOptions};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
@@ -52,21 +51,41 @@ fn main() -> ExitCode {
 /// (`generator/tests/fixtures/NAME.yaml` -> `generator/tests/clients/NAME`).
 const CLIENT_FIXTURES: &[&str] = &["pagination", "parameters", "content_types", "oneof_discriminator", "secrets"];
 
+/// Specs generated together into one crate (`generator/tests/multi/NAME.yaml` ->
+/// `generator/tests/clients/multi`), one API group each.
+const MULTI_FIXTURES: &[&str] = &["alpha", "beta", "gamma", "delta"];
+
+/// One crate `cargo xtask codegen` writes: its specs (label, path), its folder and its name.
+struct CodegenJob {
+    specs: Vec<(String, PathBuf)>,
+    out: PathBuf,
+    crate_name: String,
+}
+
 fn codegen(check: bool) -> ExitCode {
     let root = workspace_root();
-    let mut jobs: Vec<(String, PathBuf, PathBuf, String)> =
-        vec![("spec/update-api-key.yaml".into(), root.join("spec/update-api-key.yaml"), root.join("generated"), "confluent-cloud".into())];
+    let rel = |p: &str| (p.to_string(), root.join(p));
+    let mut jobs = vec![CodegenJob {
+        specs: vec![rel("spec/update-api-key.yaml")],
+        out: root.join("generated"),
+        crate_name: "confluent-cloud".into(),
+    }];
     for name in CLIENT_FIXTURES {
-        jobs.push((
-            format!("generator/tests/fixtures/{name}.yaml"),
-            root.join(format!("generator/tests/fixtures/{name}.yaml")),
-            root.join(format!("generator/tests/clients/{name}")),
-            format!("fixture-{}", name.replace('_', "-")),
-        ));
+        jobs.push(CodegenJob {
+            specs: vec![rel(&format!("generator/tests/fixtures/{name}.yaml"))],
+            out: root.join(format!("generator/tests/clients/{name}")),
+            crate_name: format!("fixture-{}", name.replace('_', "-")),
+        });
     }
+    // Several specs into one crate: an API group (module and feature) per spec.
+    jobs.push(CodegenJob {
+        specs: MULTI_FIXTURES.iter().map(|n| rel(&format!("generator/tests/multi/{n}.yaml"))).collect(),
+        out: root.join("generator/tests/clients/multi"),
+        crate_name: "fixture-multi".into(),
+    });
     let mut ok = true;
-    for (label, spec, out, crate_name) in jobs {
-        ok &= codegen_one(&label, &spec, &out, &crate_name, check);
+    for job in &jobs {
+        ok &= codegen_one(job, check);
     }
     if ok {
         ExitCode::SUCCESS
@@ -75,16 +94,20 @@ fn codegen(check: bool) -> ExitCode {
     }
 }
 
-fn codegen_one(label: &str, spec: &Path, out: &Path, crate_name: &str, check: bool) -> bool {
-    let bytes = match std::fs::read(spec) {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("error: {}: {e}", spec.display());
-            return false;
-        }
-    };
-    let opts = Options { crate_name: crate_name.into(), spec_label: label.into() };
-    let generated = match generate_files(label, &bytes, &opts) {
+fn codegen_one(job: &CodegenJob, check: bool) -> bool {
+    let mut generator = Generator::new(Settings::crate_named(job.crate_name.clone()));
+    for (label, path) in &job.specs {
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("error: {}: {e}", path.display());
+                return false;
+            }
+        };
+        // The label (a path relative to the workspace) is what generated comments name.
+        generator.input(Input { label: label.clone(), bytes, group: None, path: Some(path.clone()) });
+    }
+    let output = match generator.generate() {
         Ok(g) => g,
         Err(e) => {
             for d in &e.diagnostics {
@@ -93,15 +116,17 @@ fn codegen_one(label: &str, spec: &Path, out: &Path, crate_name: &str, check: bo
             return false;
         }
     };
+    let out = &job.out;
     let shown = out.strip_prefix(workspace_root()).unwrap_or(out).display().to_string();
-    if crate_name == "confluent-cloud" {
-        for w in &generated.warnings {
+    if job.crate_name == "confluent-cloud" {
+        for w in output.warnings() {
             eprintln!("{w}");
         }
     }
-    let counts = format!("{} types, {} operations", generated.model.types.len(), generated.model.operations.len());
+    let summary = output.summary();
+    let counts = format!("{} types, {} operations", summary.types, summary.operations);
     if check {
-        let report = match check_crate(out, &generated.files) {
+        let report = match output.check_crate(out) {
             Ok(r) => r,
             Err(e) => {
                 eprintln!("error: {e}");
@@ -126,8 +151,7 @@ fn codegen_one(label: &str, spec: &Path, out: &Path, crate_name: &str, check: bo
     // existed: the first run adopts them and writes their manifest; later runs replace and
     // delete only files that manifest lists. Hand-written files (examples/) are never touched.
     let adopt = !out.join(openapi_forge::write::META_DIR).join("manifest").is_file();
-    let opts = WriteOptions { adopt, protect: vec![spec.to_path_buf()] };
-    let report = match write_crate(out, &generated.files, &opts) {
+    let report = match output.write_crate(out, &WriteOptions { adopt, protect: Vec::new() }) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");

@@ -12,7 +12,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 fn types_path() -> TokenStream {
-    quote!(crate::types::)
+    quote!(super::types::)
 }
 
 /// The whole `operations.rs` body.
@@ -32,7 +32,9 @@ pub fn emit_operations(model: &NormalizedModel) -> TokenStream {
             clippy::match_overlapping_arm
         )]
         #[allow(unused_imports)]
-        use crate::runtime::{encode_path_segment, Client, Error, RawResponse, RequestSpec, Response};
+        use super::runtime::{encode_path_segment, Error, RawResponse, RequestSpec, Response};
+        #[allow(unused_imports)]
+        use super::Client;
         #( #header_items )*
         #( #ops )*
     }
@@ -62,7 +64,7 @@ fn emit_param_push(p: &Param, model: &NormalizedModel, v: TokenStream) -> TokenS
         _ => quote!(query),
     };
     if p.json_content {
-        return quote! { spec = spec.#method(#wire, crate::runtime::param_json(#v)?); };
+        return quote! { spec = spec.#method(#wire, super::runtime::param_json(#v)?); };
     }
     match &p.ty {
         TypeRef::Array(item) if is_scalarish(item, model) => {
@@ -82,7 +84,7 @@ fn emit_param_push(p: &Param, model: &NormalizedModel, v: TokenStream) -> TokenS
             quote! { spec = spec.#method(#wire, #text); }
         }
         _ if p.location == ParamLocation::Header => {
-            quote! { spec = spec.header(#wire, crate::runtime::param_text(#v)?); }
+            quote! { spec = spec.header(#wire, super::runtime::param_text(#v)?); }
         }
         _ => {
             // Objects are sent form-exploded (`key=value` per property), like OpenAPI's default.
@@ -448,7 +450,7 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, defaults: &[bool], he
                         let item_text = to_text(item, quote!(item));
                         quote!(encode_path_segment(&#n.iter().map(|item| ::std::string::ToString::to_string(&#item_text)).collect::<::std::vec::Vec<_>>().join(",")))
                     }
-                    _ => quote!(encode_path_segment(&crate::runtime::param_text(#n)?)),
+                    _ => quote!(encode_path_segment(&super::runtime::param_text(#n)?)),
                 };
                 fmt_args.push(text);
             }
@@ -623,9 +625,9 @@ fn emit_stream_method(
         };
     }
     let page = if p.next_is_url {
-        quote!(crate::runtime::pagination::Page::from_next_url(items, next))
+        quote!(super::runtime::pagination::Page::from_next_url(items, next))
     } else {
-        quote!(crate::runtime::pagination::Page::new(items, next.map(::std::string::ToString::to_string)))
+        quote!(super::runtime::pagination::Page::new(items, next.map(::std::string::ToString::to_string)))
     };
     let doc = doc_lines(&format!(
         "Every item of [`Client::{}`], fetched page by page: the stream follows the next-page {} until the last page, or an error, which ends it. A server that repeats a page token, or returns more pages or more empty pages in a row than [`Client::page_limits`] allows, ends it with [`Error::Pagination`].\n\nStarts from `params.{}` (usually `None`). Pin the stream before polling it, e.g. with `futures::StreamExt::boxed` or `std::pin::pin!`.",
@@ -645,7 +647,7 @@ fn emit_stream_method(
             #deprecated
             pub fn #stream_name<'a>(&'a self, #( #path_args, )* params: &#params_name) -> impl ::futures::Stream<Item = ::std::result::Result<#item, Error<#err_ty>>> + 'a {
                 let params = params.clone();
-                crate::runtime::pagination::paginate(self.page_limits(), params.#token.clone(), move |token| {
+                super::runtime::pagination::paginate(self.page_limits(), params.#token.clone(), move |token| {
                     let mut params = params.clone();
                     params.#token = token;
                     async move {

@@ -80,9 +80,71 @@ fn ref_defaultable(t: &TypeRef, ok: &[bool]) -> bool {
 /// The whole `types.rs` body.
 pub fn emit_types(model: &NormalizedModel) -> TokenStream {
     let defaults = defaultable(model);
-    let items = model.types.iter().enumerate().map(|(i, t)| emit_type(model, t, defaults[i]));
+    let none = TokenStream::new();
+    let items = model.types.iter().enumerate().map(|(i, t)| emit_type(model, t, defaults[i], &none));
     quote! {
         //! Data types of the API: one Rust type per distinct schema shape.
+        #![allow(clippy::large_enum_variant, clippy::derive_partial_eq_without_eq)]
+        #( #items )*
+    }
+}
+
+/// `types.rs` of one API group of a many-spec crate: its own types, and a re-export of every
+/// shared type it uses under the name the group gives it.
+pub fn emit_group_types(group: &crate::link::Group, shared: &[crate::link::SharedType]) -> TokenStream {
+    use crate::link::Home;
+    let model = &group.model;
+    let defaults = defaultable(model);
+    let none = TokenStream::new();
+    let items = model.types.iter().enumerate().map(|(i, t)| match group.homes[i] {
+        Home::Local => emit_type(model, t, defaults[i], &none),
+        Home::Shared(s) => {
+            let shared_name = ident(&shared[s].name);
+            let local = ident(&t.name);
+            if shared[s].name == t.name {
+                quote!(pub use super::super::shared::#shared_name;)
+            } else {
+                quote!(pub use super::super::shared::#shared_name as #local;)
+            }
+        }
+    });
+    quote! {
+        //! Data types of this API group: one Rust type per distinct schema shape. Types that
+        //! other groups use too are defined once in the crate's `shared` module and re-exported
+        //! here under this group's names.
+        #![allow(clippy::large_enum_variant, clippy::derive_partial_eq_without_eq)]
+        #( #items )*
+    }
+}
+
+/// `shared.rs` of a many-spec crate: every type two or more groups use, each compiled when any
+/// of those groups' features is enabled.
+pub fn emit_shared_types(krate: &crate::link::CrateModel) -> TokenStream {
+    use crate::link::Home;
+    // Each shared type is emitted from its canonical group's model, with the names of shared
+    // types replaced by their shared names (a shared type only refers to shared types).
+    let mut renamed: std::collections::HashMap<usize, (NormalizedModel, Vec<bool>)> = std::collections::HashMap::new();
+    let mut items = Vec::new();
+    for st in &krate.shared {
+        let (g, id) = st.canonical;
+        let (model, defaults) = renamed.entry(g).or_insert_with(|| {
+            let group = &krate.groups[g];
+            let mut m = group.model.clone();
+            for (i, t) in m.types.iter_mut().enumerate() {
+                if let Home::Shared(s) = group.homes[i] {
+                    t.name = krate.shared[s].name.clone();
+                }
+            }
+            let d = defaultable(&m);
+            (m, d)
+        });
+        let features: Vec<&str> = st.groups.iter().map(|&g| krate.groups[g].feature.as_str()).collect();
+        let cfg = quote!(#[cfg(any( #( feature = #features ),* ))]);
+        items.push(emit_type(model, model.ty(id), defaults[id.0], &cfg));
+    }
+    quote! {
+        //! Types that two or more API groups share, defined once. Import them through a group
+        //! (`<group>::types::Name`): each group re-exports the ones it uses, under its own names.
         #![allow(clippy::large_enum_variant, clippy::derive_partial_eq_without_eq)]
         #( #items )*
     }
@@ -98,7 +160,8 @@ fn field_type(f: &Field, model: &NormalizedModel) -> TokenStream {
     }
 }
 
-fn emit_type(model: &NormalizedModel, t: &TypeDef, default: bool) -> TokenStream {
+/// One named type's items; `cfg` (empty, or a `#[cfg(...)]`) goes before each of them.
+fn emit_type(model: &NormalizedModel, t: &TypeDef, default: bool, cfg: &TokenStream) -> TokenStream {
     let name = ident(&t.name);
     let docs = doc_attrs(&t.docs);
     match &t.kind {
@@ -150,6 +213,7 @@ fn emit_type(model: &NormalizedModel, t: &TypeDef, default: bool) -> TokenStream
                 let extra = additional.as_ref().map(|_| quote!(.field("additional_properties", &self.additional_properties)));
                 let label = &t.name;
                 quote! {
+                    #cfg
                     impl ::std::fmt::Debug for #name {
                         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                             f.debug_struct(#label) #( #entries )* #extra .finish()
@@ -160,6 +224,7 @@ fn emit_type(model: &NormalizedModel, t: &TypeDef, default: bool) -> TokenStream
                 TokenStream::new()
             };
             quote! {
+                #cfg
                 #docs
                 #[derive( #( #derives ),* )]
                 pub struct #name {
@@ -174,6 +239,7 @@ fn emit_type(model: &NormalizedModel, t: &TypeDef, default: bool) -> TokenStream
             let wires: Vec<&String> = variants.iter().map(|v| &v.wire).collect();
             let vdocs = wires.iter().map(|w| doc_lines(&code_span(w)));
             quote! {
+                #cfg
                 #docs
                 ///
                 /// Open enum: values this client does not know yet decode into `Unknown`.
@@ -183,6 +249,7 @@ fn emit_type(model: &NormalizedModel, t: &TypeDef, default: bool) -> TokenStream
                     /// A value not in the spec, kept verbatim.
                     Unknown(::std::string::String),
                 }
+                #cfg
                 impl #name {
                     /// The variant for a wire value (`Unknown` for values not in the spec).
                     pub fn from_wire(value: &str) -> Self {
@@ -199,24 +266,28 @@ fn emit_type(model: &NormalizedModel, t: &TypeDef, default: bool) -> TokenStream
                         }
                     }
                 }
+                #cfg
                 impl ::std::convert::From<&str> for #name {
                     fn from(value: &str) -> Self {
                         Self::from_wire(value)
                     }
                 }
+                #cfg
                 impl ::std::fmt::Display for #name {
                     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                         f.write_str(self.as_str())
                     }
                 }
+                #cfg
                 impl ::serde::Serialize for #name {
                     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                         serializer.serialize_str(self.as_str())
                     }
                 }
+                #cfg
                 impl<'de> ::serde::Deserialize<'de> for #name {
                     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                        crate::runtime::deserialize_str_with(deserializer, Self::from_wire)
+                        super::runtime::deserialize_str_with(deserializer, Self::from_wire)
                     }
                 }
             }
@@ -271,7 +342,7 @@ fn emit_type(model: &NormalizedModel, t: &TypeDef, default: bool) -> TokenStream
                             match ::serde_json::from_value(value.clone()) {
                                 ::std::result::Result::Ok(v) => {
                                     let candidate = Self::#vnames(v);
-                                    let missed = crate::runtime::unmatched_fields(&value, &candidate);
+                                    let missed = super::runtime::unmatched_fields(&value, &candidate);
                                     if missed == 0 {
                                         return ::std::result::Result::Ok(candidate);
                                     }
@@ -308,6 +379,7 @@ fn emit_type(model: &NormalizedModel, t: &TypeDef, default: bool) -> TokenStream
                 doc_lines("\nDecoded by trying each variant in order; the first that fits wins.")
             };
             quote! {
+                #cfg
                 #docs
                 #unknown_note
                 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -316,6 +388,7 @@ fn emit_type(model: &NormalizedModel, t: &TypeDef, default: bool) -> TokenStream
                     #( #vdocs #vnames(#vtypes), )*
                     #unknown
                 }
+                #cfg
                 impl<'de> ::serde::Deserialize<'de> for #name {
                     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;

@@ -42,7 +42,7 @@ pub fn normalize(spec: &RawSpec) -> Result<NormalizedModel, GenerateError> {
     // Methods `Client` already has (the runtime's, public and private, and derived ones).
     let mut fn_scope = Scope::with_reserved(&[
         "new", "builder", "base_url", "execute", "clone", "fmt", "prepare", "attempt", "retry_policy", "http_client",
-        "has_credentials", "max_response_bytes", "send_once", "to_owned", "eq", "page_limits", "deadline",
+        "has_credentials", "max_response_bytes", "send_once", "to_owned", "eq", "page_limits", "deadline", "transport", "same_transport", "with_base_url", "with_basic_auth", "with_bearer_token", "deref",
     ]);
     let mut prefix_scope = Scope::default();
     let mut seen_ids: Vec<(String, String)> = Vec::new();

@@ -10,9 +10,9 @@
     clippy::match_overlapping_arm
 )]
 #[allow(unused_imports)]
-use crate::runtime::{
-    encode_path_segment, Client, Error, RawResponse, RequestSpec, Response,
-};
+use super::runtime::{encode_path_segment, Error, RawResponse, RequestSpec, Response};
+#[allow(unused_imports)]
+use super::Client;
 /// Documented error responses of [`Client::get_vendor`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetVendorError {}
@@ -22,7 +22,7 @@ impl Client {
     pub async fn get_vendor(
         &self,
     ) -> ::std::result::Result<
-        Response<crate::types::GetVendorResponse, ()>,
+        Response<super::types::GetVendorResponse, ()>,
         Error<GetVendorError>,
     > {
         let path = ::std::string::ToString::to_string("/vendor");
@@ -33,7 +33,7 @@ impl Client {
             200 => {
                 ::std::result::Result::Ok(Response {
                     status: raw.status,
-                    body: raw.json::<crate::types::GetVendorResponse, GetVendorError>()?,
+                    body: raw.json::<super::types::GetVendorResponse, GetVendorError>()?,
                     headers: (),
                     request_id: raw.request_id(),
                 })
@@ -81,7 +81,7 @@ impl Client {
     /// `POST /login` with a `application/x-www-form-urlencoded` body.
     pub async fn login(
         &self,
-        body: &crate::types::LoginRequest,
+        body: &super::types::LoginRequest,
     ) -> ::std::result::Result<Response<::std::string::String, ()>, Error<LoginError>> {
         let path = ::std::string::ToString::to_string("/login");
         let spec = RequestSpec::new(::reqwest::Method::POST, "/login", path)
@@ -136,9 +136,9 @@ pub enum CreateJobError {}
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateJobSuccess {
     /// 200: done at once
-    Ok(crate::types::CreateJobResponse),
+    Ok(super::types::CreateJobResponse),
     /// 202: accepted for later
-    Accepted(crate::types::CreateJobAcceptedResponse),
+    Accepted(super::types::CreateJobAcceptedResponse),
     /// 204: nothing to do
     NoContent,
 }
@@ -157,7 +157,7 @@ impl Client {
                 ::std::result::Result::Ok(Response {
                     status: raw.status,
                     body: CreateJobSuccess::Ok(
-                        raw.json::<crate::types::CreateJobResponse, CreateJobError>()?,
+                        raw.json::<super::types::CreateJobResponse, CreateJobError>()?,
                     ),
                     headers: (),
                     request_id: raw.request_id(),
@@ -169,7 +169,7 @@ impl Client {
                     body: CreateJobSuccess::Accepted(
                         raw
                             .json::<
-                                crate::types::CreateJobAcceptedResponse,
+                                super::types::CreateJobAcceptedResponse,
                                 CreateJobError,
                             >()?,
                     ),

@@ -10,9 +10,9 @@
     clippy::match_overlapping_arm
 )]
 #[allow(unused_imports)]
-use crate::runtime::{
-    encode_path_segment, Client, Error, RawResponse, RequestSpec, Response,
-};
+use super::runtime::{encode_path_segment, Error, RawResponse, RequestSpec, Response};
+#[allow(unused_imports)]
+use super::Client;
 /// Documented error responses of [`Client::create_shape`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateShapeError {}
@@ -21,9 +21,9 @@ impl Client {
     /// `POST /shapes` with a `application/json` body.
     pub async fn create_shape(
         &self,
-        body: &crate::types::Shape,
+        body: &super::types::Shape,
     ) -> ::std::result::Result<
-        Response<crate::types::Shape, ()>,
+        Response<super::types::Shape, ()>,
         Error<CreateShapeError>,
     > {
         let path = ::std::string::ToString::to_string("/shapes");
@@ -35,7 +35,7 @@ impl Client {
             200 => {
                 ::std::result::Result::Ok(Response {
                     status: raw.status,
-                    body: raw.json::<crate::types::Shape, CreateShapeError>()?,
+                    body: raw.json::<super::types::Shape, CreateShapeError>()?,
                     headers: (),
                     request_id: raw.request_id(),
                 })

@@ -10,9 +10,9 @@
     clippy::match_overlapping_arm
 )]
 #[allow(unused_imports)]
-use crate::runtime::{
-    encode_path_segment, Client, Error, RawResponse, RequestSpec, Response,
-};
+use super::runtime::{encode_path_segment, Error, RawResponse, RequestSpec, Response};
+#[allow(unused_imports)]
+use super::Client;
 /// Documented error responses of [`Client::list_items`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListItemsError {}
@@ -35,10 +35,10 @@ impl Client {
         env: &'a str,
         params: &ListItemsParams,
     ) -> impl ::futures::Stream<
-        Item = ::std::result::Result<crate::types::Item, Error<ListItemsError>>,
+        Item = ::std::result::Result<super::types::Item, Error<ListItemsError>>,
     > + 'a {
         let params = params.clone();
-        crate::runtime::pagination::paginate(
+        super::runtime::pagination::paginate(
             self.page_limits(),
             params.page_token.clone(),
             move |token| {
@@ -52,7 +52,7 @@ impl Client {
                         .next
                         .as_deref();
                     ::std::result::Result::Ok(
-                        crate::runtime::pagination::Page::from_next_url(items, next),
+                        super::runtime::pagination::Page::from_next_url(items, next),
                     )
                 }
             },
@@ -67,7 +67,7 @@ impl Client {
         env: &str,
         params: &ListItemsParams,
     ) -> ::std::result::Result<
-        Response<crate::types::ListItemsResponse, ()>,
+        Response<super::types::ListItemsResponse, ()>,
         Error<ListItemsError>,
     > {
         let path = ::std::format!("/envs/{}/items", encode_path_segment(env));
@@ -88,7 +88,7 @@ impl Client {
             200 => {
                 ::std::result::Result::Ok(Response {
                     status: raw.status,
-                    body: raw.json::<crate::types::ListItemsResponse, ListItemsError>()?,
+                    body: raw.json::<super::types::ListItemsResponse, ListItemsError>()?,
                     headers: (),
                     request_id: raw.request_id(),
                 })
@@ -106,7 +106,7 @@ impl Client {
     pub async fn list_all_items(
         &self,
     ) -> ::std::result::Result<
-        Response<::std::vec::Vec<crate::types::Item>, ()>,
+        Response<::std::vec::Vec<super::types::Item>, ()>,
         Error<ListAllItemsError>,
     > {
         let path = ::std::string::ToString::to_string("/all-items");
@@ -119,7 +119,7 @@ impl Client {
                     status: raw.status,
                     body: raw
                         .json::<
-                            ::std::vec::Vec<crate::types::Item>,
+                            ::std::vec::Vec<super::types::Item>,
                             ListAllItemsError,
                         >()?,
                     headers: (),

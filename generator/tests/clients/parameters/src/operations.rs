@@ -10,9 +10,9 @@
     clippy::match_overlapping_arm
 )]
 #[allow(unused_imports)]
-use crate::runtime::{
-    encode_path_segment, Client, Error, RawResponse, RequestSpec, Response,
-};
+use super::runtime::{encode_path_segment, Error, RawResponse, RequestSpec, Response};
+#[allow(unused_imports)]
+use super::Client;
 /// Documented error responses of [`Client::get_cluster`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetClusterError {}
@@ -28,7 +28,7 @@ pub struct GetClusterParams {
     pub spec_owner: ::std::option::Option<::std::string::String>,
     ///
     /// Query parameter `status`, required.
-    pub status: crate::types::GetClusterStatus,
+    pub status: super::types::GetClusterStatus,
     ///
     /// Query parameter `tags`.
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -37,7 +37,7 @@ pub struct GetClusterParams {
     pub ids: ::std::option::Option<::std::vec::Vec<i64>>,
     ///
     /// Query parameter `filter`.
-    pub filter: ::std::option::Option<crate::types::GetClusterFilter>,
+    pub filter: ::std::option::Option<super::types::GetClusterFilter>,
     ///
     /// Query parameter `since`.
     pub since: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,

@@ -60,6 +60,6 @@ impl<'de> ::serde::Deserialize<'de> for GetClusterStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::deserialize_str_with(deserializer, Self::from_wire)
+        super::runtime::deserialize_str_with(deserializer, Self::from_wire)
     }
 }

@@ -10,9 +10,9 @@
     clippy::match_overlapping_arm
 )]
 #[allow(unused_imports)]
-use crate::runtime::{
-    encode_path_segment, Client, Error, RawResponse, RequestSpec, Response,
-};
+use super::runtime::{encode_path_segment, Error, RawResponse, RequestSpec, Response};
+#[allow(unused_imports)]
+use super::Client;
 /// Documented error responses of [`Client::list_tokens`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListTokensError {}
@@ -45,7 +45,7 @@ impl Client {
         &self,
         params: &ListTokensParams,
     ) -> ::std::result::Result<
-        Response<crate::types::Vault, ()>,
+        Response<super::types::Vault, ()>,
         Error<ListTokensError>,
     > {
         let path = ::std::string::ToString::to_string("/tokens");
@@ -64,7 +64,7 @@ impl Client {
             200 => {
                 ::std::result::Result::Ok(Response {
                     status: raw.status,
-                    body: raw.json_sensitive::<crate::types::Vault, ListTokensError>()?,
+                    body: raw.json_sensitive::<super::types::Vault, ListTokensError>()?,
                     headers: (),
                     request_id: raw.request_id(),
                 })
@@ -113,7 +113,7 @@ impl Client {
     pub async fn get_public(
         &self,
     ) -> ::std::result::Result<
-        Response<crate::types::GetPublicResponse, ()>,
+        Response<super::types::GetPublicResponse, ()>,
         Error<GetPublicError>,
     > {
         let path = ::std::string::ToString::to_string("/public");
@@ -124,7 +124,7 @@ impl Client {
             200 => {
                 ::std::result::Result::Ok(Response {
                     status: raw.status,
-                    body: raw.json::<crate::types::GetPublicResponse, GetPublicError>()?,
+                    body: raw.json::<super::types::GetPublicResponse, GetPublicError>()?,
                     headers: (),
                     request_id: raw.request_id(),
                 })

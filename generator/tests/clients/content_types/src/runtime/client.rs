@@ -1,4 +1,5 @@
-//! The HTTP client: configuration, authentication, retries and response reading.
+//! The HTTP client: configuration, the shared transport, authentication,
+//! retries and response reading.
 
 use std::fmt;
 use std::sync::Arc;
@@ -108,7 +109,8 @@ fn redact_url(url: &str) -> String {
     }
 }
 
-/// Why [`ClientBuilder::build`] failed. Messages never contain credentials.
+/// Why [`ClientBuilder::build`], [`ClientBuilder::build_transport`] or making
+/// a [`Client`] on a [`Transport`] failed. Messages never contain credentials.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum BuildError {
@@ -170,7 +172,7 @@ impl std::error::Error for BuildError {
     }
 }
 
-/// Configures and builds a [`Client`].
+/// Configures and builds a [`Client`], or a [`Transport`] shared by several.
 ///
 /// Generated crates define `Client::builder()` as
 /// [`ClientBuilder::with_default_base_url`] with the first server URL of the
@@ -199,7 +201,11 @@ impl std::error::Error for BuildError {
 #[derive(Clone)]
 #[must_use = "a ClientBuilder does nothing until build() is called"]
 pub struct ClientBuilder {
+    /// Set by [`ClientBuilder::base_url`]: wins over every default.
     base_url: Option<String>,
+    /// Set by [`ClientBuilder::with_default_base_url`]: used by `build()` when
+    /// no explicit base URL was given.
+    default_base_url: Option<&'static str>,
     credentials: Option<Credentials>,
     timeout: Duration,
     connect_timeout: Duration,
@@ -223,6 +229,7 @@ impl ClientBuilder {
     pub fn new() -> Self {
         ClientBuilder {
             base_url: None,
+            default_base_url: None,
             credentials: None,
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
@@ -236,17 +243,30 @@ impl ClientBuilder {
         }
     }
 
-    /// A builder with default settings whose base URL is `url` (still
-    /// overridable with [`base_url`](Self::base_url)). Generated code calls
-    /// this with the API description's server URL, e.g.
+    /// A builder with default settings whose *default* base URL is `url`:
+    /// [`build`](Self::build) uses it unless [`base_url`](Self::base_url) sets
+    /// one explicitly. Generated code calls this with the API description's
+    /// server URL, e.g.
     /// `ClientBuilder::with_default_base_url("https://api.confluent.cloud")`.
+    ///
+    /// The default is not an explicit base URL: a [`Transport`] built from
+    /// this builder does not carry it
+    /// ([`Transport::has_explicit_base_url`] is `false` unless
+    /// [`base_url`](Self::base_url) is called too).
     pub fn with_default_base_url(url: &'static str) -> Self {
-        ClientBuilder::new().base_url(url)
+        let mut builder = ClientBuilder::new();
+        builder.default_base_url = Some(url);
+        builder
     }
 
     /// The base URL every request path is appended to, e.g.
     /// `https://api.confluent.cloud` (trailing slashes are removed). It may
     /// contain a path prefix.
+    ///
+    /// This is an *explicit* base URL: it wins over the default of
+    /// [`with_default_base_url`](Self::with_default_base_url) and over the
+    /// default passed to [`Transport::client`] (but not over the URL passed to
+    /// [`Transport::client_at`]).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
@@ -350,7 +370,14 @@ impl ClientBuilder {
         self
     }
 
-    /// Validates the configuration and builds the client.
+    /// Validates the configuration and builds the client, at the explicit
+    /// base URL of [`base_url`](Self::base_url) if one was given, else at the
+    /// default of [`with_default_base_url`](Self::with_default_base_url).
+    ///
+    /// This is [`build_transport`](Self::build_transport) followed by a
+    /// client at that base URL; use those two steps to share one
+    /// [`Transport`] (connection pool, retry policy, limits) between several
+    /// APIs.
     ///
     /// # Errors
     ///
@@ -360,7 +387,98 @@ impl ClientBuilder {
     /// or user agent cannot be sent as headers, or if `reqwest` fails to build
     /// its client.
     pub fn build(self) -> Result<Client, BuildError> {
-        let raw = self.base_url.as_deref().ok_or(BuildError::MissingBaseUrl)?;
+        // The base URL is checked first, as it always was.
+        let raw = self
+            .base_url
+            .as_deref()
+            .or(self.default_base_url)
+            .ok_or(BuildError::MissingBaseUrl)?;
+        let base_url = BaseUrl::parse(raw)?;
+        base_url.check_credentials(self.credentials.is_some(), self.allow_insecure_http)?;
+        let transport = self.build_transport()?;
+        let auth = transport.inner.default_auth.clone();
+        Ok(transport.client_with(base_url, auth))
+    }
+
+    /// Validates the configuration and builds the [`Transport`] alone: the
+    /// connection pool, retry policy, timeouts, deadline, page limits, user
+    /// agent, response size limit, default credentials, and the explicit base
+    /// URL of [`base_url`](Self::base_url) if one was given. Clients on it are
+    /// made with [`Transport::client`] or [`Transport::client_at`].
+    ///
+    /// No base URL is required (the default of
+    /// [`with_default_base_url`](Self::with_default_base_url) is not kept).
+    ///
+    /// # Errors
+    ///
+    /// What [`build`](Self::build) reports, except
+    /// [`BuildError::MissingBaseUrl`]: an explicit base URL that is invalid
+    /// or plain `http://` with credentials (without
+    /// [`allow_insecure_http`](Self::allow_insecure_http)), credentials or a
+    /// user agent that cannot be sent as headers, or a `reqwest` failure.
+    pub fn build_transport(self) -> Result<Transport, BuildError> {
+        let explicit_base_url = self.base_url.as_deref().map(BaseUrl::parse).transpose()?;
+        if let Some(base_url) = &explicit_base_url {
+            base_url.check_credentials(self.credentials.is_some(), self.allow_insecure_http)?;
+        }
+        let default_auth = self.credentials.as_ref().map(Auth::new).transpose()?;
+
+        let user_agent = match (&self.user_agent, &self.reqwest_client) {
+            (Some(ua), _) => Some(ua.as_str()),
+            (None, None) => Some(DEFAULT_USER_AGENT),
+            (None, Some(_)) => None,
+        };
+        let user_agent = user_agent
+            .map(|ua| HeaderValue::from_str(ua).map_err(|_| BuildError::InvalidUserAgent))
+            .transpose()?;
+
+        let custom_http = self.reqwest_client.is_some();
+        let http = match self.reqwest_client {
+            Some(client) => client,
+            None => reqwest::Client::builder()
+                .timeout(self.timeout)
+                .connect_timeout(self.connect_timeout)
+                .redirect(same_origin_redirects())
+                // Never send requests (or follow redirects) to plain http when
+                // every client of this transport has credentials: with default
+                // credentials and without `allow_insecure_http`, every base URL
+                // on this transport is https (clients can replace credentials,
+                // never drop them). Otherwise the same-origin redirect policy
+                // still refuses a redirect from https to http.
+                .https_only(default_auth.is_some() && !self.allow_insecure_http)
+                .build()
+                .map_err(BuildError::Http)?,
+        };
+
+        Ok(Transport {
+            inner: Arc::new(TransportInner {
+                http,
+                custom_http,
+                default_auth,
+                user_agent,
+                retry_policy: self.retry_policy,
+                max_response_bytes: self.max_response_bytes,
+                timeout: self.timeout,
+                connect_timeout: self.connect_timeout,
+                deadline: self.deadline,
+                page_limits: self.page_limits,
+                allow_insecure_http: self.allow_insecure_http,
+                explicit_base_url,
+            }),
+        })
+    }
+}
+
+/// A validated base URL: absolute `http`/`https` with a host, no user info,
+/// query or fragment; stored without trailing slash.
+#[derive(Clone)]
+struct BaseUrl {
+    url: String,
+    insecure: bool,
+}
+
+impl BaseUrl {
+    fn parse(raw: &str) -> Result<BaseUrl, BuildError> {
         let invalid = |reason: &str| BuildError::InvalidBaseUrl {
             url: redact_url(raw),
             reason: reason.to_owned(),
@@ -380,54 +498,40 @@ impl ClientBuilder {
         if url.query().is_some() || url.fragment().is_some() {
             return Err(invalid("the URL must not contain a query or fragment"));
         }
-        let base_url = url.as_str().trim_end_matches('/').to_owned();
+        Ok(BaseUrl {
+            insecure: url.scheme() == "http",
+            url: url.as_str().trim_end_matches('/').to_owned(),
+        })
+    }
 
-        let insecure = url.scheme() == "http";
-        if insecure && self.credentials.is_some() && !self.allow_insecure_http {
-            return Err(BuildError::InsecureHttp { url: base_url });
+    /// Refuses credentials over plain `http://` unless explicitly allowed.
+    fn check_credentials(
+        &self,
+        has_credentials: bool,
+        allow_insecure_http: bool,
+    ) -> Result<(), BuildError> {
+        if self.insecure && has_credentials && !allow_insecure_http {
+            return Err(BuildError::InsecureHttp {
+                url: self.url.clone(),
+            });
         }
-        let auth = self
-            .credentials
-            .as_ref()
-            .map(|c| Ok::<_, BuildError>((c.header_value()?, c.description())))
-            .transpose()?;
+        Ok(())
+    }
+}
 
-        let user_agent = match (&self.user_agent, &self.reqwest_client) {
-            (Some(ua), _) => Some(ua.as_str()),
-            (None, None) => Some(DEFAULT_USER_AGENT),
-            (None, Some(_)) => None,
-        };
-        let user_agent = user_agent
-            .map(|ua| HeaderValue::from_str(ua).map_err(|_| BuildError::InvalidUserAgent))
-            .transpose()?;
+/// The `Authorization` header of some credentials, and their redacted
+/// description.
+#[derive(Clone)]
+struct Auth {
+    header: HeaderValue,
+    description: &'static str,
+}
 
-        let custom_http = self.reqwest_client.is_some();
-        let http = match self.reqwest_client {
-            Some(client) => client,
-            None => reqwest::Client::builder()
-                .timeout(self.timeout)
-                .connect_timeout(self.connect_timeout)
-                .redirect(same_origin_redirects())
-                // Never follow a redirect from https to plain http with credentials.
-                .https_only(auth.is_some() && !insecure)
-                .build()
-                .map_err(BuildError::Http)?,
-        };
-
-        Ok(Client {
-            inner: Arc::new(ClientInner {
-                base_url,
-                http,
-                custom_http,
-                auth,
-                user_agent,
-                retry_policy: self.retry_policy,
-                max_response_bytes: self.max_response_bytes,
-                timeout: self.timeout,
-                connect_timeout: self.connect_timeout,
-                deadline: self.deadline,
-                page_limits: self.page_limits,
-            }),
+impl Auth {
+    fn new(credentials: &Credentials) -> Result<Auth, BuildError> {
+        Ok(Auth {
+            header: credentials.header_value()?,
+            description: credentials.description(),
         })
     }
 }
@@ -472,6 +576,7 @@ impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url.as_deref().map(redact_url))
+            .field("default_base_url", &self.default_base_url.map(redact_url))
             .field(
                 "credentials",
                 &self.credentials.as_ref().map(Credentials::description),
@@ -489,20 +594,29 @@ impl fmt::Debug for ClientBuilder {
     }
 }
 
-/// An API client: base URL, credentials, retry policy and a connection pool.
+/// What several API clients share: the connection pool (`reqwest` client),
+/// retry policy, timeouts, deadline, page limits, user agent, response size
+/// limit, whether plain `http://` may carry credentials, the default
+/// credentials, and the base URL given explicitly to
+/// [`ClientBuilder::base_url`], if any.
 ///
-/// Cheap to clone (the state is shared behind an [`Arc`]); clones share the
-/// connection pool. Its `Debug` output never shows credentials.
+/// Built with [`ClientBuilder::build_transport`]; each [`Client`] made from
+/// it with [`client`](Self::client) or [`client_at`](Self::client_at) has its
+/// own base URL (and, with [`Client::with_basic_auth`] or
+/// [`Client::with_bearer_token`], possibly its own credentials) and sends its
+/// requests through this transport's connection pool.
+///
+/// Cheap to clone (the state is shared behind an [`Arc`]). Its `Debug`
+/// output never shows credentials.
 #[derive(Clone)]
-pub struct Client {
-    inner: Arc<ClientInner>,
+pub struct Transport {
+    inner: Arc<TransportInner>,
 }
 
-struct ClientInner {
-    base_url: String,
+struct TransportInner {
     http: reqwest::Client,
     custom_http: bool,
-    auth: Option<(HeaderValue, &'static str)>,
+    default_auth: Option<Auth>,
     user_agent: Option<HeaderValue>,
     retry_policy: RetryPolicy,
     max_response_bytes: usize,
@@ -510,24 +624,132 @@ struct ClientInner {
     connect_timeout: Duration,
     deadline: Duration,
     page_limits: PageLimits,
+    allow_insecure_http: bool,
+    explicit_base_url: Option<BaseUrl>,
+}
+
+impl fmt::Debug for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &*self.inner;
+        let mut s = f.debug_struct("Transport");
+        s.field(
+            "explicit_base_url",
+            &inner.explicit_base_url.as_ref().map(|b| b.url.as_str()),
+        )
+        .field(
+            "default_credentials",
+            &inner.default_auth.as_ref().map(|a| a.description),
+        )
+        .field("user_agent", &inner.user_agent)
+        .field("retry_policy", &inner.retry_policy)
+        .field("max_response_bytes", &inner.max_response_bytes)
+        .field("timeout", &inner.timeout)
+        .field("deadline", &inner.deadline)
+        .field("page_limits", &inner.page_limits)
+        .field("allow_insecure_http", &inner.allow_insecure_http);
+        if inner.custom_http {
+            s.field("custom_reqwest_client", &true);
+        } else {
+            s.field("connect_timeout", &inner.connect_timeout);
+        }
+        s.finish()
+    }
+}
+
+impl Transport {
+    /// A client on this transport at the base URL given explicitly to
+    /// [`ClientBuilder::base_url`] if there was one, else at
+    /// `default_base_url` (typically the API description's server URL), with
+    /// the transport's default credentials.
+    ///
+    /// # Errors
+    ///
+    /// [`BuildError::InvalidBaseUrl`] if the URL used is not an absolute
+    /// `http`/`https` URL with a host and without user info, query or
+    /// fragment; [`BuildError::InsecureHttp`] if it is plain `http://`, there
+    /// are default credentials and
+    /// [`allow_insecure_http`](ClientBuilder::allow_insecure_http) was not set.
+    pub fn client(&self, default_base_url: &str) -> Result<Client, BuildError> {
+        let base_url = match &self.inner.explicit_base_url {
+            Some(explicit) => explicit.clone(),
+            None => BaseUrl::parse(default_base_url)?,
+        };
+        self.client_at_validated(base_url)
+    }
+
+    /// A client on this transport at `base_url`, whatever base URL the
+    /// builder was given, with the transport's default credentials: for APIs
+    /// whose server differs per tenant or cluster, where the caller must name
+    /// it.
+    ///
+    /// # Errors
+    ///
+    /// As for [`client`](Self::client), about `base_url`.
+    pub fn client_at(&self, base_url: &str) -> Result<Client, BuildError> {
+        self.client_at_validated(BaseUrl::parse(base_url)?)
+    }
+
+    /// Whether the builder was given a base URL with [`ClientBuilder::base_url`]
+    /// (a default from [`ClientBuilder::with_default_base_url`] does not count).
+    pub fn has_explicit_base_url(&self) -> bool {
+        self.inner.explicit_base_url.is_some()
+    }
+
+    fn client_at_validated(&self, base_url: BaseUrl) -> Result<Client, BuildError> {
+        let auth = self.inner.default_auth.clone();
+        base_url.check_credentials(auth.is_some(), self.inner.allow_insecure_http)?;
+        Ok(self.client_with(base_url, auth))
+    }
+
+    /// A client; `base_url` and `auth` must already have passed
+    /// [`BaseUrl::check_credentials`].
+    fn client_with(&self, base_url: BaseUrl, auth: Option<Auth>) -> Client {
+        Client {
+            inner: Arc::new(ClientInner {
+                transport: self.clone(),
+                base_url,
+                auth,
+            }),
+        }
+    }
+}
+
+/// An API client: a base URL and credentials on a [`Transport`] (connection
+/// pool, retry policy, timeouts and limits).
+///
+/// Cheap to clone (the state is shared behind an [`Arc`]); clones share the
+/// connection pool, and so do all clients made from one [`Transport`]
+/// (see [`with_base_url`](Self::with_base_url),
+/// [`with_basic_auth`](Self::with_basic_auth) and
+/// [`Transport::client`]). Its `Debug` output never shows credentials.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<ClientInner>,
+}
+
+struct ClientInner {
+    transport: Transport,
+    base_url: BaseUrl,
+    auth: Option<Auth>,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let inner = &*self.inner;
+        let transport = &*inner.transport.inner;
         let mut s = f.debug_struct("Client");
-        s.field("base_url", &inner.base_url)
-            .field("credentials", &inner.auth.as_ref().map(|(_, d)| *d))
-            .field("user_agent", &inner.user_agent)
-            .field("retry_policy", &inner.retry_policy)
-            .field("max_response_bytes", &inner.max_response_bytes)
-            .field("timeout", &inner.timeout)
-            .field("deadline", &inner.deadline)
-            .field("page_limits", &inner.page_limits);
-        if inner.custom_http {
+        s.field("base_url", &inner.base_url.url)
+            .field("credentials", &inner.auth.as_ref().map(|a| a.description))
+            .field("user_agent", &transport.user_agent)
+            .field("retry_policy", &transport.retry_policy)
+            .field("max_response_bytes", &transport.max_response_bytes)
+            .field("timeout", &transport.timeout)
+            .field("deadline", &transport.deadline)
+            .field("page_limits", &transport.page_limits);
+        if transport.custom_http {
             s.field("custom_reqwest_client", &true);
         } else {
-            s.field("connect_timeout", &inner.connect_timeout);
+            s.field("connect_timeout", &transport.connect_timeout);
         }
         s.finish()
     }
@@ -554,12 +776,82 @@ impl Client {
 
     /// The base URL, without trailing slash.
     pub fn base_url(&self) -> &str {
-        &self.inner.base_url
+        &self.inner.base_url.url
+    }
+
+    /// The transport this client sends its requests through (shared with
+    /// every client made from it).
+    pub fn transport(&self) -> &Transport {
+        &self.inner.transport
+    }
+
+    /// Whether `self` and `other` share one [`Transport`], and so one
+    /// connection pool, retry policy and set of limits.
+    pub fn same_transport(&self, other: &Client) -> bool {
+        Arc::ptr_eq(&self.inner.transport.inner, &other.inner.transport.inner)
+    }
+
+    /// A client on the same transport (same connection pool, retry policy and
+    /// limits) with the same credentials, at another base URL.
+    ///
+    /// # Errors
+    ///
+    /// [`BuildError::InvalidBaseUrl`] if `url` is not an absolute
+    /// `http`/`https` URL with a host and without user info, query or
+    /// fragment; [`BuildError::InsecureHttp`] if it is plain `http://`, this
+    /// client has credentials and
+    /// [`allow_insecure_http`](ClientBuilder::allow_insecure_http) was not set.
+    pub fn with_base_url(&self, url: &str) -> Result<Client, BuildError> {
+        let base_url = BaseUrl::parse(url)?;
+        self.with_parts(base_url, self.inner.auth.clone())
+    }
+
+    /// A client on the same transport at the same base URL, authenticating
+    /// with HTTP basic auth instead (e.g. with a cluster API key); this client
+    /// keeps its own credentials.
+    ///
+    /// # Errors
+    ///
+    /// [`BuildError::InvalidCredentials`] if the key or secret is empty or the
+    /// key contains `:`; [`BuildError::InsecureHttp`] if the base URL is plain
+    /// `http://` and [`allow_insecure_http`](ClientBuilder::allow_insecure_http)
+    /// was not set.
+    pub fn with_basic_auth(
+        &self,
+        key: impl Into<String>,
+        secret: impl Into<String>,
+    ) -> Result<Client, BuildError> {
+        let auth = Auth::new(&Credentials::Basic {
+            key: key.into(),
+            secret: secret.into(),
+        })?;
+        self.with_parts(self.inner.base_url.clone(), Some(auth))
+    }
+
+    /// A client on the same transport at the same base URL, authenticating
+    /// with `Authorization: Bearer <token>` instead; this client keeps its own
+    /// credentials.
+    ///
+    /// # Errors
+    ///
+    /// [`BuildError::InvalidCredentials`] if the token is empty or cannot be
+    /// sent in a header; [`BuildError::InsecureHttp`] if the base URL is plain
+    /// `http://` and [`allow_insecure_http`](ClientBuilder::allow_insecure_http)
+    /// was not set.
+    pub fn with_bearer_token(&self, token: impl Into<String>) -> Result<Client, BuildError> {
+        let auth = Auth::new(&Credentials::Bearer(token.into()))?;
+        self.with_parts(self.inner.base_url.clone(), Some(auth))
+    }
+
+    fn with_parts(&self, base_url: BaseUrl, auth: Option<Auth>) -> Result<Client, BuildError> {
+        let transport = &self.inner.transport;
+        base_url.check_credentials(auth.is_some(), transport.inner.allow_insecure_http)?;
+        Ok(transport.client_with(base_url, auth))
     }
 
     /// The retry policy.
     pub fn retry_policy(&self) -> &RetryPolicy {
-        &self.inner.retry_policy
+        &self.inner.transport.inner.retry_policy
     }
 
     /// Whether credentials are configured.
@@ -569,24 +861,24 @@ impl Client {
 
     /// The largest accepted response body, in bytes.
     pub fn max_response_bytes(&self) -> usize {
-        self.inner.max_response_bytes
+        self.inner.transport.inner.max_response_bytes
     }
 
-    /// The underlying `reqwest` client.
+    /// The underlying `reqwest` client (the transport's connection pool).
     pub fn http_client(&self) -> &reqwest::Client {
-        &self.inner.http
+        &self.inner.transport.inner.http
     }
 
     /// The bound on one [`execute`](Self::execute) call, retries and waits
     /// included (see [`ClientBuilder::deadline`]).
     pub fn deadline(&self) -> Duration {
-        self.inner.deadline
+        self.inner.transport.inner.deadline
     }
 
     /// The bounds for walking paginated lists; generated stream methods call
     /// `paginate(self.page_limits(), ...)`.
     pub fn page_limits(&self) -> PageLimits {
-        self.inner.page_limits
+        self.inner.transport.inner.page_limits
     }
 
     /// Sends the request and returns the final response.
@@ -610,9 +902,9 @@ impl Client {
     /// or timed out on the last attempt, or the body was too large or cut off.
     pub async fn execute(&self, spec: RequestSpec) -> Result<RawResponse, TransportError> {
         let prepared = self.prepare(&spec)?;
-        let policy = &self.inner.retry_policy;
+        let policy = &self.inner.transport.inner.retry_policy;
         // `None` only if the deadline is too far away to represent: no deadline.
-        let deadline = Instant::now().checked_add(self.inner.deadline);
+        let deadline = Instant::now().checked_add(self.inner.transport.inner.deadline);
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
@@ -679,8 +971,11 @@ impl Client {
         };
         check_path(spec.path_template, &spec.path).map_err(invalid)?;
         let separator = if spec.path.starts_with('/') { "" } else { "/" };
-        let mut url = Url::parse(&format!("{}{separator}{}", self.inner.base_url, spec.path))
-            .map_err(|e| invalid(format!("the request URL is invalid: {e}")))?;
+        let mut url = Url::parse(&format!(
+            "{}{separator}{}",
+            self.inner.base_url.url, spec.path
+        ))
+        .map_err(|e| invalid(format!("the request URL is invalid: {e}")))?;
         if !spec.query.is_empty() {
             let mut pairs = url.query_pairs_mut();
             for (name, value) in &spec.query {
@@ -690,12 +985,12 @@ impl Client {
 
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        if let Some(ua) = &self.inner.user_agent {
+        if let Some(ua) = &self.inner.transport.inner.user_agent {
             headers.insert(USER_AGENT, ua.clone());
         }
         if spec.authenticated {
-            if let Some((auth, _)) = &self.inner.auth {
-                headers.insert(AUTHORIZATION, auth.clone());
+            if let Some(auth) = &self.inner.auth {
+                headers.insert(AUTHORIZATION, auth.header.clone());
             }
         }
         if let Some(body) = &spec.body {
@@ -736,6 +1031,8 @@ impl Client {
         };
         let mut request = self
             .inner
+            .transport
+            .inner
             .http
             .request(spec.method.clone(), prepared.url.clone())
             .headers(prepared.headers.clone());
@@ -744,7 +1041,7 @@ impl Client {
         }
         // Set on every request, so that it also applies to a caller-supplied
         // reqwest client, and cut to what is left of the deadline.
-        let mut timeout = spec.timeout.unwrap_or(self.inner.timeout);
+        let mut timeout = spec.timeout.unwrap_or(self.inner.transport.inner.timeout);
         if let Some(deadline) = deadline {
             timeout = timeout.min(deadline.saturating_duration_since(Instant::now()));
         }
@@ -765,7 +1062,7 @@ impl Client {
             span.record("request_id", id);
         }
 
-        let policy = &self.inner.retry_policy;
+        let policy = &self.inner.transport.inner.retry_policy;
         if let Some(delay) =
             policy.status_retry_delay(&spec.method, status, response.headers(), attempt)
         {
@@ -785,7 +1082,7 @@ impl Client {
             );
         }
 
-        let limit = self.inner.max_response_bytes;
+        let limit = self.inner.transport.inner.max_response_bytes;
         let too_large = || {
             Attempt::Failed(TransportError::new(
                 TransportErrorKind::BodyTooLarge { limit },

@@ -4,7 +4,7 @@
 //! [`Client::execute`] and then turns the [`RawResponse`] into either a typed
 //! [`Response`] or an [`Error`]:
 //!
-//! ```ignore
+//! ```text
 //! let spec = RequestSpec::new(Method::GET, "/iam/v2/api-keys/{id}", format!(
 //!     "/iam/v2/api-keys/{}",
 //!     encode_path_segment(id),
@@ -30,6 +30,12 @@
 //!   response size limit, [`RetryPolicy`] and [`PageLimits`]. Redirects are
 //!   followed only within the same origin; a redirect elsewhere is returned as
 //!   the 3xx response it is.
+//! * [`Transport`]: what several API clients of one crate share — the
+//!   connection pool, retry policy, timeouts, deadline, page limits, user
+//!   agent and default credentials ([`ClientBuilder::build_transport`]). Each
+//!   [`Client`] made from it ([`Transport::client`], [`Transport::client_at`])
+//!   has its own base URL, and may get its own credentials
+//!   ([`Client::with_basic_auth`], [`Client::with_bearer_token`]).
 //! * [`RequestSpec`]: one HTTP request (method, already-encoded path, query, headers,
 //!   re-sendable body, whether it is [sensitive](RequestSpec::sensitive)), plus
 //!   [`encode_path_segment`] for path parameters.
@@ -56,7 +62,7 @@ mod request;
 mod response;
 mod retry;
 
-pub use self::client::{BuildError, Client, ClientBuilder, DEFAULT_USER_AGENT};
+pub use self::client::{BuildError, Client, ClientBuilder, Transport, DEFAULT_USER_AGENT};
 pub use self::decode::deserialize_str_with;
 pub use self::pagination::{PageLimits, PaginationError, PaginationErrorKind};
 pub use self::error::{

@@ -1,0 +1,305 @@
+//! The library's front door: a [`Generator`] with [`Settings`] and [`Input`]s, producing an
+//! [`Output`] that can be written as a crate, checked against a folder, or written as one
+//! module file for a build script. The CLI, `cargo xtask` and build scripts all go through it.
+//!
+//! One input makes a single-spec crate (types, operations and `Client` at the crate root).
+//! Several inputs make one crate with an API group per input: a module and a cargo feature named
+//! after the spec's file stem, the types groups share defined once (see `link`).
+
+use crate::diag::{Diagnostic, GenerateError};
+use crate::emit::{emit_crate, multi::emit_multi_crate, EmitOptions, GeneratedFile};
+use crate::link::{link, CrateModel, GroupInput};
+use crate::model::NormalizedModel;
+use crate::naming::{validate_crate_name, value_ident, Scope};
+use crate::write::{check_crate, write_crate, CheckReport, WriteError, WriteOptions, WriteReport};
+use std::path::{Path, PathBuf};
+
+/// One spec to generate from.
+#[derive(Debug, Clone)]
+pub struct Input {
+    /// How the spec is named in diagnostics and generated comments (a file name, not a path, so
+    /// output is the same on every machine).
+    pub label: String,
+    /// The spec: OpenAPI YAML or JSON (chosen by content), or a documentation fragment.
+    pub bytes: Vec<u8>,
+    /// The API group's module name in a many-spec crate (default: from the label's file stem).
+    pub group: Option<String>,
+    /// Where the spec was read from, if from a file (build scripts re-run when it changes).
+    pub path: Option<PathBuf>,
+}
+
+impl Input {
+    /// A spec given as bytes.
+    pub fn from_bytes(label: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
+        Input { label: label.into(), bytes: bytes.into(), group: None, path: None }
+    }
+
+    /// Reads a spec file; its label is the file name.
+    ///
+    /// # Errors
+    ///
+    /// A [`GenerateError`] naming the file when it cannot be read.
+    pub fn from_file(path: impl AsRef<Path>) -> Result<Self, GenerateError> {
+        let path = path.as_ref();
+        let bytes = std::fs::read(path)
+            .map_err(|e| GenerateError::io(&path.display().to_string(), format!("cannot read the spec: {e}")))?;
+        let label = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "spec".into());
+        Ok(Input { label, bytes, group: None, path: Some(path.to_path_buf()) })
+    }
+
+    /// Sets the group's module name (many-spec crates).
+    pub fn group(mut self, module: impl Into<String>) -> Self {
+        self.group = Some(module.into());
+        self
+    }
+}
+
+/// What the generated code is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Layout {
+    /// A whole crate: `Cargo.toml` and `src/`.
+    #[default]
+    Crate,
+    /// One Rust file of items, to `include!` in a module of another crate (build scripts):
+    /// `pub mod api { include!(concat!(env!("OUT_DIR"), "/api.rs")); }`. One input only.
+    Module,
+}
+
+/// How to generate.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Package name of the generated crate (checked with cargo's rules).
+    pub crate_name: String,
+    /// Crate or module.
+    pub layout: Layout,
+}
+
+impl Settings {
+    /// A crate named `crate_name`.
+    pub fn crate_named(crate_name: impl Into<String>) -> Self {
+        Settings { crate_name: crate_name.into(), layout: Layout::Crate }
+    }
+
+    /// One module file (for a build script).
+    pub fn module() -> Self {
+        Settings { crate_name: "generated".into(), layout: Layout::Module }
+    }
+}
+
+/// Generates Rust clients from specs.
+#[derive(Debug, Clone)]
+pub struct Generator {
+    settings: Settings,
+    inputs: Vec<Input>,
+}
+
+/// Counts of what was generated.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// API groups (specs).
+    pub groups: usize,
+    /// Distinct Rust types defined (a type shared by several groups counts once).
+    pub types: usize,
+    /// Operations over all groups.
+    pub operations: usize,
+}
+
+/// What a [`Generator`] produced.
+#[derive(Debug, Clone)]
+pub struct Output {
+    files: Vec<GeneratedFile>,
+    warnings: Vec<Diagnostic>,
+    summary: Summary,
+    inputs: Vec<PathBuf>,
+    models: Vec<(String, NormalizedModel)>,
+    linked: Option<CrateModel>,
+}
+
+impl Generator {
+    /// A generator with these settings and no input yet.
+    pub fn new(settings: Settings) -> Self {
+        Generator { settings, inputs: Vec::new() }
+    }
+
+    /// Adds a spec.
+    pub fn input(&mut self, input: Input) -> &mut Self {
+        self.inputs.push(input);
+        self
+    }
+
+    /// Runs load, normalize, link and emit.
+    ///
+    /// # Errors
+    ///
+    /// A [`GenerateError`] with every problem found, each naming its file and JSON pointer.
+    pub fn generate(&self) -> Result<Output, GenerateError> {
+        let settings = &self.settings;
+        if let Err(why) = validate_crate_name(&settings.crate_name) {
+            return Err(GenerateError::single("settings", "#", format!("invalid crate name {:?}: {why}", settings.crate_name)));
+        }
+        match self.inputs.as_slice() {
+            [] => Err(GenerateError::single("settings", "#", "no spec given")),
+            [one] => {
+                let model = normalize_one(one)?;
+                let opts = EmitOptions { crate_name: settings.crate_name.clone(), spec_label: one.label.clone() };
+                let files = match settings.layout {
+                    Layout::Crate => emit_crate(&model, &opts),
+                    Layout::Module => crate::emit::emit_module(&model, &opts),
+                }
+                .map_err(|m| GenerateError::single(&one.label, "#", m))?;
+                let summary = Summary { groups: 1, types: model.types.len(), operations: model.operations.len() };
+                Ok(Output {
+                    files,
+                    warnings: model.warnings.clone(),
+                    summary,
+                    inputs: one.path.iter().cloned().collect(),
+                    models: vec![(one.label.clone(), model)],
+                    linked: None,
+                })
+            }
+            many => {
+                if settings.layout == Layout::Module {
+                    return Err(GenerateError::single("settings", "#", "the module layout takes one spec; generate a crate for several"));
+                }
+                let krate = self.link_all(many)?;
+                let opts = EmitOptions { crate_name: settings.crate_name.clone(), spec_label: format!("{} specs", many.len()) };
+                let files = emit_multi_crate(&krate, &opts).map_err(|m| GenerateError::single("settings", "#", m))?;
+                let local: usize = krate.groups.iter().map(|g| g.homes.iter().filter(|h| **h == crate::link::Home::Local).count()).sum();
+                let summary = Summary {
+                    groups: krate.groups.len(),
+                    types: local + krate.shared.len(),
+                    operations: krate.groups.iter().map(|g| g.model.operations.len()).sum(),
+                };
+                let warnings = krate.groups.iter().flat_map(|g| g.model.warnings.iter().cloned()).collect();
+                let inputs = many.iter().filter_map(|i| i.path.clone()).collect();
+                let models = krate.groups.iter().map(|g| (g.module.clone(), g.model.clone())).collect();
+                Ok(Output { files, warnings, summary, inputs, models, linked: Some(krate) })
+            }
+        }
+    }
+
+    /// Normalizes every input (all their errors are reported together) and links them.
+    fn link_all(&self, inputs: &[Input]) -> Result<CrateModel, GenerateError> {
+        let mut errors = Vec::new();
+        let mut groups = Vec::new();
+        // Module names: from the group given, else the file stem; never a name the crate root
+        // uses itself.
+        let mut scope = Scope::with_reserved(&["runtime", "shared", "new", "builder", "transport"]);
+        for input in inputs {
+            let stem = input.group.clone().unwrap_or_else(|| stem_of(&input.label));
+            let wanted = value_ident(&stem, "api");
+            if !scope.is_free(&wanted) {
+                errors.push(Diagnostic {
+                    severity: crate::diag::Severity::Error,
+                    file: input.label.clone(),
+                    pointer: "#".into(),
+                    location: None,
+                    message: format!("two specs make the same API group `{wanted}`: give one of them another group name"),
+                });
+                continue;
+            }
+            let module = scope.claim(wanted);
+            match normalize_one(input) {
+                Ok(model) => groups.push(GroupInput { feature: module.replace('_', "-"), module, label: input.label.clone(), model }),
+                Err(e) => errors.extend(e.diagnostics),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(GenerateError { diagnostics: errors });
+        }
+        Ok(link(groups))
+    }
+}
+
+fn normalize_one(input: &Input) -> Result<NormalizedModel, GenerateError> {
+    // Diagnostics name the file as the user gave it; generated text only ever has the label.
+    let file = input.path.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| input.label.clone());
+    let raw = crate::load::load_bytes(&file, &input.bytes)?;
+    crate::normalize::normalize(&raw)
+}
+
+/// The file stem of a label (`apikeys-v2.yaml` -> `apikeys-v2`).
+fn stem_of(label: &str) -> String {
+    Path::new(label).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| label.to_string())
+}
+
+impl Output {
+    /// The generated files (paths relative to the crate root, or the module file's name).
+    pub fn files(&self) -> &[GeneratedFile] {
+        &self.files
+    }
+
+    /// What was defaulted or approximated, each with its file and JSON pointer.
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
+    }
+
+    /// Counts of groups, types and operations.
+    pub fn summary(&self) -> Summary {
+        self.summary
+    }
+
+    /// The normalized model of every group as readable text (what snapshot tests compare);
+    /// for several groups, the linking decisions first.
+    pub fn model_text(&self) -> String {
+        let mut out = self.linked.as_ref().map(CrateModel::to_text).unwrap_or_default();
+        for (name, model) in &self.models {
+            if self.models.len() > 1 {
+                out.push_str(&format!("== group {name}\n"));
+            }
+            out.push_str(&model.to_text());
+        }
+        out
+    }
+
+    /// Writes the crate into `dir`, replacing only files the generator wrote there before (see
+    /// [`crate::write`]).
+    ///
+    /// # Errors
+    ///
+    /// A [`WriteError`] when `dir` is not generator output (unless adopted), is locked by
+    /// another run, holds a symlink on the way to a generated file, or cannot be written.
+    pub fn write_crate(&self, dir: &Path, opts: &WriteOptions) -> Result<WriteReport, WriteError> {
+        let mut opts = opts.clone();
+        opts.protect.extend(self.inputs.iter().cloned());
+        write_crate(dir, &self.files, &opts)
+    }
+
+    /// Compares the crate with what is in `dir`, changing nothing.
+    ///
+    /// # Errors
+    ///
+    /// A [`WriteError`] when `dir` cannot be read.
+    pub fn check_crate(&self, dir: &Path) -> Result<CheckReport, WriteError> {
+        check_crate(dir, &self.files)
+    }
+
+    /// Writes the module file (layout [`Layout::Module`]) to `path`.
+    ///
+    /// # Errors
+    ///
+    /// The I/O error, or `InvalidInput` when the output is a crate.
+    pub fn write_module(&self, path: &Path) -> std::io::Result<()> {
+        match self.files.as_slice() {
+            [one] if one.path.ends_with(".rs") => std::fs::write(path, &one.contents),
+            _ => Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, "the output is a crate, not a module: use Layout::Module")),
+        }
+    }
+
+    /// For build scripts: writes the module file as `$OUT_DIR/<file_name>` and prints
+    /// `cargo:rerun-if-changed` for every spec read from a file. Returns the path written.
+    ///
+    /// # Errors
+    ///
+    /// `NotFound` when `OUT_DIR` is not set (not in a build script), or the I/O error.
+    pub fn write_to_out_dir(&self, file_name: &str) -> std::io::Result<PathBuf> {
+        let out = std::env::var_os("OUT_DIR")
+            .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "OUT_DIR is not set: call this from a build script"))?;
+        let path = Path::new(&out).join(file_name);
+        self.write_module(&path)?;
+        for input in &self.inputs {
+            println!("cargo:rerun-if-changed={}", input.display());
+        }
+        Ok(path)
+    }
+}

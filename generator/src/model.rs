@@ -308,6 +308,19 @@ pub struct Operation {
     /// The request or a response may carry a secret (`x-redact`, `format: password`): errors
     /// built from its responses never quote the body.
     pub sensitive: bool,
+    /// Names of the operation's own types in the operations module (see [`OperationTypes`]).
+    pub type_names: OperationTypes,
+}
+
+/// The names of an operation's own types, decided by `naming` with the rest.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OperationTypes {
+    /// The enum of documented error responses (`{prefix}Error`).
+    pub error: String,
+    /// The struct of query and header parameters (`{prefix}Params`), when there are any.
+    pub params: Option<String>,
+    /// The enum of successful responses (`{prefix}Success`), when they differ in body or headers.
+    pub success: Option<String>,
 }
 
 /// How a list operation pages: the request takes a page token, the response carries the items
@@ -419,6 +432,9 @@ pub struct ResponseCase {
     pub body: Option<ResponseBody>,
     /// Documented headers.
     pub headers: Vec<HeaderDef>,
+    /// The struct holding them (shared by every response with the same headers), when there are
+    /// any.
+    pub headers_type: Option<String>,
 }
 
 /// A response body.
@@ -527,6 +543,14 @@ impl NormalizedModel {
             if !op.security.is_empty() {
                 let _ = writeln!(out, "  security {}", op.security.join(" | "));
             }
+            let names = &op.type_names;
+            let _ = writeln!(
+                out,
+                "  types error {}{}{}",
+                names.error,
+                names.params.as_deref().map(|p| format!(", params {p}")).unwrap_or_default(),
+                names.success.as_deref().map(|s| format!(", success {s}")).unwrap_or_default()
+            );
             if let Some(p) = &op.pagination {
                 let path: Vec<&str> = p.next_path.iter().map(|(n, _)| n.as_str()).collect();
                 let _ = writeln!(
@@ -559,12 +583,13 @@ impl NormalizedModel {
                 let hs: Vec<String> = r.headers.iter().map(|h| format!("{}: {}", h.wire_name, self.type_ref_text(&h.ty))).collect();
                 let _ = writeln!(
                     out,
-                    "  {:?} {} {}: {} headers [{}]",
+                    "  {:?} {} {}: {} headers [{}]{}",
                     r.status,
                     if r.success { "ok" } else { "err" },
                     r.variant,
                     body,
-                    hs.join(", ")
+                    hs.join(", "),
+                    r.headers_type.as_deref().map(|h| format!(" in {h}")).unwrap_or_default()
                 );
             }
         }

@@ -143,6 +143,60 @@ impl Scope {
     }
 }
 
+/// Names the operations module already uses (its imports), which no generated type may take.
+const OPERATIONS_MODULE_NAMES: &[&str] = &["Client", "Error", "RawResponse", "RequestSpec", "Response", "DEFAULT_BASE_URL"];
+
+/// Names every operation's own types, in one scope for the operations module: its error enum,
+/// its parameter struct, its success enum, and the response header structs (one per distinct
+/// set of headers, compared by wire name and type, and shared by every response that has that
+/// set). Small sets are named after their headers (`XRequestIdHeaders`), larger ones after
+/// their first use (`UpdateIamV2ApiKeyOkHeaders`).
+pub fn name_operation_types(ops: &mut [crate::model::Operation]) {
+    use crate::model::{ParamLocation, TypeRef};
+    let mut scope = Scope::with_reserved(OPERATIONS_MODULE_NAMES);
+    let mut header_sets: Vec<(Vec<(String, TypeRef)>, String)> = Vec::new();
+    for op in ops.iter_mut() {
+        for case in op.responses.iter_mut() {
+            if case.headers.is_empty() {
+                continue;
+            }
+            let key: Vec<(String, TypeRef)> = case.headers.iter().map(|h| (h.wire_name.to_ascii_lowercase(), h.ty.clone())).collect();
+            if let Some((_, n)) = header_sets.iter().find(|(k, _)| *k == key) {
+                case.headers_type = Some(n.clone());
+                continue;
+            }
+            let base = if case.headers.len() <= 2 {
+                let words: String = case.headers.iter().map(|h| type_ident(&h.wire_name, "Header")).collect();
+                format!("{words}Headers")
+            } else {
+                format!("{}{}Headers", op.type_prefix, case.variant)
+            };
+            let name = scope.claim(base);
+            header_sets.push((key, name.clone()));
+            case.headers_type = Some(name);
+        }
+    }
+    for op in ops.iter_mut() {
+        let error = scope.claim(format!("{}Error", op.type_prefix));
+        let params = op.params.iter().any(|p| p.location != ParamLocation::Path).then(|| scope.claim(format!("{}Params", op.type_prefix)));
+        // Successful responses that differ in body type or headers get an enum of their own.
+        let successes: Vec<&crate::model::ResponseCase> = op.responses.iter().filter(|c| c.success).collect();
+        let uniform = successes.windows(2).all(|w| {
+            // What the body decodes into: JSON and form bodies their type, text a string, bytes bytes.
+            let body = |c: &crate::model::ResponseCase| {
+                c.body.as_ref().map(|b| match b.encoding {
+                    crate::model::BodyEncoding::Json | crate::model::BodyEncoding::Form => b.ty.clone(),
+                    crate::model::BodyEncoding::Text => TypeRef::String,
+                    crate::model::BodyEncoding::Bytes => TypeRef::Binary,
+                })
+            };
+            body(w[0]) == body(w[1]) && w[0].headers_type == w[1].headers_type
+        });
+        let success = (!uniform).then(|| scope.claim(format!("{}Success", op.type_prefix)));
+        op.type_names = crate::model::OperationTypes { error, params, success };
+    }
+}
+
 /// Names cargo refuses as package names, or that clash with the build's own folders and the
 /// standard library's crates.
 const RESERVED_CRATE_NAMES: &[&str] =

@@ -18,9 +18,11 @@ fn types_path() -> TokenStream {
 /// The whole `operations.rs` body.
 pub fn emit_operations(model: &NormalizedModel) -> TokenStream {
     let defaults = super::types::defaultable(model);
-    let plan = plan_headers(model);
-    let header_items = &plan.items;
-    let ops = model.operations.iter().zip(&plan.names).map(|(op, names)| emit_operation(model, op, &defaults, names));
+    let header_items = header_structs(model);
+    let ops = model.operations.iter().map(|op| {
+        let header_names: Vec<Option<String>> = op.responses.iter().map(|c| c.headers_type.clone()).collect();
+        emit_operation(model, op, &defaults, &header_names)
+    });
     quote! {
         //! One method per operation on [`Client`], with its parameter,
         //! header and error types.
@@ -106,46 +108,20 @@ fn header_field_type(h: &HeaderDef) -> TokenStream {
     }
 }
 
-/// Header structs, shared across operations: one per distinct set of (name, type). Small sets
-/// are named after their headers (`XRequestIdHeaders`), larger ones after their first use.
-struct HeaderPlan {
-    items: Vec<TokenStream>,
-    /// Per operation, per response case: the struct name, if the case has headers.
-    names: Vec<Vec<Option<String>>>,
-}
-
-fn plan_headers(model: &NormalizedModel) -> HeaderPlan {
+/// One struct per distinct set of response headers (named by `naming`, which also decides which
+/// responses share one), in order of first use.
+fn header_structs(model: &NormalizedModel) -> Vec<TokenStream> {
+    let mut emitted: Vec<&str> = Vec::new();
     let mut items = Vec::new();
-    let mut names = Vec::new();
-    let mut seen: Vec<(Vec<(String, String)>, String)> = Vec::new();
-    let mut scope = crate::naming::Scope::default();
-    for op in &model.operations {
-        let mut op_names = Vec::new();
-        for case in &op.responses {
-            if case.headers.is_empty() {
-                op_names.push(None);
-                continue;
+    for case in model.operations.iter().flat_map(|op| &op.responses) {
+        if let Some(name) = case.headers_type.as_deref() {
+            if !emitted.contains(&name) {
+                emitted.push(name);
+                items.push(emit_header_struct(name, case));
             }
-            let key: Vec<(String, String)> =
-                case.headers.iter().map(|h| (h.wire_name.to_ascii_lowercase(), header_field_type(h).to_string())).collect();
-            if let Some((_, n)) = seen.iter().find(|(k, _)| *k == key) {
-                op_names.push(Some(n.clone()));
-                continue;
-            }
-            let base = if case.headers.len() <= 2 {
-                let words: String = case.headers.iter().map(|h| crate::naming::type_ident(&h.wire_name, "Header")).collect();
-                format!("{words}Headers")
-            } else {
-                format!("{}{}Headers", op.type_prefix, case.variant)
-            };
-            let name = scope.claim(base);
-            seen.push((key, name.clone()));
-            op_names.push(Some(name.clone()));
-            items.push(emit_header_struct(&name, case));
         }
-        names.push(op_names);
     }
-    HeaderPlan { items, names }
+    items
 }
 
 fn emit_header_struct(name: &str, case: &ResponseCase) -> TokenStream {
@@ -241,8 +217,7 @@ fn path_arg_type(p: &Param, model: &NormalizedModel, lifetime: Option<&syn::Life
 
 fn emit_operation(model: &NormalizedModel, op: &Operation, defaults: &[bool], header_names: &[Option<String>]) -> TokenStream {
     let fn_name = ident(&op.fn_name);
-    let prefix = &op.type_prefix;
-    let err_name = format_ident!("{}Error", prefix);
+    let err_name = ident(&op.type_names.error);
     let err_ty = quote!(#err_name);
 
     // Error enum.
@@ -280,9 +255,7 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, defaults: &[bool], he
 
     // Success type.
     let success: Vec<(usize, &ResponseCase)> = op.responses.iter().enumerate().filter(|(_, c)| c.success).collect();
-    let uniform = success.windows(2).all(|w| {
-        body_type(w[0].1, model).to_string() == body_type(w[1].1, model).to_string() && header_names[w[0].0] == header_names[w[1].0]
-    });
+    let uniform = op.type_names.success.is_none();
     let mut extra_items = Vec::new();
     let (ok_body_ty, ok_headers_ty, success_enum) = if uniform {
         let b = success.first().map(|(_, c)| body_type(c, model)).unwrap_or_else(|| quote!(()));
@@ -292,7 +265,7 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, defaults: &[bool], he
         });
         (b, h.unwrap_or_else(|| quote!(())), None)
     } else {
-        let name = format_ident!("{}Success", prefix);
+        let name = ident(op.type_names.success.as_deref().unwrap_or("Success"));
         let variants = success.iter().map(|(i, c)| {
             let v = ident(&c.variant);
             let doc = doc_lines(&format!("{}: {}", status_text(c.status), super::docs::sanitize(&c.description)));
@@ -332,7 +305,7 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, defaults: &[bool], he
         args.push(quote!(#n: #t));
     }
     let other_params: Vec<&Param> = op.params.iter().filter(|p| p.location != ParamLocation::Path).collect();
-    let params_name = format_ident!("{}Params", prefix);
+    let params_name = ident(op.type_names.params.as_deref().unwrap_or("Params"));
     if !other_params.is_empty() {
         let all_default = other_params.iter().all(|p| !p.required || !matches!(&p.ty, TypeRef::Named(TypeId(i)) if !defaults[*i]) && p.ty != TypeRef::Date);
         let derive_default = if all_default { quote!(, Default) } else { TokenStream::new() };
@@ -587,7 +560,7 @@ fn emit_stream_method(
 ) -> TokenStream {
     let fn_name = ident(&op.fn_name);
     let stream_name = ident(&p.stream_fn);
-    let params_name = format_ident!("{}Params", op.type_prefix);
+    let params_name = ident(op.type_names.params.as_deref().unwrap_or("Params"));
     let token = ident(&p.token_param);
     let item = rust_type(&p.item, model, &types_path());
     // Path parameters pass through to every page's request, borrowed for the stream's life.

@@ -138,6 +138,7 @@ pub fn normalize(spec: &RawSpec) -> Result<NormalizedModel, GenerateError> {
                     pointer: op_ptr.clone(),
                     pagination: None,
                     sensitive: false,
+                    type_names: Default::default(),
                 },
                 params: Vec::new(),
                 body: None,
@@ -179,6 +180,7 @@ pub fn normalize(spec: &RawSpec) -> Result<NormalizedModel, GenerateError> {
         });
         operations.push(draft.op);
     }
+    crate::naming::name_operation_types(&mut operations);
 
     let mut examples: Vec<crate::model::SchemaExample> = Vec::new();
     for (node, nullable, value, pointer) in &graph.examples {
@@ -536,7 +538,7 @@ fn read_responses(api: &openapiv3::OpenAPI, op: &openapiv3::Operation, op_ptr: &
             });
         }
         draft.responses.push((body_use, header_uses));
-        draft.op.responses.push(ResponseCase { status, success, variant, description: resp.description.clone(), body, headers });
+        draft.op.responses.push(ResponseCase { status, success, variant, description: resp.description.clone(), body, headers, headers_type: None });
     }
 }
 

@@ -1,0 +1,122 @@
+//! Load layer: spec bytes (YAML or JSON, full document or documentation fragment) to a raw spec.
+//!
+//! serde_yaml is archived upstream, so it stays behind this module: the rest of the generator sees
+//! a `serde_json::Value` tree (for JSON-pointer lookups of schemas) and the `openapiv3` skeleton.
+//!
+//! Hostile input is refused here, fast and with a place to point at:
+//! - **Alias bombs**: YAML anchors that expand to billions of nodes. serde_yaml's own guard (a
+//!   jump count proportional to the number of events) lets a quadratic bomb through: one big
+//!   anchor referenced many times. The tree is built by our own visitor with a node budget
+//!   proportional to the input size, so memory and time stay bounded.
+//! - **Deep nesting**: serde_yaml and serde_json both stop at 128 nested mappings and sequences,
+//!   and a 120-level schema is about 240 of them. When a parser stops there, the too-deep
+//!   subtree is cut out of the text (block YAML by indentation, flow YAML and JSON by bracket
+//!   matching), parsed on its own and grafted back, with line and column numbers preserved.
+//!   Up to [`MAX_DOCUMENT_DEPTH`] levels are read this way; deeper is refused.
+//! - **Exponential work**: `openapiv3`'s schema type is an untagged enum, and a malformed schema
+//!   nested a few dozen levels deep makes it retry every variant at every level (2^depth). The
+//!   skeleton is therefore read from a copy of the tree where every Schema Object is replaced by
+//!   `{}`: schemas are only ever read from [`RawSpec::root`], by the normalizer.
+//! - **Wrong kinds**: when the skeleton does not deserialize, each part is checked on its own so
+//!   every problem is reported with the JSON pointer of the node at fault, not of its ancestor.
+//!
+//! The work is split by job, each in its own file, and this file only runs them in order:
+//! - `parse`: text to a `serde_json::Value` tree (the budgeted visitor, cut-and-graft).
+//! - `repair`: fills in what documentation fragments and sloppy specs leave out, with warnings.
+//! - `skeleton`: the stubbed `openapiv3` skeleton, and the `check_*` pass that gives precise
+//!   pointers when it does not deserialize.
+//! - The schema-keyword lint is schema semantics, so it lives in `normalize::lint`; JSON-pointer
+//!   helpers live in [`crate::json`].
+
+mod parse;
+mod repair;
+mod skeleton;
+
+pub use crate::json::kind_of;
+
+use crate::diag::{Diagnostic, Diagnostics, GenerateError};
+use crate::normalize::lint::warn_unsupported_keywords;
+use parse::parse_tree;
+use repair::{complete_fragment, warn_unknown_operation_keys};
+use serde_json::Value;
+use skeleton::{deserialize_skeleton, split_skeleton};
+
+/// A parsed spec, before normalization.
+#[derive(Debug)]
+pub struct RawSpec {
+    /// The file name used in diagnostics.
+    pub file: String,
+    /// The whole document as a JSON tree, after defaults were filled in. Schemas are read from here.
+    pub root: Value,
+    /// The typed skeleton (paths, operations, parameters, responses, components). Every Schema
+    /// Object in it is a stub (`{}`): read schemas from [`RawSpec::root`] at the same pointer.
+    pub api: openapiv3::OpenAPI,
+    /// What the loader defaulted or ignored.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// The HTTP methods of a Path Item Object (OpenAPI 3.0).
+const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// Largest spec read, in bytes. Peak memory is a small multiple of the input (see
+/// BENCHMARKS.md), so this keeps one run within a few GiB.
+pub const MAX_INPUT_BYTES: usize = 128 << 20;
+/// Deepest nesting of mappings and sequences read from a document (across cut-and-graft passes).
+pub const MAX_DOCUMENT_DEPTH: usize = 1000;
+
+/// Reads and parses a spec file.
+pub fn load_file(path: &std::path::Path) -> Result<RawSpec, GenerateError> {
+    let file = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| GenerateError::io(&file, format!("cannot read the spec: {e}")))?;
+    load_bytes(&file, &bytes)
+}
+
+/// Parses spec bytes; `file` only names the source in diagnostics. JSON or YAML is chosen by
+/// content, not by extension.
+pub fn load_bytes(file: &str, bytes: &[u8]) -> Result<RawSpec, GenerateError> {
+    if bytes.len() > MAX_INPUT_BYTES {
+        return Err(GenerateError::single(
+            file,
+            "#",
+            format!(
+                "the spec is {} MiB; the limit is {} MiB (a spec this large is almost certainly generated or corrupt; split it into several specs)",
+                bytes.len() >> 20,
+                MAX_INPUT_BYTES >> 20
+            ),
+        ));
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let mut err = GenerateError::single(file, "#", format!("the spec is not UTF-8 text: {e}"));
+        let upto = bytes.get(..e.valid_up_to()).unwrap_or(bytes);
+        let line = upto.iter().filter(|b| **b == b'\n').count() + 1;
+        let col = upto.iter().rev().take_while(|b| **b != b'\n').count() + 1;
+        err.diagnostics[0].location = Some((line, col));
+        err
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(GenerateError::single(file, "#", "the spec file is empty"));
+    }
+    let mut diags = Diagnostics::new(file);
+    let mut root = parse_tree(file, text, &mut diags)?;
+    complete_fragment(&mut root, &mut diags)?;
+    warn_unknown_operation_keys(&root, &mut diags);
+    let (skeleton, schema_ptrs) = split_skeleton(&mut root);
+    warn_unsupported_keywords(&root, &schema_ptrs, &mut diags);
+    let api = deserialize_skeleton(file, &skeleton)?;
+    let warnings = diags.finish()?;
+    Ok(RawSpec { file: file.to_string(), root, api, warnings })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn oversized_input_is_refused_before_parsing() {
+        let bytes = vec![b'#'; MAX_INPUT_BYTES + 1];
+        let e = load_bytes("big.yaml", &bytes).err().unwrap_or_else(|| panic!("accepted"));
+        assert!(e.diagnostics[0].message.contains("the limit is 128 MiB"), "{e}");
+        assert_eq!(e.diagnostics[0].file, "big.yaml");
+    }
+}

@@ -1,0 +1,463 @@
+//! The typed `openapiv3` skeleton: the document without its schemas, and its validation.
+//!
+//! `openapiv3`'s schema type is an untagged enum that retries every variant at every level, so
+//! the skeleton is read from a copy where every Schema Object is a stub (`{}`). When it does not
+//! deserialize, each part is checked on its own (`check_*`) so that every problem gets the pointer
+//! of the node at fault. Kept apart from parsing and repair because it is the one part tied to
+//! `openapiv3` (and the part the design review expects to replace with views over the tree).
+
+use super::METHODS;
+use crate::diag::{Diagnostics, GenerateError};
+use crate::json::{child, kind_of};
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+/// Splits the skeleton off the tree: returns the skeleton (the tree with every Schema Object
+/// replaced by `{}`) and the pointers of the schemas, in document order; `root` is unchanged.
+pub(super) fn split_skeleton(root: &mut Value) -> (Value, Vec<String>) {
+    // The skeleton is the tree without its schemas. Schemas are most of a spec, so instead of
+    // cloning the whole tree and stubbing the copy, they are taken out, the rest is cloned, and
+    // they are put back: peak memory stays near one tree, not two.
+    let mut taken = Vec::new();
+    stub_schemas(root, &mut taken);
+    let skeleton = root.clone();
+    let mut schema_ptrs = Vec::with_capacity(taken.len());
+    for Taken { pointer, value, schema } in taken.into_iter().rev() {
+        if let Some(slot) = root.pointer_mut(pointer.trim_start_matches('#')) {
+            *slot = value;
+        }
+        if schema {
+            schema_ptrs.push(pointer);
+        }
+    }
+    schema_ptrs.reverse();
+    (skeleton, schema_ptrs)
+}
+
+/// A subtree taken out of the document while the skeleton is cloned.
+struct Taken {
+    pointer: String,
+    value: Value,
+    /// A Schema Object (scanned for unsupported keywords), not a skipped callback.
+    schema: bool,
+}
+
+/// Replaces every Schema Object the skeleton would parse by `{}`, keeping what it took.
+fn stub_schemas(root: &mut Value, out: &mut Vec<Taken>) {
+    let Value::Object(obj) = root else { return };
+    if let Some(Value::Object(paths)) = obj.get_mut("paths") {
+        for (path, item) in paths.iter_mut() {
+            stub_path_item(item, &child("#/paths", path), 0, out);
+        }
+    }
+    let Some(Value::Object(comps)) = obj.get_mut("components") else { return };
+    for (section, entries) in comps.iter_mut() {
+        let Value::Object(entries) = entries else { continue };
+        let base = child("#/components", section);
+        for (name, entry) in entries.iter_mut() {
+            let ptr = child(&base, name);
+            match section.as_str() {
+                "schemas" => stub(entry, ptr, out),
+                "parameters" | "headers" => stub_parameter(entry, &ptr, out),
+                "requestBodies" => stub_in(entry, "content", |c| stub_content(c, &child(&ptr, "content"), out)),
+                "responses" => stub_response(entry, &ptr, out),
+                "callbacks" => stub_callback(entry, &ptr, 0, out),
+                _ => {}
+            }
+        }
+    }
+}
+
+fn stub(v: &mut Value, ptr: String, out: &mut Vec<Taken>) {
+    let value = std::mem::replace(v, Value::Object(Map::new()));
+    out.push(Taken { pointer: ptr, value, schema: true });
+}
+
+fn stub_in(v: &mut Value, key: &str, f: impl FnOnce(&mut Value)) {
+    if let Some(inner) = v.as_object_mut().and_then(|o| o.get_mut(key)) {
+        f(inner);
+    }
+}
+
+fn stub_path_item(item: &mut Value, ptr: &str, depth: usize, out: &mut Vec<Taken>) {
+    let Value::Object(item) = item else { return };
+    if let Some(Value::Array(params)) = item.get_mut("parameters") {
+        for (i, p) in params.iter_mut().enumerate() {
+            stub_parameter(p, &child(&child(ptr, "parameters"), &i.to_string()), out);
+        }
+    }
+    for method in METHODS {
+        let Some(Value::Object(op)) = item.get_mut(*method) else { continue };
+        let op_ptr = child(ptr, method);
+        if let Some(Value::Array(params)) = op.get_mut("parameters") {
+            for (i, p) in params.iter_mut().enumerate() {
+                stub_parameter(p, &child(&child(&op_ptr, "parameters"), &i.to_string()), out);
+            }
+        }
+        if let Some(body) = op.get_mut("requestBody") {
+            let bptr = child(&op_ptr, "requestBody");
+            stub_in(body, "content", |c| stub_content(c, &child(&bptr, "content"), out));
+        }
+        if let Some(Value::Object(responses)) = op.get_mut("responses") {
+            for (code, r) in responses.iter_mut() {
+                stub_response(r, &child(&child(&op_ptr, "responses"), code), out);
+            }
+        }
+        if let Some(Value::Object(callbacks)) = op.get_mut("callbacks") {
+            for (name, cb) in callbacks.iter_mut() {
+                stub_callback(cb, &child(&child(&op_ptr, "callbacks"), name), depth + 1, out);
+            }
+        }
+    }
+}
+
+fn stub_callback(cb: &mut Value, ptr: &str, depth: usize, out: &mut Vec<Taken>) {
+    if depth > 8 {
+        // Callbacks are not generated; deeply nested ones are not worth reading at all.
+        let value = std::mem::replace(cb, Value::Object(Map::new()));
+        out.push(Taken { pointer: ptr.to_string(), value, schema: false });
+        return;
+    }
+    let Value::Object(cb) = cb else { return };
+    for (expr, item) in cb.iter_mut() {
+        stub_path_item(item, &child(ptr, expr), depth, out);
+    }
+}
+
+fn stub_parameter(p: &mut Value, ptr: &str, out: &mut Vec<Taken>) {
+    let Value::Object(p) = p else { return };
+    if let Some(s) = p.get_mut("schema") {
+        stub(s, child(ptr, "schema"), out);
+    }
+    if let Some(c) = p.get_mut("content") {
+        stub_content(c, &child(ptr, "content"), out);
+    }
+}
+
+fn stub_response(r: &mut Value, ptr: &str, out: &mut Vec<Taken>) {
+    let Value::Object(r) = r else { return };
+    if let Some(Value::Object(headers)) = r.get_mut("headers") {
+        for (name, h) in headers.iter_mut() {
+            stub_parameter(h, &child(&child(ptr, "headers"), name), out);
+        }
+    }
+    if let Some(c) = r.get_mut("content") {
+        stub_content(c, &child(ptr, "content"), out);
+    }
+}
+
+fn stub_content(content: &mut Value, ptr: &str, out: &mut Vec<Taken>) {
+    let Value::Object(content) = content else { return };
+    for (mt, media) in content.iter_mut() {
+        let Value::Object(media) = media else { continue };
+        let mptr = child(ptr, mt);
+        if let Some(s) = media.get_mut("schema") {
+            stub(s, child(&mptr, "schema"), out);
+        }
+        if let Some(Value::Object(encodings)) = media.get_mut("encoding") {
+            for (prop, enc) in encodings.iter_mut() {
+                let eptr = child(&child(&mptr, "encoding"), prop);
+                if let Some(Value::Object(headers)) = enc.as_object_mut().and_then(|e| e.get_mut("headers")) {
+                    for (name, h) in headers.iter_mut() {
+                        stub_parameter(h, &child(&child(&eptr, "headers"), name), out);
+                    }
+                }
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The skeleton, and precise pointers when it does not deserialize.
+
+/// Stack for reading the skeleton: serde's buffering of flattened structs (`openapiv3` flattens
+/// extensions into every object) takes about 2 KiB of stack per nesting level in debug builds,
+/// and extension values and examples may nest up to [`super::MAX_DOCUMENT_DEPTH`] levels. Only the
+/// pages a run touches are ever committed.
+const SKELETON_STACK: usize = 64 << 20;
+
+/// Deserializes the skeleton (on a big-stack worker thread); on failure, every problem is
+/// reported with the pointer of the node at fault.
+pub(super) fn deserialize_skeleton(file: &str, skeleton: &Value) -> Result<openapiv3::OpenAPI, GenerateError> {
+    std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new()
+            .name("openapi-forge-skeleton".into())
+            .stack_size(SKELETON_STACK)
+            .spawn_scoped(scope, || deserialize_skeleton_here(file, skeleton));
+        match worker {
+            Ok(handle) => match handle.join() {
+                Ok(result) => result,
+                Err(panic) => std::panic::resume_unwind(panic),
+            },
+            // No thread to be had (resource limits): read on this one.
+            Err(_) => deserialize_skeleton_here(file, skeleton),
+        }
+    })
+}
+
+fn deserialize_skeleton_here(file: &str, skeleton: &Value) -> Result<openapiv3::OpenAPI, GenerateError> {
+    match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(skeleton) {
+        Ok(api) => Ok(api),
+        Err(e) => {
+            let mut problems = Vec::new();
+            check_root(skeleton, &mut problems);
+            if problems.is_empty() {
+                problems.push((extend_pointer("#", e.path()), e.inner().to_string()));
+            }
+            let mut d = Diagnostics::new(file);
+            for (ptr, msg) in problems {
+                d.error(&ptr, format!("not a valid OpenAPI 3.0 node: {msg}"));
+            }
+            match d.finish() {
+                Err(err) => Err(err),
+                Ok(_) => Err(GenerateError::single(file, "#", format!("not a valid OpenAPI 3.0 document: {}", e.inner()))),
+            }
+        }
+    }
+}
+
+fn extend_pointer(base: &str, path: &serde_path_to_error::Path) -> String {
+    let mut pointer = base.to_string();
+    for seg in path.iter() {
+        use serde_path_to_error::Segment;
+        match seg {
+            Segment::Seq { index } => pointer = child(&pointer, &index.to_string()),
+            Segment::Map { key } => pointer = child(&pointer, key),
+            Segment::Enum { .. } | Segment::Unknown => {}
+        }
+    }
+    pointer
+}
+
+type Problems = Vec<(String, String)>;
+
+/// Deserializes `v` as `T`; on failure records the deepest pointer serde can tell.
+fn check<T: DeserializeOwned>(v: &Value, ptr: &str, out: &mut Problems) -> bool {
+    match serde_path_to_error::deserialize::<_, T>(v) {
+        Ok(_) => true,
+        Err(e) => {
+            out.push((extend_pointer(ptr, e.path()), e.inner().to_string()));
+            false
+        }
+    }
+}
+
+/// `ReferenceOr<T>` is untagged, which hides the real error: check the form that applies.
+fn check_ref_or<T: DeserializeOwned>(v: &Value, ptr: &str, out: &mut Problems) {
+    match v.get("$ref") {
+        Some(Value::String(_)) => {}
+        Some(other) => out.push((child(ptr, "$ref"), format!("`$ref` must be a string, found {}", kind_of(other)))),
+        None => {
+            check::<T>(v, ptr, out);
+        }
+    }
+}
+
+fn expect_mapping<'v>(v: &'v Value, ptr: &str, what: &str, out: &mut Problems) -> Option<&'v Map<String, Value>> {
+    match v {
+        Value::Object(o) => Some(o),
+        other => {
+            out.push((ptr.to_string(), format!("{what} must be a mapping, found {}", kind_of(other))));
+            None
+        }
+    }
+}
+
+fn check_each_in_map<T: DeserializeOwned>(v: &Value, ptr: &str, what: &str, out: &mut Problems) {
+    let Some(m) = expect_mapping(v, ptr, what, out) else { return };
+    for (k, item) in m {
+        if k.starts_with("x-") {
+            continue;
+        }
+        check_ref_or::<T>(item, &child(ptr, k), out);
+    }
+}
+
+fn check_root(root: &Value, out: &mut Problems) {
+    let Some(obj) = expect_mapping(root, "#", "the document", out) else { return };
+    for (key, v) in obj {
+        let ptr = child("#", key);
+        match key.as_str() {
+            "openapi" => {
+                check::<String>(v, &ptr, out);
+            }
+            "info" => {
+                check::<openapiv3::Info>(v, &ptr, out);
+            }
+            "servers" => {
+                check::<Vec<openapiv3::Server>>(v, &ptr, out);
+            }
+            "security" => {
+                check::<Vec<openapiv3::SecurityRequirement>>(v, &ptr, out);
+            }
+            "tags" => {
+                check::<Vec<openapiv3::Tag>>(v, &ptr, out);
+            }
+            "externalDocs" => {
+                check::<openapiv3::ExternalDocumentation>(v, &ptr, out);
+            }
+            "paths" => {
+                let Some(paths) = expect_mapping(v, &ptr, "`paths`", out) else { continue };
+                for (path, item) in paths {
+                    if !path.starts_with("x-") {
+                        check_path_item(item, &child(&ptr, path), 0, out);
+                    }
+                }
+            }
+            "components" => check_components(v, &ptr, out),
+            _ => {}
+        }
+    }
+}
+
+fn check_path_item(item: &Value, ptr: &str, depth: usize, out: &mut Problems) {
+    if depth > 8 {
+        return;
+    }
+    let Some(obj) = expect_mapping(item, ptr, "a path item", out) else { return };
+    if obj.contains_key("$ref") {
+        check_ref_or::<openapiv3::PathItem>(item, ptr, out);
+        return;
+    }
+    for (key, v) in obj {
+        let kptr = child(ptr, key);
+        match key.as_str() {
+            "summary" | "description" => {
+                check::<String>(v, &kptr, out);
+            }
+            "servers" => {
+                check::<Vec<openapiv3::Server>>(v, &kptr, out);
+            }
+            "parameters" => check_parameters(v, &kptr, out),
+            m if METHODS.contains(&m) => check_operation(v, &kptr, depth, out),
+            _ => {}
+        }
+    }
+}
+
+fn check_parameters(v: &Value, ptr: &str, out: &mut Problems) {
+    let Value::Array(list) = v else {
+        out.push((ptr.to_string(), format!("`parameters` must be a sequence, found {}", kind_of(v))));
+        return;
+    };
+    for (i, p) in list.iter().enumerate() {
+        check_ref_or::<openapiv3::Parameter>(p, &child(ptr, &i.to_string()), out);
+    }
+}
+
+fn check_operation(op: &Value, ptr: &str, depth: usize, out: &mut Problems) {
+    let Some(obj) = expect_mapping(op, ptr, "an operation", out) else { return };
+    for (key, v) in obj {
+        let kptr = child(ptr, key);
+        match key.as_str() {
+            "tags" => {
+                check::<Vec<String>>(v, &kptr, out);
+            }
+            "summary" | "description" | "operationId" => {
+                check::<String>(v, &kptr, out);
+            }
+            "externalDocs" => {
+                check::<openapiv3::ExternalDocumentation>(v, &kptr, out);
+            }
+            "parameters" => check_parameters(v, &kptr, out),
+            "requestBody" => check_ref_or::<openapiv3::RequestBody>(v, &kptr, out),
+            "responses" => {
+                let Some(responses) = expect_mapping(v, &kptr, "`responses`", out) else { continue };
+                for (code, r) in responses {
+                    let rptr = child(&kptr, code);
+                    if code.starts_with("x-") {
+                        continue;
+                    }
+                    if code != "default" && serde_json::from_value::<openapiv3::StatusCode>(Value::String(code.clone())).is_err() {
+                        out.push((rptr.clone(), format!("{code:?} is not a status code: expected 100 to 999, `2XX`-style ranges or `default`")));
+                        continue;
+                    }
+                    check_ref_or::<openapiv3::Response>(r, &rptr, out);
+                }
+            }
+            "callbacks" => {
+                let Some(callbacks) = expect_mapping(v, &kptr, "`callbacks`", out) else { continue };
+                for (name, cb) in callbacks {
+                    let cptr = child(&kptr, name);
+                    let Some(cb) = expect_mapping(cb, &cptr, "a callback", out) else { continue };
+                    for (expr, item) in cb {
+                        check_path_item(item, &child(&cptr, expr), depth + 1, out);
+                    }
+                }
+            }
+            "deprecated" => {
+                check::<bool>(v, &kptr, out);
+            }
+            "security" => {
+                check::<Vec<openapiv3::SecurityRequirement>>(v, &kptr, out);
+            }
+            "servers" => {
+                check::<Vec<openapiv3::Server>>(v, &kptr, out);
+            }
+            _ => {}
+        }
+    }
+}
+
+fn check_components(v: &Value, ptr: &str, out: &mut Problems) {
+    let Some(obj) = expect_mapping(v, ptr, "`components`", out) else { return };
+    for (section, entries) in obj {
+        let sptr = child(ptr, section);
+        match section.as_str() {
+            "schemas" => {
+                expect_mapping(entries, &sptr, "`components/schemas`", out);
+            }
+            "responses" => check_each_in_map::<openapiv3::Response>(entries, &sptr, "`components/responses`", out),
+            "parameters" => check_each_in_map::<openapiv3::Parameter>(entries, &sptr, "`components/parameters`", out),
+            "examples" => check_each_in_map::<openapiv3::Example>(entries, &sptr, "`components/examples`", out),
+            "requestBodies" => check_each_in_map::<openapiv3::RequestBody>(entries, &sptr, "`components/requestBodies`", out),
+            "headers" => check_each_in_map::<openapiv3::Header>(entries, &sptr, "`components/headers`", out),
+            "securitySchemes" => check_each_in_map::<openapiv3::SecurityScheme>(entries, &sptr, "`components/securitySchemes`", out),
+            "links" => check_each_in_map::<openapiv3::Link>(entries, &sptr, "`components/links`", out),
+            "callbacks" => {
+                let Some(callbacks) = expect_mapping(entries, &sptr, "`components/callbacks`", out) else { continue };
+                for (name, cb) in callbacks {
+                    let cptr = child(&sptr, name);
+                    let Some(cb) = expect_mapping(cb, &cptr, "a callback", out) else { continue };
+                    for (expr, item) in cb {
+                        check_path_item(item, &child(&cptr, expr), 1, out);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diag::GenerateError;
+    use crate::load::RawSpec;
+    use serde_json::Value;
+
+    fn load(text: &str) -> Result<RawSpec, GenerateError> {
+        crate::load::load_bytes("t.yaml", text.as_bytes())
+    }
+
+    #[test]
+    fn schemas_survive_the_skeleton() {
+        // Schemas are taken out of the tree while the skeleton is cloned, then put back.
+        let raw = load("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      parameters: [{name: q, in: query, schema: {type: integer}}]\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/A'}}}}\ncomponents:\n  schemas:\n    A: {type: object, properties: {x: {type: string}}}\n").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(raw.root.pointer("/components/schemas/A/properties/x/type"), Some(&Value::String("string".into())));
+        assert_eq!(raw.root.pointer("/paths/~1a/get/parameters/0/schema/type"), Some(&Value::String("integer".into())));
+        assert!(raw.root.pointer("/paths/~1a/get/responses/200/content/application~1json/schema/$ref").is_some());
+    }
+
+    #[test]
+    fn wrong_kinds_get_precise_pointers_and_all_are_reported() {
+        let e = load(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      parameters: id\n      responses: {}\n  /b:\n    post:\n      requestBody: 3\n      responses:\n        '200': {description: ok}\n        'abc': {description: no}\n",
+        )
+        .err()
+        .unwrap_or_else(|| panic!("accepted"));
+        let ptrs: Vec<&str> = e.diagnostics.iter().map(|d| d.pointer.as_str()).collect();
+        assert!(ptrs.contains(&"#/paths/~1a/get/parameters"), "{e}");
+        assert!(ptrs.contains(&"#/paths/~1b/post/requestBody"), "{e}");
+        assert!(ptrs.contains(&"#/paths/~1b/post/responses/abc"), "{e}");
+    }
+}

@@ -2,6 +2,9 @@
 
 use std::fmt;
 
+// The JSON-pointer helpers live in `crate::json`; re-exported here for existing callers.
+pub use crate::json::{child, escape_token};
+
 /// How bad a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -149,20 +152,6 @@ impl Diagnostics {
     pub fn items(&self) -> &[Diagnostic] {
         &self.items
     }
-}
-
-/// Escapes one reference token per RFC 6901 (`~` to `~0`, `/` to `~1`).
-pub fn escape_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}
-
-/// Joins a child token onto a pointer.
-pub fn child(pointer: &str, token: &str) -> String {
-    let mut s = String::with_capacity(pointer.len() + token.len() + 1);
-    s.push_str(pointer);
-    s.push('/');
-    s.push_str(&escape_token(token));
-    s
 }
 
 #[cfg(test)]

@@ -10,8 +10,8 @@
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let mut generator = Generator::new(Settings::crate_named("confluent-cloud"));
-//! generator.input(Input::from_file("specs/iam-v2.yaml")?);
-//! generator.input(Input::from_file("specs/org-v2.yaml")?); // two groups: `iam_v2`, `org_v2`
+//! generator.input(Input::from_file("specs/apikeys-v2.yaml")?);
+//! generator.input(Input::from_file("specs/org-v2.yaml")?); // two groups: `apikeys_v2`, `org_v2`
 //! let output = generator.generate()?;
 //! for warning in output.warnings() {
 //!     eprintln!("{warning}");
@@ -52,6 +52,8 @@ pub mod diag;
 pub mod emit;
 #[doc(hidden)]
 pub mod generate;
+#[doc(hidden)]
+pub mod json;
 #[doc(hidden)]
 pub mod link;
 #[doc(hidden)]

@@ -2,6 +2,7 @@
 //! skeleton; schemas go through [`schema::SchemaGraph`] and [`dedup::materialize`].
 
 pub mod dedup;
+pub mod lint;
 pub mod schema;
 
 use crate::diag::{child, Diagnostics, GenerateError};

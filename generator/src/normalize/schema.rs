@@ -6,7 +6,9 @@
 //! (see `dedup`), so this layer never has to decide whether two schemas are the same type.
 
 use crate::diag::{child, Diagnostics};
-use crate::load::kind_of;
+use crate::json::kind_of;
+// Moved to `crate::json`; re-exported here for existing callers.
+pub use crate::json::lookup_pointer;
 use crate::model::{Docs, IntKind};
 use heck::ToUpperCamelCase;
 use serde_json::{Map, Value};
@@ -1032,52 +1034,6 @@ fn flatten_all_of(v: &Value, out: &mut Vec<Value>) {
             }
         }
     }
-}
-
-/// Looks up an RFC 6901 pointer (without the leading `#`).
-pub fn lookup_pointer<'v>(root: &'v Value, fragment: &str) -> Option<&'v Value> {
-    if fragment.is_empty() {
-        return Some(root);
-    }
-    let rest = fragment.strip_prefix('/')?;
-    let mut cur = root;
-    for raw in rest.split('/') {
-        // Most tokens need no unescaping: only allocate for the ones that do.
-        let owned;
-        let token: &str = if raw.contains(['%', '~']) {
-            owned = percent_decode(raw).replace("~1", "/").replace("~0", "~");
-            &owned
-        } else {
-            raw
-        };
-        cur = match cur {
-            Value::Object(m) => m.get(token)?,
-            Value::Array(a) => a.get(token.parse::<usize>().ok()?)?,
-            _ => return None,
-        };
-    }
-    Some(cur)
-}
-
-/// `$ref`s are URI fragments, so `%7B` may stand for `{` (rare, but legal).
-fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_string();
-    }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() && bytes[i + 1].is_ascii_hexdigit() && bytes[i + 2].is_ascii_hexdigit() {
-            let hex = |b: u8| (b as char).to_digit(16).unwrap_or(0) as u8;
-            out.push(hex(bytes[i + 1]) * 16 + hex(bytes[i + 2]));
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
 }
 
 impl<'a> SchemaGraph<'a> {

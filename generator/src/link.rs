@@ -273,7 +273,7 @@ fn ref_label(t: &TypeRef, out: &mut String, children: &mut Vec<TypeId>) {
 const PLACEHOLDER_WORDS: &[&str] = &["region", "provider", "tenant", "example", "your", "instance", "cluster", "account", "placeholder"];
 
 /// Whether a server URL is a placeholder for a per-tenant endpoint that users must name
-/// themselves: it still holds a `{variable}`, a host label is one of [`PLACEHOLDER_WORDS`] or is
+/// themselves: it still holds a `{variable}`, a host label is one of `PLACEHOLDER_WORDS` or is
 /// made of zeros after a prefix (`pkc-00000`), or the host is under `example.com`/`.org`/`.net`
 /// (reserved for documentation by RFC 2606).
 pub fn is_placeholder_server(url: &str) -> bool {

@@ -192,8 +192,8 @@ fn test_all() -> ExitCode {
         failed.push("clippy");
     }
     if !run_step(
-        "rustdoc of the generated crate (-D warnings)",
-        cargo().env("RUSTDOCFLAGS", "-D warnings").args(["doc", "--no-deps", "-p", "confluent-cloud", "-p", "openapi-forge"]),
+        "rustdoc of the generated crates (-D warnings)",
+        cargo().env("RUSTDOCFLAGS", "-D warnings").args(["doc", "--no-deps", "-p", "confluent-cloud", "-p", "fixture-multi", "-p", "openapi-forge"]),
     ) {
         failed.push("rustdoc");
     }

@@ -52,7 +52,7 @@ const MAX_CODE_SPAN_CHARS: usize = 200;
 
 /// A spec name or value as an inline code span: one line (line breaks and control characters
 /// shown as spaces, bidirectional controls dropped), delimited by a backtick run longer than any
-/// inside it, and cut at [`MAX_CODE_SPAN_CHARS`].
+/// inside it, and cut at `MAX_CODE_SPAN_CHARS` characters.
 pub fn code_span(raw: &str) -> String {
     let mut text: String = raw
         .chars()

@@ -3,7 +3,7 @@
 //!
 //! Layout:
 //! - `src/lib.rs`: the crate docs (a table of groups), `pub mod <group>` behind
-//!   `#[cfg(feature = "<feature>")]`, and the root [`Client`] with one accessor per group;
+//!   `#[cfg(feature = "<feature>")]`, and the root `Client` with one accessor per group;
 //! - `src/shared.rs`: shared types, each behind `#[cfg(any(feature = ...))]` of its groups;
 //! - `src/<group>/{mod,types,operations}.rs`: the group's `Client` handle (a base URL and
 //!   credentials over the shared transport), its types (own ones, plus re-exports of the shared

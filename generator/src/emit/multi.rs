@@ -55,7 +55,10 @@ pub fn emit_multi_crate(krate: &CrateModel, opts: &EmitOptions) -> Result<Vec<Ge
         });
         files.push(GeneratedFile {
             path: format!("{dir}/operations.rs"),
-            contents: head.clone() + &format_file(operations::emit_operations(&group.model), "operations.rs")?,
+            contents: head.clone() + &{
+                let (ops_head, items) = operations::emit_operations_parts(&group.model);
+                super::format_parts(ops_head, items, "operations.rs")?
+            },
         });
         if let Some(examples) = super::emit_spec_examples(&group.model) {
             files.push(GeneratedFile { path: format!("{dir}/spec_examples.rs"), contents: head + &examples });

@@ -17,13 +17,22 @@ fn types_path() -> TokenStream {
 
 /// The whole `operations.rs` body.
 pub fn emit_operations(model: &NormalizedModel) -> TokenStream {
+    let (head, items) = emit_operations_parts(model);
+    let items = items.collect::<Vec<_>>();
+    quote! { #head #( #items )* }
+}
+
+/// `operations.rs` as its head (docs, lint allowances, imports) and its items one at a time,
+/// built lazily: the emitter formats each item as soon as it is built, so a spec's tokens are
+/// never all held at once.
+pub fn emit_operations_parts(model: &NormalizedModel) -> (TokenStream, impl Iterator<Item = TokenStream> + '_) {
     let defaults = super::types::defaultable(model);
-    let header_items = header_structs(model);
-    let ops = model.operations.iter().map(|op| {
+    let header_items = header_structs(model).into_iter();
+    let ops = model.operations.iter().map(move |op| {
         let header_names: Vec<Option<String>> = op.responses.iter().map(|c| c.headers_type.clone()).collect();
         emit_operation(model, op, &defaults, &header_names)
     });
-    quote! {
+    let head = quote! {
         //! One method per operation on [`Client`], with its parameter,
         //! header and error types.
         #![allow(
@@ -37,9 +46,8 @@ pub fn emit_operations(model: &NormalizedModel) -> TokenStream {
         use super::runtime::{encode_path_segment, Error, RawResponse, RequestSpec, Response};
         #[allow(unused_imports)]
         use super::Client;
-        #( #header_items )*
-        #( #ops )*
-    }
+    };
+    (head, header_items.chain(ops))
 }
 
 /// How a parameter value becomes text on the wire.

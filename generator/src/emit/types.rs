@@ -79,14 +79,22 @@ fn ref_defaultable(t: &TypeRef, ok: &[bool]) -> bool {
 
 /// The whole `types.rs` body.
 pub fn emit_types(model: &NormalizedModel) -> TokenStream {
+    let (head, items) = emit_types_parts(model);
+    let items = items.collect::<Vec<_>>();
+    quote! { #head #( #items )* }
+}
+
+/// `types.rs` as its head and its items one at a time, built lazily (see
+/// `operations::emit_operations_parts`).
+pub fn emit_types_parts(model: &NormalizedModel) -> (TokenStream, impl Iterator<Item = TokenStream> + '_) {
     let defaults = defaultable(model);
     let none = TokenStream::new();
-    let items = model.types.iter().enumerate().map(|(i, t)| emit_type(model, t, defaults[i], &none));
-    quote! {
+    let items = model.types.iter().enumerate().map(move |(i, t)| emit_type(model, t, defaults[i], &none));
+    let head = quote! {
         //! Data types of the API: one Rust type per distinct schema shape.
         #![allow(clippy::large_enum_variant, clippy::derive_partial_eq_without_eq)]
-        #( #items )*
-    }
+    };
+    (head, items)
 }
 
 /// `types.rs` of one API group of a many-spec crate: its own types, and a re-export of every

@@ -278,9 +278,10 @@ impl Method {
     }
 }
 
-/// An operation.
+/// An operation. `T` fills its type slots: [`TypeRef`] in the model; the normalizer builds
+/// operations with graph nodes in them first, and maps them once the types are known.
 #[derive(Debug, Clone)]
-pub struct Operation {
+pub struct Operation<T = TypeRef> {
     /// `operationId`, or one made from method and path.
     pub operation_id: String,
     /// Method name (snake_case, unique).
@@ -294,11 +295,11 @@ pub struct Operation {
     /// Summary and description.
     pub docs: Docs,
     /// Parameters (path, query, header).
-    pub params: Vec<Param>,
+    pub params: Vec<Param<T>>,
     /// The request body.
-    pub body: Option<RequestBody>,
+    pub body: Option<RequestBody<T>>,
     /// Documented responses, by status.
-    pub responses: Vec<ResponseCase>,
+    pub responses: Vec<ResponseCase<T>>,
     /// Security schemes accepted (any one of them); empty: no auth.
     pub security: Vec<String>,
     /// JSON pointer of the operation.
@@ -310,6 +311,84 @@ pub struct Operation {
     pub sensitive: bool,
     /// Names of the operation's own types in the operations module (see [`OperationTypes`]).
     pub type_names: OperationTypes,
+}
+
+impl<T> Operation<T> {
+    /// The same operation with every type slot mapped through `f`.
+    pub fn map_types<U>(self, f: &mut impl FnMut(T) -> U) -> Operation<U> {
+        let Operation {
+            operation_id,
+            fn_name,
+            type_prefix,
+            method,
+            path,
+            docs,
+            params,
+            body,
+            responses,
+            security,
+            pointer,
+            pagination,
+            sensitive,
+            type_names,
+        } = self;
+        let params = params
+            .into_iter()
+            .map(|p| Param {
+                ty: f(p.ty),
+                name: p.name,
+                wire_name: p.wire_name,
+                location: p.location,
+                required: p.required,
+                explode: p.explode,
+                json_content: p.json_content,
+                redacted: p.redacted,
+                docs: p.docs,
+            })
+            .collect();
+        let body = body.map(|b| RequestBody {
+            ty: f(b.ty),
+            content_type: b.content_type,
+            encoding: b.encoding,
+            required: b.required,
+            redacted: b.redacted,
+            docs: b.docs,
+        });
+        let responses = responses
+            .into_iter()
+            .map(|r| ResponseCase {
+                body: r.body.map(|b| ResponseBody {
+                    ty: f(b.ty),
+                    content_type: b.content_type,
+                    encoding: b.encoding,
+                    examples: b.examples,
+                    redacted: b.redacted,
+                }),
+                headers: r.headers.into_iter().map(|h| HeaderDef { ty: f(h.ty), name: h.name, wire_name: h.wire_name, docs: h.docs }).collect(),
+                status: r.status,
+                success: r.success,
+                variant: r.variant,
+                description: r.description,
+                headers_type: r.headers_type,
+            })
+            .collect();
+        Operation {
+            operation_id,
+            fn_name,
+            type_prefix,
+            method,
+            path,
+            docs,
+            params,
+            body,
+            responses,
+            security,
+            pointer,
+            pagination,
+            sensitive,
+            type_names,
+        }
+    }
 }
 
 /// The names of an operation's own types, decided by `naming` with the rest.
@@ -355,7 +434,7 @@ pub enum ParamLocation {
 
 /// An operation parameter.
 #[derive(Debug, Clone)]
-pub struct Param {
+pub struct Param<T = TypeRef> {
     /// Rust identifier.
     pub name: String,
     /// Name on the wire.
@@ -363,7 +442,7 @@ pub struct Param {
     /// Where it goes.
     pub location: ParamLocation,
     /// Its type.
-    pub ty: TypeRef,
+    pub ty: T,
     /// Required.
     pub required: bool,
     /// Arrays: one `name=value` pair per item (form, explode), else comma-joined.
@@ -391,13 +470,13 @@ pub enum BodyEncoding {
 
 /// A request body.
 #[derive(Debug, Clone)]
-pub struct RequestBody {
+pub struct RequestBody<T = TypeRef> {
     /// The media type sent.
     pub content_type: String,
     /// How it is encoded.
     pub encoding: BodyEncoding,
     /// Its type (for JSON and form bodies).
-    pub ty: TypeRef,
+    pub ty: T,
     /// Required by the spec.
     pub required: bool,
     /// The body schema itself is a secret (or a list or map of secrets).
@@ -419,7 +498,7 @@ pub enum StatusMatch {
 
 /// A documented response.
 #[derive(Debug, Clone)]
-pub struct ResponseCase {
+pub struct ResponseCase<T = TypeRef> {
     /// Status or range.
     pub status: StatusMatch,
     /// A 1XX/2XX/3XX status: the operation succeeded.
@@ -429,9 +508,9 @@ pub struct ResponseCase {
     /// The spec's description.
     pub description: String,
     /// The body, when there is one.
-    pub body: Option<ResponseBody>,
+    pub body: Option<ResponseBody<T>>,
     /// Documented headers.
-    pub headers: Vec<HeaderDef>,
+    pub headers: Vec<HeaderDef<T>>,
     /// The struct holding them (shared by every response with the same headers), when there are
     /// any.
     pub headers_type: Option<String>,
@@ -439,13 +518,13 @@ pub struct ResponseCase {
 
 /// A response body.
 #[derive(Debug, Clone)]
-pub struct ResponseBody {
+pub struct ResponseBody<T = TypeRef> {
     /// Media type.
     pub content_type: String,
     /// How it is decoded.
     pub encoding: BodyEncoding,
     /// Its type.
-    pub ty: TypeRef,
+    pub ty: T,
     /// The spec's examples for this body (decoded in tests).
     pub examples: Vec<serde_json::Value>,
     /// The body schema itself is a secret (or a list or map of secrets).
@@ -454,13 +533,13 @@ pub struct ResponseBody {
 
 /// A documented response header.
 #[derive(Debug, Clone)]
-pub struct HeaderDef {
+pub struct HeaderDef<T = TypeRef> {
     /// Rust identifier.
     pub name: String,
     /// Header name on the wire.
     pub wire_name: String,
     /// Its type (strings and integers are parsed; others are kept as strings).
-    pub ty: TypeRef,
+    pub ty: T,
     /// Docs.
     pub docs: Docs,
 }

@@ -16,13 +16,20 @@ use openapiv3::{ParameterSchemaOrContent, ReferenceOr};
 use schema::{Direction, Origin, SchemaGraph, Use};
 use serde_json::Value;
 
-/// An operation whose types are still graph nodes.
-struct Draft {
-    op: Operation,
-    params: Vec<(Use, usize)>,
-    body: Option<Use>,
-    responses: Vec<(Option<Use>, Vec<Use>)>,
+/// What fills a type slot of an operation while the schema graph is still being built.
+#[derive(Debug, Clone)]
+enum Slot {
+    /// A graph node, resolved to its type once the graph is deduplicated and named.
+    Node(Use),
+    /// A response header's node: resolved, then narrowed to what a header can be parsed as.
+    Header(Use),
+    /// A type known up front (text and byte bodies, bodies without a schema).
+    Fixed(TypeRef),
 }
+
+/// An operation built once, with graph nodes in its type slots; mapped to the model's
+/// [`Operation`] after `dedup::materialize`.
+type Draft = Operation<Slot>;
 
 const METHODS: &[(&str, Method)] = &[
     ("get", Method::Get),
@@ -124,8 +131,7 @@ pub fn normalize(spec: &RawSpec) -> Result<NormalizedModel, GenerateError> {
                 deprecated: op.deprecated,
                 ..Docs::default()
             };
-            let mut draft = Draft {
-                op: Operation {
+            let mut draft: Draft = Operation {
                     operation_id,
                     fn_name,
                     type_prefix: type_prefix.clone(),
@@ -140,10 +146,6 @@ pub fn normalize(spec: &RawSpec) -> Result<NormalizedModel, GenerateError> {
                     pagination: None,
                     sensitive: false,
                     type_names: Default::default(),
-                },
-                params: Vec::new(),
-                body: None,
-                responses: Vec::new(),
             };
             read_params(api, &item.parameters, &op.parameters, &item_ptr, &op_ptr, &mut graph, &mut draft, &mut d);
             read_body(api, op, &op_ptr, &mut graph, &mut draft, &mut d);
@@ -159,27 +161,18 @@ pub fn normalize(spec: &RawSpec) -> Result<NormalizedModel, GenerateError> {
     let nodes = &graph.nodes;
     let resolve = |u: &Use| space.type_ref(nodes, u.node);
     let mut operations = Vec::with_capacity(drafts.len());
-    for mut draft in drafts {
-        for (u, i) in &draft.params {
-            draft.op.params[*i].ty = resolve(u);
-        }
-        if let (Some(u), Some(b)) = (&draft.body, draft.op.body.as_mut()) {
-            b.ty = resolve(u);
-        }
-        for (case, (body, headers)) in draft.op.responses.iter_mut().zip(&draft.responses) {
-            if let (Some(u), Some(b)) = (body, case.body.as_mut()) {
-                b.ty = resolve(u);
-            }
-            for (h, u) in case.headers.iter_mut().zip(headers) {
-                h.ty = header_type(resolve(u));
-            }
-        }
-        draft.op.sensitive = operation_sensitive(&draft.op, &space.types);
-        draft.op.pagination = detect_pagination(&draft.op, &space.types).map(|mut p| {
-            p.stream_fn = fn_scope.claim(format!("{}_stream", draft.op.fn_name));
+    for draft in drafts {
+        let mut op = draft.map_types(&mut |slot| match slot {
+            Slot::Node(u) => resolve(&u),
+            Slot::Header(u) => header_type(resolve(&u)),
+            Slot::Fixed(t) => t,
+        });
+        op.sensitive = operation_sensitive(&op, &space.types);
+        op.pagination = detect_pagination(&op, &space.types).map(|mut p| {
+            p.stream_fn = fn_scope.claim(format!("{}_stream", op.fn_name));
             p
         });
-        operations.push(draft.op);
+        operations.push(op);
     }
     crate::naming::name_operation_types(&mut operations);
 
@@ -318,7 +311,7 @@ fn read_params(
                 continue;
             }
         };
-        let root_name = format!("{}{}", draft.op.type_prefix, type_ident(&data.name, "Param"));
+        let root_name = format!("{}{}", draft.type_prefix, type_ident(&data.name, "Param"));
         let u = match param_schema(&data.format, &pptr).and_then(|(_, sptr)| {
             let ptr_for_value = sptr.clone();
             schema_value(graph_root(graph), &ptr_for_value).map(|v| (v, sptr))
@@ -344,12 +337,11 @@ fn read_params(
         let redacted = param_schema(&data.format, &pptr)
             .and_then(|(_, sptr)| schema_value(graph.root(), &sptr))
             .is_some_and(|v| graph.secret(v));
-        draft.params.push((u, draft.op.params.len()));
-        draft.op.params.push(Param {
+        draft.params.push(Param {
             name: scope.claim(value_ident(&data.name, "param")),
             wire_name: data.name.clone(),
             location,
-            ty: TypeRef::String,
+            ty: Slot::Node(u),
             required,
             explode,
             json_content,
@@ -403,20 +395,19 @@ fn read_body(api: &openapiv3::OpenAPI, op: &openapiv3::Operation, op_ptr: &str, 
     let sptr = child(&child(&child(&bptr, "content"), mt), "schema");
     let root = graph.root();
     let u = match (media.schema.as_ref(), schema_value(root, &sptr)) {
-        (Some(_), Some(v)) => graph.build(v, &sptr, Direction::Request, Origin::Root(format!("{}Request", draft.op.type_prefix)), d),
+        (Some(_), Some(v)) => graph.build(v, &sptr, Direction::Request, Origin::Root(format!("{}Request", draft.type_prefix)), d),
         _ => {
             let fake = Value::Object(serde_json::Map::from_iter([(
                 "type".to_string(),
                 Value::String(if encoding == BodyEncoding::Json { "object" } else { "string" }.into()),
             )]));
-            graph.build(&fake, &bptr, Direction::Request, Origin::Root(format!("{}Request", draft.op.type_prefix)), d)
+            graph.build(&fake, &bptr, Direction::Request, Origin::Root(format!("{}Request", draft.type_prefix)), d)
         }
     };
-    draft.body = Some(u);
-    draft.op.body = Some(RequestBody {
+    draft.body = Some(RequestBody {
         content_type: mt.clone(),
         encoding,
-        ty: TypeRef::Any,
+        ty: Slot::Node(u),
         required: body.required,
         redacted: schema_value(graph.root(), &sptr).is_some_and(|v| graph.secret(v)),
         docs: Docs { description: body.description.clone(), ..Docs::default() },
@@ -483,9 +474,8 @@ fn read_responses(api: &openapiv3::OpenAPI, op: &openapiv3::Operation, op_ptr: &
         };
         let variant = status_variant(status);
         let role = if success { "Response".to_string() } else { format!("{variant}Body") };
-        let role = if success && draft.op.responses.iter().any(|c| c.success) { format!("{variant}Response") } else { role };
-        let root_name = format!("{}{}", draft.op.type_prefix, role);
-        let mut body_use = None;
+        let role = if success && draft.responses.iter().any(|c| c.success) { format!("{variant}Response") } else { role };
+        let root_name = format!("{}{}", draft.type_prefix, role);
         let body = match pick_content(&resp.content) {
             Some((mt, media, encoding)) => {
                 let sptr = child(&child(&child(&rptr, "content"), mt), "schema");
@@ -502,22 +492,18 @@ fn read_responses(api: &openapiv3::OpenAPI, op: &openapiv3::Operation, op_ptr: &
                         }
                     }
                 }
-                let ty = match (encoding, &u) {
-                    (BodyEncoding::Json | BodyEncoding::Form, Some(_)) => TypeRef::Any,
-                    (BodyEncoding::Json | BodyEncoding::Form, None) => TypeRef::Any,
-                    (BodyEncoding::Text, _) => TypeRef::String,
-                    (BodyEncoding::Bytes, _) => TypeRef::Binary,
+                let ty = match (encoding, u) {
+                    (BodyEncoding::Json | BodyEncoding::Form, Some(u)) => Slot::Node(u),
+                    (BodyEncoding::Json | BodyEncoding::Form, None) => Slot::Fixed(TypeRef::Any),
+                    (BodyEncoding::Text, _) => Slot::Fixed(TypeRef::String),
+                    (BodyEncoding::Bytes, _) => Slot::Fixed(TypeRef::Binary),
                 };
-                if matches!(encoding, BodyEncoding::Json | BodyEncoding::Form) {
-                    body_use = u;
-                }
                 let redacted = schema_value(graph.root(), &sptr).is_some_and(|v| graph.secret(v));
                 Some(ResponseBody { content_type: mt.clone(), encoding, ty, examples, redacted })
             }
             None => None,
         };
         let mut headers = Vec::new();
-        let mut header_uses = Vec::new();
         let mut hscope = Scope::default();
         for (name, h) in &resp.headers {
             let hptr = child(&child(&rptr, "headers"), name);
@@ -530,63 +516,48 @@ fn read_responses(api: &openapiv3::OpenAPI, op: &openapiv3::Operation, op_ptr: &
                     graph.build(&fake, &hptr, Direction::Response, Origin::Leaf, d)
                 }
             };
-            header_uses.push(u);
             headers.push(HeaderDef {
                 name: hscope.claim(value_ident(name, "header")),
                 wire_name: name.clone(),
-                ty: TypeRef::String,
+                ty: Slot::Header(u),
                 docs: Docs { description: h.description.clone(), ..Docs::default() },
             });
         }
-        draft.responses.push((body_use, header_uses));
-        draft.op.responses.push(ResponseCase { status, success, variant, description: resp.description.clone(), body, headers, headers_type: None });
+        draft.responses.push(ResponseCase { status, success, variant, description: resp.description.clone(), body, headers, headers_type: None });
     }
 }
 
 /// An operation that documents only `default` (petstore's `createUser`) still succeeds on 2XX:
 /// the default response doubles as the 2XX success case.
 fn default_as_success(draft: &mut Draft) {
-    if draft.op.responses.iter().any(|c| c.success) {
+    if draft.responses.iter().any(|c| c.success) {
         return;
     }
-    let Some(i) = draft.op.responses.iter().position(|c| c.status == StatusMatch::Default) else { return };
-    let mut ok = draft.op.responses[i].clone();
+    let Some(i) = draft.responses.iter().position(|c| c.status == StatusMatch::Default) else { return };
+    let mut ok = draft.responses[i].clone();
     ok.status = StatusMatch::Range(2);
     ok.success = true;
     ok.variant = "Ok".into();
-    let uses = draft.responses[i].clone();
-    draft.op.responses.insert(i, ok);
-    draft.responses.insert(i, uses);
+    draft.responses.insert(i, ok);
 }
 
 fn check_path_params(draft: &mut Draft, op_ptr: &str, d: &mut Diagnostics) {
     // Declared path parameters the template does not use cannot be sent: drop them.
-    let template = draft.op.path.clone();
-    let unused: Vec<usize> = draft
-        .op
-        .params
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.location == ParamLocation::Path && !template.contains(&format!("{{{}}}", p.wire_name)))
-        .map(|(i, _)| i)
-        .collect();
-    for &i in unused.iter().rev() {
-        let p = draft.op.params.remove(i);
-        d.warn(&child(op_ptr, "parameters"), format!("path parameter {:?} is not in the path {template}: ignored", p.wire_name));
-        draft.params.retain(|(_, j)| *j != i);
-        for (_, j) in draft.params.iter_mut() {
-            if *j > i {
-                *j -= 1;
-            }
+    let template = draft.path.clone();
+    draft.params.retain(|p| {
+        let used = p.location != ParamLocation::Path || template.contains(&format!("{{{}}}", p.wire_name));
+        if !used {
+            d.warn(&child(op_ptr, "parameters"), format!("path parameter {:?} is not in the path {template}: ignored", p.wire_name));
         }
-    }
+        used
+    });
     let draft = &*draft;
-    let path = &draft.op.path;
+    let path = &draft.path;
     let mut rest = path.as_str();
     while let Some(start) = rest.find('{') {
         let Some(len) = rest[start..].find('}') else { break };
         let name = &rest[start + 1..start + len];
-        if !draft.op.params.iter().any(|p| p.location == ParamLocation::Path && p.wire_name == name) {
+        if !draft.params.iter().any(|p| p.location == ParamLocation::Path && p.wire_name == name) {
             d.error(&child(op_ptr, "parameters"), format!("path parameter {{{name}}} of {path} is not declared"));
         }
         rest = &rest[start + len + 1..];

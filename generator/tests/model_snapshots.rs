@@ -51,6 +51,7 @@ snapshot_tests!(
     regress_title_leak,
     regress_untagged_best_fit,
     secrets,
+    refs_anywhere,
 );
 
 #[test]

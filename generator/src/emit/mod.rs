@@ -111,6 +111,12 @@ pub(crate) fn type_nesting_depth(model: &NormalizedModel) -> usize {
     depth.into_iter().filter(|d| *d < ON_STACK).max().unwrap_or(0)
 }
 
+/// `pub use operations::*;`, when the operations module has anything to export (a spec with no
+/// paths has none, and the glob would be an unused import).
+pub(crate) fn operations_reexport(model: &NormalizedModel) -> Option<TokenStream> {
+    (!model.operations.is_empty()).then(|| quote!(pub use operations::*;))
+}
+
 /// Replaces each `{{key}}` of `template` in one pass, so a value can never be read as a key.
 pub(crate) fn fill_template(template: &str, values: &[(&str, String)]) -> String {
     let mut out = String::with_capacity(template.len() + 256);
@@ -202,6 +208,7 @@ pub fn emit_crate(model: &NormalizedModel, opts: &EmitOptions) -> Result<Vec<Gen
     };
     // rustc's drop check recurses once per level of nested types and stops at its recursion
     // limit (128): deeply nested inline schemas need a higher one to compile.
+    let ops_reexport = operations_reexport(model);
     let nesting = type_nesting_depth(model);
     let recursion_limit = (nesting > 48).then(|| {
         let limit = (nesting * 2 + 64).next_power_of_two().to_string();
@@ -218,7 +225,7 @@ pub fn emit_crate(model: &NormalizedModel, opts: &EmitOptions) -> Result<Vec<Gen
         #examples_mod
         pub mod types;
 
-        pub use operations::*;
+        #ops_reexport
         pub use runtime::{BuildError, Client, ClientBuilder, Error, Response, RetryPolicy};
 
         #auth_doc
@@ -263,12 +270,13 @@ pub fn emit_module(model: &NormalizedModel, opts: &EmitOptions) -> Result<Vec<Ge
     let server = model.api.default_server.clone().unwrap_or_else(|| "http://localhost".into());
     let types = types::emit_types(model);
     let ops = operations::emit_operations(model);
+    let ops_reexport = operations_reexport(model);
     // The inline modules carry their own inner docs (`//!`); a doc comment on them too would
     // be both inner and outer attributes.
     let items = quote! {
         pub mod types { #types }
         pub mod operations { #ops }
-        pub use operations::*;
+        #ops_reexport
         pub use runtime::{BuildError, Client, ClientBuilder, Error, Response, RetryPolicy};
 
         /// The server the spec names first; `Client::builder()` starts from it.

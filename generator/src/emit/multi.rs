@@ -199,6 +199,7 @@ fn group_mod_rs(group: &crate::link::Group) -> TokenStream {
     } else {
         docs::doc_lines("The server the spec names first.")
     };
+    let ops_reexport = super::operations_reexport(model);
     let examples_mod = (!model.examples.is_empty()
         || model.operations.iter().any(|o| o.responses.iter().any(|r| r.body.as_ref().is_some_and(|b| !b.examples.is_empty()))))
     .then(|| quote!(#[cfg(test)] mod spec_examples;));
@@ -208,7 +209,7 @@ fn group_mod_rs(group: &crate::link::Group) -> TokenStream {
         #examples_mod
         pub mod types;
 
-        pub use operations::*;
+        #ops_reexport
 
         #[allow(unused_imports)]
         use super::runtime;

@@ -37,7 +37,7 @@ pub use crate::json::kind_of;
 use crate::diag::{Diagnostic, Diagnostics, GenerateError};
 use crate::normalize::lint::warn_unsupported_keywords;
 use parse::parse_tree;
-use repair::{complete_fragment, warn_unknown_operation_keys};
+use repair::{complete_fragment, warn_unknown_operation_keys, warn_webhooks};
 use serde_json::Value;
 use skeleton::{deserialize_skeleton, split_skeleton};
 
@@ -46,11 +46,11 @@ use skeleton::{deserialize_skeleton, split_skeleton};
 pub struct RawSpec {
     /// The file name used in diagnostics.
     pub file: String,
-    /// The whole document as a JSON tree, after defaults were filled in. Schemas are read from here.
+    /// The whole document as a JSON tree, after defaults were filled in: the one representation
+    /// every later layer reads, by JSON pointer. Its structure (outside schemas) has been checked
+    /// against OpenAPI 3.0's by deserializing a schema-less copy into `openapiv3` types, which is
+    /// then dropped.
     pub root: Value,
-    /// The typed skeleton (paths, operations, parameters, responses, components). Every Schema
-    /// Object in it is a stub (`{}`): read schemas from [`RawSpec::root`] at the same pointer.
-    pub api: openapiv3::OpenAPI,
     /// What the loader defaulted or ignored.
     pub warnings: Vec<Diagnostic>,
 }
@@ -101,11 +101,14 @@ pub fn load_bytes(file: &str, bytes: &[u8]) -> Result<RawSpec, GenerateError> {
     let mut root = parse_tree(file, text, &mut diags)?;
     complete_fragment(&mut root, &mut diags)?;
     warn_unknown_operation_keys(&root, &mut diags);
+    warn_webhooks(&root, &mut diags);
     let (skeleton, schema_ptrs) = split_skeleton(&mut root);
     warn_unsupported_keywords(&root, &schema_ptrs, &mut diags);
-    let api = deserialize_skeleton(file, &skeleton)?;
+    // The typed skeleton only validates: every problem gets the pointer of the node at fault.
+    drop(deserialize_skeleton(file, &skeleton)?);
+    drop(skeleton);
     let warnings = diags.finish()?;
-    Ok(RawSpec { file: file.to_string(), root, api, warnings })
+    Ok(RawSpec { file: file.to_string(), root, warnings })
 }
 
 #[cfg(test)]

@@ -1,5 +1,9 @@
-//! Normalize layer: raw spec to [`NormalizedModel`]. Operations are read from the `openapiv3`
-//! skeleton; schemas go through [`schema::SchemaGraph`] and [`dedup::materialize`].
+//! Normalize layer: raw spec to [`NormalizedModel`]. Operations, parameters, bodies and
+//! responses are read from the one JSON tree the schemas are read from, each with the JSON
+//! pointer it sits at (the loader has already checked the document's structure); `$ref`s to any
+//! local pointer are followed. Schemas go through [`schema::SchemaGraph`] and
+//! [`dedup::materialize`]; operations are built once with graph nodes in their type slots and
+//! mapped to types after that.
 
 pub mod dedup;
 pub mod lint;
@@ -12,9 +16,8 @@ use crate::model::{
     RequestBody, ResponseBody, ResponseCase, SecurityScheme, StatusMatch, TypeRef,
 };
 use crate::naming::{type_ident, value_ident, Scope};
-use openapiv3::{ParameterSchemaOrContent, ReferenceOr};
 use schema::{Direction, Origin, SchemaGraph, Use};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// What fills a type slot of an operation while the schema graph is still being built.
 #[derive(Debug, Clone)]
@@ -46,7 +49,6 @@ const METHODS: &[(&str, Method)] = &[
 pub fn normalize(spec: &RawSpec) -> Result<NormalizedModel, GenerateError> {
     let mut d = Diagnostics::new(&spec.file);
     let mut graph = SchemaGraph::new(&spec.root);
-    let api = &spec.api;
     // Methods `Client` already has (the runtime's, public and private, and derived ones).
     let mut fn_scope = Scope::with_reserved(&[
         "new", "builder", "base_url", "execute", "clone", "fmt", "prepare", "attempt", "retry_policy", "http_client",
@@ -55,40 +57,31 @@ pub fn normalize(spec: &RawSpec) -> Result<NormalizedModel, GenerateError> {
     let mut prefix_scope = Scope::default();
     let mut seen_ids: Vec<(String, String)> = Vec::new();
     let mut drafts = Vec::new();
-    let mut default_server = api.servers.first().map(server_url);
+    let root = &spec.root;
+    let doc_security = root.get("security");
+    let mut default_server = first_server(root.get("servers"));
     let mut scheme_names: Vec<String> = Vec::new();
 
-    for (path, item) in api.paths.paths.iter() {
+    let paths = root.get("paths").and_then(Value::as_object).into_iter().flatten();
+    for (path, item) in paths {
+        if path.starts_with("x-") {
+            continue;
+        }
         let item_ptr = child("#/paths", path);
-        let item = match item {
-            ReferenceOr::Item(i) => i,
-            ReferenceOr::Reference { .. } => {
-                d.warn(&item_ptr, "path item $ref is not supported; the path is skipped");
-                continue;
-            }
-        };
+        // A path item may itself be a `$ref` (to `#/components/pathItems/...` or any pointer).
+        let Some((item, item_ptr)) = resolve_local(root, item, item_ptr, "path item", &mut d) else { continue };
         for (mname, method) in METHODS {
-            let op = match *mname {
-                "get" => &item.get,
-                "put" => &item.put,
-                "post" => &item.post,
-                "delete" => &item.delete,
-                "options" => &item.options,
-                "head" => &item.head,
-                "patch" => &item.patch,
-                _ => &item.trace,
-            };
-            let Some(op) = op else { continue };
+            let Some(op) = item.get(*mname).and_then(Value::as_object) else { continue };
             let op_ptr = child(&item_ptr, mname);
             if default_server.is_none() {
-                default_server = op.servers.first().or(item.servers.first()).map(server_url);
-            } else if let Some(own) = op.servers.first().map(server_url) {
+                default_server = first_server(op.get("servers")).or_else(|| first_server(item.get("servers")));
+            } else if let Some(own) = first_server(op.get("servers")) {
                 if Some(&own) != default_server.as_ref() {
                     d.warn(&child(&op_ptr, "servers"), format!("operation-level server {own:?} is not applied: the client's base URL is used"));
                 }
             }
-            let operation_id = match &op.operation_id {
-                Some(id) if !id.trim().is_empty() => id.clone(),
+            let operation_id = match op.get("operationId").and_then(Value::as_str) {
+                Some(id) if !id.trim().is_empty() => id.to_string(),
                 _ => {
                     let made = format!("{mname} {path}");
                     d.warn(&op_ptr, format!("no operationId: named {:?}", value_ident(&made, "op")));
@@ -103,32 +96,26 @@ pub fn normalize(spec: &RawSpec) -> Result<NormalizedModel, GenerateError> {
             seen_ids.push((operation_id.clone(), op_ptr.clone()));
             let fn_name = fn_scope.claim(folded);
             let type_prefix = prefix_scope.claim(type_ident(&operation_id, "Op"));
-            let security: Vec<String> = op
-                .security
-                .as_ref()
-                .or(api.security.as_ref())
-                .map(|reqs| {
-                    let mut names: Vec<String> = Vec::new();
-                    for r in reqs {
-                        for k in r.keys() {
-                            if !names.contains(k) {
-                                names.push(k.clone());
-                            }
-                        }
+            // An operation's own `security` replaces the document's (an empty list: no auth).
+            let mut security: Vec<String> = Vec::new();
+            for requirement in op.get("security").or(doc_security).and_then(Value::as_array).into_iter().flatten() {
+                for k in requirement.as_object().into_iter().flat_map(|r| r.keys()) {
+                    if !security.contains(k) {
+                        security.push(k.clone());
                     }
-                    names
-                })
-                .unwrap_or_default();
+                }
+            }
             for s in &security {
                 if !scheme_names.contains(s) {
                     scheme_names.push(s.clone());
                 }
             }
+            let text = |key: &str| op.get(key).and_then(Value::as_str).map(str::to_string);
             let docs = Docs {
-                title: op.summary.clone(),
-                description: op.description.clone(),
-                lifecycle: op.extensions.get("x-lifecycle-stage").and_then(Value::as_str).map(str::to_string),
-                deprecated: op.deprecated,
+                title: text("summary"),
+                description: text("description"),
+                lifecycle: text("x-lifecycle-stage"),
+                deprecated: op.get("deprecated").and_then(Value::as_bool).unwrap_or(false),
                 ..Docs::default()
             };
             let mut draft: Draft = Operation {
@@ -147,9 +134,9 @@ pub fn normalize(spec: &RawSpec) -> Result<NormalizedModel, GenerateError> {
                     sensitive: false,
                     type_names: Default::default(),
             };
-            read_params(api, &item.parameters, &op.parameters, &item_ptr, &op_ptr, &mut graph, &mut draft, &mut d);
-            read_body(api, op, &op_ptr, &mut graph, &mut draft, &mut d);
-            read_responses(api, op, &op_ptr, &mut graph, &mut draft, &mut d);
+            read_params(root, [(item.get("parameters"), item_ptr.as_str()), (op.get("parameters"), op_ptr.as_str())], &mut graph, &mut draft, &mut d);
+            read_body(root, op, &op_ptr, &mut graph, &mut draft, &mut d);
+            read_responses(root, op, &op_ptr, &mut graph, &mut draft, &mut d);
             default_as_success(&mut draft);
             check_path_params(&mut draft, &op_ptr, &mut d);
             drafts.push(draft);
@@ -184,7 +171,7 @@ pub fn normalize(spec: &RawSpec) -> Result<NormalizedModel, GenerateError> {
         }
         examples.push(crate::model::SchemaExample { pointer: pointer.clone(), ty, nullable: *nullable, value: value.clone() });
     }
-    let security_schemes = read_security_schemes(api, &scheme_names, &mut d);
+    let security_schemes = read_security_schemes(root, &scheme_names, &mut d);
     if let Some(url) = &default_server {
         if url.starts_with('/') || !url.contains("://") {
             d.warn("#/servers", format!("server URL {url:?} is relative: the default base URL is http://localhost{url}; set ClientBuilder::base_url"));
@@ -193,11 +180,12 @@ pub fn normalize(spec: &RawSpec) -> Result<NormalizedModel, GenerateError> {
     }
     let mut warnings = spec.warnings.clone();
     warnings.extend(d.finish()?);
+    let info = |key: &str| root.get("info").and_then(|i| i.get(key)).and_then(Value::as_str).map(str::to_string);
     Ok(NormalizedModel {
         api: ApiInfo {
-            title: api.info.title.clone(),
-            version: api.info.version.clone(),
-            description: api.info.description.clone(),
+            title: info("title").unwrap_or_default(),
+            version: info("version").unwrap_or_default(),
+            description: info("description"),
             default_server,
             security_schemes,
         },
@@ -216,202 +204,201 @@ fn header_type(t: TypeRef) -> TypeRef {
     }
 }
 
-fn param_schema<'p>(format: &'p ParameterSchemaOrContent, ptr: &str) -> Option<(&'p ReferenceOr<openapiv3::Schema>, String)> {
-    match format {
-        ParameterSchemaOrContent::Schema(s) => Some((s, child(ptr, "schema"))),
-        ParameterSchemaOrContent::Content(c) => c.iter().find_map(|(mt, m)| {
-            m.schema.as_ref().map(|s| (s, child(&child(&child(ptr, "content"), mt), "schema")))
-        }),
+/// Where the schema of a parameter or header is: `schema`, or the schema of its first
+/// `content` entry; and whether it came from `content` with a JSON media type.
+fn param_schema<'r>(p: &'r Map<String, Value>, ptr: &str) -> Option<(&'r Value, String, bool)> {
+    if let Some(s) = p.get("schema") {
+        return Some((s, child(ptr, "schema"), false));
     }
+    let content = p.get("content")?.as_object()?;
+    content.iter().find_map(|(mt, m)| {
+        let s = m.get("schema")?;
+        Some((s, child(&child(&child(ptr, "content"), mt), "schema"), mt.to_ascii_lowercase().contains("json")))
+    })
 }
 
-/// The JSON tree node of a schema at `ptr` (the skeleton only tells us that one exists).
-fn schema_value<'r>(root: &'r Value, ptr: &str) -> Option<&'r Value> {
-    schema::lookup_pointer(root, ptr.strip_prefix('#').unwrap_or(ptr))
-}
-
-/// Resolves a component `$ref` of the skeleton (parameters, bodies, responses, headers).
-fn resolve_component<'c, T>(
-    item: &'c ReferenceOr<T>,
-    map: Option<&'c indexmap::IndexMap<String, ReferenceOr<T>>>,
-    ptr: &str,
-    d: &mut Diagnostics,
-) -> Option<(&'c T, String)> {
-    let mut current = item;
-    let mut at = ptr.to_string();
+/// Follows `$ref`s (to any local JSON pointer, through chains) from `value` at `ptr` to the
+/// object they name, and that object's pointer. `what` names the expected kind in messages.
+fn resolve_local<'r>(root: &'r Value, value: &'r Value, ptr: String, what: &str, d: &mut Diagnostics) -> Option<(&'r Map<String, Value>, String)> {
+    let mut current = value;
+    let mut at = ptr.clone();
     for _ in 0..16 {
-        match current {
-            ReferenceOr::Item(t) => return Some((t, at)),
-            ReferenceOr::Reference { reference } => {
-                let Some((section, name)) =
-                    reference.strip_prefix("#/components/").and_then(|r| r.split_once('/'))
-                else {
-                    d.error(&at, format!("$ref {reference:?} is not a local component reference"));
-                    return None;
-                };
-                let name = name.replace("~1", "/").replace("~0", "~");
-                match map.and_then(|m| m.get(&name)) {
-                    Some(next) => {
-                        current = next;
-                        at = child(&format!("#/components/{section}"), &name);
-                    }
-                    None => {
-                        d.error(&at, format!("$ref {reference:?} points to nothing"));
-                        return None;
-                    }
-                }
+        let obj = current.as_object()?;
+        let Some(reference) = obj.get("$ref") else { return Some((obj, at)) };
+        let Some(reference) = reference.as_str() else {
+            d.error(&child(&at, "$ref"), format!("$ref must be a string, found {}", crate::json::kind_of(reference)));
+            return None;
+        };
+        let Some(fragment) = reference.strip_prefix('#') else {
+            d.error(&at, format!("$ref {reference:?} points outside this file; only local `#/...` references are supported"));
+            return None;
+        };
+        match crate::json::lookup_pointer(root, fragment) {
+            Some(next) => {
+                current = next;
+                at = format!("#{fragment}");
+            }
+            None => {
+                d.error(&at, format!("$ref {reference:?} points to nothing (expected a {what})"));
+                return None;
             }
         }
     }
-    d.error(ptr, "$ref chain too long or cyclic");
+    d.error(&ptr, "$ref chain too long or cyclic");
     None
 }
 
-#[allow(clippy::too_many_arguments)]
-fn read_params(
-    api: &openapiv3::OpenAPI,
-    path_params: &[ReferenceOr<openapiv3::Parameter>],
-    op_params: &[ReferenceOr<openapiv3::Parameter>],
-    item_ptr: &str,
-    op_ptr: &str,
-    graph: &mut SchemaGraph<'_>,
-    draft: &mut Draft,
-    d: &mut Diagnostics,
-) {
-    let comps = api.components.as_ref().map(|c| &c.parameters);
-    let mut all: Vec<(&openapiv3::Parameter, String)> = Vec::new();
-    for (list, base) in [(path_params, item_ptr), (op_params, op_ptr)] {
-        for (i, p) in list.iter().enumerate() {
+/// The parameters of an operation: the path item's, then the operation's, which override a
+/// path-level one with the same name and location.
+fn read_params(root: &Value, lists: [(Option<&Value>, &str); 2], graph: &mut SchemaGraph<'_>, draft: &mut Draft, d: &mut Diagnostics) {
+    let mut all: Vec<(&Map<String, Value>, String)> = Vec::new();
+    for (list, base) in lists {
+        for (i, p) in list.and_then(Value::as_array).into_iter().flatten().enumerate() {
             let ptr = child(&child(base, "parameters"), &i.to_string());
-            if let Some((p, pptr)) = resolve_component(p, comps, &ptr, d) {
-                let data = p.parameter_data_ref();
-                let same = |q: &(&openapiv3::Parameter, String)| {
-                    q.0.parameter_data_ref().name == data.name && std::mem::discriminant(q.0) == std::mem::discriminant(p)
-                };
-                // Operation-level parameters override path-level ones with the same name and place.
-                all.retain(|q| !same(q));
-                all.push((p, pptr));
-            }
+            let Some((p, pptr)) = resolve_local(root, p, ptr, "parameter", d) else { continue };
+            let key = |q: &Map<String, Value>| (q.get("name").and_then(Value::as_str).map(str::to_string), q.get("in").and_then(Value::as_str).map(str::to_string));
+            all.retain(|(q, _)| key(q) != key(p));
+            all.push((p, pptr));
         }
     }
     let mut scope = Scope::with_reserved(&["body", "params", "spec", "path", "raw", "self_", "content_type"]);
     for (p, pptr) in all {
-        let data = p.parameter_data_ref();
-        let (location, explode) = match p {
-            openapiv3::Parameter::Path { .. } => (ParamLocation::Path, false),
-            openapiv3::Parameter::Query { style, .. } => {
-                if !matches!(style, openapiv3::QueryStyle::Form) {
+        let name = p.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
+        let flag = |key: &str| p.get(key).and_then(Value::as_bool);
+        let (location, explode) = match p.get("in").and_then(Value::as_str) {
+            Some("path") => (ParamLocation::Path, false),
+            Some("query") => {
+                if p.get("style").and_then(Value::as_str).is_some_and(|s| s != "form") {
                     d.warn(&pptr, "query style other than `form` is sent as form");
                 }
-                (ParamLocation::Query, data.explode.unwrap_or(true))
+                (ParamLocation::Query, flag("explode").unwrap_or(true))
             }
-            openapiv3::Parameter::Header { .. } => (ParamLocation::Header, false),
-            openapiv3::Parameter::Cookie { .. } => {
-                d.warn(&pptr, format!("cookie parameter {:?} is not supported and is not sent", data.name));
+            Some("header") => (ParamLocation::Header, false),
+            _ => {
+                d.warn(&pptr, format!("cookie parameter {name:?} is not supported and is not sent"));
                 continue;
             }
         };
-        let root_name = format!("{}{}", draft.type_prefix, type_ident(&data.name, "Param"));
-        let u = match param_schema(&data.format, &pptr).and_then(|(_, sptr)| {
-            let ptr_for_value = sptr.clone();
-            schema_value(graph_root(graph), &ptr_for_value).map(|v| (v, sptr))
-        }) {
-            Some((v, sptr)) => graph.build(v, &sptr, Direction::Request, Origin::Root(root_name), d),
+        let root_name = format!("{}{}", draft.type_prefix, type_ident(&name, "Param"));
+        let schema = param_schema(p, &pptr);
+        let u = match &schema {
+            Some((v, sptr, _)) => graph.build(v, sptr, Direction::Request, Origin::Root(root_name), d),
             None => {
                 d.warn(&pptr, "parameter without a schema: sent as a string");
                 let fake = Value::Object(serde_json::Map::from_iter([("type".to_string(), Value::String("string".into()))]));
                 graph.build(&fake, &pptr, Direction::Request, Origin::Root(root_name), d)
             }
         };
-        let required = data.required || location == ParamLocation::Path;
+        let required = flag("required").unwrap_or(false) || location == ParamLocation::Path;
         // `content: {application/json: ...}` instead of `schema`: the value travels as JSON text.
-        let json_content = matches!(&data.format, ParameterSchemaOrContent::Content(c) if c.keys().any(|k| k.to_ascii_lowercase().contains("json")));
+        let json_content = schema.as_ref().is_some_and(|(_, _, json)| *json);
         let mut notes = Vec::new();
-        if let Some(default) = param_schema(&data.format, &pptr)
-            .and_then(|(_, sptr)| schema_value(graph.root(), &sptr))
-            .and_then(|v| v.get("default"))
-        {
+        if let Some(default) = schema.as_ref().and_then(|(v, _, _)| v.get("default")) {
             // The server applies its own default when the parameter is left out; say which.
             notes.push(format!("Server default when omitted: `{}`.", default.to_string().replace('`', "'")));
         }
-        let redacted = param_schema(&data.format, &pptr)
-            .and_then(|(_, sptr)| schema_value(graph.root(), &sptr))
-            .is_some_and(|v| graph.secret(v));
+        let redacted = schema.as_ref().is_some_and(|(v, _, _)| graph.secret(v));
         draft.params.push(Param {
-            name: scope.claim(value_ident(&data.name, "param")),
-            wire_name: data.name.clone(),
+            name: scope.claim(value_ident(&name, "param")),
+            wire_name: name,
             location,
             ty: Slot::Node(u),
             required,
             explode,
             json_content,
             redacted,
-            docs: Docs { description: data.description.clone(), deprecated: data.deprecated.unwrap_or(false), notes, ..Docs::default() },
+            docs: Docs {
+                description: p.get("description").and_then(Value::as_str).map(str::to_string),
+                deprecated: flag("deprecated").unwrap_or(false),
+                notes,
+                ..Docs::default()
+            },
         });
     }
 }
 
-fn graph_root<'a>(graph: &SchemaGraph<'a>) -> &'a Value {
-    graph.root()
+/// How a media type is encoded: JSON (also `+json`), form, text, or bytes.
+fn encoding_of(mt: &str) -> BodyEncoding {
+    let base = mt.split(';').next().unwrap_or(mt).trim().to_ascii_lowercase();
+    if base == "application/json" || base.ends_with("+json") {
+        BodyEncoding::Json
+    } else if base == "application/x-www-form-urlencoded" {
+        BodyEncoding::Form
+    } else if base.starts_with("text/") {
+        BodyEncoding::Text
+    } else {
+        BodyEncoding::Bytes
+    }
 }
 
 /// Picks the media type to use from a content map: JSON first, then form, then the rest.
-fn pick_content(content: &indexmap::IndexMap<String, openapiv3::MediaType>) -> Option<(&String, &openapiv3::MediaType, BodyEncoding)> {
-    let enc = |mt: &str| {
-        let base = mt.split(';').next().unwrap_or(mt).trim().to_ascii_lowercase();
-        if base == "application/json" || base.ends_with("+json") {
-            BodyEncoding::Json
-        } else if base == "application/x-www-form-urlencoded" {
-            BodyEncoding::Form
-        } else if base.starts_with("text/") {
-            BodyEncoding::Text
-        } else {
-            BodyEncoding::Bytes
-        }
-    };
+fn pick_content(content: Option<&Value>) -> Option<(&String, &Map<String, Value>, BodyEncoding)> {
     let rank = |e: BodyEncoding| match e {
         BodyEncoding::Json => 0,
         BodyEncoding::Form => 1,
         BodyEncoding::Bytes => 2,
         BodyEncoding::Text => 3,
     };
-    content.iter().map(|(k, v)| (k, v, enc(k))).min_by_key(|(_, _, e)| rank(*e))
+    content?
+        .as_object()?
+        .iter()
+        .filter_map(|(k, v)| Some((k, v.as_object()?, encoding_of(k))))
+        .min_by_key(|(_, _, e)| rank(*e))
 }
 
-fn read_body(api: &openapiv3::OpenAPI, op: &openapiv3::Operation, op_ptr: &str, graph: &mut SchemaGraph<'_>, draft: &mut Draft, d: &mut Diagnostics) {
-    let Some(body) = &op.request_body else { return };
-    let comps = api.components.as_ref().map(|c| &c.request_bodies);
-    let Some((body, bptr)) = resolve_component(body, comps, &child(op_ptr, "requestBody"), d) else { return };
-    let Some((mt, media, encoding)) = pick_content(&body.content) else {
+fn read_body(root: &Value, op: &Map<String, Value>, op_ptr: &str, graph: &mut SchemaGraph<'_>, draft: &mut Draft, d: &mut Diagnostics) {
+    let Some(body) = op.get("requestBody") else { return };
+    let Some((body, bptr)) = resolve_local(root, body, child(op_ptr, "requestBody"), "request body", d) else { return };
+    let Some((mt, media, encoding)) = pick_content(body.get("content")) else {
         d.warn(&bptr, "request body without content: ignored");
         return;
     };
     if mt.to_ascii_lowercase().starts_with("multipart/") {
         d.warn(&child(&child(&bptr, "content"), mt), "multipart bodies are not built by the client: the method takes the encoded body and its Content-Type (with the boundary)");
     }
-    if body.content.len() > 1 {
+    if body.get("content").and_then(Value::as_object).is_some_and(|c| c.len() > 1) {
         d.warn(&child(&bptr, "content"), format!("several request media types: the client sends {mt}"));
     }
     let sptr = child(&child(&child(&bptr, "content"), mt), "schema");
-    let root = graph.root();
-    let u = match (media.schema.as_ref(), schema_value(root, &sptr)) {
-        (Some(_), Some(v)) => graph.build(v, &sptr, Direction::Request, Origin::Root(format!("{}Request", draft.type_prefix)), d),
-        _ => {
+    let schema = media.get("schema");
+    let origin = || Origin::Root(format!("{}Request", draft.type_prefix));
+    let u = match schema {
+        Some(v) => graph.build(v, &sptr, Direction::Request, origin(), d),
+        None => {
             let fake = Value::Object(serde_json::Map::from_iter([(
                 "type".to_string(),
                 Value::String(if encoding == BodyEncoding::Json { "object" } else { "string" }.into()),
             )]));
-            graph.build(&fake, &bptr, Direction::Request, Origin::Root(format!("{}Request", draft.type_prefix)), d)
+            graph.build(&fake, &bptr, Direction::Request, origin(), d)
         }
     };
     draft.body = Some(RequestBody {
         content_type: mt.clone(),
         encoding,
         ty: Slot::Node(u),
-        required: body.required,
-        redacted: schema_value(graph.root(), &sptr).is_some_and(|v| graph.secret(v)),
-        docs: Docs { description: body.description.clone(), ..Docs::default() },
+        required: body.get("required").and_then(Value::as_bool).unwrap_or(false),
+        redacted: schema.is_some_and(|v| graph.secret(v)),
+        docs: Docs { description: body.get("description").and_then(Value::as_str).map(str::to_string), ..Docs::default() },
     });
+}
+
+/// A response key as a status: `200`, `2XX` (any case) or `default`; `None` for anything else
+/// (the loader has already refused such keys).
+fn status_of(code: &str) -> Option<StatusMatch> {
+    if code == "default" {
+        return Some(StatusMatch::Default);
+    }
+    let b = code.as_bytes();
+    if b.len() != 3 {
+        return None;
+    }
+    if let Ok(n) = code.parse::<u16>() {
+        return (100..=999).contains(&n).then_some(StatusMatch::Code(n));
+    }
+    match [b[0], b[1].to_ascii_uppercase(), b[2].to_ascii_uppercase()] {
+        [n @ b'0'..=b'9', b'X', b'X'] => Some(StatusMatch::Range(u16::from(n - b'0'))),
+        _ => None,
+    }
 }
 
 /// Variant names for documented statuses.
@@ -449,24 +436,17 @@ pub fn status_variant(status: StatusMatch) -> String {
     }
 }
 
-fn read_responses(api: &openapiv3::OpenAPI, op: &openapiv3::Operation, op_ptr: &str, graph: &mut SchemaGraph<'_>, draft: &mut Draft, d: &mut Diagnostics) {
-    let comps = api.components.as_ref().map(|c| &c.responses);
-    let header_comps = api.components.as_ref().map(|c| &c.headers);
+fn read_responses(root: &Value, op: &Map<String, Value>, op_ptr: &str, graph: &mut SchemaGraph<'_>, draft: &mut Draft, d: &mut Diagnostics) {
     let rptr_base = child(op_ptr, "responses");
-    let mut entries: Vec<(StatusMatch, &ReferenceOr<openapiv3::Response>, String)> = Vec::new();
-    for (code, r) in &op.responses.responses {
-        let (status, key) = match code {
-            openapiv3::StatusCode::Code(c) => (StatusMatch::Code(*c), c.to_string()),
-            openapiv3::StatusCode::Range(h) => (StatusMatch::Range(*h), format!("{h}XX")),
-        };
-        entries.push((status, r, child(&rptr_base, &key)));
-    }
-    if let Some(r) = &op.responses.default {
-        entries.push((StatusMatch::Default, r, child(&rptr_base, "default")));
+    let mut entries: Vec<(StatusMatch, &Value, String)> = Vec::new();
+    for (code, r) in op.get("responses").and_then(Value::as_object).into_iter().flatten() {
+        if let Some(status) = status_of(code) {
+            entries.push((status, r, child(&rptr_base, code)));
+        }
     }
     entries.sort_by_key(|e| e.0);
     for (status, r, ptr) in entries {
-        let Some((resp, rptr)) = resolve_component(r, comps, &ptr, d) else { continue };
+        let Some((resp, rptr)) = resolve_local(root, r, ptr, "response", d) else { continue };
         let success = match status {
             StatusMatch::Code(c) => c < 400,
             StatusMatch::Range(h) => h < 4,
@@ -476,20 +456,16 @@ fn read_responses(api: &openapiv3::OpenAPI, op: &openapiv3::Operation, op_ptr: &
         let role = if success { "Response".to_string() } else { format!("{variant}Body") };
         let role = if success && draft.responses.iter().any(|c| c.success) { format!("{variant}Response") } else { role };
         let root_name = format!("{}{}", draft.type_prefix, role);
-        let body = match pick_content(&resp.content) {
+        let body = match pick_content(resp.get("content")) {
             Some((mt, media, encoding)) => {
                 let sptr = child(&child(&child(&rptr, "content"), mt), "schema");
-                let root = graph.root();
-                let u = match (media.schema.as_ref(), schema_value(root, &sptr)) {
-                    (Some(_), Some(v)) => Some(graph.build(v, &sptr, Direction::Response, Origin::Root(root_name.clone()), d)),
-                    _ => None,
-                };
-                let mut examples: Vec<Value> = media.example.iter().cloned().collect();
-                for ex in media.examples.values() {
-                    if let ReferenceOr::Item(e) = ex {
-                        if let Some(v) = &e.value {
-                            examples.push(v.clone());
-                        }
+                let schema = media.get("schema");
+                let u = schema.map(|v| graph.build(v, &sptr, Direction::Response, Origin::Root(root_name.clone()), d));
+                let mut examples: Vec<Value> = media.get("example").into_iter().cloned().collect();
+                for ex in media.get("examples").and_then(Value::as_object).into_iter().flat_map(|m| m.values()) {
+                    // Example Objects given inline; `$ref`'d ones are left out.
+                    if let Some(v) = ex.as_object().filter(|e| !e.contains_key("$ref")).and_then(|e| e.get("value")) {
+                        examples.push(v.clone());
                     }
                 }
                 let ty = match (encoding, u) {
@@ -498,19 +474,18 @@ fn read_responses(api: &openapiv3::OpenAPI, op: &openapiv3::Operation, op_ptr: &
                     (BodyEncoding::Text, _) => Slot::Fixed(TypeRef::String),
                     (BodyEncoding::Bytes, _) => Slot::Fixed(TypeRef::Binary),
                 };
-                let redacted = schema_value(graph.root(), &sptr).is_some_and(|v| graph.secret(v));
+                let redacted = schema.is_some_and(|v| graph.secret(v));
                 Some(ResponseBody { content_type: mt.clone(), encoding, ty, examples, redacted })
             }
             None => None,
         };
         let mut headers = Vec::new();
         let mut hscope = Scope::default();
-        for (name, h) in &resp.headers {
+        for (name, h) in resp.get("headers").and_then(Value::as_object).into_iter().flatten() {
             let hptr = child(&child(&rptr, "headers"), name);
-            let Some((h, hptr)) = resolve_component(h, header_comps, &hptr, d) else { continue };
-            let root = graph.root();
-            let u = match param_schema(&h.format, &hptr).and_then(|(_, sptr)| schema_value(root, &sptr).map(|v| (v, sptr))) {
-                Some((v, sptr)) => graph.build(v, &sptr, Direction::Response, Origin::Root(format!("{root_name}{}", type_ident(name, "Header"))), d),
+            let Some((h, hptr)) = resolve_local(root, h, hptr, "header", d) else { continue };
+            let u = match param_schema(h, &hptr) {
+                Some((v, sptr, _)) => graph.build(v, &sptr, Direction::Response, Origin::Root(format!("{root_name}{}", type_ident(name, "Header"))), d),
                 None => {
                     let fake = Value::Object(serde_json::Map::from_iter([("type".to_string(), Value::String("string".into()))]));
                     graph.build(&fake, &hptr, Direction::Response, Origin::Leaf, d)
@@ -520,10 +495,11 @@ fn read_responses(api: &openapiv3::OpenAPI, op: &openapiv3::Operation, op_ptr: &
                 name: hscope.claim(value_ident(name, "header")),
                 wire_name: name.clone(),
                 ty: Slot::Header(u),
-                docs: Docs { description: h.description.clone(), ..Docs::default() },
+                docs: Docs { description: h.get("description").and_then(Value::as_str).map(str::to_string), ..Docs::default() },
             });
         }
-        draft.responses.push(ResponseCase { status, success, variant, description: resp.description.clone(), body, headers, headers_type: None });
+        let description = resp.get("description").and_then(Value::as_str).unwrap_or_default().to_string();
+        draft.responses.push(ResponseCase { status, success, variant, description, body, headers, headers_type: None });
     }
 }
 
@@ -564,14 +540,20 @@ fn check_path_params(draft: &mut Draft, op_ptr: &str, d: &mut Diagnostics) {
     }
 }
 
-fn read_security_schemes(api: &openapiv3::OpenAPI, used: &[String], d: &mut Diagnostics) -> Vec<SecurityScheme> {
-    let defined = api.components.as_ref().map(|c| &c.security_schemes);
+/// The security schemes operations use. A scheme is read as an `openapiv3::SecurityScheme`
+/// (the typed leaf is where openapiv3 serves best); one that is used but not defined is inferred
+/// from its name, with a warning.
+fn read_security_schemes(root: &Value, used: &[String], d: &mut Diagnostics) -> Vec<SecurityScheme> {
+    let defined = root.get("components").and_then(|c| c.get("securitySchemes")).and_then(Value::as_object);
     let mut out = Vec::new();
     for name in used {
         let ptr = child("#/components/securitySchemes", name);
-        let scheme = defined.and_then(|m| m.get(name));
+        let scheme = defined
+            .and_then(|m| m.get(name))
+            .filter(|v| v.get("$ref").is_none())
+            .and_then(|v| serde_json::from_value::<openapiv3::SecurityScheme>(v.clone()).ok());
         let kind = match scheme {
-            Some(ReferenceOr::Item(s)) => match s {
+            Some(s) => match s {
                 openapiv3::SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("basic") => AuthKind::Basic,
                 openapiv3::SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("bearer") => AuthKind::Bearer,
                 openapiv3::SecurityScheme::APIKey { location: openapiv3::APIKeyLocation::Header, name: header, .. } => {
@@ -589,7 +571,7 @@ fn read_security_schemes(api: &openapiv3::OpenAPI, used: &[String], d: &mut Diag
                     AuthKind::Other(what)
                 }
             },
-            Some(ReferenceOr::Reference { .. }) | None => {
+            None => {
                 let lower = name.to_ascii_lowercase();
                 let bearer = ["token", "bearer", "oauth", "jwt", "sts"].iter().any(|w| lower.contains(w));
                 let kind = if bearer { AuthKind::Bearer } else { AuthKind::Basic };
@@ -678,13 +660,14 @@ fn example_can_fail(t: &TypeRef) -> bool {
     }
 }
 
-/// A server's URL with its variables replaced by their defaults.
-fn server_url(server: &openapiv3::Server) -> String {
-    let mut url = server.url.clone();
-    if let Some(vars) = &server.variables {
-        for (name, var) in vars {
-            url = url.replace(&format!("{{{name}}}"), &var.default);
+/// The first server of a `servers` list: its URL with its variables replaced by their defaults.
+fn first_server(servers: Option<&Value>) -> Option<String> {
+    let server = servers?.as_array()?.first()?.as_object()?;
+    let mut url = server.get("url")?.as_str()?.to_string();
+    for (name, var) in server.get("variables").and_then(Value::as_object).into_iter().flatten() {
+        if let Some(default) = var.get("default").and_then(Value::as_str) {
+            url = url.replace(&format!("{{{name}}}"), default);
         }
     }
-    url.trim_end_matches('/').to_string()
+    Some(url.trim_end_matches('/').to_string())
 }

@@ -143,24 +143,8 @@ pub fn link(mut inputs: Vec<GroupInput>) -> CrateModel {
         class.push(*labels.entry(label).or_insert(next));
         kids.push(children.iter().filter_map(|c| index.get(&(g, *c)).copied()).collect());
     }
-    // Moore refinement, as in normalize::dedup: split classes until children agree.
-    let mut count = labels.len();
-    loop {
-        let mut sigs: HashMap<(usize, Vec<usize>), usize> = HashMap::new();
-        let next: Vec<usize> = (0..nodes.len())
-            .map(|i| {
-                let sig = (class[i], kids[i].iter().map(|&c| class[c]).collect::<Vec<_>>());
-                let n = sigs.len();
-                *sigs.entry(sig).or_insert(n)
-            })
-            .collect();
-        let new_count = sigs.len();
-        class = next;
-        if new_count == count {
-            break;
-        }
-        count = new_count;
-    }
+    // The same Moore refinement that deduplicates within a spec.
+    let class = crate::normalize::dedup::refine(class, labels.len(), &kids);
     // Classes with members in two or more groups become shared types.
     let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
     for (n, &c) in class.iter().enumerate() {

@@ -54,7 +54,7 @@ fn children(n: &Node) -> Vec<NodeId> {
 /// The class of every node: equal classes mean structurally identical schemas.
 pub fn dedup_structural(nodes: &[Node]) -> Vec<usize> {
     let mut labels: HashMap<Label<'_>, usize> = HashMap::new();
-    let mut class: Vec<usize> = nodes
+    let class: Vec<usize> = nodes
         .iter()
         .map(|n| {
             let next = labels.len();
@@ -62,10 +62,17 @@ pub fn dedup_structural(nodes: &[Node]) -> Vec<usize> {
         })
         .collect();
     let kids: Vec<Vec<NodeId>> = nodes.iter().map(children).collect();
-    let mut count = labels.len();
+    refine(class, labels.len(), &kids)
+}
+
+/// Moore partition refinement: starting from `class` (with `count` distinct classes), splits
+/// classes until every member's children (`kids`, indexes into the same nodes) fall into the same
+/// classes. Equal results mean structurally identical nodes, cycles included. Also used across
+/// API groups by `link`.
+pub(crate) fn refine(mut class: Vec<usize>, mut count: usize, kids: &[Vec<usize>]) -> Vec<usize> {
     loop {
         let mut sigs: HashMap<(usize, Vec<usize>), usize> = HashMap::new();
-        let next: Vec<usize> = (0..nodes.len())
+        let next: Vec<usize> = (0..class.len())
             .map(|i| {
                 let sig = (class[i], kids[i].iter().map(|&c| class[c]).collect::<Vec<_>>());
                 let n = sigs.len();

@@ -52,6 +52,7 @@ snapshot_tests!(
     regress_untagged_best_fit,
     secrets,
     refs_anywhere,
+    path_order,
 );
 
 #[test]

@@ -527,6 +527,16 @@ fn check_path_params(draft: &mut Draft, op_ptr: &str, d: &mut Diagnostics) {
         }
         used
     });
+    // Path parameters become method arguments in the order they appear in the URL, whatever
+    // order the spec declares them in: `(environment_id, kafka_cluster_id, connector_name)` for
+    // `/environments/{environment_id}/clusters/{kafka_cluster_id}/connectors/{connector_name}`,
+    // so that same-typed arguments read like the path they fill. Other parameters keep their
+    // order after them.
+    let position = |p: &Param<Slot>| match p.location {
+        ParamLocation::Path => template.find(&format!("{{{}}}", p.wire_name)).unwrap_or(usize::MAX),
+        _ => usize::MAX,
+    };
+    draft.params.sort_by_key(|p| (p.location != ParamLocation::Path, position(p)));
     let draft = &*draft;
     let path = &draft.path;
     let mut rest = path.as_str();

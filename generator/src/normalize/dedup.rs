@@ -4,11 +4,12 @@
 //! automaton): nodes start grouped by their local label (kind, property names and flags, enum
 //! values), and groups split until every member's children fall into the same groups. This finds
 //! every pair of structurally identical schemas, recursive ones included, whatever their titles
-//! or where they sit. Docs and titles are not part of a shape.
+//! or where they sit. Docs and titles are not part of a shape. Names are decided in
+//! `naming::types`; this module then materializes the named types and boxes recursive fields.
 
-use super::schema::{Node, NodeId, Origin, Scalar, Shape, Use};
+use super::schema::{Node, NodeId, Scalar, Shape, Use};
 use crate::model::{Directions, EnumVariant, Field, TypeDef, TypeId, TypeKind, TypeRef, UnionVariant};
-use crate::naming::{short_title, type_ident, value_ident, Scope};
+use crate::naming::{type_ident, value_ident, Scope};
 use std::collections::HashMap;
 
 use super::schema::Direction;
@@ -155,119 +156,6 @@ fn is_named_shape(s: &Shape) -> bool {
     matches!(s, Shape::Object { .. } | Shape::Enum(_) | Shape::Union { .. })
 }
 
-/// Longest positional type name (parent name + property) before it is shortened.
-const MAX_POSITIONAL_NAME: usize = 64;
-
-struct Namer<'g> {
-    nodes: &'g [Node],
-    class: &'g [usize],
-    rep: HashMap<usize, NodeId>,
-    members: HashMap<usize, Vec<NodeId>>,
-    names: HashMap<usize, String>,
-    in_progress: Vec<usize>,
-    scope: Scope,
-}
-
-impl Namer<'_> {
-    fn request_only(&self, class: usize) -> bool {
-        self.members[&class].iter().all(|&n| self.nodes[n].dir == Direction::Request)
-    }
-
-    fn name_of(&mut self, class: usize) -> String {
-        if let Some(n) = self.names.get(&class) {
-            return n.clone();
-        }
-        if self.in_progress.contains(&class) {
-            return "Recursive".into();
-        }
-        self.in_progress.push(class);
-        let rep = self.rep[&class];
-        let members = self.members[&class].clone();
-        let title = members.iter().find_map(|&m| self.nodes[m].title.clone()).or_else(|| {
-            members.iter().find_map(|&m| match &self.nodes[m].origin {
-                Origin::Component(c) => Some(c.clone()),
-                _ => None,
-            })
-        });
-        let request_only = self.request_only(class);
-        // Title-based names first; the positional name is only worked out when they are all
-        // taken, because working it out names the parent types (and would let them claim names
-        // before types that rank higher).
-        let mut titled = Vec::new();
-        if let Some(t) = &title {
-            let short = type_ident(short_title(t), "Type");
-            titled.push(short.clone());
-            if request_only {
-                titled.push(format!("{short}Request"));
-            }
-        }
-        let chosen = match titled.into_iter().find(|c| self.scope.is_free(c)) {
-            Some(c) => {
-                self.scope.take(&c);
-                c
-            }
-            None => {
-                // Another shape already has the short name: where it is used says more than the
-                // title's namespace (`CreateIamV2ApiKeyResponse` over `IamV2ApiKey`).
-                let positional = self.positional(rep);
-                let full = title.as_deref().map(|t| type_ident(t, "Type"));
-                match [Some(positional.clone()), full].into_iter().flatten().find(|c| self.scope.is_free(c)) {
-                    Some(c) => {
-                        self.scope.take(&c);
-                        c
-                    }
-                    None => self.scope.claim(positional),
-                }
-            }
-        };
-        self.in_progress.retain(|c| *c != class);
-        self.names.insert(class, chosen.clone());
-        chosen
-    }
-
-    fn node_name(&mut self, node: NodeId) -> String {
-        let class = self.class[node];
-        if self.rep.contains_key(&class) {
-            self.name_of(class)
-        } else {
-            self.positional(node)
-        }
-    }
-
-    /// The outermost ancestor of an inline schema (an operation's body or a component).
-    fn outermost(&self, mut node: NodeId) -> NodeId {
-        let mut hops = 0;
-        while let Origin::Child { parent, .. } = &self.nodes[node].origin {
-            node = *parent;
-            hops += 1;
-            if hops > self.nodes.len() {
-                break;
-            }
-        }
-        node
-    }
-
-    fn positional(&mut self, node: NodeId) -> String {
-        match self.nodes[node].origin.clone() {
-            Origin::Root(n) => n,
-            Origin::Component(c) => type_ident(short_title(&c), "Type"),
-            Origin::Child { parent, suffix } => {
-                let base = self.node_name(parent);
-                let name = type_ident(&format!("{base}{suffix}"), "Type");
-                if name.len() <= MAX_POSITIONAL_NAME {
-                    return name;
-                }
-                // Deeply nested inline schemas would get names that grow with depth
-                // (`…Level0Level1…Level70`): past the limit a type is named after the outermost
-                // named type it sits in and its own property, so names stay short at any depth.
-                let root = self.outermost(parent);
-                type_ident(&format!("{}{suffix}", self.node_name(root)), "Type")
-            }
-            Origin::Leaf => "Value".into(),
-        }
-    }
-}
-
 /// Turns the deduplicated graph into named types.
 pub fn materialize(nodes: &[Node]) -> TypeSpace {
     let class = dedup_structural(nodes);
@@ -283,14 +171,7 @@ pub fn materialize(nodes: &[Node]) -> TypeSpace {
         .iter()
         .map(|(&c, m)| (c, m.iter().copied().find(|&n| nodes[n].dir == Direction::Response).unwrap_or(m[0])))
         .collect();
-    let mut order: Vec<usize> = members.keys().copied().collect();
-    let mut namer = Namer { nodes, class: &class, rep: rep.clone(), members: members.clone(), names: HashMap::new(), in_progress: Vec::new(), scope: Scope::default() };
-    // Types seen by responses pick names first, so a request-only variant of the same title is the one renamed.
-    order.sort_by_key(|c| (namer.request_only(*c), members[c][0]));
-    for &c in &order {
-        namer.name_of(c);
-    }
-    let names = namer.names;
+    let (order, names) = crate::naming::types::name_types(nodes, &class, &rep, &members);
     // Types are emitted sorted by name, so ids follow that order.
     let mut by_name: Vec<(String, usize)> = order.iter().map(|c| (names[c].clone(), *c)).collect();
     by_name.sort();

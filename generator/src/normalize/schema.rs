@@ -10,7 +10,6 @@ use crate::json::kind_of;
 // Moved to `crate::json`; re-exported here for existing callers.
 pub use crate::json::lookup_pointer;
 use crate::model::{Docs, IntKind};
-use heck::ToUpperCamelCase;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
@@ -372,7 +371,7 @@ impl<'a> SchemaGraph<'a> {
         let origin = if tptr.starts_with("#/components/schemas/") {
             Origin::Component(name)
         } else {
-            Origin::Child { parent: self.leaf(Scalar::Any), suffix: name.to_upper_camel_case() }
+            Origin::Child { parent: self.leaf(Scalar::Any), suffix: crate::naming::camel_suffix(&name) }
         };
         // Reserve the memo slot now and build later (see `drain`): a type that contains itself
         // ends here, and deep chains of refs cost no stack.
@@ -636,7 +635,7 @@ impl<'a> SchemaGraph<'a> {
                 tagged = false;
             }
             let suffix = match reference {
-                Some(r) => r.rsplit('/').next().unwrap_or(r).to_upper_camel_case(),
+                Some(r) => crate::naming::camel_suffix(r.rsplit('/').next().unwrap_or(r)),
                 None => format!("Variant{}", i + 1),
             };
             let u = self.build(m, &mptr, dir, Origin::Child { parent: id, suffix }, d);
@@ -827,7 +826,7 @@ impl<'a> SchemaGraph<'a> {
             if (dir == Direction::Request && ann.read_only) || (dir == Direction::Response && ann.write_only) {
                 continue;
             }
-            let u = self.build(pv, &pptr, dir, Origin::Child { parent: id, suffix: name.to_upper_camel_case() }, d);
+            let u = self.build(pv, &pptr, dir, Origin::Child { parent: id, suffix: crate::naming::camel_suffix(name) }, d);
             let mut docs = ann.docs;
             if let Some(f) = ann.format.as_deref() {
                 if matches!(f, "uri" | "uri-reference" | "url" | "uuid" | "email" | "byte" | "hostname" | "ipv4" | "ipv6") {

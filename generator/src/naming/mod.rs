@@ -12,6 +12,8 @@
 //!   digit get a letter prefix; ones with no letters or digits left get a placeholder.
 //! - Wire names always stay on the wire through `#[serde(rename)]`.
 
+pub mod types;
+
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use std::collections::{HashMap, HashSet};
 
@@ -73,6 +75,12 @@ pub fn value_ident(raw: &str, fallback: &str) -> String {
     } else {
         s
     }
+}
+
+/// A property or reference name as the UpperCamelCase suffix of a positional type name
+/// (`spec` -> `Spec`, so an inline schema under `ApiKey.spec` is `ApiKeySpec`).
+pub fn camel_suffix(raw: &str) -> String {
+    raw.to_upper_camel_case()
 }
 
 /// The short form of a dotted title: its last segment (`iam.v2.ApiKey` -> `ApiKey`).

@@ -197,7 +197,7 @@ fn shape_label(model: &NormalizedModel, id: TypeId) -> (String, Vec<TypeId>) {
         TypeKind::Struct { fields, additional } => {
             out.push_str("struct{");
             for f in fields {
-                let _ = write!(out, "{}:{:?}:{}{}{}{}{}:", f.name, f.wire_name, f.required, f.nullable, f.boxed, f.redacted, f.optional());
+                let _ = write!(out, "{}:{:?}:{}{}{}{}{}{}:", f.name, f.wire_name, f.required, f.nullable, f.boxed, f.redacted, f.optional(), f.patch);
                 ref_label(&f.ty, &mut out, &mut children);
                 out.push(';');
             }

@@ -208,12 +208,16 @@ pub struct Field {
     pub boxed: bool,
     /// `x-redact`: never shown by `Debug`.
     pub redacted: bool,
+    /// An optional, nullable field of a type only ever sent: a three-state `runtime::Patch`
+    /// (left out, `null`, or a value), so an update can clear it. Elsewhere optional or nullable
+    /// fields are `Option`s.
+    pub patch: bool,
     /// Field docs.
     pub docs: Docs,
 }
 
 impl Field {
-    /// The Rust field is an `Option`.
+    /// The Rust field is an `Option` (or, for [`Field::patch`] fields, a `Patch`).
     pub fn optional(&self) -> bool {
         !self.required || self.nullable
     }
@@ -583,6 +587,9 @@ impl NormalizedModel {
                         }
                         if f.redacted {
                             flags.push("redacted");
+                        }
+                        if f.patch {
+                            flags.push("patch");
                         }
                         let _ = writeln!(
                             out,

@@ -53,6 +53,7 @@ snapshot_tests!(
     secrets,
     refs_anywhere,
     path_order,
+    patch_clear,
 );
 
 #[test]

@@ -222,3 +222,31 @@ async fn secrets_never_show_in_debug_or_errors() {
         assert!(!text.contains("BARE-BODY-SECRET"), "{text}");
     }
 }
+
+/// A PATCH body can leave a field alone, clear it with `null`, or set it
+/// (`generator/tests/fixtures/patch_clear.yaml`): the server receives exactly that.
+#[tokio::test]
+async fn patch_bodies_send_absent_null_and_values_apart() {
+    use fixture_patch_clear::runtime::Patch;
+    use fixture_patch_clear::types::KeyUpdate;
+    use wiremock::matchers::body_json;
+    let server = MockServer::start().await;
+    Mock::given(method("PATCH"))
+        .and(path("/keys/k1"))
+        .and(body_json(serde_json::json!({"display_name": "renamed", "description": null})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": "k1", "display_name": "renamed", "description": null})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let body = KeyUpdate {
+        display_name: "renamed".to_string().into(),
+        description: Patch::Null,
+        token: Patch::Value("SECRET-TOKEN".into()),
+        ..Default::default()
+    };
+    assert!(!format!("{body:?}").contains("SECRET-TOKEN"), "{body:?}");
+    let body = KeyUpdate { token: Patch::Absent, ..body };
+    let resp = client!(fixture_patch_clear, server).update_key("k1", &body).await.expect("200");
+    assert_eq!(resp.body.description, None, "responses keep Option");
+    assert_eq!(resp.body.display_name.as_deref(), Some("renamed"));
+}

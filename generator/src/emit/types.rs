@@ -161,7 +161,9 @@ pub fn emit_shared_types(krate: &crate::link::CrateModel) -> TokenStream {
 fn field_type(f: &Field, model: &NormalizedModel) -> TokenStream {
     let base = rust_type(&f.ty, model, &TokenStream::new());
     let base = if f.boxed { quote!(::std::boxed::Box<#base>) } else { base };
-    if f.optional() {
+    if f.patch {
+        quote!(super::runtime::Patch<#base>)
+    } else if f.optional() {
         quote!(::std::option::Option<#base>)
     } else {
         base
@@ -189,12 +191,18 @@ fn emit_type(model: &NormalizedModel, t: &TypeDef, default: bool, cfg: &TokenStr
                 let redact_doc = if f.redacted { doc_lines("\nSecret: `Debug` prints it as `[redacted]`.") } else { TokenStream::new() };
                 let wire = &f.wire_name;
                 let rename = if *wire != f.name { quote!(#[serde(rename = #wire)]) } else { TokenStream::new() };
+                let patch_doc = if f.patch {
+                    doc_lines("\nLeave it `Patch::Absent` to keep the server's value, `Patch::Null` to clear it.")
+                } else {
+                    TokenStream::new()
+                };
                 let opt = match (f.optional(), f.required) {
+                    _ if f.patch => quote!(#[serde(default, skip_serializing_if = "super::runtime::Patch::is_absent")]),
                     (true, false) => quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]),
                     (true, true) => quote!(#[serde(default)]),
                     _ => TokenStream::new(),
                 };
-                quote! { #fdocs #redact_doc #rename #opt pub #fname: #ty, }
+                quote! { #fdocs #redact_doc #patch_doc #rename #opt pub #fname: #ty, }
             });
             let additional_field = additional.as_ref().map(|a| {
                 let v = rust_type(a, model, &TokenStream::new());
@@ -209,7 +217,9 @@ fn emit_type(model: &NormalizedModel, t: &TypeDef, default: bool, cfg: &TokenStr
                     let fname = ident(&f.name);
                     let label = &f.name;
                     if f.redacted {
-                        if f.optional() {
+                        if f.patch {
+                            quote!(.field(#label, &self.#fname.value().map(|_| "[redacted]")))
+                        } else if f.optional() {
                             quote!(.field(#label, &self.#fname.as_ref().map(|_| "[redacted]")))
                         } else {
                             quote!(.field(#label, &"[redacted]"))

@@ -209,6 +209,9 @@ pub fn materialize(nodes: &[Node]) -> TypeSpace {
                         nullable: p.ty.nullable,
                         boxed: false,
                         redacted: p.redacted,
+                        // Only a type that is never received can use the three-state field:
+                        // responses keep `Option`, which reads both absent and `null` as `None`.
+                        patch: directions.request && !directions.response && !p.required && p.ty.nullable,
                         docs: p.docs.clone(),
                     })
                     .collect();

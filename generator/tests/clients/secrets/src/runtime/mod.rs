@@ -58,6 +58,7 @@ mod client;
 mod decode;
 mod error;
 pub mod pagination;
+mod patch;
 mod request;
 mod response;
 mod retry;
@@ -69,6 +70,7 @@ pub use self::error::{
     ApiError, DecodeError, DecodeErrorKind, EncodeError, Error, ResponseContext, TransportError,
     TransportErrorKind, BODY_SNIPPET_LIMIT,
 };
+pub use self::patch::Patch;
 pub use self::request::{encode_path_segment, param_json, param_text, RequestSpec};
 pub use self::response::{is_json_content_type, unmatched_fields, RawResponse, Response, REQUEST_ID_HEADER};
 pub use self::retry::{

@@ -200,7 +200,14 @@ impl Generator {
             }
             let module = scope.claim(wanted);
             match normalize_one(input) {
-                Ok(model) => groups.push(GroupInput { feature: module.replace('_', "-"), module, label: input.label.clone(), model }),
+                // The feature is the module name in kebab case, without the `_` a keyword
+                // stem gets (`type.yaml` -> module `type_`, feature `type`).
+                Ok(model) => groups.push(GroupInput {
+                    feature: module.trim_end_matches('_').replace('_', "-"),
+                    module,
+                    label: input.label.clone(),
+                    model,
+                }),
                 Err(e) => errors.extend(e.diagnostics),
             }
         }

@@ -430,7 +430,11 @@ impl Run<'_> {
     /// Rolls an interrupted write forward (a journal) or discards it (staging only).
     fn recover(&mut self, protected: &Protected, report: &mut WriteReport) -> Result<(), WriteError> {
         let journal_path = self.meta.join(JOURNAL);
-        if fs::symlink_metadata(&journal_path).is_ok() {
+        if let Ok(meta) = fs::symlink_metadata(&journal_path) {
+            // Never read through a link or from a device or pipe (it could block forever).
+            if !meta.is_file() {
+                return Err(WriteError::Obstructed { path: journal_path, expected: "a regular file" });
+            }
             let text = fs::read_to_string(&journal_path).map_err(io_err("cannot read the journal", &journal_path))?;
             let journal = Journal::parse(&text).map_err(|why| WriteError::Corrupt { path: journal_path.clone(), why })?;
             self.apply(&journal, protected)?;
@@ -1205,6 +1209,21 @@ mod tests {
         assert!(c.interrupted && !c.busy && !c.is_up_to_date(), "{c:?}");
         assert_eq!(snapshot(&out), before);
         assert!(out.join(META_DIR).join(JOURNAL).exists());
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn write_never_reads_a_journal_that_is_not_a_file() {
+        // A journal that is a link to a device would block the run forever if it were read.
+        let dir = scratch("journal-device");
+        let out = dir.join("out");
+        write_crate(&out, &old_files(), &opts(false)).unwrap();
+        std::os::unix::fs::symlink("/dev/zero", out.join(META_DIR).join(JOURNAL)).unwrap();
+        let before = snapshot(&out);
+        let e = write_crate(&out, &new_files(), &opts(false)).unwrap_err();
+        assert!(matches!(e, WriteError::Obstructed { .. }), "{e}");
+        assert_eq!(snapshot(&out), before);
         let _ = fs::remove_dir_all(&dir);
     }
 }

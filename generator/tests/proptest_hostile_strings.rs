@@ -36,6 +36,8 @@ const HOSTILE: &[&str] = &[
     "x\n```rust\nstd::process::exit(5)\n```",
     "x\n~~~\nstd::process::exit(4)\n~~~\n",
     "x\n\n    std::process::exit(3)\n",
+    "-     std::process::exit(6)",
+    "intro\n\n*      std::process::exit(7)",
     "*/",
     "/*",
     "\"#",
@@ -252,6 +254,9 @@ fn build(s: &Slots) -> Value {
     if let Some(l) = s.op_lifecycle {
         post["x-lifecycle-stage"] = json!(hostile(l));
         get["x-lifecycle-stage"] = json!(hostile(l));
+        // Descriptions are Markdown: the same texts as prose.
+        post["description"] = json!(hostile(l + 1));
+        get["summary"] = json!(hostile(l + 2));
     }
 
     let mut schemes = Map::new();
@@ -395,7 +400,13 @@ fn compiled_code_blocks(block: &[String]) -> Vec<String> {
             after_blank = true;
             continue;
         }
-        if width >= 4 && after_blank {
+        let marker = t.strip_prefix(['-', '*', '+']).or_else(|| {
+            let digits = t.chars().take_while(char::is_ascii_digit).count();
+            (digits > 0).then(|| &t[digits..]).and_then(|r| r.strip_prefix(['.', ')']))
+        });
+        if marker.is_some_and(|rest| rest.starts_with("     ")) {
+            bad.push(format!("an indented code block inside a list item: {raw:?}"));
+        } else if width >= 4 && after_blank {
             bad.push(format!("indented code after a blank doc line: {raw:?}"));
         } else if t.starts_with("```") || t.starts_with("~~~") {
             let ch = t.chars().next().unwrap_or('`');

@@ -250,3 +250,39 @@ async fn patch_bodies_send_absent_null_and_values_apart() {
     assert_eq!(resp.body.description, None, "responses keep Option");
     assert_eq!(resp.body.display_name.as_deref(), Some("renamed"));
 }
+
+/// Every error keeps the response's status, request id and headers, documented or not, and
+/// classifies itself; header values never show in `Debug`.
+#[tokio::test]
+async fn errors_keep_headers_and_classify_themselves() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/envs/e1/items"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("Retry-After", "7")
+                .insert_header("X-Request-Id", "req-429")
+                .insert_header("Set-Cookie", "session=COOKIE-SECRET")
+                .set_body_string("slow down"),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/envs/e2/items"))
+        .respond_with(ResponseTemplate::new(502).set_body_raw("<html>Bad Gateway</html>", "text/html"))
+        .mount(&server)
+        .await;
+    let client = client!(fixture_pagination, server);
+    let params = fixture_pagination::ListItemsParams::default();
+    // 429 is undocumented for this operation: still its status, headers and wait.
+    let err = client.list_items("e1", &params).await.expect_err("429");
+    assert!(err.is_rate_limited() && err.is_retryable() && !err.is_server_error(), "{err:?}");
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(7)));
+    assert_eq!(err.request_id(), Some("req-429"));
+    assert_eq!(err.headers().and_then(|h| h.get("set-cookie")).and_then(|v| v.to_str().ok()), Some("session=COOKIE-SECRET"));
+    assert!(!format!("{err:?}").contains("COOKIE-SECRET"), "{err:?}");
+    // A proxy's HTML 502 is a server error that may succeed later.
+    let err = client.list_items("e2", &params).await.expect_err("502");
+    assert!(err.is_server_error() && err.is_retryable() && !err.is_rate_limited(), "{err:?}");
+    assert_eq!(err.status(), Some(502));
+}

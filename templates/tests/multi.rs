@@ -91,6 +91,9 @@ async fn default_servers_and_required_base_urls() {
     assert!(matches!(bad, BuildError::InvalidBaseUrl { .. }), "{bad:?}");
     let g = root.gamma("https://pkc-abc12.eu-west-1.cloud.test").expect("gamma");
     assert_eq!(g.base_url(), "https://pkc-abc12.eu-west-1.cloud.test");
+    // Used alone, the per-tenant group's own builder has no default URL either.
+    let alone = gamma::Client::builder().basic_auth("k", "s").build().expect_err("no base URL");
+    assert!(matches!(alone, BuildError::MissingBaseUrl), "{alone:?}");
     // A group can also be used alone, with its own builder.
     let solo = alpha::Client::new(alpha::Client::builder().build().expect("solo"));
     assert_eq!(solo.base_url(), alpha::DEFAULT_BASE_URL);

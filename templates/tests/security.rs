@@ -605,3 +605,16 @@ async fn pagination_error_converts_into_a_callers_error_type() {
     assert!(matches!(mapped, Error::Pagination(_)));
     assert!(mapped.source().is_none());
 }
+
+/// A base URL with a query (a key put in the wrong place) is refused, and neither the error nor
+/// the builder's `Debug` repeats the query.
+#[test]
+fn base_url_queries_never_show_in_errors() {
+    let builder = forge_templates::runtime::ClientBuilder::new().base_url("https://api.example.test/v1?api_key=SECRET-IN-QUERY#frag");
+    let shown = format!("{builder:?}");
+    assert!(!shown.contains("SECRET-IN-QUERY"), "{shown}");
+    let err = builder.build().expect_err("a query is refused");
+    for text in [err.to_string(), format!("{err:?}")] {
+        assert!(!text.contains("SECRET-IN-QUERY"), "{text}");
+    }
+}

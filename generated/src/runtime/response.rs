@@ -8,7 +8,7 @@ use reqwest::header::{HeaderMap, CONTENT_TYPE, LOCATION};
 use serde::de::DeserializeOwned;
 
 use super::error::{BODY_SNIPPET_LIMIT, WITHHELD_SNIPPET};
-use super::error::{body_snippet, ApiError, DecodeError, DecodeErrorKind, Error, ResponseContext};
+use super::error::{body_snippet, ApiError, ResponseHeaders, DecodeError, DecodeErrorKind, Error, ResponseContext};
 
 /// Name of the response header carrying the server's request id.
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
@@ -98,6 +98,7 @@ impl RawResponse {
             location,
             body_snippet,
             body_len: self.body.len(),
+            headers: ResponseHeaders(self.headers.clone()),
         }
     }
 
@@ -197,7 +198,12 @@ impl RawResponse {
 
     /// Wraps a documented error response with this response's status and request id.
     pub fn api_error<E>(&self, error: E) -> Error<E> {
-        Error::Api(Box::new(ApiError { status: self.status, request_id: self.request_id(), error }))
+        Error::Api(Box::new(ApiError {
+            status: self.status,
+            request_id: self.request_id(),
+            error,
+            headers: ResponseHeaders(self.headers.clone()),
+        }))
     }
 
     /// The error for a status the API description does not document:

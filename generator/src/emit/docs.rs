@@ -108,6 +108,7 @@ fn defuse_code_blocks(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut in_fence = false;
     let mut after_blank = true;
+    let mut owned;
     for line in text.lines() {
         let trimmed = line.trim_start();
         let fence = trimmed.starts_with("```") || trimmed.starts_with("~~~");
@@ -121,6 +122,10 @@ fn defuse_code_blocks(text: &str) -> String {
             }
         } else if !in_fence && after_blank && line.len() - trimmed.len() >= 4 {
             trimmed
+        } else if !in_fence && marker_then_code(trimmed).is_some() {
+            // `-     code`: an indented code block inside a list item.
+            owned = marker_then_code(trimmed).unwrap_or_default();
+            &owned
         } else {
             line
         };
@@ -132,6 +137,14 @@ fn defuse_code_blocks(text: &str) -> String {
         out.push_str("```\n");
     }
     out
+}
+
+/// A list item whose marker is followed by five or more spaces (an indented code block inside
+/// the item), rewritten with one space after the marker; `None` for any other line.
+fn marker_then_code(line: &str) -> Option<String> {
+    let width = list_marker_width(line)?;
+    let (marker, rest) = line.split_at(width);
+    (rest.len() - rest.trim_start().len() >= 4).then(|| format!("{marker}{}", rest.trim_start()))
 }
 
 /// `#[doc]` attributes from already-sanitized text.
@@ -216,11 +229,17 @@ pub fn sanitize(text: &str) -> String {
             out.push(String::new());
             continue;
         }
-        let escaped = escape_inline(line);
         if let Some(width) = list_marker_width(line) {
+            // A marker followed by five or more spaces opens an indented code block inside the
+            // item (a doctest): one space after the marker, always.
+            let (marker, text) = line.split_at(width);
+            let line = format!("{marker}{}", text.trim_start());
             list_indent = Some(width);
-            out.push(escaped);
-        } else if let Some(width) = list_indent {
+            out.push(escape_inline(&line));
+            continue;
+        }
+        let escaped = escape_inline(line);
+        if let Some(width) = list_indent {
             out.push(format!("{}{escaped}", " ".repeat(width)));
         } else {
             out.push(escaped);
@@ -499,6 +518,18 @@ mod tests {
     fn fences_and_indented_blocks_are_defused_at_the_last_step() {
         let out = super::defuse_code_blocks("a\n```rust\nboom()\n```\n\n    indented()\n~~~\nx");
         assert_eq!(out, "a\n```text\nboom()\n```\n\nindented()\n```text\nx\n```\n");
+    }
+
+    #[test]
+    fn list_items_never_open_an_indented_code_block() {
+        // `-     code` is an indented code block inside a list item: it would run as a doctest.
+        for text in ["-     panic!(\"ran\");", "*      std::process::exit(1)", "1.      x()", "intro\n\n+     y()"] {
+            let s = super::sanitize(text);
+            assert!(!s.lines().any(|l| super::marker_then_code(l.trim_start()).is_some()), "{s:?}");
+            let defused = super::defuse_code_blocks(text);
+            assert!(!defused.lines().any(|l| super::marker_then_code(l.trim_start()).is_some()), "{defused:?}");
+        }
+        assert_eq!(super::sanitize("-     panic!()"), "- panic!()");
     }
 
     #[test]

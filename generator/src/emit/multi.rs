@@ -140,6 +140,10 @@ fn lib_rs(krate: &CrateModel, opts: &EmitOptions) -> TokenStream {
         #recursion_limit
 
         pub mod runtime;
+        // Import shared types through a group (`<group>::types::Name`): each re-exports the ones
+        // it uses under its own names, which stay stable; the names in `shared` may change when
+        // specs are added or removed.
+        #[doc(hidden)]
         pub mod shared;
         #( #modules )*
 
@@ -200,6 +204,26 @@ fn group_mod_rs(group: &crate::link::Group) -> TokenStream {
         docs::doc_lines("The server the spec names first.")
     };
     let ops_reexport = super::operations_reexport(model);
+    // A per-tenant server is a placeholder: this group's own builder starts without a base URL,
+    // so `build()` fails with `MissingBaseUrl` until the caller names the real one.
+    let builder = if group.base_url_required {
+        quote! {
+            /// A builder with no base URL, for using this group alone: the spec's server is a
+            /// per-tenant placeholder, so name yours with `base_url` before `build()`:
+            /// `Client::new(Client::builder().base_url(url).build()?)`.
+            pub fn builder() -> runtime::ClientBuilder {
+                runtime::ClientBuilder::new()
+            }
+        }
+    } else {
+        quote! {
+            /// A builder preset with [`DEFAULT_BASE_URL`], for using this group alone:
+            /// `Client::new(Client::builder().build()?)`.
+            pub fn builder() -> runtime::ClientBuilder {
+                runtime::ClientBuilder::with_default_base_url(DEFAULT_BASE_URL)
+            }
+        }
+    };
     let examples_mod = (!model.examples.is_empty()
         || model.operations.iter().any(|o| o.responses.iter().any(|r| r.body.as_ref().is_some_and(|b| !b.examples.is_empty()))))
     .then(|| quote!(#[cfg(test)] mod spec_examples;));
@@ -236,11 +260,8 @@ fn group_mod_rs(group: &crate::link::Group) -> TokenStream {
                 Client(client)
             }
 
-            /// A builder preset with [`DEFAULT_BASE_URL`], for using this group alone:
-            /// `Client::new(Client::builder().build()?)`.
-            pub fn builder() -> runtime::ClientBuilder {
-                runtime::ClientBuilder::with_default_base_url(DEFAULT_BASE_URL)
-            }
+            #builder
+
 
             /// The same client (same transport and credentials) at another base URL.
             pub fn with_base_url(&self, url: &str) -> ::std::result::Result<Self, runtime::BuildError> {

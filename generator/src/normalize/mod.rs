@@ -550,50 +550,45 @@ fn check_path_params(draft: &mut Draft, op_ptr: &str, d: &mut Diagnostics) {
     }
 }
 
-/// The security schemes operations use. A scheme is read as an `openapiv3::SecurityScheme`
-/// (the typed leaf is where openapiv3 serves best); one that is used but not defined is inferred
-/// from its name, with a warning.
+/// The security schemes operations use, read from the JSON tree: `http` basic and bearer, and
+/// `apiKey` in a header, are applied by the client; any other defined scheme (oauth2, OpenID
+/// Connect, mutual TLS, keys outside headers) is kept as `Other` with a warning; only a scheme
+/// that is used but not defined at all is inferred from its name.
 fn read_security_schemes(root: &Value, used: &[String], d: &mut Diagnostics) -> Vec<SecurityScheme> {
     let defined = root.get("components").and_then(|c| c.get("securitySchemes")).and_then(Value::as_object);
     let mut out = Vec::new();
     for name in used {
         let ptr = child("#/components/securitySchemes", name);
-        let scheme = defined
-            .and_then(|m| m.get(name))
-            .filter(|v| v.get("$ref").is_none())
-            .and_then(|v| serde_json::from_value::<openapiv3::SecurityScheme>(v.clone()).ok());
-        let kind = match scheme {
-            Some(s) => match s {
-                openapiv3::SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("basic") => AuthKind::Basic,
-                openapiv3::SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("bearer") => AuthKind::Bearer,
-                openapiv3::SecurityScheme::APIKey { location: openapiv3::APIKeyLocation::Header, name: header, .. } => {
-                    d.warn(&ptr, format!("apiKey scheme {name:?} (header {header:?}) is not applied by the client builder: send the header through ClientBuilder::reqwest_client's default headers"));
-                    AuthKind::ApiKeyHeader(header.clone())
-                }
-                other => {
-                    let what = match other {
-                        openapiv3::SecurityScheme::HTTP { scheme, .. } => format!("http {scheme}"),
-                        openapiv3::SecurityScheme::APIKey { .. } => "apiKey outside a header".into(),
-                        openapiv3::SecurityScheme::OAuth2 { .. } => "oauth2".into(),
-                        openapiv3::SecurityScheme::OpenIDConnect { .. } => "openIdConnect".into(),
-                    };
-                    d.warn(&ptr, format!("security scheme {name:?} ({what}) is not applied by the client: set a bearer token or basic credentials yourself"));
-                    AuthKind::Other(what)
-                }
-            },
-            None => {
-                let lower = name.to_ascii_lowercase();
-                let bearer = ["token", "bearer", "oauth", "jwt", "sts"].iter().any(|w| lower.contains(w));
-                let kind = if bearer { AuthKind::Bearer } else { AuthKind::Basic };
-                d.warn(
-                    &ptr,
-                    format!(
-                        "security scheme {name:?} is used but not defined: assumed HTTP {} from its name",
-                        if bearer { "Bearer" } else { "Basic" }
-                    ),
-                );
-                out.push(SecurityScheme { name: name.clone(), kind, inferred: true });
-                continue;
+        let Some(scheme) = defined.and_then(|m| m.get(name)).and_then(|v| resolve_local(root, v, ptr.clone(), "security scheme", d)).map(|(s, _)| s) else {
+            let lower = name.to_ascii_lowercase();
+            let bearer = ["token", "bearer", "oauth", "jwt", "sts"].iter().any(|w| lower.contains(w));
+            let kind = if bearer { AuthKind::Bearer } else { AuthKind::Basic };
+            d.warn(
+                &ptr,
+                format!("security scheme {name:?} is used but not defined: assumed HTTP {} from its name", if bearer { "Bearer" } else { "Basic" }),
+            );
+            out.push(SecurityScheme { name: name.clone(), kind, inferred: true });
+            continue;
+        };
+        let text = |key: &str| scheme.get(key).and_then(Value::as_str).unwrap_or_default();
+        let kind = match (text("type"), text("scheme").to_ascii_lowercase().as_str(), text("in")) {
+            ("http", "basic", _) => AuthKind::Basic,
+            ("http", "bearer", _) => AuthKind::Bearer,
+            ("apiKey", _, "header") => {
+                let header = text("name").to_string();
+                d.warn(&ptr, format!("apiKey scheme {name:?} (header {header:?}) is not applied by the client builder: send the header through ClientBuilder::reqwest_client's default headers"));
+                AuthKind::ApiKeyHeader(header)
+            }
+            (kind, http_scheme, _) => {
+                let what = match kind {
+                    "http" => format!("http {http_scheme}"),
+                    "apiKey" => "apiKey outside a header".into(),
+                    "oauth2" => "oauth2".into(),
+                    "openIdConnect" => "openIdConnect".into(),
+                    other => other.to_string(),
+                };
+                d.warn(&ptr, format!("security scheme {name:?} ({what}) is not applied by the client: set a bearer token or basic credentials yourself"));
+                AuthKind::Other(what)
             }
         };
         out.push(SecurityScheme { name: name.clone(), kind, inferred: false });

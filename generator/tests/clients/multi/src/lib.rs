@@ -15,6 +15,7 @@
 #![forbid(unsafe_code)]
 #![deny(rustdoc::broken_intra_doc_links)]
 pub mod runtime;
+#[doc(hidden)]
 pub mod shared;
 #[cfg(feature = "alpha")]
 pub mod alpha;

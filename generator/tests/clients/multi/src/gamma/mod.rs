@@ -26,10 +26,11 @@ impl Client {
     pub fn new(client: runtime::Client) -> Self {
         Client(client)
     }
-    /// A builder preset with [`DEFAULT_BASE_URL`], for using this group alone:
-    /// `Client::new(Client::builder().build()?)`.
+    /// A builder with no base URL, for using this group alone: the spec's server is a
+    /// per-tenant placeholder, so name yours with `base_url` before `build()`:
+    /// `Client::new(Client::builder().base_url(url).build()?)`.
     pub fn builder() -> runtime::ClientBuilder {
-        runtime::ClientBuilder::with_default_base_url(DEFAULT_BASE_URL)
+        runtime::ClientBuilder::new()
     }
     /// The same client (same transport and credentials) at another base URL.
     pub fn with_base_url(

@@ -67,7 +67,7 @@ pub use self::client::{BuildError, Client, ClientBuilder, Transport, DEFAULT_USE
 pub use self::decode::deserialize_str_with;
 pub use self::pagination::{PageLimits, PaginationError, PaginationErrorKind};
 pub use self::error::{
-    ApiError, DecodeError, DecodeErrorKind, EncodeError, Error, ResponseContext, TransportError,
+    ApiError, DecodeError, DecodeErrorKind, EncodeError, Error, ResponseContext, ResponseHeaders, TransportError,
     TransportErrorKind, BODY_SNIPPET_LIMIT,
 };
 pub use self::patch::Patch;

@@ -1,7 +1,9 @@
 //! Error types returned by the runtime and by generated operations.
 
 use std::fmt;
+use std::time::Duration;
 
+use reqwest::header::HeaderMap;
 use reqwest::Method;
 
 use super::pagination::PaginationError;
@@ -40,6 +42,26 @@ pub struct ResponseContext {
     pub body_snippet: String,
     /// Length of the whole body in bytes.
     pub body_len: usize,
+    /// Every response header (`Debug` shows their names only).
+    pub headers: ResponseHeaders,
+}
+
+/// The headers of a response kept in an error. Reads like a `HeaderMap` (it derefs to one);
+/// its `Debug` lists the header names only, since values (cookies, tokens) may be secrets.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct ResponseHeaders(pub HeaderMap);
+
+impl std::ops::Deref for ResponseHeaders {
+    type Target = HeaderMap;
+    fn deref(&self) -> &HeaderMap {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ResponseHeaders {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.0.keys().map(|k| k.as_str())).finish()
+    }
 }
 
 impl ResponseContext {
@@ -448,6 +470,8 @@ pub struct ApiError<E> {
     pub request_id: Option<String>,
     /// The decoded error response (one variant per documented status).
     pub error: E,
+    /// Every response header, beside the typed ones the variant may carry.
+    pub headers: ResponseHeaders,
 }
 
 /// The error type of every generated operation.
@@ -496,6 +520,44 @@ impl<E> Error<E> {
             Error::Api(a) => a.request_id.as_deref(),
             _ => self.response().and_then(|r| r.request_id.as_deref()),
         }
+    }
+
+    /// The response headers, when the server answered (documented or not).
+    pub fn headers(&self) -> Option<&HeaderMap> {
+        match self {
+            Error::Api(a) => Some(&a.headers),
+            _ => self.response().map(|r| &*r.headers),
+        }
+    }
+
+    /// Whether the server answered with a 5xx status (documented or not; an HTML page from a
+    /// proxy included).
+    pub fn is_server_error(&self) -> bool {
+        self.status().is_some_and(|s| (500..600).contains(&s))
+    }
+
+    /// Whether the server answered 429 Too Many Requests.
+    pub fn is_rate_limited(&self) -> bool {
+        self.status() == Some(429)
+    }
+
+    /// Whether trying again later may succeed: 429, 502, 503, 504, or a transient transport
+    /// failure (connection, timeout, cut-off body). The client has already retried within its
+    /// [`RetryPolicy`](super::RetryPolicy) and deadline.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Transport(t) => t.kind().is_transient(),
+            _ => matches!(self.status(), Some(429 | 502 | 503 | 504)),
+        }
+    }
+
+    /// How long the server asked to wait (`Retry-After`, else `X-RateLimit-Reset`), if it did.
+    pub fn retry_after(&self) -> Option<Duration> {
+        let headers = self.headers()?;
+        let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+        text("retry-after")
+            .and_then(|v| super::retry::parse_retry_after(v, std::time::SystemTime::now()))
+            .or_else(|| text("x-ratelimit-reset").and_then(super::retry::parse_rate_limit_reset))
     }
 
     /// The documented error response, if this is an [`Error::Api`].
@@ -549,8 +611,8 @@ impl<E> Error<E> {
     pub fn map_api<F>(self, f: impl FnOnce(E) -> F) -> Error<F> {
         match self {
             Error::Api(a) => {
-                let ApiError { status, request_id, error } = *a;
-                Error::Api(Box::new(ApiError { status, request_id, error: f(error) }))
+                let ApiError { status, request_id, error, headers } = *a;
+                Error::Api(Box::new(ApiError { status, request_id, error: f(error), headers }))
             }
             Error::UnexpectedStatus(r) => Error::UnexpectedStatus(r),
             Error::Decode(d) => Error::Decode(d),

@@ -98,14 +98,19 @@ fn base64_encode(input: &[u8]) -> String {
 
 /// Replaces user info in a URL-like string so that it can be shown.
 fn redact_url(url: &str) -> String {
+    // A query or fragment may carry a key (`?api_key=...`): never shown.
+    let cut = |u: &str| match u.find(['?', '#']) {
+        Some(i) => format!("{}?…", &u[..i]),
+        None => u.to_owned(),
+    };
     match Url::parse(url) {
         Ok(mut parsed) if !parsed.username().is_empty() || parsed.password().is_some() => {
             let _ = parsed.set_username("redacted");
             let _ = parsed.set_password(None);
-            parsed.to_string()
+            cut(parsed.as_str())
         }
         Err(_) if url.contains('@') => "<redacted>".to_owned(),
-        _ => url.to_owned(),
+        _ => cut(url),
     }
 }
 

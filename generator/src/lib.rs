@@ -63,6 +63,7 @@ pub mod model;
 pub mod naming;
 #[doc(hidden)]
 pub mod normalize;
+mod stack;
 pub mod write;
 
 pub use api::{Generator, Input, Layout, Output, Settings, Summary};

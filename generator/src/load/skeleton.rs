@@ -170,29 +170,15 @@ fn stub_content(content: &mut Value, ptr: &str, out: &mut Vec<Taken>) {
 // ---------------------------------------------------------------------------------------------
 // The skeleton, and precise pointers when it does not deserialize.
 
-/// Stack for reading the skeleton: serde's buffering of flattened structs (`openapiv3` flattens
-/// extensions into every object) takes about 2 KiB of stack per nesting level in debug builds,
-/// and extension values and examples may nest up to [`super::MAX_DOCUMENT_DEPTH`] levels. Only the
-/// pages a run touches are ever committed.
-const SKELETON_STACK: usize = 64 << 20;
+// The skeleton is read on a big stack (`crate::stack`): serde's buffering of flattened structs
+// (`openapiv3` flattens extensions into every object) takes about 2 KiB of stack per nesting
+// level in debug builds, and extension values and examples may nest up to
+// `MAX_DOCUMENT_DEPTH` levels.
 
 /// Deserializes the skeleton (on a big-stack worker thread); on failure, every problem is
 /// reported with the pointer of the node at fault.
 pub(super) fn deserialize_skeleton(file: &str, skeleton: &Value) -> Result<openapiv3::OpenAPI, GenerateError> {
-    std::thread::scope(|scope| {
-        let worker = std::thread::Builder::new()
-            .name("openapi-forge-skeleton".into())
-            .stack_size(SKELETON_STACK)
-            .spawn_scoped(scope, || deserialize_skeleton_here(file, skeleton));
-        match worker {
-            Ok(handle) => match handle.join() {
-                Ok(result) => result,
-                Err(panic) => std::panic::resume_unwind(panic),
-            },
-            // No thread to be had (resource limits): read on this one.
-            Err(_) => deserialize_skeleton_here(file, skeleton),
-        }
-    })
+    crate::stack::on_big_stack("skeleton", || deserialize_skeleton_here(file, skeleton))
 }
 
 fn deserialize_skeleton_here(file: &str, skeleton: &Value) -> Result<openapiv3::OpenAPI, GenerateError> {

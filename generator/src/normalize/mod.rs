@@ -45,8 +45,13 @@ const METHODS: &[(&str, Method)] = &[
     ("trace", Method::Trace),
 ];
 
-/// Builds the normalized model of a loaded spec.
+/// Builds the normalized model of a loaded spec (on a big stack: schemas are walked
+/// recursively, up to their nesting limit).
 pub fn normalize(spec: &RawSpec) -> Result<NormalizedModel, GenerateError> {
+    crate::stack::on_big_stack("normalize", || normalize_here(spec))
+}
+
+fn normalize_here(spec: &RawSpec) -> Result<NormalizedModel, GenerateError> {
     let mut d = Diagnostics::new(&spec.file);
     let mut graph = SchemaGraph::new(&spec.root);
     // Methods `Client` already has (the runtime's, public and private, and derived ones).

@@ -286,3 +286,23 @@ async fn errors_keep_headers_and_classify_themselves() {
     assert!(err.is_server_error() && err.is_retryable() && !err.is_rate_limited(), "{err:?}");
     assert_eq!(err.status(), Some(502));
 }
+
+/// Item streams need no pinning and can move to another task.
+#[tokio::test]
+async fn streams_are_unpin_and_send() {
+    use futures::StreamExt as _;
+    let server = MockServer::start().await;
+    let page = ResponseTemplate::new(200).set_body_json(serde_json::json!({"metadata": {"next": null}, "data": [{"id": "x"}]}));
+    Mock::given(method("GET")).respond_with(page).mount(&server).await;
+    let c = client!(fixture_pagination, server);
+    let params = fixture_pagination::ListItemsParams { page_size: None, page_token: None };
+    let task = tokio::spawn(async move {
+        let mut stream = c.list_items_stream("env-1", &params);
+        let first = stream.next().await.map(|r| r.map(|item| item.id));
+        let rest = stream.next().await.is_none();
+        (first, rest)
+    });
+    let (first, rest) = task.await.expect("task");
+    assert_eq!(first.and_then(Result::ok).as_deref(), Some("x"));
+    assert!(rest);
+}

@@ -611,7 +611,7 @@ fn emit_stream_method(
         quote!(super::runtime::pagination::Page::new(items, next.map(::std::string::ToString::to_string)))
     };
     let doc = doc_lines(&format!(
-        "Every item of [`Client::{}`], fetched page by page: the stream follows the next-page {} until the last page, or an error, which ends it. A server that repeats a page token, or returns more pages or more empty pages in a row than [`Client::page_limits`] allows, ends it with [`Error::Pagination`].\n\nStarts from `params.{}` (usually `None`). Pin the stream before polling it, e.g. with `futures::StreamExt::boxed` or `std::pin::pin!`.",
+        "Every item of [`Client::{}`], fetched page by page: the stream follows the next-page {} until the last page, or an error, which ends it. A server that repeats a page token, or returns more pages or more empty pages in a row than [`Client::page_limits`] allows, ends it with [`Error::Pagination`].\n\nStarts from `params.{}` (usually `None`). The stream is `Unpin` and `Send`: call `futures::StreamExt::next` on it directly, or move it to a task.",
         op.fn_name,
         if p.next_is_url { "link" } else { "token" },
         p.token_param
@@ -626,7 +626,7 @@ fn emit_stream_method(
         impl Client {
             #doc
             #deprecated
-            pub fn #stream_name<'a>(&'a self, #( #path_args, )* params: &#params_name) -> impl ::futures::Stream<Item = ::std::result::Result<#item, Error<#err_ty>>> + 'a {
+            pub fn #stream_name<'a>(&'a self, #( #path_args, )* params: &#params_name) -> impl ::futures::Stream<Item = ::std::result::Result<#item, Error<#err_ty>>> + Unpin + Send + 'a {
                 let params = params.clone();
                 super::runtime::pagination::paginate(self.page_limits(), params.#token.clone(), move |token| {
                     let mut params = params.clone();

@@ -29,14 +29,14 @@ pub struct ListItemsParams {
 impl Client {
     /// Every item of [`Client::list_items`], fetched page by page: the stream follows the next-page link until the last page, or an error, which ends it. A server that repeats a page token, or returns more pages or more empty pages in a row than [`Client::page_limits`] allows, ends it with [`Error::Pagination`].
     ///
-    /// Starts from `params.page_token` (usually `None`). Pin the stream before polling it, e.g. with `futures::StreamExt::boxed` or `std::pin::pin!`.
+    /// Starts from `params.page_token` (usually `None`). The stream is `Unpin` and `Send`: call `futures::StreamExt::next` on it directly, or move it to a task.
     pub fn list_items_stream<'a>(
         &'a self,
         env: &'a str,
         params: &ListItemsParams,
     ) -> impl ::futures::Stream<
         Item = ::std::result::Result<super::types::Item, Error<ListItemsError>>,
-    > + 'a {
+    > + Unpin + Send + 'a {
         let params = params.clone();
         super::runtime::pagination::paginate(
             self.page_limits(),

@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use std::fmt;
 use std::future::Future;
 
-use futures::stream::{self, Stream};
+use futures::stream::{self, StreamExt};
 use reqwest::Url;
 
 /// Name of the query parameter carrying the page token.
@@ -165,17 +165,18 @@ impl std::error::Error for PaginationError {}
 ///   in a row have no items but a next-page token
 ///   ([`PaginationErrorKind::EmptyPages`]).
 ///
-/// The returned stream is not `Unpin`; pin it (`futures::pin_mut!`,
-/// `tokio::pin!` or `Box::pin`) before calling `StreamExt::next` on it.
-pub fn paginate<T, E, F, Fut>(
+/// The stream is boxed once here, so it is `Unpin` and `Send`: call
+/// `StreamExt::next` on it directly, keep it in a struct, or move it to a task.
+pub fn paginate<'a, T, E, F, Fut>(
     limits: PageLimits,
     first_page_token: Option<String>,
     fetch: F,
-) -> impl Stream<Item = Result<T, E>>
+) -> stream::BoxStream<'a, Result<T, E>>
 where
-    E: From<PaginationError>,
-    F: FnMut(Option<String>) -> Fut,
-    Fut: Future<Output = Result<Page<T>, E>>,
+    T: Send + 'a,
+    E: From<PaginationError> + Send + 'a,
+    F: FnMut(Option<String>) -> Fut + Send + 'a,
+    Fut: Future<Output = Result<Page<T>, E>> + Send + 'a,
 {
     enum Next {
         /// A page remains to be fetched with this token.
@@ -256,4 +257,5 @@ where
             }
         }
     })
+    .boxed()
 }

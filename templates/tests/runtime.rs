@@ -28,32 +28,8 @@ const SECRET: &str = "s3cr3t+VALUE/xyz";
 const BASIC_B64: &str = "S0VZSUQ3UVdFUlRZOnMzY3IzdCtWQUxVRS94eXo=";
 const TOKEN: &str = "sts-TOKEN.abc_123";
 
-fn ms(n: u64) -> Duration {
-    Duration::from_millis(n)
-}
-
-/// Retries with tiny delays so that the suite stays fast.
-fn fast_retries() -> RetryPolicy {
-    RetryPolicy::new()
-        .initial_backoff(ms(5))
-        .max_backoff(ms(20))
-}
-
-fn client_for(base: &str) -> Client {
-    ClientBuilder::new()
-        .base_url(base)
-        .retry_policy(fast_retries())
-        .build()
-        .expect("client builds")
-}
-
-fn get(p: &'static str) -> RequestSpec {
-    RequestSpec::new(Method::GET, p, p.to_owned())
-}
-
-async fn received(server: &MockServer) -> Vec<wiremock::Request> {
-    server.received_requests().await.expect("recording is on")
-}
+mod support;
+use support::{client_for, fast_retries, get, ms, received};
 
 #[derive(Debug, Deserialize, PartialEq)]
 struct Item {

@@ -19,32 +19,8 @@ use serde::Deserialize;
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
-fn ms(n: u64) -> Duration {
-    Duration::from_millis(n)
-}
-
-/// Retries with tiny delays so that the suite stays fast.
-fn fast_retries() -> RetryPolicy {
-    RetryPolicy::new()
-        .initial_backoff(ms(5))
-        .max_backoff(ms(20))
-}
-
-fn client_for(base: &str) -> Client {
-    ClientBuilder::new()
-        .base_url(base)
-        .retry_policy(fast_retries())
-        .build()
-        .expect("client builds")
-}
-
-fn get(p: &'static str) -> RequestSpec {
-    RequestSpec::new(Method::GET, p, p.to_owned())
-}
-
-async fn received(server: &MockServer) -> Vec<Request> {
-    server.received_requests().await.expect("recording is on")
-}
+mod support;
+use support::{client_for, fast_retries, get, ms, received};
 
 /// `Display`, `Debug` and the whole `source` chain (both forms) of an error.
 fn everything_printed(err: &(dyn std::error::Error + 'static)) -> String {

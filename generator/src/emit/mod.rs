@@ -111,6 +111,37 @@ pub(crate) fn type_nesting_depth(model: &NormalizedModel) -> usize {
     depth.into_iter().filter(|d| *d < ON_STACK).max().unwrap_or(0)
 }
 
+/// The root items of a single-spec crate or module: the operations and runtime re-exports,
+/// `DEFAULT_BASE_URL` (documented by `server_doc`) and `Client::builder()`.
+fn root_client_items(model: &NormalizedModel, server_doc: TokenStream) -> TokenStream {
+    let server = model.api.default_server.clone().unwrap_or_else(|| "http://localhost".into());
+    let ops_reexport = operations_reexport(model);
+    quote! {
+        #ops_reexport
+        pub use runtime::{BuildError, Client, ClientBuilder, Error, Response, RetryPolicy};
+
+        #server_doc
+        pub const DEFAULT_BASE_URL: &str = #server;
+
+        impl Client {
+            /// A builder preset with [`DEFAULT_BASE_URL`].
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder::with_default_base_url(DEFAULT_BASE_URL)
+            }
+        }
+    }
+}
+
+/// `#![recursion_limit]` for a crate whose named types nest `nesting` deep: rustc's drop check
+/// recurses once per level and stops at its default limit (128), so deeply nested inline
+/// schemas need a higher one to compile.
+pub(crate) fn recursion_limit_attr(nesting: usize) -> Option<TokenStream> {
+    (nesting > 48).then(|| {
+        let limit = (nesting * 2 + 64).next_power_of_two().to_string();
+        quote!(#![recursion_limit = #limit])
+    })
+}
+
 /// `pub use operations::*;`, when the operations module has anything to export (a spec with no
 /// paths has none, and the glob would be an unused import).
 pub(crate) fn operations_reexport(model: &NormalizedModel) -> Option<TokenStream> {
@@ -183,7 +214,6 @@ pub fn emit_crate(model: &NormalizedModel, opts: &EmitOptions) -> Result<Vec<Gen
         docs::sanitize(&model.api.version)
     ));
     let lib_doc = docs::inner_doc_lines(&lib_doc);
-    let server = model.api.default_server.clone().unwrap_or_else(|| "http://localhost".into());
     let auth_doc = {
         let mut s = String::from("The server the spec names first; `Client::builder()` starts from it.");
         if !model.api.security_schemes.is_empty() {
@@ -206,14 +236,8 @@ pub fn emit_crate(model: &NormalizedModel, opts: &EmitOptions) -> Result<Vec<Gen
     } else {
         TokenStream::new()
     };
-    // rustc's drop check recurses once per level of nested types and stops at its recursion
-    // limit (128): deeply nested inline schemas need a higher one to compile.
-    let ops_reexport = operations_reexport(model);
-    let nesting = type_nesting_depth(model);
-    let recursion_limit = (nesting > 48).then(|| {
-        let limit = (nesting * 2 + 64).next_power_of_two().to_string();
-        quote!(#![recursion_limit = #limit])
-    });
+    let recursion_limit = recursion_limit_attr(type_nesting_depth(model));
+    let root_items = root_client_items(model, auth_doc);
     let lib = quote! {
         #lib_doc
         #![forbid(unsafe_code)]
@@ -225,18 +249,7 @@ pub fn emit_crate(model: &NormalizedModel, opts: &EmitOptions) -> Result<Vec<Gen
         #examples_mod
         pub mod types;
 
-        #ops_reexport
-        pub use runtime::{BuildError, Client, ClientBuilder, Error, Response, RetryPolicy};
-
-        #auth_doc
-        pub const DEFAULT_BASE_URL: &str = #server;
-
-        impl Client {
-            /// A builder preset with [`DEFAULT_BASE_URL`].
-            pub fn builder() -> ClientBuilder {
-                ClientBuilder::with_default_base_url(DEFAULT_BASE_URL)
-            }
-        }
+        #root_items
     };
     files.push(GeneratedFile { path: "src/lib.rs".into(), contents: header(&opts.spec_label) + &format_file(lib, "lib.rs")? });
     // The two big files are built and formatted on two threads: formatting is most of emit.
@@ -267,27 +280,15 @@ pub fn emit_crate(model: &NormalizedModel, opts: &EmitOptions) -> Result<Vec<Gen
 /// same root items a crate's `lib.rs` has. Every path in generated code is `super::`-relative,
 /// so the text is the same wherever the module sits.
 pub fn emit_module(model: &NormalizedModel, opts: &EmitOptions) -> Result<Vec<GeneratedFile>, String> {
-    let server = model.api.default_server.clone().unwrap_or_else(|| "http://localhost".into());
     let types = types::emit_types(model);
     let ops = operations::emit_operations(model);
-    let ops_reexport = operations_reexport(model);
+    let root_items = root_client_items(model, docs::doc_lines("The server the spec names first; `Client::builder()` starts from it."));
     // The inline modules carry their own inner docs (`//!`); a doc comment on them too would
     // be both inner and outer attributes.
     let items = quote! {
         pub mod types { #types }
         pub mod operations { #ops }
-        #ops_reexport
-        pub use runtime::{BuildError, Client, ClientBuilder, Error, Response, RetryPolicy};
-
-        /// The server the spec names first; `Client::builder()` starts from it.
-        pub const DEFAULT_BASE_URL: &str = #server;
-
-        impl Client {
-            /// A builder preset with [`DEFAULT_BASE_URL`].
-            pub fn builder() -> ClientBuilder {
-                ClientBuilder::with_default_base_url(DEFAULT_BASE_URL)
-            }
-        }
+        #root_items
     };
     let mut text = header(&opts.spec_label);
     text.push_str(&format_file(items, "the module")?);

@@ -90,10 +90,7 @@ fn lib_rs(krate: &CrateModel, opts: &EmitOptions) -> TokenStream {
     }
     let doc = docs::inner_doc_lines(&doc);
     let nesting = krate.groups.iter().map(|g| super::type_nesting_depth(&g.model)).max().unwrap_or(0);
-    let recursion_limit = (nesting > 48).then(|| {
-        let limit = (nesting * 2 + 64).next_power_of_two().to_string();
-        quote!(#![recursion_limit = #limit])
-    });
+    let recursion_limit = super::recursion_limit_attr(nesting);
     let modules = krate.groups.iter().map(|g| {
         let m = format_ident!("{}", g.module);
         let f = &g.feature;

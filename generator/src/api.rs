@@ -29,12 +29,15 @@ pub struct Input {
 }
 
 impl Input {
-    /// A spec given as bytes.
+    /// A spec given as bytes. With no folder to read them from, `$ref`s to other files are
+    /// refused (use [`Input::from_file`] for a spec published as a tree of files).
     pub fn from_bytes(label: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
         Input { label: label.into(), bytes: bytes.into(), group: None, path: None }
     }
 
-    /// Reads a spec file; its label is the file name.
+    /// Reads a spec file; its label is the file name. Files its `$ref`s name
+    /// (`./schemas/user.yaml`, `common.yaml#/components/schemas/Error`) are read, relative to the
+    /// folder of the file each `$ref` is in, when the spec is generated.
     ///
     /// # Errors
     ///
@@ -221,7 +224,8 @@ impl Generator {
 fn normalize_one(input: &Input) -> Result<NormalizedModel, GenerateError> {
     // Diagnostics name the file as the user gave it; generated text only ever has the label.
     let file = input.path.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| input.label.clone());
-    let raw = crate::load::load_bytes(&file, &input.bytes)?;
+    // From a file, `$ref`s to other files resolve against its folder; from bytes they are refused.
+    let raw = crate::load::load_source(&file, &input.bytes, input.path.as_deref())?;
     crate::normalize::normalize(&raw)
 }
 

@@ -48,7 +48,18 @@ const METHODS: &[(&str, Method)] = &[
 /// Builds the normalized model of a loaded spec (on a big stack: schemas are walked
 /// recursively, up to their nesting limit).
 pub fn normalize(spec: &RawSpec) -> Result<NormalizedModel, GenerateError> {
-    crate::stack::on_big_stack("normalize", || normalize_here(spec))
+    // Diagnostics on parts bundled from other files name those files (the loader's are moved
+    // already; moving twice changes nothing).
+    match crate::stack::on_big_stack("normalize", || normalize_here(spec)) {
+        Ok(mut model) => {
+            spec.provenance.relocate_all(&mut model.warnings);
+            Ok(model)
+        }
+        Err(mut e) => {
+            spec.provenance.relocate_all(&mut e.diagnostics);
+            Err(e)
+        }
+    }
 }
 
 fn normalize_here(spec: &RawSpec) -> Result<NormalizedModel, GenerateError> {

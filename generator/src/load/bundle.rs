@@ -327,6 +327,7 @@ pub(super) fn bundle(file: &str, text: &str, root: Value, path: Option<&Path>) -
             b.resolve(file, &format!("{fragment}{}", f.at), &f.reference, f.kind);
         }
     }
+    b.check_ref_cycles();
     if !b.errors.is_empty() {
         let mut diagnostics = b.errors;
         diagnostics.extend(b.warnings);
@@ -516,6 +517,54 @@ impl Bundler {
         let d = Diagnostic { severity: Severity::Warning, file: self.files[file].display.clone(), pointer: format!("#{at}"), location: None, message };
         if !self.warnings.contains(&d) {
             self.warnings.push(d);
+        }
+    }
+
+    /// Refuses entries that are only a `$ref` to one another in a ring (`a.yaml` is
+    /// `$ref: b.yaml`, which is `$ref: a.yaml`): there is nothing to generate. Reported once per
+    /// ring, at its first entry, with the files in order. (Schemas that refer to each other from
+    /// inside properties are recursion, and fine.)
+    fn check_ref_cycles(&mut self) {
+        let next_of = |b: &Self, t: usize| -> Option<usize> {
+            let target = &b.targets[t];
+            let r = lookup_pointer(&b.files[target.file].tree, &target.fragment)?.get("$ref")?.as_str()?;
+            match b.resolved.get(&(target.file, r.to_string(), target.kind))? {
+                Resolved::Target(u) => Some(*u),
+                _ => None,
+            }
+        };
+        let mut reported: BTreeSet<usize> = BTreeSet::new();
+        for start in 0..self.targets.len() {
+            let mut ring = vec![start];
+            let mut at = start;
+            while let Some(n) = next_of(self, at) {
+                if let Some(pos) = ring.iter().position(|&x| x == n) {
+                    let members = &ring[pos..];
+                    let first = members.iter().copied().min().unwrap_or(n);
+                    if first == start && reported.insert(first) {
+                        let names: Vec<String> = members
+                            .iter()
+                            .chain(std::iter::once(&members[0]))
+                            .map(|&m| format!("{}#{}", self.files[self.targets[m].file].display, self.targets[m].fragment))
+                            .collect();
+                        let t = &self.targets[start];
+                        let (file, fragment) = (t.file, t.fragment.clone());
+                        let reference = lookup_pointer(&self.files[file].tree, &fragment)
+                            .and_then(|v| v.get("$ref"))
+                            .and_then(Value::as_str)
+                            .unwrap_or_default()
+                            .to_string();
+                        let msg = format!("$ref cycle with no {} in it: {}", t.kind.what(), names.join(" -> "));
+                        self.error(file, &fragment, &reference, msg);
+                    }
+                    break;
+                }
+                if ring.len() > self.targets.len() {
+                    break;
+                }
+                ring.push(n);
+                at = n;
+            }
         }
     }
 

@@ -808,8 +808,9 @@ mod tests {
         });
         let mut out = Vec::new();
         find_refs(&doc, Ctx::Document, &mut out);
-        let got: Vec<(&str, Kind, bool)> = out.iter().map(|f| (f.reference.as_str(), f.kind, f.mapping)).collect();
-        assert_eq!(got, vec![("p.yaml", Kind::Parameter, false), ("s.yaml", Kind::Schema, false), ("./d.yaml", Kind::Schema, true)]);
+        let mut got: Vec<(&str, Kind, bool)> = out.iter().map(|f| (f.reference.as_str(), f.kind, f.mapping)).collect();
+        got.sort();
+        assert_eq!(got, vec![("./d.yaml", Kind::Schema, true), ("p.yaml", Kind::Parameter, false), ("s.yaml", Kind::Schema, false)]);
     }
 
     #[test]

@@ -284,6 +284,8 @@ pub(super) struct Bundled {
     pub root: Value,
     pub provenance: Provenance,
     pub warnings: Vec<Diagnostic>,
+    /// The other files read, as paths joined onto the root spec's (in the order first read).
+    pub files: Vec<PathBuf>,
 }
 
 /// Bundles every file `root` refers to into it. `path` is where the root spec was read from
@@ -293,7 +295,7 @@ pub(super) fn bundle(file: &str, text: &str, root: Value, path: Option<&Path>) -
     find_refs(&root, Ctx::Document, &mut found);
     if found.iter().all(|f| f.reference.starts_with('#')) {
         // The common case: one self-contained file, nothing to do.
-        return Ok(Bundled { root, provenance: Provenance::new(file), warnings: Vec::new() });
+        return Ok(Bundled { root, provenance: Provenance::new(file), warnings: Vec::new(), files: Vec::new() });
     }
     let dir = path.and_then(Path::parent).map(Path::to_path_buf).unwrap_or_default();
     let mut b = Bundler {
@@ -387,7 +389,8 @@ impl Bundler {
                 self.warn(file, at, msg);
             }
         }
-        if !target_kind.0 && !(kind == Kind::Schema && target_kind.1) {
+        let (is_object, is_bool, _) = target_kind;
+        if !(is_object || kind == Kind::Schema && is_bool) {
             let msg = format!(
                 "$ref {reference:?} names {} in {}, not a {}",
                 target_kind.2,
@@ -638,7 +641,8 @@ impl Bundler {
             diagnostics.extend(self.warnings);
             return Err(GenerateError { diagnostics });
         }
-        Ok(Bundled { root, provenance: self.provenance, warnings: self.warnings })
+        let files = self.files.iter().skip(1).map(|f| PathBuf::from(&f.display)).collect();
+        Ok(Bundled { root, provenance: self.provenance, warnings: self.warnings, files })
     }
 
     /// Makes the file refs in `v` (a copy of `fragment` in `file`, of context `ctx`, which will

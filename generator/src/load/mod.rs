@@ -63,6 +63,8 @@ pub struct RawSpec {
     /// Where the parts bundled from other files came from: later layers report on the bundled
     /// tree and move their diagnostics back with it.
     pub provenance: Provenance,
+    /// The other files the spec's `$ref`s named, as read (build scripts re-run when they change).
+    pub files: Vec<std::path::PathBuf>,
 }
 
 /// The HTTP methods of a Path Item Object (OpenAPI 3.0).
@@ -119,6 +121,7 @@ pub fn load_source(file: &str, bytes: &[u8], path: Option<&std::path::Path>) -> 
     let bundled = bundle(file, text, root, path)?;
     warnings.extend(bundled.warnings);
     let provenance = bundled.provenance;
+    let files = bundled.files;
     let mut root = bundled.root;
     // From here on, diagnostics are about the bundled tree: moved back to their files.
     let relocated = |mut e: GenerateError| {
@@ -139,7 +142,7 @@ pub fn load_source(file: &str, bytes: &[u8], path: Option<&std::path::Path>) -> 
     let mut later = diags.finish().map_err(relocated)?;
     provenance.relocate_all(&mut later);
     warnings.extend(later);
-    Ok(RawSpec { file: file.to_string(), root, warnings, provenance })
+    Ok(RawSpec { file: file.to_string(), root, warnings, provenance, files })
 }
 
 #[cfg(test)]

@@ -29,12 +29,15 @@ pub struct Input {
 }
 
 impl Input {
-    /// A spec given as bytes.
+    /// A spec given as bytes. With no folder to read them from, `$ref`s to other files are
+    /// refused (use [`Input::from_file`] for a spec published as a tree of files).
     pub fn from_bytes(label: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
         Input { label: label.into(), bytes: bytes.into(), group: None, path: None }
     }
 
-    /// Reads a spec file; its label is the file name.
+    /// Reads a spec file; its label is the file name. Files its `$ref`s name
+    /// (`./schemas/user.yaml`, `common.yaml#/components/schemas/Error`) are read, relative to the
+    /// folder of the file each `$ref` is in, when the spec is generated.
     ///
     /// # Errors
     ///
@@ -140,7 +143,7 @@ impl Generator {
         match self.inputs.as_slice() {
             [] => Err(GenerateError::single("settings", "#", "no spec given")),
             [one] => {
-                let model = normalize_one(one)?;
+                let (model, read) = normalize_one(one)?;
                 let opts = EmitOptions { crate_name: settings.crate_name.clone(), spec_label: one.label.clone() };
                 let files = match settings.layout {
                     Layout::Crate => emit_crate(&model, &opts),
@@ -152,7 +155,7 @@ impl Generator {
                     files,
                     warnings: model.warnings.clone(),
                     summary,
-                    inputs: one.path.iter().cloned().collect(),
+                    inputs: one.path.iter().cloned().chain(read).collect(),
                     models: vec![(one.label.clone(), model)],
                     linked: None,
                 })
@@ -161,7 +164,7 @@ impl Generator {
                 if settings.layout == Layout::Module {
                     return Err(GenerateError::single("settings", "#", "the module layout takes one spec; generate a crate for several"));
                 }
-                let krate = self.link_all(many)?;
+                let (krate, read) = self.link_all(many)?;
                 let opts = EmitOptions { crate_name: settings.crate_name.clone(), spec_label: format!("{} specs", many.len()) };
                 let files = emit_multi_crate(&krate, &opts).map_err(|m| GenerateError::single("settings", "#", m))?;
                 let local: usize = krate.groups.iter().map(|g| g.homes.iter().filter(|h| **h == crate::link::Home::Local).count()).sum();
@@ -171,7 +174,7 @@ impl Generator {
                     operations: krate.groups.iter().map(|g| g.model.operations.len()).sum(),
                 };
                 let warnings = krate.groups.iter().flat_map(|g| g.model.warnings.iter().cloned()).collect();
-                let inputs = many.iter().filter_map(|i| i.path.clone()).collect();
+                let inputs = many.iter().filter_map(|i| i.path.clone()).chain(read).collect();
                 let models = krate.groups.iter().map(|g| (g.module.clone(), g.model.clone())).collect();
                 Ok(Output { files, warnings, summary, inputs, models, linked: Some(krate) })
             }
@@ -179,8 +182,9 @@ impl Generator {
     }
 
     /// Normalizes every input (all their errors are reported together) and links them.
-    fn link_all(&self, inputs: &[Input]) -> Result<CrateModel, GenerateError> {
+    fn link_all(&self, inputs: &[Input]) -> Result<(CrateModel, Vec<PathBuf>), GenerateError> {
         let mut errors = Vec::new();
+        let mut read_all = Vec::new();
         let mut groups = Vec::new();
         // Module names: from the group given, else the file stem; never a name the crate root
         // uses itself.
@@ -202,27 +206,32 @@ impl Generator {
             match normalize_one(input) {
                 // The feature is the module name in kebab case, without the `_` a keyword
                 // stem gets (`type.yaml` -> module `type_`, feature `type`).
-                Ok(model) => groups.push(GroupInput {
-                    feature: module.trim_end_matches('_').replace('_', "-"),
-                    module,
-                    label: input.label.clone(),
-                    model,
-                }),
+                Ok((model, read)) => {
+                    read_all.extend(read);
+                    groups.push(GroupInput {
+                        feature: module.trim_end_matches('_').replace('_', "-"),
+                        module,
+                        label: input.label.clone(),
+                        model,
+                    })
+                }
                 Err(e) => errors.extend(e.diagnostics),
             }
         }
         if !errors.is_empty() {
             return Err(GenerateError { diagnostics: errors });
         }
-        Ok(link(groups))
+        Ok((link(groups), read_all))
     }
 }
 
-fn normalize_one(input: &Input) -> Result<NormalizedModel, GenerateError> {
+/// The model of one input, and the other files its `$ref`s made us read.
+fn normalize_one(input: &Input) -> Result<(NormalizedModel, Vec<PathBuf>), GenerateError> {
     // Diagnostics name the file as the user gave it; generated text only ever has the label.
     let file = input.path.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| input.label.clone());
-    let raw = crate::load::load_bytes(&file, &input.bytes)?;
-    crate::normalize::normalize(&raw)
+    // From a file, `$ref`s to other files resolve against its folder; from bytes they are refused.
+    let raw = crate::load::load_source(&file, &input.bytes, input.path.as_deref())?;
+    Ok((crate::normalize::normalize(&raw)?, raw.files.clone()))
 }
 
 /// The file stem of a label (`apikeys-v2.yaml` -> `apikeys-v2`).
@@ -294,7 +303,8 @@ impl Output {
     }
 
     /// For build scripts: writes the module file as `$OUT_DIR/<file_name>` and prints
-    /// `cargo:rerun-if-changed` for every spec read from a file. Returns the path written.
+    /// `cargo:rerun-if-changed` for every spec read from a file, and every file its `$ref`s
+    /// named. Returns the path written.
     ///
     /// # Errors
     ///

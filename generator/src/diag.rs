@@ -154,6 +154,64 @@ impl Diagnostics {
     }
 }
 
+/// Where the parts of a bundled document came from (see `load::bundle`): a pointer in the
+/// bundled tree (an entry bundled into `components/*`, a path item copied in) and the file and
+/// pointer it was read from. Diagnostics on the bundled tree are moved back with [`Self::relocate`].
+#[derive(Debug, Clone, Default)]
+pub struct Provenance {
+    /// The file the bundled tree is named by in diagnostics.
+    root_file: String,
+    /// Bundled pointer -> (file, pointer in that file).
+    origins: std::collections::HashMap<String, (String, String)>,
+}
+
+impl Provenance {
+    /// Nothing bundled yet, for the document named `root_file`.
+    pub fn new(root_file: &str) -> Self {
+        Provenance { root_file: root_file.to_string(), origins: Default::default() }
+    }
+
+    /// Records that the subtree at `bundled` was read from `pointer` in `file`.
+    pub fn record(&mut self, bundled: &str, file: &str, pointer: &str) {
+        self.origins.insert(bundled.to_string(), (file.to_string(), pointer.to_string()));
+    }
+
+    /// True when nothing came from another file.
+    pub fn is_empty(&self) -> bool {
+        self.origins.is_empty()
+    }
+
+    /// Moves a diagnostic about the bundled tree to the file and pointer its node came from
+    /// (the nearest recorded ancestor); others are left as they are.
+    pub fn relocate(&self, d: &mut Diagnostic) {
+        if self.origins.is_empty() || d.file != self.root_file {
+            return;
+        }
+        let mut prefix = d.pointer.as_str();
+        loop {
+            if let Some((file, origin)) = self.origins.get(prefix) {
+                let rest = &d.pointer[prefix.len()..];
+                d.pointer = if origin == "#" { format!("#{rest}") } else { format!("{origin}{rest}") };
+                d.file = file.clone();
+                // The position the parser gave was in the bundled tree's root file.
+                d.location = None;
+                return;
+            }
+            match prefix.rfind('/') {
+                Some(i) => prefix = &prefix[..i],
+                None => return,
+            }
+        }
+    }
+
+    /// [`Self::relocate`] on every diagnostic.
+    pub fn relocate_all(&self, diags: &mut [Diagnostic]) {
+        for d in diags {
+            self.relocate(d);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

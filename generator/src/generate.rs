@@ -28,10 +28,22 @@ pub struct Generated {
     pub timings: [(&'static str, Duration); 3],
 }
 
-/// Runs load, normalize and emit on spec bytes.
+/// Runs load, normalize and emit on spec bytes (with no folder: `$ref`s to other files are
+/// refused).
 pub fn generate_files(file: &str, bytes: &[u8], opts: &Options) -> Result<Generated, GenerateError> {
+    generate_source(file, bytes, None, opts)
+}
+
+/// Runs load, normalize and emit on a spec file and the files its `$ref`s name.
+pub fn generate_file(path: &Path, opts: &Options) -> Result<Generated, GenerateError> {
+    let file = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| GenerateError::io(&file, format!("cannot read the spec: {e}")))?;
+    generate_source(&file, &bytes, Some(path), opts)
+}
+
+fn generate_source(file: &str, bytes: &[u8], path: Option<&Path>, opts: &Options) -> Result<Generated, GenerateError> {
     let t0 = Instant::now();
-    let raw = crate::load::load_bytes(file, bytes)?;
+    let raw = crate::load::load_source(file, bytes, path)?;
     let t1 = Instant::now();
     let model = crate::normalize::normalize(&raw)?;
     let t2 = Instant::now();

@@ -53,8 +53,8 @@ pub fn lookup_pointer<'v>(root: &'v Value, fragment: &str) -> Option<&'v Value> 
     Some(cur)
 }
 
-/// `$ref`s are URI fragments, so `%7B` may stand for `{` (rare, but legal).
-fn percent_decode(s: &str) -> String {
+/// `$ref`s are URIs, so `%7B` may stand for `{` (rare, but legal).
+pub fn percent_decode(s: &str) -> String {
     if !s.contains('%') {
         return s.to_string();
     }

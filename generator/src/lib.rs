@@ -70,7 +70,7 @@ pub use api::{Generator, Input, Layout, Output, Settings, Summary};
 pub use diag::{Diagnostic, GenerateError, Severity};
 pub use emit::GeneratedFile;
 #[doc(hidden)]
-pub use generate::{generate_files, write_crate, Generated, Options};
+pub use generate::{generate_file, generate_files, write_crate, Generated, Options};
 #[doc(hidden)]
 pub use model::NormalizedModel;
 pub use write::{CheckReport, WriteError, WriteOptions, WriteReport};

@@ -98,6 +98,39 @@ fn spec_errors_exit_1_and_write_nothing() {
 }
 
 #[test]
+fn a_spec_tree_resolves_against_the_spec_folder_not_the_working_directory() {
+    let dir = scratch("tree");
+    let trees = support::crate_dir().join("tests/trees");
+    let spec = trees.join("petstore/openapi.yaml");
+    // From an unrelated folder, with an absolute path.
+    let out = dir.join("abs");
+    let o = Command::new(env!("CARGO_BIN_EXE_openapi-forge"))
+        .current_dir(&dir)
+        .args(["generate", "--spec", s(&spec), "--out", s(&out), "--crate-name", "tree-client"])
+        .output()
+        .expect("run openapi-forge");
+    let (stdout, stderr) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{stderr}");
+    assert!(stdout.contains("5 types, 5 operations, 0 warnings"), "{stdout}");
+    // From the tree's parent folder, with a relative path.
+    let rel = dir.join("rel");
+    let o = Command::new(env!("CARGO_BIN_EXE_openapi-forge"))
+        .current_dir(&trees)
+        .args(["generate", "--spec", "petstore/openapi.yaml", "--out", s(&rel), "--crate-name", "tree-client"])
+        .output()
+        .expect("run openapi-forge");
+    assert_eq!(o.status.code(), Some(0), "{:?}", text(&o));
+    assert_eq!(tree(&out), tree(&rel), "the crate depends on the working directory");
+    // A missing file: exit 1, naming the referencing file, pointer, line and the missing path.
+    let missing = trees.join("refused/missing_file/openapi.yaml");
+    let o = forge(&["generate", "--spec", s(&missing), "--out", s(&dir.join("none")), "--crate-name", "x"]);
+    let (_, stderr) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("openapi.yaml:12:24: #/paths/~1users/get/responses/200") && stderr.contains("schemas/user.yaml: no such file"), "{stderr}");
+    assert!(!dir.join("none").exists());
+}
+
+#[test]
 fn usage_errors_exit_2() {
     assert_eq!(forge(&["generate", "--spec"]).status.code(), Some(2));
     assert_eq!(forge(&["frobnicate"]).status.code(), Some(2));

@@ -55,7 +55,24 @@ snapshot_tests!(
     path_order,
     patch_clear,
     crate_name_clash,
+    response_ref_request_body,
+    callback_refs,
+    path_query_string,
 );
+
+/// Specs published as trees of files (`tests/trees/NAME/openapi.yaml`), snapshot as `tree_NAME`.
+const TREES: &[&str] = &["petstore"];
+
+fn tree(name: &str) -> std::path::PathBuf {
+    support::crate_dir().join("tests/trees").join(name).join("openapi.yaml")
+}
+
+#[test]
+fn trees() {
+    for name in TREES {
+        support::assert_snapshot(&format!("tree_{name}.model.txt"), &support::model_of(&tree(name)).to_text());
+    }
+}
 
 #[test]
 fn seed() {
@@ -64,7 +81,8 @@ fn seed() {
 
 #[test]
 fn every_fixture_compiles_under_clippy() {
-    let specs: Vec<_> = FIXTURES.iter().map(|n| fixture(n)).collect();
+    let mut specs: Vec<_> = FIXTURES.iter().map(|n| fixture(n)).collect();
+    specs.extend(TREES.iter().map(|n| tree(n)));
     let (crates, ok, stderr, failed) = support::generate_and_clippy("fixtures-ws", &specs, "fixture-check");
     for c in &crates {
         assert!(c.result.is_ok(), "{}: {:?}", c.spec, c.result);

@@ -22,20 +22,27 @@
 //!
 //! The work is split by job, each in its own file, and this file only runs them in order:
 //! - `parse`: text to a `serde_json::Value` tree (the budgeted visitor, cut-and-graft).
+//! - `bundle`: specs published as trees of files; every relative file `$ref` is read once and
+//!   bundled into the one tree, with a [`Provenance`] map so diagnostics name the original file
+//!   and pointer. Callbacks (never generated) are dropped here too.
 //! - `repair`: fills in what documentation fragments and sloppy specs leave out, with warnings.
 //! - `skeleton`: the stubbed `openapiv3` skeleton, and the `check_*` pass that gives precise
 //!   pointers when it does not deserialize.
 //! - The schema-keyword lint is schema semantics, so it lives in `normalize::lint`; JSON-pointer
 //!   helpers live in [`crate::json`].
 
+mod bundle;
 mod parse;
 mod repair;
 mod skeleton;
 
 pub use crate::json::kind_of;
 
+pub use crate::diag::Provenance;
+
 use crate::diag::{Diagnostic, Diagnostics, GenerateError};
 use crate::normalize::lint::warn_unsupported_keywords;
+use bundle::{bundle, drop_callbacks};
 use parse::parse_tree;
 use repair::{complete_fragment, warn_unknown_operation_keys, warn_webhooks};
 use serde_json::Value;
@@ -53,6 +60,11 @@ pub struct RawSpec {
     pub root: Value,
     /// What the loader defaulted or ignored.
     pub warnings: Vec<Diagnostic>,
+    /// Where the parts bundled from other files came from: later layers report on the bundled
+    /// tree and move their diagnostics back with it.
+    pub provenance: Provenance,
+    /// The other files the spec's `$ref`s named, as read (build scripts re-run when they change).
+    pub files: Vec<std::path::PathBuf>,
 }
 
 /// The HTTP methods of a Path Item Object (OpenAPI 3.0).
@@ -64,16 +76,22 @@ pub const MAX_INPUT_BYTES: usize = 128 << 20;
 /// Deepest nesting of mappings and sequences read from a document (across cut-and-graft passes).
 pub const MAX_DOCUMENT_DEPTH: usize = 1000;
 
-/// Reads and parses a spec file.
+/// Reads and parses a spec file, with the files its `$ref`s name (relative to its folder).
 pub fn load_file(path: &std::path::Path) -> Result<RawSpec, GenerateError> {
     let file = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| GenerateError::io(&file, format!("cannot read the spec: {e}")))?;
-    load_bytes(&file, &bytes)
+    load_source(&file, &bytes, Some(path))
 }
 
 /// Parses spec bytes; `file` only names the source in diagnostics. JSON or YAML is chosen by
-/// content, not by extension.
+/// content, not by extension. There is no folder: `$ref`s to other files are refused.
 pub fn load_bytes(file: &str, bytes: &[u8]) -> Result<RawSpec, GenerateError> {
+    load_source(file, bytes, None)
+}
+
+/// Parses spec bytes read from `path` (when given, `$ref`s to other files are resolved against
+/// its folder); `file` names the spec in diagnostics.
+pub fn load_source(file: &str, bytes: &[u8], path: Option<&std::path::Path>) -> Result<RawSpec, GenerateError> {
     if bytes.len() > MAX_INPUT_BYTES {
         return Err(GenerateError::single(
             file,
@@ -97,18 +115,34 @@ pub fn load_bytes(file: &str, bytes: &[u8]) -> Result<RawSpec, GenerateError> {
     if text.trim().is_empty() {
         return Err(GenerateError::single(file, "#", "the spec file is empty"));
     }
+    let mut parse_diags = Diagnostics::new(file);
+    let root = parse_tree(file, text, &mut parse_diags)?;
+    let mut warnings = parse_diags.finish()?;
+    let bundled = bundle(file, text, root, path)?;
+    warnings.extend(bundled.warnings);
+    let provenance = bundled.provenance;
+    let files = bundled.files;
+    let mut root = bundled.root;
+    // From here on, diagnostics are about the bundled tree: moved back to their files.
+    let relocated = |mut e: GenerateError| {
+        provenance.relocate_all(&mut e.diagnostics);
+        e.diagnostics.extend(warnings.iter().cloned());
+        e
+    };
     let mut diags = Diagnostics::new(file);
-    let mut root = parse_tree(file, text, &mut diags)?;
-    complete_fragment(&mut root, &mut diags)?;
+    complete_fragment(&mut root, &mut diags).map_err(relocated)?;
+    drop_callbacks(&mut root, &mut diags);
     warn_unknown_operation_keys(&root, &mut diags);
     warn_webhooks(&root, &mut diags);
     let (skeleton, schema_ptrs) = split_skeleton(&mut root);
     warn_unsupported_keywords(&root, &schema_ptrs, &mut diags);
     // The typed skeleton only validates: every problem gets the pointer of the node at fault.
-    drop(deserialize_skeleton(file, &skeleton)?);
+    drop(deserialize_skeleton(file, &skeleton).map_err(relocated)?);
     drop(skeleton);
-    let warnings = diags.finish()?;
-    Ok(RawSpec { file: file.to_string(), root, warnings })
+    let mut later = diags.finish().map_err(relocated)?;
+    provenance.relocate_all(&mut later);
+    warnings.extend(later);
+    Ok(RawSpec { file: file.to_string(), root, warnings, provenance, files })
 }
 
 #[cfg(test)]

@@ -48,7 +48,18 @@ const METHODS: &[(&str, Method)] = &[
 /// Builds the normalized model of a loaded spec (on a big stack: schemas are walked
 /// recursively, up to their nesting limit).
 pub fn normalize(spec: &RawSpec) -> Result<NormalizedModel, GenerateError> {
-    crate::stack::on_big_stack("normalize", || normalize_here(spec))
+    // Diagnostics on parts bundled from other files name those files (the loader's are moved
+    // already; moving twice changes nothing).
+    match crate::stack::on_big_stack("normalize", || normalize_here(spec)) {
+        Ok(mut model) => {
+            spec.provenance.relocate_all(&mut model.warnings);
+            Ok(model)
+        }
+        Err(mut e) => {
+            spec.provenance.relocate_all(&mut e.diagnostics);
+            Err(e)
+        }
+    }
 }
 
 fn normalize_here(spec: &RawSpec) -> Result<NormalizedModel, GenerateError> {
@@ -73,6 +84,19 @@ fn normalize_here(spec: &RawSpec) -> Result<NormalizedModel, GenerateError> {
             continue;
         }
         let item_ptr = child("#/paths", path);
+        // A query string in a path key (`/users?active=true`) is not OpenAPI, but real specs
+        // have it: the operation is made for the path alone, and the fixed query said not to be
+        // sent (rather than reported as undeclared path parameters, which hides the cause).
+        let path = match path.split_once('?') {
+            Some((bare, query)) => {
+                d.warn(
+                    &item_ptr,
+                    format!("path key {path:?} has a query string, which OpenAPI path keys cannot have: generated for {bare:?}; `?{query}` itself is not sent, only declared query parameters are"),
+                );
+                bare
+            }
+            None => path.as_str(),
+        };
         // A path item may itself be a `$ref` (to `#/components/pathItems/...` or any pointer).
         let Some((item, item_ptr)) = resolve_local(root, item, item_ptr, "path item", &mut d) else { continue };
         for (mname, method) in METHODS {
@@ -128,7 +152,7 @@ fn normalize_here(spec: &RawSpec) -> Result<NormalizedModel, GenerateError> {
                     fn_name,
                     type_prefix: type_prefix.clone(),
                     method: *method,
-                    path: path.clone(),
+                    path: path.to_string(),
                     docs,
                     params: Vec::new(),
                     body: None,
@@ -147,11 +171,11 @@ fn normalize_here(spec: &RawSpec) -> Result<NormalizedModel, GenerateError> {
                         .map(str::to_string)
                         .collect(),
             };
-            read_params(root, [(item.get("parameters"), item_ptr.as_str()), (op.get("parameters"), op_ptr.as_str())], &mut graph, &mut draft, &mut d);
+            let params_read = read_params(root, [(item.get("parameters"), item_ptr.as_str()), (op.get("parameters"), op_ptr.as_str())], &mut graph, &mut draft, &mut d);
             read_body(root, op, &op_ptr, &mut graph, &mut draft, &mut d);
             read_responses(root, op, &op_ptr, &mut graph, &mut draft, &mut d);
             default_as_success(&mut draft);
-            check_path_params(&mut draft, &op_ptr, &mut d);
+            check_path_params(&mut draft, &op_ptr, params_read, &mut d);
             drafts.push(draft);
         }
     }
@@ -245,6 +269,7 @@ fn resolve_local<'r>(root: &'r Value, value: &'r Value, ptr: String, what: &str,
         };
         match crate::json::lookup_pointer(root, fragment) {
             Some(next) => {
+                warn_wrong_section(&at, reference, fragment, what, d);
                 current = next;
                 at = format!("#{fragment}");
             }
@@ -258,14 +283,44 @@ fn resolve_local<'r>(root: &'r Value, value: &'r Value, ptr: String, what: &str,
     None
 }
 
+/// A `$ref` used as one kind that names another section's entry (a response that is
+/// `#/components/requestBodies/X`) is read as the kind it is used as, with a warning: both have
+/// `content`, and refusing a spec that is usable would be wrong.
+fn warn_wrong_section(at: &str, reference: &str, fragment: &str, what: &str, d: &mut Diagnostics) {
+    const SECTIONS: &[(&str, &str)] = &[
+        ("schemas", "schema"),
+        ("responses", "response"),
+        ("parameters", "parameter"),
+        ("examples", "example"),
+        ("requestBodies", "request body"),
+        ("headers", "header"),
+        ("securitySchemes", "security scheme"),
+        ("links", "link"),
+        ("callbacks", "callback"),
+        ("pathItems", "path item"),
+    ];
+    let Some(section) = fragment.strip_prefix("/components/").and_then(|r| r.split('/').next()) else { return };
+    let Some((_, named)) = SECTIONS.iter().find(|(s, _)| *s == section) else { return };
+    if *named != what && SECTIONS.iter().any(|(_, w)| *w == what) {
+        d.warn(at, format!("$ref {reference:?} is used as a {what} but names a {named} (`components/{section}`): its content is read as a {what}"));
+    }
+}
+
 /// The parameters of an operation: the path item's, then the operation's, which override a
 /// path-level one with the same name and location.
-fn read_params(root: &Value, lists: [(Option<&Value>, &str); 2], graph: &mut SchemaGraph<'_>, draft: &mut Draft, d: &mut Diagnostics) {
+///
+/// Returns false when a parameter could not be read (its `$ref` was refused, with an error):
+/// then the path parameters it may have declared are not reported again as undeclared.
+fn read_params(root: &Value, lists: [(Option<&Value>, &str); 2], graph: &mut SchemaGraph<'_>, draft: &mut Draft, d: &mut Diagnostics) -> bool {
     let mut all: Vec<(&Map<String, Value>, String)> = Vec::new();
+    let mut complete = true;
     for (list, base) in lists {
         for (i, p) in list.and_then(Value::as_array).into_iter().flatten().enumerate() {
             let ptr = child(&child(base, "parameters"), &i.to_string());
-            let Some((p, pptr)) = resolve_local(root, p, ptr, "parameter", d) else { continue };
+            let Some((p, pptr)) = resolve_local(root, p, ptr, "parameter", d) else {
+                complete = false;
+                continue;
+            };
             let key = |q: &Map<String, Value>| (q.get("name").and_then(Value::as_str).map(str::to_string), q.get("in").and_then(Value::as_str).map(str::to_string));
             all.retain(|(q, _)| key(q) != key(p));
             all.push((p, pptr));
@@ -325,6 +380,7 @@ fn read_params(root: &Value, lists: [(Option<&Value>, &str); 2], graph: &mut Sch
             },
         });
     }
+    complete
 }
 
 /// How a media type is encoded: JSON (also `+json`), form, text, or bytes.
@@ -527,7 +583,7 @@ fn default_as_success(draft: &mut Draft) {
     draft.responses.insert(i, ok);
 }
 
-fn check_path_params(draft: &mut Draft, op_ptr: &str, d: &mut Diagnostics) {
+fn check_path_params(draft: &mut Draft, op_ptr: &str, params_read: bool, d: &mut Diagnostics) {
     // Declared path parameters the template does not use cannot be sent: drop them.
     let template = draft.path.clone();
     draft.params.retain(|p| {
@@ -553,7 +609,7 @@ fn check_path_params(draft: &mut Draft, op_ptr: &str, d: &mut Diagnostics) {
     while let Some(start) = rest.find('{') {
         let Some(len) = rest[start..].find('}') else { break };
         let name = &rest[start + 1..start + len];
-        if !draft.params.iter().any(|p| p.location == ParamLocation::Path && p.wire_name == name) {
+        if params_read && !draft.params.iter().any(|p| p.location == ParamLocation::Path && p.wire_name == name) {
             d.error(&child(op_ptr, "parameters"), format!("path parameter {{{name}}} of {path} is not declared"));
         }
         rest = &rest[start + len + 1..];

@@ -85,9 +85,9 @@ pub fn generate_and_clippy(ws: &str, specs: &[PathBuf], prefix: &str) -> (Vec<Ge
     for spec in specs {
         let stem = spec.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
         let crate_name = format!("{prefix}-{}", stem.replace(['.', '_'], "-"));
-        let bytes = std::fs::read(spec).expect("read spec");
         let opts = openapi_forge::Options { crate_name: crate_name.clone(), spec_label: format!("{stem}.yaml") };
-        let result = match openapi_forge::generate_files(&spec.display().to_string(), &bytes, &opts) {
+        // From the file, so a spec published as a tree of files reads its other files.
+        let result = match openapi_forge::generate_file(spec, &opts) {
             Ok(g) => {
                 openapi_forge::write_crate(&ws.join(&crate_name), &g.files).expect("write crate");
                 Ok((g.model.operations.len(), g.model.types.len(), g.warnings.len()))

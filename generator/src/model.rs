@@ -348,6 +348,7 @@ impl<T> Operation<T> {
                 location: p.location,
                 required: p.required,
                 explode: p.explode,
+                style: p.style,
                 json_content: p.json_content,
                 redacted: p.redacted,
                 docs: p.docs,
@@ -454,12 +455,30 @@ pub struct Param<T = TypeRef> {
     pub required: bool,
     /// Arrays: one `name=value` pair per item (form, explode), else comma-joined.
     pub explode: bool,
+    /// How a query array or object is written (`style`).
+    pub style: ParamStyle,
     /// Declared with `content: application/json`: sent as JSON text.
     pub json_content: bool,
     /// `x-redact` or `format: password`: never shown by `Debug`.
     pub redacted: bool,
     /// Docs.
     pub docs: Docs,
+}
+
+/// A query parameter's `style`, for the values where styles differ (arrays and objects).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ParamStyle {
+    /// `form` (the default): arrays repeat `name=v` (explode) or join with commas; objects send
+    /// one `key=value` pair per property.
+    #[default]
+    Form,
+    /// `spaceDelimited`: array items joined by spaces.
+    SpaceDelimited,
+    /// `pipeDelimited`: array items joined by `|`.
+    PipeDelimited,
+    /// `deepObject`: `name[key]=value`, nested objects and arrays in brackets as well
+    /// (`name[a][b]=v`, `name[list][0]=v`, as Stripe reads them).
+    DeepObject,
 }
 
 /// How a body is encoded.
@@ -655,13 +674,14 @@ impl NormalizedModel {
             for p in &op.params {
                 let _ = writeln!(
                     out,
-                    "  param {} {:?} {:?}: {}{}{}",
+                    "  param {} {:?} {:?}: {}{}{}{}",
                     p.name,
                     p.wire_name,
                     p.location,
                     self.type_ref_text(&p.ty),
                     if p.required { " [required]" } else { "" },
-                    if p.redacted { " [redacted]" } else { "" }
+                    if p.redacted { " [redacted]" } else { "" },
+                    if p.style == ParamStyle::Form { String::new() } else { format!(" [{:?}]", p.style) }
                 );
             }
             if let Some(b) = &op.body {

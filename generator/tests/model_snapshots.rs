@@ -55,6 +55,7 @@ snapshot_tests!(
     path_order,
     patch_clear,
     crate_name_clash,
+    encodings,
     response_ref_request_body,
     callback_refs,
     path_query_string,

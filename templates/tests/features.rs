@@ -329,3 +329,61 @@ async fn streams_are_unpin_and_send() {
     assert_eq!(first.and_then(Result::ok).as_deref(), Some("x"));
     assert!(rest);
 }
+
+/// Query styles and nested form bodies (`generator/tests/fixtures/encodings.yaml`): what the
+/// server receives is what Stripe-style APIs read.
+#[tokio::test]
+async fn deep_object_delimited_and_nested_form_encodings() {
+    use fixture_encodings::types::{
+        CreateChargeRequest, CreateChargeRequestItemsItem, CreateChargeRequestShipping, CreateChargeRequestShippingAddress,
+        ListChargesCreated,
+    };
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    let c = client!(fixture_encodings, server);
+    let metadata = std::collections::BTreeMap::from([("order".to_string(), "o 1".to_string()), ("a".to_string(), "b".to_string())]);
+    c.list_charges()
+        .metadata(metadata.clone())
+        .created(ListChargesCreated { gte: Some(10), lt: None })
+        .ids(vec!["ch_1".to_string(), "ch_2".to_string()])
+        .states(vec!["paid".to_string(), "open".to_string()])
+        .await
+        .expect("204");
+    let body = CreateChargeRequest {
+        amount: 500,
+        expand: Some(vec!["customer".into(), "invoice".into()]),
+        metadata: Some(metadata),
+        shipping: Some(CreateChargeRequestShipping {
+            name: Some("Ann".into()),
+            address: Some(CreateChargeRequestShippingAddress { city: Some("Köln".into()), lines: Some(vec!["1 Main St".into()]) }),
+        }),
+        items: Some(vec![CreateChargeRequestItemsItem { price: Some("price_1".into()), quantity: Some(2) }]),
+    };
+    c.create_charge(&body).await.expect("204");
+    let requests = server.received_requests().await.expect("recorded");
+    let decoded = |q: &str| -> Vec<(String, String)> {
+        url::form_urlencoded::parse(q.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+    };
+    let pairs = |list: &[(&str, &str)]| -> Vec<(String, String)> { list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect() };
+    assert_eq!(
+        decoded(requests[0].url.query().unwrap_or_default()),
+        pairs(&[("metadata[a]", "b"), ("metadata[order]", "o 1"), ("created[gte]", "10"), ("ids", "ch_1 ch_2"), ("states", "paid|open")])
+    );
+    assert_eq!(requests[1].headers.get("content-type").and_then(|v| v.to_str().ok()), Some("application/x-www-form-urlencoded"));
+    assert_eq!(
+        decoded(&String::from_utf8_lossy(&requests[1].body)),
+        pairs(&[
+            ("amount", "500"),
+            ("expand", "customer"),
+            ("expand", "invoice"),
+            ("items[0][price]", "price_1"),
+            ("items[0][quantity]", "2"),
+            ("metadata[a]", "b"),
+            ("metadata[order]", "o 1"),
+            ("shipping[address][city]", "Köln"),
+            ("shipping[address][lines][0]", "1 Main St"),
+            ("shipping[name]", "Ann"),
+        ])
+    );
+}

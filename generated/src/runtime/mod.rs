@@ -55,6 +55,7 @@
 
 mod client;
 mod decode;
+mod encode;
 mod error;
 pub mod pagination;
 mod patch;
@@ -64,6 +65,7 @@ mod retry;
 
 pub use self::client::{BuildError, Client, ClientBuilder, Transport, DEFAULT_USER_AGENT};
 pub use self::decode::deserialize_str_with;
+pub use self::encode::{deep_object_pairs, form_body, form_pairs};
 pub use self::pagination::{PageLimits, PaginationError, PaginationErrorKind};
 pub use self::error::{
     ApiError, DecodeError, DecodeErrorKind, EncodeError, Error, ResponseContext, ResponseHeaders, TransportError,

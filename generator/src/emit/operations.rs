@@ -13,7 +13,7 @@
 use super::docs::{code_span, doc_attrs, doc_lines, render};
 use super::types::{ident, rust_type};
 use crate::model::{
-    BodyEncoding, HeaderDef, NormalizedModel, Operation, Param, ParamLocation, ResponseCase, StatusMatch,
+    BodyEncoding, HeaderDef, NormalizedModel, Operation, Param, ParamLocation, ParamStyle, ResponseCase, StatusMatch,
     TypeKind, TypeRef,
 };
 use proc_macro2::TokenStream;
@@ -85,16 +85,26 @@ fn emit_param_push(p: &Param, model: &NormalizedModel, v: TokenStream) -> TokenS
     if p.json_content {
         return quote! { spec = spec.#method(#wire, super::runtime::param_json(#v)?); };
     }
+    if p.location == ParamLocation::Query && p.style == ParamStyle::DeepObject && !is_scalarish(&p.ty, model) {
+        return quote! {
+            for (key, value) in super::runtime::deep_object_pairs(#wire, #v)? { spec = spec.query(&key, value); }
+        };
+    }
     match &p.ty {
         TypeRef::Array(item) if is_scalarish(item, model) => {
             let item_text = to_text(item, quote!(item));
-            if p.explode && p.location == ParamLocation::Query {
+            let separator = match p.style {
+                ParamStyle::SpaceDelimited => " ",
+                ParamStyle::PipeDelimited => "|",
+                ParamStyle::Form | ParamStyle::DeepObject => ",",
+            };
+            if p.explode && p.location == ParamLocation::Query && p.style == ParamStyle::Form {
                 quote! { for item in #v { spec = spec.#method(#wire, #item_text); } }
             } else {
                 quote! {
                     let items = #v;
                     let joined: Vec<String> = items.iter().map(|item| ToString::to_string(&#item_text)).collect();
-                    spec = spec.#method(#wire, joined.join(","));
+                    spec = spec.#method(#wire, joined.join(#separator));
                 }
             }
         }
@@ -383,9 +393,15 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, header_names: &[Optio
         Some((plan, required)) => {
             let (held, arg, setter_args, send) = match plan {
                 BodyPlan::Typed { ty, form, content_type } => {
-                    let call = if *form { quote!(form) } else { quote!(json) };
                     let ct = content_type.as_ref().map(|ct| quote!(.header("Content-Type", #ct)));
-                    (quote!(&'a #ty), quote!(body), quote!(body: &'a #ty), quote!(spec.#call(body)? #ct))
+                    // Form bodies go through the bracket encoder, which also takes nested objects
+                    // and arrays (`address[city]=…`), as the APIs with such bodies read them.
+                    let send = if *form {
+                        quote!(spec.bytes("application/x-www-form-urlencoded", super::runtime::form_body(body)?) #ct)
+                    } else {
+                        quote!(spec.json(body)? #ct)
+                    };
+                    (quote!(&'a #ty), quote!(body), quote!(body: &'a #ty), send)
                 }
                 BodyPlan::Bytes { content_type } => (
                     quote!(::bytes::Bytes),

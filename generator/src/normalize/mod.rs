@@ -330,11 +330,24 @@ fn read_params(root: &Value, lists: [(Option<&Value>, &str); 2], graph: &mut Sch
     for (p, pptr) in all {
         let name = p.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
         let flag = |key: &str| p.get(key).and_then(Value::as_bool);
+        let mut style = crate::model::ParamStyle::Form;
         let (location, explode) = match p.get("in").and_then(Value::as_str) {
             Some("path") => (ParamLocation::Path, false),
             Some("query") => {
-                if p.get("style").and_then(Value::as_str).is_some_and(|s| s != "form") {
-                    d.warn(&pptr, "query style other than `form` is sent as form");
+                style = match p.get("style").and_then(Value::as_str) {
+                    None | Some("form") => crate::model::ParamStyle::Form,
+                    Some("spaceDelimited") => crate::model::ParamStyle::SpaceDelimited,
+                    Some("pipeDelimited") => crate::model::ParamStyle::PipeDelimited,
+                    Some("deepObject") => crate::model::ParamStyle::DeepObject,
+                    Some(other) => {
+                        d.warn(&child(&pptr, "style"), format!("query style {other:?} is not a query style; sent as `form`"));
+                        crate::model::ParamStyle::Form
+                    }
+                };
+                if flag("allowReserved") == Some(true) {
+                    // Percent-encoded reserved characters mean the same to servers that decode
+                    // the query, which is what RFC 3986 asks of them.
+                    d.warn(&child(&pptr, "allowReserved"), "`allowReserved` is not honoured: reserved characters are sent percent-encoded");
                 }
                 (ParamLocation::Query, flag("explode").unwrap_or(true))
             }
@@ -370,6 +383,7 @@ fn read_params(root: &Value, lists: [(Option<&Value>, &str); 2], graph: &mut Sch
             ty: Slot::Node(u),
             required,
             explode,
+            style,
             json_content,
             redacted,
             docs: Docs {

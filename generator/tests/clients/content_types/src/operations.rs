@@ -136,7 +136,11 @@ impl<'a> LoginBuilder<'a> {
         let mut spec = RequestSpec::new(::reqwest::Method::POST, "/login", path)
             .authenticated(false);
         if let Some(body) = self.body {
-            spec = spec.form(body)?;
+            spec = spec
+                .bytes(
+                    "application/x-www-form-urlencoded",
+                    super::runtime::form_body(body)?,
+                );
         }
         let spec = spec.header("Accept", "text/html");
         let raw = self.client.execute(spec).await?;

@@ -54,6 +54,7 @@ snapshot_tests!(
     refs_anywhere,
     path_order,
     patch_clear,
+    api_key_auth,
 );
 
 #[test]

@@ -54,22 +54,30 @@
 //! `tokio` (time), `serde`, `serde_json`, `serde_path_to_error`, `tracing`,
 //! `fastrand`, `percent-encoding`, `bytes` and `futures`.
 
+mod auth;
+#[cfg(feature = "blocking")]
+mod blocking;
 mod client;
 mod decode;
 mod error;
+mod mock;
 pub mod pagination;
 mod patch;
 mod request;
 mod response;
 mod retry;
 
-pub use self::client::{BuildError, Client, ClientBuilder, Transport, DEFAULT_USER_AGENT};
+pub use self::auth::{ApiKeyLocation, ApiKeyScheme, BoxError, BoxFuture, OutgoingRequest, RequestHook, TokenProvider};
+#[cfg(feature = "blocking")]
+pub use self::blocking::Blocking;
+pub use self::client::{same_origin_redirects, BuildError, Client, ClientBuilder, Transport, DEFAULT_USER_AGENT};
 pub use self::decode::deserialize_str_with;
 pub use self::pagination::{PageLimits, PaginationError, PaginationErrorKind};
 pub use self::error::{
     ApiError, DecodeError, DecodeErrorKind, EncodeError, Error, ResponseContext, ResponseHeaders, TransportError,
     TransportErrorKind, BODY_SNIPPET_LIMIT,
 };
+pub use self::mock::{MockRequest, MockResponse, MockTransport};
 pub use self::patch::Patch;
 pub use self::request::{encode_path_segment, param_json, param_text, RequestSpec};
 pub use self::response::{is_json_content_type, unmatched_fields, RawResponse, Response, REQUEST_ID_HEADER};

@@ -46,12 +46,22 @@
 //! * [`Error`]: the error type of every generated operation, generic over the
 //!   operation's own enum of documented error responses. [`TransportError`]s
 //!   never show the request URL (its path and query may hold secrets).
+//! * Credentials beyond a fixed header: a [`TokenProvider`] asked for a bearer
+//!   token before every attempt, API keys placed as the API description's
+//!   [`ApiKeyScheme`]s say (generated crates pass their `API_KEY_SCHEMES` to
+//!   [`ClientBuilder::api_key_schemes`]), default headers and a
+//!   [`RequestHook`].
+//! * [`MockTransport`]: answers requests from a closure or a list of
+//!   [`MockResponse`]s instead of the network, for unit tests of code using a
+//!   client, and records every [`MockRequest`].
+//! * `Blocking` (the `blocking` cargo feature): `.wait()` on any operation,
+//!   for synchronous code.
 //! * [`pagination`]: helpers to walk token-paginated list endpoints, bounded by
 //!   [`PageLimits`] (a stream stopped early ends with a [`PaginationError`]).
 //!
 //! This module is copied verbatim into each generated crate, so it only refers
 //! to itself through `super::`/`self::` paths and depends only on `reqwest`,
-//! `tokio` (time), `serde`, `serde_json`, `serde_path_to_error`, `tracing`,
+//! `tokio` (time; rt with the `blocking` feature), `serde`, `serde_json`, `serde_path_to_error`, `tracing`,
 //! `fastrand`, `percent-encoding`, `bytes` and `futures`.
 
 mod auth;

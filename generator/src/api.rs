@@ -188,11 +188,14 @@ impl Generator {
         let mut groups = Vec::new();
         // Module names: from the group given, else the file stem; never a name the crate root
         // uses itself.
-        let mut scope = Scope::with_reserved(&["runtime", "shared", "new", "builder", "transport"]);
+        // `blocking` and `default` are cargo features of every generated crate: a group named
+        // so is renamed (`blocking_2`, feature `blocking-2`) rather than refused.
+        const FEATURE_NAMES: &[&str] = &["blocking", "default"];
+        let mut scope = Scope::with_reserved(&["runtime", "shared", "new", "builder", "transport", "blocking", "default"]);
         for input in inputs {
             let stem = input.group.clone().unwrap_or_else(|| stem_of(&input.label));
             let wanted = value_ident(&stem, "api");
-            if !scope.is_free(&wanted) {
+            if !scope.is_free(&wanted) && !FEATURE_NAMES.contains(&wanted.as_str()) {
                 errors.push(Diagnostic {
                     severity: crate::diag::Severity::Error,
                     file: input.label.clone(),

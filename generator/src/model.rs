@@ -63,9 +63,11 @@ pub enum AuthKind {
     Basic,
     /// HTTP Bearer token.
     Bearer,
-    /// An API key in a header.
+    /// An API key in the header of this name (`ClientBuilder::api_key`).
     ApiKeyHeader(String),
-    /// A scheme the client does not apply itself (OAuth flows, cookies, query keys).
+    /// An API key in the query parameter of this name (`ClientBuilder::api_key`).
+    ApiKeyQuery(String),
+    /// A scheme the client does not apply itself (OAuth flows, cookies).
     Other(String),
 }
 

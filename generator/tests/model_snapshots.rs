@@ -59,6 +59,7 @@ snapshot_tests!(
     response_ref_request_body,
     callback_refs,
     path_query_string,
+    api_key_auth,
 );
 
 /// Specs published as trees of files (`tests/trees/NAME/openapi.yaml`), snapshot as `tree_NAME`.

@@ -49,10 +49,10 @@ fn eight_inline_failures_become_one_type() {
     let errors = field(failure, "errors");
     assert!(errors.required && !errors.optional());
     let TypeRef::Array(item) = &errors.ty else { panic!("errors is not an array") };
-    assert_eq!(named(&m, item), "Error");
-    let error = by_name(&m, "Error");
+    assert_eq!(named(&m, item), "ErrorBody");
+    let error = by_name(&m, "ErrorBody");
     assert_eq!(error.origins.len(), 8);
-    assert_eq!(named(&m, &field(error, "source").ty), "ErrorSource");
+    assert_eq!(named(&m, &field(error, "source").ty), "ErrorBodySource");
     assert_eq!(m.types.iter().filter(|t| t.name.contains("Failure")).count(), 1);
     assert_eq!(m.types.iter().filter(|t| t.name.starts_with("Error")).count(), 2);
 }
@@ -120,7 +120,7 @@ fn formats_and_open_enums() {
     assert_eq!(field(meta, "created_at").ty, TypeRef::DateTime);
     assert_eq!(field(meta, "self").ty, TypeRef::String);
     assert!(field(meta, "self").docs.notes.iter().any(|n| n.contains("uri")), "uri is documented");
-    let error = by_name(&m, "Error");
+    let error = by_name(&m, "ErrorBody");
     assert_eq!(field(error, "error_code").ty, TypeRef::Integer(openapi_forge::model::IntKind::I32));
     let kind = by_name(&m, &named(&m, &field(by_name(&m, "ApiKey"), "kind").ty));
     assert!(matches!(&kind.kind, TypeKind::Enum { variants } if variants.len() == 1 && variants[0].wire == "ApiKey"));

@@ -113,24 +113,67 @@ pub(crate) fn type_nesting_depth(model: &NormalizedModel) -> usize {
 }
 
 /// The root items of a single-spec crate or module: the operations and runtime re-exports,
-/// `DEFAULT_BASE_URL` (documented by `server_doc`) and `Client::builder()`.
+/// `DEFAULT_BASE_URL` (documented by `server_doc`), `API_KEY_SCHEMES` if the spec has any, and
+/// `Client::builder()`.
 fn root_client_items(model: &NormalizedModel, server_doc: TokenStream) -> TokenStream {
     let server = model.api.default_server.clone().unwrap_or_else(|| "http://localhost".into());
     let ops_reexport = operations_reexport(model);
+    let (api_key_schemes, with_schemes) = api_key_scheme_items(model);
     quote! {
         #ops_reexport
         pub use runtime::{BuildError, Client, ClientBuilder, Error, Reply, Response, RetryPolicy};
 
         #server_doc
         pub const DEFAULT_BASE_URL: &str = #server;
+        #api_key_schemes
 
         impl Client {
             /// A builder preset with [`DEFAULT_BASE_URL`].
             pub fn builder() -> ClientBuilder {
-                ClientBuilder::with_default_base_url(DEFAULT_BASE_URL)
+                ClientBuilder::with_default_base_url(DEFAULT_BASE_URL) #with_schemes
             }
         }
     }
+}
+
+/// `API_KEY_SCHEMES` (the spec's `apiKey` security schemes, so that `ClientBuilder::api_key`
+/// knows where a key goes) and the builder call that passes it on, when the spec has any. Scheme
+/// and header names are spec text: they appear only as escaped string literals and in
+/// sanitized docs, and the runtime validates a header name when a key is given for it.
+pub(crate) fn api_key_scheme_items(model: &NormalizedModel) -> (Option<TokenStream>, Option<TokenStream>) {
+    use crate::model::AuthKind;
+    let mut entries = Vec::new();
+    let mut docs_list = Vec::new();
+    for scheme in &model.api.security_schemes {
+        let name = scheme.name.as_str();
+        match &scheme.kind {
+            AuthKind::ApiKeyHeader(header) => {
+                entries.push(quote!(runtime::ApiKeyScheme::header(#name, #header)));
+                docs_list.push(format!("{} (header {})", docs::code_span(name), docs::code_span(header)));
+            }
+            AuthKind::ApiKeyQuery(param) => {
+                entries.push(quote!(runtime::ApiKeyScheme::query(#name, #param)));
+                docs_list.push(format!("{} (query parameter {})", docs::code_span(name), docs::code_span(param)));
+            }
+            AuthKind::Basic | AuthKind::Bearer | AuthKind::Other(_) => {}
+        }
+    }
+    if entries.is_empty() {
+        return (None, None);
+    }
+    let doc = docs::doc_lines(&format!(
+        "The `apiKey` security schemes of the API description: {}. `Client::builder()` passes \
+         them to the runtime, so that `ClientBuilder::api_key` (one scheme) or \
+         `ClientBuilder::api_key_for` (by scheme name) sends a key where the scheme says.",
+        docs_list.join(", ")
+    ));
+    (
+        Some(quote! {
+            #doc
+            pub const API_KEY_SCHEMES: &[runtime::ApiKeyScheme] = &[#(#entries),*];
+        }),
+        Some(quote!(.api_key_schemes(API_KEY_SCHEMES))),
+    )
 }
 
 /// `#![recursion_limit]` for a crate whose named types nest `nesting` deep: rustc's drop check

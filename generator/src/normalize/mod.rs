@@ -631,8 +631,8 @@ fn check_path_params(draft: &mut Draft, op_ptr: &str, params_read: bool, d: &mut
 }
 
 /// The security schemes operations use, read from the JSON tree: `http` basic and bearer, and
-/// `apiKey` in a header, are applied by the client; any other defined scheme (oauth2, OpenID
-/// Connect, mutual TLS, keys outside headers) is kept as `Other` with a warning; only a scheme
+/// `apiKey` in a header or the query, are applied by the client; any other defined scheme (oauth2,
+/// OpenID Connect, mutual TLS, keys in cookies) is kept as `Other` with a warning; only a scheme
 /// that is used but not defined at all is inferred from its name.
 fn read_security_schemes(root: &Value, used: &[String], d: &mut Diagnostics) -> Vec<SecurityScheme> {
     let defined = root.get("components").and_then(|c| c.get("securitySchemes")).and_then(Value::as_object);
@@ -654,15 +654,12 @@ fn read_security_schemes(root: &Value, used: &[String], d: &mut Diagnostics) -> 
         let kind = match (text("type"), text("scheme").to_ascii_lowercase().as_str(), text("in")) {
             ("http", "basic", _) => AuthKind::Basic,
             ("http", "bearer", _) => AuthKind::Bearer,
-            ("apiKey", _, "header") => {
-                let header = text("name").to_string();
-                d.warn(&ptr, format!("apiKey scheme {name:?} (header {header:?}) is not applied by the client builder: send the header through ClientBuilder::reqwest_client's default headers"));
-                AuthKind::ApiKeyHeader(header)
-            }
+            ("apiKey", _, "header") => AuthKind::ApiKeyHeader(text("name").to_string()),
+            ("apiKey", _, "query") => AuthKind::ApiKeyQuery(text("name").to_string()),
             (kind, http_scheme, _) => {
                 let what = match kind {
                     "http" => format!("http {http_scheme}"),
-                    "apiKey" => "apiKey outside a header".into(),
+                    "apiKey" => "apiKey outside a header or the query".into(),
                     "oauth2" => "oauth2".into(),
                     "openIdConnect" => "openIdConnect".into(),
                     other => other.to_string(),

@@ -1,4 +1,4 @@
-//! Helpers shared by the runtime's test files (`runtime.rs`, `security.rs`).
+//! Helpers shared by the runtime's test files (`runtime.rs`, `security.rs`, `auth.rs`, `mock.rs`).
 #![allow(dead_code)]
 
 use std::time::Duration;

@@ -6,6 +6,7 @@ use std::time::Duration;
 use reqwest::header::HeaderMap;
 use reqwest::Method;
 
+use super::auth::BoxError;
 use super::pagination::PaginationError;
 
 /// Maximum number of body bytes kept in [`ResponseContext::body_snippet`].
@@ -281,6 +282,26 @@ pub enum TransportErrorKind {
         /// What is wrong with the request (never contains header values).
         reason: String,
     },
+    /// The credentials of the attempt could not be obtained: the
+    /// [`TokenProvider`](super::TokenProvider) failed (its error is the
+    /// [`source`](std::error::Error::source)) or gave a token that cannot be
+    /// sent; nothing was sent.
+    Credentials {
+        /// What went wrong (never the token itself).
+        reason: String,
+    },
+    /// The [`RequestHook`](super::RequestHook) failed (its error is the
+    /// [`source`](std::error::Error::source)); nothing was sent.
+    Hook {
+        /// What went wrong.
+        reason: String,
+    },
+    /// The runtime that `Blocking::wait` (the `blocking` cargo feature) drives requests on could
+    /// not be started; nothing was sent.
+    Runtime {
+        /// What went wrong.
+        reason: String,
+    },
 }
 
 impl TransportErrorKind {
@@ -313,6 +334,11 @@ impl fmt::Display for TransportErrorKind {
             TransportErrorKind::Request => f.write_str("the request could not be sent"),
             TransportErrorKind::Redirect => f.write_str("a redirect could not be followed"),
             TransportErrorKind::InvalidRequest { reason } => write!(f, "invalid request: {reason}"),
+            TransportErrorKind::Credentials { reason } => {
+                write!(f, "the credentials could not be obtained: {reason}")
+            }
+            TransportErrorKind::Hook { reason } => write!(f, "the request hook failed: {reason}"),
+            TransportErrorKind::Runtime { reason } => write!(f, "{reason}"),
         }
     }
 }
@@ -333,7 +359,23 @@ struct TransportErrorInner {
     method: Method,
     path_template: &'static str,
     attempts: u32,
-    source: Option<reqwest::Error>,
+    source: Option<Source>,
+}
+
+/// The underlying error: `reqwest`'s (stripped of the URL), or one a token
+/// provider or request hook returned.
+enum Source {
+    Reqwest(reqwest::Error),
+    Other(BoxError),
+}
+
+impl fmt::Debug for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Reqwest(e) => fmt::Debug::fmt(e, f),
+            Source::Other(e) => fmt::Debug::fmt(e, f),
+        }
+    }
 }
 
 impl TransportError {
@@ -380,7 +422,21 @@ impl TransportError {
         let mut error = TransportError::new(kind, method, path_template, attempts);
         // The URL's path and query may hold secrets (`?api_key=...`); the path
         // template identifies the request instead.
-        error.inner.source = Some(err.without_url());
+        error.inner.source = Some(Source::Reqwest(err.without_url()));
+        error
+    }
+
+    /// An error of the given kind caused by `source` (a token provider's or
+    /// request hook's error).
+    pub(super) fn caused_by(
+        kind: TransportErrorKind,
+        method: Method,
+        path_template: &'static str,
+        attempts: u32,
+        source: BoxError,
+    ) -> Self {
+        let mut error = TransportError::new(kind, method, path_template, attempts);
+        error.inner.source = Some(Source::Other(source));
         error
     }
 
@@ -416,7 +472,10 @@ impl TransportError {
 
     /// The underlying `reqwest` error, if the failure came from `reqwest`.
     pub fn reqwest_error(&self) -> Option<&reqwest::Error> {
-        self.inner.source.as_ref()
+        match &self.inner.source {
+            Some(Source::Reqwest(e)) => Some(e),
+            _ => None,
+        }
     }
 
     pub(super) fn set_attempts(&mut self, attempts: u32) {
@@ -438,11 +497,16 @@ impl fmt::Debug for TransportError {
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} {}: {}",
-            self.inner.method, self.inner.path_template, self.inner.kind
-        )?;
+        if self.inner.path_template.is_empty() {
+            // Not about one request (the blocking runtime could not start).
+            write!(f, "{}", self.inner.kind)?;
+        } else {
+            write!(
+                f,
+                "{} {}: {}",
+                self.inner.method, self.inner.path_template, self.inner.kind
+            )?;
+        }
         match self.inner.attempts {
             0 => Ok(()),
             1 => f.write_str(" (1 attempt)"),
@@ -453,10 +517,11 @@ impl fmt::Display for TransportError {
 
 impl std::error::Error for TransportError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.inner
-            .source
-            .as_ref()
-            .map(|e| e as &(dyn std::error::Error + 'static))
+        match &self.inner.source {
+            Some(Source::Reqwest(e)) => Some(e),
+            Some(Source::Other(e)) => Some(&**e),
+            None => None,
+        }
     }
 }
 

@@ -1,5 +1,13 @@
 //! The HTTP client: configuration, the shared transport, authentication,
 //! retries and response reading.
+//!
+//! Everything a request needs is decided here, once, for real and for test
+//! transports alike ([`MockTransport`]): the URL, default headers,
+//! credentials (static, from a [`TokenProvider`] per attempt, API keys in a
+//! header or the query), the [`RequestHook`], retries within the deadline and
+//! the response size limit. Only the last step, exchanging bytes, differs
+//! between `reqwest` and a mock, so tests of code using a generated client
+//! exercise the same paths as production.
 
 use std::fmt;
 use std::sync::Arc;
@@ -12,7 +20,9 @@ use reqwest::header::{
 use reqwest::{Method, Url};
 use tracing::Instrument;
 
+use super::auth::{ApiKeyLocation, ApiKeyScheme, BoxError, OutgoingRequest, RequestHook, TokenFn, TokenProvider};
 use super::error::{TransportError, TransportErrorKind};
+use super::mock::{MockRequest, MockTransport};
 use super::pagination::PageLimits;
 use super::request::{check_path, RequestSpec};
 use super::response::{RawResponse, REQUEST_ID_HEADER};
@@ -40,6 +50,7 @@ const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
 enum Credentials {
     Basic { key: String, secret: String },
     Bearer(String),
+    BearerProvider(Arc<dyn TokenProvider>),
 }
 
 impl Credentials {
@@ -47,6 +58,7 @@ impl Credentials {
         match self {
             Credentials::Basic { .. } => "basic auth (redacted)",
             Credentials::Bearer(_) => "bearer token (redacted)",
+            Credentials::BearerProvider(_) => "bearer token provider",
         }
     }
 
@@ -65,11 +77,9 @@ impl Credentials {
                     base64_encode(format!("{key}:{secret}").as_bytes())
                 )
             }
-            Credentials::Bearer(token) => {
-                if token.is_empty() {
-                    return Err(invalid("the bearer token must not be empty"));
-                }
-                format!("Bearer {token}")
+            Credentials::Bearer(token) => return bearer_header(token).map_err(invalid),
+            Credentials::BearerProvider(_) => {
+                return Err(invalid("internal error: a token provider has no fixed header"))
             }
         };
         let mut value = HeaderValue::from_str(&text)
@@ -77,6 +87,171 @@ impl Credentials {
         value.set_sensitive(true);
         Ok(value)
     }
+}
+
+/// `Bearer <token>` as a sensitive header value, or why it cannot be sent
+/// (never quoting the token).
+fn bearer_header(token: &str) -> Result<HeaderValue, &'static str> {
+    if token.is_empty() {
+        return Err("the bearer token must not be empty");
+    }
+    let mut value = HeaderValue::from_str(&format!("Bearer {token}"))
+        .map_err(|_| "the bearer token contains characters not allowed in a header")?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+/// Which API key an [`ClientBuilder::api_key`]-like call configured, before
+/// it is matched against the API description's schemes.
+#[derive(Clone)]
+enum ApiKeyTarget {
+    /// The only `apiKey` scheme.
+    Only,
+    /// The scheme of this name.
+    Scheme(String),
+    /// This header, named by the caller.
+    Header(String),
+    /// This query parameter, named by the caller.
+    Query(String),
+}
+
+/// An API key as configured; never printed.
+#[derive(Clone)]
+struct ApiKeyValue {
+    target: ApiKeyTarget,
+    value: String,
+}
+
+/// An API key ready to send.
+#[derive(Clone)]
+enum ApiKey {
+    Header(HeaderName, HeaderValue),
+    Query(String, String),
+}
+
+impl ApiKey {
+    fn description(&self) -> String {
+        match self {
+            ApiKey::Header(name, _) => format!("api key in header {name} (redacted)"),
+            ApiKey::Query(name, _) => format!("api key in query parameter {name:?} (redacted)"),
+        }
+    }
+
+    fn same_place(&self, other: &ApiKey) -> bool {
+        match (self, other) {
+            (ApiKey::Header(a, _), ApiKey::Header(b, _)) => a == b,
+            (ApiKey::Query(a, _), ApiKey::Query(b, _)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+/// Matches configured API keys with `schemes` and validates them; a later key
+/// for the same header or parameter replaces an earlier one.
+fn resolve_api_keys(
+    schemes: &[ApiKeyScheme],
+    values: &[ApiKeyValue],
+    mut keys: Vec<ApiKey>,
+) -> Result<Vec<ApiKey>, BuildError> {
+    for configured in values {
+        let invalid = |scheme: Option<&str>, reason: String| BuildError::InvalidApiKey {
+            scheme: scheme.map(str::to_owned),
+            reason,
+        };
+        let (scheme, location) = match &configured.target {
+            ApiKeyTarget::Only => match schemes {
+                [only] => (Some(only.name), only.location.into()),
+                [] => {
+                    return Err(invalid(
+                        None,
+                        "the API description defines no apiKey security scheme; \
+                         name the header with api_key_in_header"
+                            .to_owned(),
+                    ))
+                }
+                several => {
+                    let names: Vec<String> = several.iter().map(|s| format!("{:?}", s.name)).collect();
+                    return Err(invalid(
+                        None,
+                        format!(
+                            "the API description defines several apiKey security schemes ({}); \
+                             pick one with api_key_for",
+                            names.join(", ")
+                        ),
+                    ));
+                }
+            },
+            ApiKeyTarget::Scheme(name) => match schemes.iter().find(|s| s.name == name) {
+                Some(scheme) => (Some(scheme.name), scheme.location.into()),
+                None => {
+                    return Err(invalid(
+                        Some(name),
+                        "the API description defines no apiKey security scheme of this name".to_owned(),
+                    ))
+                }
+            },
+            ApiKeyTarget::Header(name) => (None, Place::Header(name.as_str())),
+            ApiKeyTarget::Query(name) => (None, Place::Query(name.as_str())),
+        };
+        if configured.value.is_empty() {
+            return Err(invalid(scheme, "the API key must not be empty".to_owned()));
+        }
+        let key = match location {
+            Place::Header(name) => {
+                let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                    invalid(scheme, format!("{:?} is not a valid HTTP header name", name))
+                })?;
+                let mut value = HeaderValue::from_str(&configured.value).map_err(|_| {
+                    invalid(scheme, "the API key contains characters not allowed in a header".to_owned())
+                })?;
+                value.set_sensitive(true);
+                ApiKey::Header(name, value)
+            }
+            Place::Query(name) => {
+                if name.is_empty() {
+                    return Err(invalid(scheme, "the query parameter name is empty".to_owned()));
+                }
+                ApiKey::Query(name.to_owned(), configured.value.clone())
+            }
+        };
+        keys.retain(|k| !k.same_place(&key));
+        keys.push(key);
+    }
+    Ok(keys)
+}
+
+/// Where an API key goes, borrowed from a scheme or a caller's name.
+enum Place<'a> {
+    Header(&'a str),
+    Query(&'a str),
+}
+
+impl From<ApiKeyLocation> for Place<'static> {
+    fn from(location: ApiKeyLocation) -> Self {
+        match location {
+            ApiKeyLocation::Header(name) => Place::Header(name),
+            ApiKeyLocation::Query(name) => Place::Query(name),
+        }
+    }
+}
+
+/// Validates the headers of [`ClientBuilder::default_header`].
+fn default_header_map(headers: &[(String, String)]) -> Result<HeaderMap, BuildError> {
+    let mut map = HeaderMap::new();
+    for (name, value) in headers {
+        let invalid = |reason| BuildError::InvalidHeader {
+            name: name.escape_debug().to_string(),
+            reason,
+        };
+        let header = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| invalid("not a valid HTTP header name"))?;
+        let mut value = HeaderValue::from_str(value)
+            .map_err(|_| invalid("the value contains characters not allowed in a header"))?;
+        // Default headers may carry secrets too: keep them out of `Debug`.
+        value.set_sensitive(true);
+        map.append(header, value);
+    }
+    Ok(map)
 }
 
 /// Standard base64 with padding (RFC 4648 §4), for HTTP basic auth.
@@ -141,6 +316,23 @@ pub enum BuildError {
         /// What is wrong with them (never the credentials themselves).
         reason: &'static str,
     },
+    /// An API key cannot be used: no (or no single) `apiKey` scheme to send
+    /// it with, a scheme whose header name from the API description is not a
+    /// valid header name, or a key that cannot be sent.
+    InvalidApiKey {
+        /// The scheme concerned, if known.
+        scheme: Option<String>,
+        /// What is wrong (never the key itself).
+        reason: String,
+    },
+    /// A [`default_header`](ClientBuilder::default_header) has an invalid
+    /// name or value.
+    InvalidHeader {
+        /// The header name given (escaped).
+        name: String,
+        /// What is wrong with it (never the value).
+        reason: &'static str,
+    },
     /// The user agent is not a valid header value.
     InvalidUserAgent,
     /// The underlying `reqwest` client could not be built.
@@ -160,6 +352,13 @@ impl fmt::Display for BuildError {
                  (use https, or allow_insecure_http(true) for local testing)"
             ),
             BuildError::InvalidCredentials { reason } => write!(f, "invalid credentials: {reason}"),
+            BuildError::InvalidApiKey { scheme: Some(scheme), reason } => {
+                write!(f, "invalid API key for the security scheme {scheme:?}: {reason}")
+            }
+            BuildError::InvalidApiKey { scheme: None, reason } => write!(f, "invalid API key: {reason}"),
+            BuildError::InvalidHeader { name, reason } => {
+                write!(f, "invalid default header \"{name}\": {reason}")
+            }
             BuildError::InvalidUserAgent => {
                 f.write_str("the user agent is not a valid HTTP header value")
             }
@@ -202,7 +401,21 @@ impl std::error::Error for BuildError {
 /// [`ResponseContext`](super::ResponseContext)), so credentials, custom
 /// headers such as API keys, and request bodies are never sent to another
 /// host. With [`reqwest_client`](Self::reqwest_client) the redirect policy is
-/// that of the supplied client.
+/// that of the supplied client: build it with
+/// [`same_origin_redirects`](super::same_origin_redirects) to keep this one.
+///
+/// # Credentials
+///
+/// At most one `Authorization` scheme ([`basic_auth`](Self::basic_auth),
+/// [`bearer_token`](Self::bearer_token),
+/// [`bearer_token_provider`](Self::bearer_token_provider)), plus any number of
+/// API keys ([`api_key`](Self::api_key), [`api_key_for`](Self::api_key_for),
+/// [`api_key_in_header`](Self::api_key_in_header),
+/// [`api_key_in_query`](Self::api_key_in_query)). All of them are sent with
+/// every authenticated request (operations the API description marks as
+/// needing no security send none), never over plain `http://` unless
+/// [`allow_insecure_http`](Self::allow_insecure_http), and never shown by
+/// `Debug` or in errors.
 #[derive(Clone)]
 #[must_use = "a ClientBuilder does nothing until build() is called"]
 pub struct ClientBuilder {
@@ -212,6 +425,11 @@ pub struct ClientBuilder {
     /// no explicit base URL was given.
     default_base_url: Option<&'static str>,
     credentials: Option<Credentials>,
+    api_key_schemes: &'static [ApiKeyScheme],
+    api_keys: Vec<ApiKeyValue>,
+    default_headers: Vec<(String, String)>,
+    hook: Option<Arc<dyn RequestHook>>,
+    mock: Option<MockTransport>,
     timeout: Duration,
     connect_timeout: Duration,
     retry_policy: RetryPolicy,
@@ -236,6 +454,11 @@ impl ClientBuilder {
             base_url: None,
             default_base_url: None,
             credentials: None,
+            api_key_schemes: &[],
+            api_keys: Vec::new(),
+            default_headers: Vec::new(),
+            hook: None,
+            mock: None,
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             retry_policy: RetryPolicy::default(),
@@ -291,6 +514,115 @@ impl ClientBuilder {
     /// access token. Replaces any basic auth credentials.
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
         self.credentials = Some(Credentials::Bearer(token.into()));
+        self
+    }
+
+    /// Authenticates with `Authorization: Bearer <token>`, asking `provider`
+    /// for the token before every attempt (see [`TokenProvider`]: it caches
+    /// and refreshes; a failure fails the request with
+    /// [`TransportErrorKind::Credentials`]). Replaces any other
+    /// `Authorization` credentials.
+    pub fn bearer_token_provider(mut self, provider: impl TokenProvider + 'static) -> Self {
+        self.credentials = Some(Credentials::BearerProvider(Arc::new(provider)));
+        self
+    }
+
+    /// [`bearer_token_provider`](Self::bearer_token_provider) with a closure
+    /// returning a future of the token:
+    /// `.bearer_token_fn(move || { let cache = cache.clone(); async move { cache.current().await } })`.
+    pub fn bearer_token_fn<F, Fut>(self, f: F) -> Self
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = Result<String, BoxError>> + Send + 'static,
+    {
+        self.bearer_token_provider(TokenFn(f))
+    }
+
+    /// The `apiKey` security schemes of the API description, so that
+    /// [`api_key`](Self::api_key) and [`api_key_for`](Self::api_key_for) know
+    /// where to send a key. Generated crates call it in `Client::builder()`
+    /// with their `API_KEY_SCHEMES`.
+    pub fn api_key_schemes(mut self, schemes: &'static [ApiKeyScheme]) -> Self {
+        self.api_key_schemes = schemes;
+        self
+    }
+
+    /// Sends `key` as the API description's only `apiKey` security scheme
+    /// says (in its header or query parameter).
+    ///
+    /// [`build`](Self::build) fails with [`BuildError::InvalidApiKey`] if the
+    /// description defines no such scheme or several (use
+    /// [`api_key_for`](Self::api_key_for)), if the scheme's header name is not
+    /// a valid header name, or if the key is empty or cannot be sent in a
+    /// header.
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_keys.push(ApiKeyValue {
+            target: ApiKeyTarget::Only,
+            value: key.into(),
+        });
+        self
+    }
+
+    /// Sends `key` as the `apiKey` security scheme named `scheme` in the API
+    /// description says. Errors as for [`api_key`](Self::api_key), and if
+    /// there is no scheme of that name.
+    pub fn api_key_for(mut self, scheme: impl Into<String>, key: impl Into<String>) -> Self {
+        self.api_keys.push(ApiKeyValue {
+            target: ApiKeyTarget::Scheme(scheme.into()),
+            value: key.into(),
+        });
+        self
+    }
+
+    /// Sends `key` in the request header `header` of every authenticated
+    /// request, whatever the API description says. An invalid name or value
+    /// is reported by [`build`](Self::build) as [`BuildError::InvalidApiKey`].
+    pub fn api_key_in_header(mut self, header: impl Into<String>, key: impl Into<String>) -> Self {
+        self.api_keys.push(ApiKeyValue {
+            target: ApiKeyTarget::Header(header.into()),
+            value: key.into(),
+        });
+        self
+    }
+
+    /// Sends `key` as the query parameter `parameter` of every authenticated
+    /// request. Prefer a header where the API accepts one: URLs end up in
+    /// proxy and server logs.
+    pub fn api_key_in_query(mut self, parameter: impl Into<String>, key: impl Into<String>) -> Self {
+        self.api_keys.push(ApiKeyValue {
+            target: ApiKeyTarget::Query(parameter.into()),
+            value: key.into(),
+        });
+        self
+    }
+
+    /// Sends the header `name: value` with every request (authenticated or
+    /// not), e.g. `Prefer: code=404` for a mock server. Calling it again
+    /// with the same name sends every value. It replaces the runtime's own
+    /// `Accept` or `User-Agent` of the same name; credentials and the
+    /// operation's own headers replace it.
+    ///
+    /// An invalid name or value is reported by [`build`](Self::build) as
+    /// [`BuildError::InvalidHeader`] (naming the header, never showing the
+    /// value); values are kept out of `Debug`.
+    pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.default_headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Runs `hook` before every attempt of every request (see
+    /// [`RequestHook`]). Replaces any earlier hook.
+    pub fn request_hook(mut self, hook: impl RequestHook + 'static) -> Self {
+        self.hook = Some(Arc::new(hook));
+        self
+    }
+
+    /// Answers every request from `mock` instead of the network, for unit
+    /// tests (see [`MockTransport`]). Everything else is as configured:
+    /// headers, credentials, retries, limits; plain `http://` base URLs may
+    /// carry credentials, since nothing leaves the process.
+    pub fn mock(mut self, mock: MockTransport) -> Self {
+        self.mock = Some(mock);
         self
     }
 
@@ -352,10 +684,14 @@ impl ClientBuilder {
     /// Uses this `reqwest` client (proxies, custom TLS roots, ...) instead of
     /// building one. Its redirect policy, connect timeout and connection pool
     /// are then the caller's responsibility: [`connect_timeout`](Self::connect_timeout)
-    /// is ignored, and redirects are followed as that client's policy says
-    /// (`reqwest`'s default follows up to 10 redirects to any host). The
+    /// is ignored, and redirects are followed as that client's policy says.
+    /// `reqwest`'s default follows up to 10 redirects to any host, dropping
+    /// `Authorization` and cookies on the way but **not** an API key header:
+    /// build the client with
+    /// `.redirect(runtime::same_origin_redirects())` (this builder's own
+    /// policy) unless you trust every host the API may redirect to. The
     /// [`timeout`](Self::timeout) and the [`deadline`](Self::deadline) still
-    /// apply to every attempt.
+    /// apply to every attempt (they are set on each request).
     pub fn reqwest_client(mut self, client: reqwest::Client) -> Self {
         self.reqwest_client = Some(client);
         self
@@ -399,10 +735,21 @@ impl ClientBuilder {
             .or(self.default_base_url)
             .ok_or(BuildError::MissingBaseUrl)?;
         let base_url = BaseUrl::parse(raw)?;
-        base_url.check_credentials(self.credentials.is_some(), self.allow_insecure_http)?;
+        base_url.check_credentials(self.has_credentials(), self.allow_insecure())?;
         let transport = self.build_transport()?;
         let auth = transport.inner.default_auth.clone();
-        Ok(transport.client_with(base_url, auth))
+        let api_keys = transport.inner.default_api_keys.clone();
+        Ok(transport.client_with(base_url, auth, api_keys))
+    }
+
+    fn has_credentials(&self) -> bool {
+        self.credentials.is_some() || !self.api_keys.is_empty()
+    }
+
+    /// Whether credentials may go to plain `http://`: when allowed, or when
+    /// nothing leaves the process (a mock transport).
+    fn allow_insecure(&self) -> bool {
+        self.allow_insecure_http || self.mock.is_some()
     }
 
     /// Validates the configuration and builds the [`Transport`] alone: the
@@ -420,13 +767,19 @@ impl ClientBuilder {
     /// [`BuildError::MissingBaseUrl`]: an explicit base URL that is invalid
     /// or plain `http://` with credentials (without
     /// [`allow_insecure_http`](Self::allow_insecure_http)), credentials or a
-    /// user agent that cannot be sent as headers, or a `reqwest` failure.
+    /// user agent that cannot be sent as headers, API keys that cannot be
+    /// used ([`BuildError::InvalidApiKey`]), an invalid default header, or a
+    /// `reqwest` failure.
     pub fn build_transport(self) -> Result<Transport, BuildError> {
         let explicit_base_url = self.base_url.as_deref().map(BaseUrl::parse).transpose()?;
+        let allow_insecure_http = self.allow_insecure();
         if let Some(base_url) = &explicit_base_url {
-            base_url.check_credentials(self.credentials.is_some(), self.allow_insecure_http)?;
+            base_url.check_credentials(self.has_credentials(), allow_insecure_http)?;
         }
         let default_auth = self.credentials.as_ref().map(Auth::new).transpose()?;
+        let default_api_keys = resolve_api_keys(self.api_key_schemes, &self.api_keys, Vec::new())?;
+        let default_headers = default_header_map(&self.default_headers)?;
+        let has_default_credentials = default_auth.is_some() || !default_api_keys.is_empty();
 
         let user_agent = match (&self.user_agent, &self.reqwest_client) {
             (Some(ua), _) => Some(ua.as_str()),
@@ -450,7 +803,7 @@ impl ClientBuilder {
                 // on this transport is https (clients can replace credentials,
                 // never drop them). Otherwise the same-origin redirect policy
                 // still refuses a redirect from https to http.
-                .https_only(default_auth.is_some() && !self.allow_insecure_http)
+                .https_only(has_default_credentials && !allow_insecure_http)
                 .build()
                 .map_err(BuildError::Http)?,
         };
@@ -460,6 +813,11 @@ impl ClientBuilder {
                 http,
                 custom_http,
                 default_auth,
+                default_api_keys,
+                api_key_schemes: self.api_key_schemes,
+                default_headers,
+                hook: self.hook,
+                mock: self.mock,
                 user_agent,
                 retry_policy: self.retry_policy,
                 max_response_bytes: self.max_response_bytes,
@@ -467,7 +825,7 @@ impl ClientBuilder {
                 connect_timeout: self.connect_timeout,
                 deadline: self.deadline,
                 page_limits: self.page_limits,
-                allow_insecure_http: self.allow_insecure_http,
+                allow_insecure_http,
                 explicit_base_url,
             }),
         })
@@ -524,20 +882,51 @@ impl BaseUrl {
     }
 }
 
-/// The `Authorization` header of some credentials, and their redacted
-/// description.
+/// The `Authorization` header of some credentials (fixed, or asked of a
+/// provider per attempt), and their redacted description.
 #[derive(Clone)]
 struct Auth {
-    header: HeaderValue,
+    header: AuthHeader,
     description: &'static str,
+}
+
+#[derive(Clone)]
+enum AuthHeader {
+    Fixed(HeaderValue),
+    Provider(Arc<dyn TokenProvider>),
 }
 
 impl Auth {
     fn new(credentials: &Credentials) -> Result<Auth, BuildError> {
+        let header = match credentials {
+            Credentials::BearerProvider(provider) => AuthHeader::Provider(Arc::clone(provider)),
+            other => AuthHeader::Fixed(other.header_value()?),
+        };
         Ok(Auth {
-            header: credentials.header_value()?,
+            header,
             description: credentials.description(),
         })
+    }
+}
+
+/// What `Debug` shows of a client's credentials: kinds and names, no values.
+fn credential_descriptions(auth: Option<&Auth>, api_keys: &[ApiKey]) -> Vec<String> {
+    auth.map(|a| a.description.to_owned())
+        .into_iter()
+        .chain(api_keys.iter().map(ApiKey::description))
+        .collect()
+}
+
+/// Runs `future`, giving up when `deadline` passes (`None`: no deadline).
+async fn before_deadline<T>(
+    deadline: Option<Instant>,
+    future: impl std::future::Future<Output = T>,
+) -> Option<T> {
+    match deadline {
+        None => Some(future.await),
+        Some(deadline) => tokio::time::timeout(deadline.saturating_duration_since(Instant::now()), future)
+            .await
+            .ok(),
     }
 }
 
@@ -552,9 +941,14 @@ fn fits_before(deadline: Option<Instant>, delay: Duration) -> bool {
 }
 
 /// The redirect policy of the clients built by [`ClientBuilder::build`]:
-/// follow only within the same origin, at most [`MAX_REDIRECTS`] in a row;
-/// stop (returning the 3xx) at a redirect to another origin.
-fn same_origin_redirects() -> reqwest::redirect::Policy {
+/// follow only within the same origin, at most 10 in a row (more is an
+/// error); stop, returning the 3xx response, at a redirect to another origin.
+///
+/// Use it for a client given to [`ClientBuilder::reqwest_client`], so that
+/// credentials (an API key header in particular, which `reqwest` does not
+/// strip on a redirect to another host) never follow a redirect elsewhere:
+/// `reqwest::Client::builder().redirect(runtime::same_origin_redirects())`.
+pub fn same_origin_redirects() -> reqwest::redirect::Policy {
     reqwest::redirect::Policy::custom(|attempt| {
         // `previous` holds every URL requested so far, the one that answered
         // with this redirect last.
@@ -586,6 +980,14 @@ impl fmt::Debug for ClientBuilder {
                 "credentials",
                 &self.credentials.as_ref().map(Credentials::description),
             )
+            .field("api_key_schemes", &self.api_key_schemes)
+            .field("api_keys", &self.api_keys.len())
+            .field(
+                "default_header_names",
+                &self.default_headers.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(),
+            )
+            .field("request_hook", &self.hook.is_some())
+            .field("mock", &self.mock.is_some())
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("retry_policy", &self.retry_policy)
@@ -622,6 +1024,11 @@ struct TransportInner {
     http: reqwest::Client,
     custom_http: bool,
     default_auth: Option<Auth>,
+    default_api_keys: Vec<ApiKey>,
+    api_key_schemes: &'static [ApiKeyScheme],
+    default_headers: HeaderMap,
+    hook: Option<Arc<dyn RequestHook>>,
+    mock: Option<MockTransport>,
     user_agent: Option<HeaderValue>,
     retry_policy: RetryPolicy,
     max_response_bytes: usize,
@@ -643,8 +1050,14 @@ impl fmt::Debug for Transport {
         )
         .field(
             "default_credentials",
-            &inner.default_auth.as_ref().map(|a| a.description),
+            &credential_descriptions(inner.default_auth.as_ref(), &inner.default_api_keys),
         )
+        .field(
+            "default_header_names",
+            &inner.default_headers.keys().map(|k| k.as_str()).collect::<Vec<_>>(),
+        )
+        .field("request_hook", &inner.hook.is_some())
+        .field("mock", &inner.mock.is_some())
         .field("user_agent", &inner.user_agent)
         .field("retry_policy", &inner.retry_policy)
         .field("max_response_bytes", &inner.max_response_bytes)
@@ -702,18 +1115,23 @@ impl Transport {
 
     fn client_at_validated(&self, base_url: BaseUrl) -> Result<Client, BuildError> {
         let auth = self.inner.default_auth.clone();
-        base_url.check_credentials(auth.is_some(), self.inner.allow_insecure_http)?;
-        Ok(self.client_with(base_url, auth))
+        let api_keys = self.inner.default_api_keys.clone();
+        base_url.check_credentials(
+            auth.is_some() || !api_keys.is_empty(),
+            self.inner.allow_insecure_http,
+        )?;
+        Ok(self.client_with(base_url, auth, api_keys))
     }
 
-    /// A client; `base_url` and `auth` must already have passed
+    /// A client; `base_url` and the credentials must already have passed
     /// [`BaseUrl::check_credentials`].
-    fn client_with(&self, base_url: BaseUrl, auth: Option<Auth>) -> Client {
+    fn client_with(&self, base_url: BaseUrl, auth: Option<Auth>, api_keys: Vec<ApiKey>) -> Client {
         Client {
             inner: Arc::new(ClientInner {
                 transport: self.clone(),
                 base_url,
                 auth,
+                api_keys,
             }),
         }
     }
@@ -736,6 +1154,7 @@ struct ClientInner {
     transport: Transport,
     base_url: BaseUrl,
     auth: Option<Auth>,
+    api_keys: Vec<ApiKey>,
 }
 
 impl fmt::Debug for Client {
@@ -744,7 +1163,11 @@ impl fmt::Debug for Client {
         let transport = &*inner.transport.inner;
         let mut s = f.debug_struct("Client");
         s.field("base_url", &inner.base_url.url)
-            .field("credentials", &inner.auth.as_ref().map(|a| a.description))
+            .field(
+                "credentials",
+                &credential_descriptions(inner.auth.as_ref(), &inner.api_keys),
+            )
+            .field("mock", &transport.mock.is_some())
             .field("user_agent", &transport.user_agent)
             .field("retry_policy", &transport.retry_policy)
             .field("max_response_bytes", &transport.max_response_bytes)
@@ -764,6 +1187,14 @@ impl fmt::Debug for Client {
 struct Prepared {
     url: Url,
     headers: HeaderMap,
+    /// Asked for the `Authorization` header before each attempt.
+    provider: Option<Arc<dyn TokenProvider>>,
+}
+
+/// A response whose status and headers are known and whose body is still to be read.
+enum Incoming {
+    Http(reqwest::Response),
+    Mock(super::mock::MockResponse),
 }
 
 /// What one attempt produced.
@@ -808,7 +1239,7 @@ impl Client {
     /// [`allow_insecure_http`](ClientBuilder::allow_insecure_http) was not set.
     pub fn with_base_url(&self, url: &str) -> Result<Client, BuildError> {
         let base_url = BaseUrl::parse(url)?;
-        self.with_parts(base_url, self.inner.auth.clone())
+        self.with_parts(base_url, self.inner.auth.clone(), self.inner.api_keys.clone())
     }
 
     /// A client on the same transport at the same base URL, authenticating
@@ -830,7 +1261,7 @@ impl Client {
             key: key.into(),
             secret: secret.into(),
         })?;
-        self.with_parts(self.inner.base_url.clone(), Some(auth))
+        self.with_auth(auth)
     }
 
     /// A client on the same transport at the same base URL, authenticating
@@ -844,14 +1275,80 @@ impl Client {
     /// `http://` and [`allow_insecure_http`](ClientBuilder::allow_insecure_http)
     /// was not set.
     pub fn with_bearer_token(&self, token: impl Into<String>) -> Result<Client, BuildError> {
-        let auth = Auth::new(&Credentials::Bearer(token.into()))?;
-        self.with_parts(self.inner.base_url.clone(), Some(auth))
+        self.with_auth(Auth::new(&Credentials::Bearer(token.into()))?)
     }
 
-    fn with_parts(&self, base_url: BaseUrl, auth: Option<Auth>) -> Result<Client, BuildError> {
+    /// A client on the same transport at the same base URL, asking
+    /// `provider` for a bearer token before every attempt (see
+    /// [`TokenProvider`]); this client keeps its own credentials. API keys
+    /// are kept.
+    ///
+    /// # Errors
+    ///
+    /// [`BuildError::InsecureHttp`] if the base URL is plain `http://` and
+    /// [`allow_insecure_http`](ClientBuilder::allow_insecure_http) was not set.
+    pub fn with_bearer_token_provider(
+        &self,
+        provider: impl TokenProvider + 'static,
+    ) -> Result<Client, BuildError> {
+        self.with_auth(Auth::new(&Credentials::BearerProvider(Arc::new(provider)))?)
+    }
+
+    /// A client on the same transport at the same base URL that sends `key`
+    /// for the API description's only `apiKey` scheme (replacing a key this
+    /// client sends in the same place); this client keeps its own.
+    ///
+    /// # Errors
+    ///
+    /// As for [`ClientBuilder::api_key`], and [`BuildError::InsecureHttp`]
+    /// for a plain `http://` base URL.
+    pub fn with_api_key(&self, key: impl Into<String>) -> Result<Client, BuildError> {
+        self.with_api_key_value(ApiKeyValue {
+            target: ApiKeyTarget::Only,
+            value: key.into(),
+        })
+    }
+
+    /// [`with_api_key`](Self::with_api_key) for the `apiKey` scheme named
+    /// `scheme`.
+    ///
+    /// # Errors
+    ///
+    /// As for [`ClientBuilder::api_key_for`], and [`BuildError::InsecureHttp`]
+    /// for a plain `http://` base URL.
+    pub fn with_api_key_for(
+        &self,
+        scheme: impl Into<String>,
+        key: impl Into<String>,
+    ) -> Result<Client, BuildError> {
+        self.with_api_key_value(ApiKeyValue {
+            target: ApiKeyTarget::Scheme(scheme.into()),
+            value: key.into(),
+        })
+    }
+
+    fn with_api_key_value(&self, value: ApiKeyValue) -> Result<Client, BuildError> {
+        let schemes = self.inner.transport.inner.api_key_schemes;
+        let keys = resolve_api_keys(schemes, &[value], self.inner.api_keys.clone())?;
+        self.with_parts(self.inner.base_url.clone(), self.inner.auth.clone(), keys)
+    }
+
+    fn with_auth(&self, auth: Auth) -> Result<Client, BuildError> {
+        self.with_parts(self.inner.base_url.clone(), Some(auth), self.inner.api_keys.clone())
+    }
+
+    fn with_parts(
+        &self,
+        base_url: BaseUrl,
+        auth: Option<Auth>,
+        api_keys: Vec<ApiKey>,
+    ) -> Result<Client, BuildError> {
         let transport = &self.inner.transport;
-        base_url.check_credentials(auth.is_some(), transport.inner.allow_insecure_http)?;
-        Ok(transport.client_with(base_url, auth))
+        base_url.check_credentials(
+            auth.is_some() || !api_keys.is_empty(),
+            transport.inner.allow_insecure_http,
+        )?;
+        Ok(transport.client_with(base_url, auth, api_keys))
     }
 
     /// The retry policy.
@@ -859,9 +1356,14 @@ impl Client {
         &self.inner.transport.inner.retry_policy
     }
 
-    /// Whether credentials are configured.
+    /// Whether credentials (an `Authorization` scheme or API keys) are configured.
     pub fn has_credentials(&self) -> bool {
-        self.inner.auth.is_some()
+        self.inner.auth.is_some() || !self.inner.api_keys.is_empty()
+    }
+
+    /// Whether requests are answered by a [`MockTransport`] instead of the network.
+    pub fn is_mock(&self) -> bool {
+        self.inner.transport.inner.mock.is_some()
     }
 
     /// The largest accepted response body, in bytes.
@@ -869,7 +1371,8 @@ impl Client {
         self.inner.transport.inner.max_response_bytes
     }
 
-    /// The underlying `reqwest` client (the transport's connection pool).
+    /// The underlying `reqwest` client (the transport's connection pool;
+    /// built but unused when the transport is a [`MockTransport`]).
     pub fn http_client(&self) -> &reqwest::Client {
         &self.inner.transport.inner.http
     }
@@ -888,9 +1391,12 @@ impl Client {
 
     /// Sends the request and returns the final response.
     ///
-    /// Adds `Accept: application/json`, the user agent and (if
-    /// `spec` is [authenticated](RequestSpec::authenticated) and credentials
-    /// are configured) the `Authorization` header, then retries according to
+    /// Adds `Accept: application/json`, the user agent, the
+    /// [default headers](ClientBuilder::default_header) and (if `spec` is
+    /// [authenticated](RequestSpec::authenticated)) the credentials
+    /// configured: the `Authorization` header (from the
+    /// [`TokenProvider`] before each attempt, if there is one) and API keys.
+    /// The [`RequestHook`], if any, runs before each attempt. Then it retries according to
     /// the [`RetryPolicy`], all within the client's
     /// [deadline](ClientBuilder::deadline). Redirects are followed only within
     /// the same origin (see [`ClientBuilder`]). Every attempt runs inside an
@@ -981,21 +1487,43 @@ impl Client {
             self.inner.base_url.url, spec.path
         ))
         .map_err(|e| invalid(format!("the request URL is invalid: {e}")))?;
-        if !spec.query.is_empty() {
+        let query_keys = self.inner.api_keys.iter().filter_map(|key| match key {
+            ApiKey::Query(name, value) if spec.authenticated => Some((name, value)),
+            _ => None,
+        });
+        let mut query_keys = query_keys.peekable();
+        if !spec.query.is_empty() || query_keys.peek().is_some() {
             let mut pairs = url.query_pairs_mut();
-            for (name, value) in &spec.query {
+            for (name, value) in spec.query.iter().map(|(n, v)| (n, v)).chain(query_keys) {
                 pairs.append_pair(name, value);
             }
         }
 
+        let transport = &self.inner.transport.inner;
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        if let Some(ua) = &self.inner.transport.inner.user_agent {
+        if let Some(ua) = &transport.user_agent {
             headers.insert(USER_AGENT, ua.clone());
         }
+        for name in transport.default_headers.keys() {
+            headers.remove(name);
+        }
+        for (name, value) in &transport.default_headers {
+            headers.append(name.clone(), value.clone());
+        }
+        let mut provider = None;
         if spec.authenticated {
-            if let Some(auth) = &self.inner.auth {
-                headers.insert(AUTHORIZATION, auth.header.clone());
+            match self.inner.auth.as_ref().map(|a| &a.header) {
+                Some(AuthHeader::Fixed(value)) => {
+                    headers.insert(AUTHORIZATION, value.clone());
+                }
+                Some(AuthHeader::Provider(p)) => provider = Some(Arc::clone(p)),
+                None => {}
+            }
+            for key in &self.inner.api_keys {
+                if let ApiKey::Header(name, value) = key {
+                    headers.insert(name.clone(), value.clone());
+                }
             }
         }
         if let Some(body) = &spec.body {
@@ -1014,7 +1542,70 @@ impl Client {
                 explicit.push(name);
             }
         }
-        Ok(Prepared { url, headers })
+        // An `Authorization` header the operation sets itself wins, as it does
+        // over fixed credentials.
+        if explicit.contains(&AUTHORIZATION) {
+            provider = None;
+        }
+        Ok(Prepared { url, headers, provider })
+    }
+
+    /// The headers and URL of one attempt: the prepared ones, the provider's
+    /// token, then whatever the hook changes.
+    async fn attempt_parts(
+        &self,
+        spec: &RequestSpec,
+        prepared: &Prepared,
+        attempt: u32,
+        deadline: Option<Instant>,
+    ) -> Result<(Url, HeaderMap), TransportError> {
+        let error = |kind| TransportError::new(kind, spec.method.clone(), spec.path_template, attempt);
+        let caused = |kind, source| {
+            TransportError::caused_by(kind, spec.method.clone(), spec.path_template, attempt, source)
+        };
+        let mut headers = prepared.headers.clone();
+        if let Some(provider) = &prepared.provider {
+            let token = before_deadline(deadline, provider.token())
+                .await
+                .ok_or_else(|| error(TransportErrorKind::Timeout))?
+                .map_err(|source| {
+                    caused(
+                        TransportErrorKind::Credentials {
+                            reason: "the token provider failed".to_owned(),
+                        },
+                        source,
+                    )
+                })?;
+            let value = bearer_header(&token).map_err(|reason| {
+                error(TransportErrorKind::Credentials {
+                    reason: format!("the token provider's token cannot be sent: {reason}"),
+                })
+            })?;
+            headers.insert(AUTHORIZATION, value);
+        }
+        let url = prepared.url.clone();
+        let Some(hook) = &self.inner.transport.inner.hook else {
+            return Ok((url, headers));
+        };
+        let mut outgoing = OutgoingRequest {
+            method: spec.method.clone(),
+            path_template: spec.path_template,
+            attempt,
+            url,
+            headers,
+        };
+        before_deadline(deadline, hook.before_send(&mut outgoing))
+            .await
+            .ok_or_else(|| error(TransportErrorKind::Timeout))?
+            .map_err(|source| {
+                caused(
+                    TransportErrorKind::Hook {
+                        reason: "the request hook returned an error".to_owned(),
+                    },
+                    source,
+                )
+            })?;
+        Ok((outgoing.url, outgoing.headers))
     }
 
     /// One attempt: send, then either decide to retry on the status or read
@@ -1034,42 +1625,70 @@ impl Client {
                 attempt,
             ))
         };
-        let mut request = self
-            .inner
-            .transport
-            .inner
-            .http
-            .request(spec.method.clone(), prepared.url.clone())
-            .headers(prepared.headers.clone());
-        if let Some(body) = &spec.body {
-            request = request.body(body.bytes.clone());
-        }
-        // Set on every request, so that it also applies to a caller-supplied
-        // reqwest client, and cut to what is left of the deadline.
-        let mut timeout = spec.timeout.unwrap_or(self.inner.transport.inner.timeout);
-        if let Some(deadline) = deadline {
-            timeout = timeout.min(deadline.saturating_duration_since(Instant::now()));
-        }
-        request = request.timeout(timeout);
-        let mut response = match request.send().await {
-            Ok(response) => response,
-            Err(e) => return fail(e),
+        let (url, headers) = match self.attempt_parts(spec, prepared, attempt, deadline).await {
+            Ok(parts) => parts,
+            Err(error) => return Attempt::Failed(error),
+        };
+        let transport = &self.inner.transport.inner;
+        let incoming = if let Some(mock) = &transport.mock {
+            let response = mock.answer(MockRequest {
+                method: spec.method.clone(),
+                path_template: spec.path_template,
+                attempt,
+                url,
+                headers,
+                body: spec.body.as_ref().map(|b| b.bytes.clone()).unwrap_or_default(),
+            });
+            let failure = match (&response.failure, &response.invalid_header) {
+                (Some(kind), _) => Some(kind.clone()),
+                (None, Some(name)) => Some(TransportErrorKind::InvalidRequest {
+                    reason: format!("the mock response's header \"{name}\" is not valid"),
+                }),
+                (None, None) => None,
+            };
+            if let Some(kind) = failure {
+                return Attempt::Failed(TransportError::new(
+                    kind,
+                    spec.method.clone(),
+                    spec.path_template,
+                    attempt,
+                ));
+            }
+            Incoming::Mock(response)
+        } else {
+            let mut request = transport.http.request(spec.method.clone(), url).headers(headers);
+            if let Some(body) = &spec.body {
+                request = request.body(body.bytes.clone());
+            }
+            // Set on every request, so that it also applies to a caller-supplied
+            // reqwest client, and cut to what is left of the deadline.
+            let mut timeout = spec.timeout.unwrap_or(transport.timeout);
+            if let Some(deadline) = deadline {
+                timeout = timeout.min(deadline.saturating_duration_since(Instant::now()));
+            }
+            request = request.timeout(timeout);
+            match request.send().await {
+                Ok(response) => Incoming::Http(response),
+                Err(e) => return fail(e),
+            }
         };
 
-        let status = response.status().as_u16();
+        let (status, response_headers) = match &incoming {
+            Incoming::Http(response) => (response.status().as_u16(), response.headers()),
+            Incoming::Mock(response) => (response.status, &response.headers),
+        };
         let span = tracing::Span::current();
         span.record("status", status);
-        if let Some(id) = response
-            .headers()
+        if let Some(id) = response_headers
             .get(REQUEST_ID_HEADER)
             .and_then(|v| v.to_str().ok())
         {
             span.record("request_id", id);
         }
 
-        let policy = &self.inner.transport.inner.retry_policy;
+        let policy = &transport.retry_policy;
         if let Some(delay) =
-            policy.status_retry_delay(&spec.method, status, response.headers(), attempt)
+            policy.status_retry_delay(&spec.method, status, response_headers, attempt)
         {
             if fits_before(deadline, delay) {
                 tracing::debug!(
@@ -1087,7 +1706,7 @@ impl Client {
             );
         }
 
-        let limit = self.inner.transport.inner.max_response_bytes;
+        let limit = transport.max_response_bytes;
         let too_large = || {
             Attempt::Failed(TransportError::new(
                 TransportErrorKind::BodyTooLarge { limit },
@@ -1095,6 +1714,21 @@ impl Client {
                 spec.path_template,
                 attempt,
             ))
+        };
+        let mut response = match incoming {
+            Incoming::Http(response) => response,
+            Incoming::Mock(response) => {
+                if response.body.len() > limit {
+                    return too_large();
+                }
+                return Attempt::Done(RawResponse {
+                    status,
+                    headers: response.headers,
+                    body: response.body,
+                    attempts: attempt,
+                    sensitive: spec.sensitive,
+                });
+            }
         };
         let announced = if spec.method == Method::HEAD {
             None

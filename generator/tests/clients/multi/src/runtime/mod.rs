@@ -45,25 +45,42 @@
 //! * [`Error`]: the error type of every generated operation, generic over the
 //!   operation's own enum of documented error responses. [`TransportError`]s
 //!   never show the request URL (its path and query may hold secrets).
+//! * Credentials beyond a fixed header: a [`TokenProvider`] asked for a bearer
+//!   token before every attempt, API keys placed as the API description's
+//!   [`ApiKeyScheme`]s say (generated crates pass their `API_KEY_SCHEMES` to
+//!   [`ClientBuilder::api_key_schemes`]), default headers and a
+//!   [`RequestHook`].
+//! * [`MockTransport`]: answers requests from a closure or a list of
+//!   [`MockResponse`]s instead of the network, for unit tests of code using a
+//!   client, and records every [`MockRequest`].
+//! * `Blocking` (the `blocking` cargo feature): `.wait()` on any operation,
+//!   for synchronous code.
 //! * [`pagination`]: helpers to walk token-paginated list endpoints, bounded by
 //!   [`PageLimits`] (a stream stopped early ends with a [`PaginationError`]).
 //!
 //! This module is copied verbatim into each generated crate, so it only refers
 //! to itself through `super::`/`self::` paths and depends only on `reqwest`,
-//! `tokio` (time), `serde`, `serde_json`, `serde_path_to_error`, `tracing`,
+//! `tokio` (time; rt with the `blocking` feature), `serde`, `serde_json`, `serde_path_to_error`, `tracing`,
 //! `fastrand`, `percent-encoding`, `bytes` and `futures`.
 
+mod auth;
+#[cfg(feature = "blocking")]
+mod blocking;
 mod client;
 mod decode;
 mod encode;
 mod error;
+mod mock;
 pub mod pagination;
 mod patch;
 mod request;
 mod response;
 mod retry;
 
-pub use self::client::{BuildError, Client, ClientBuilder, Transport, DEFAULT_USER_AGENT};
+pub use self::auth::{ApiKeyLocation, ApiKeyScheme, BoxError, BoxFuture, OutgoingRequest, RequestHook, TokenProvider};
+#[cfg(feature = "blocking")]
+pub use self::blocking::Blocking;
+pub use self::client::{same_origin_redirects, BuildError, Client, ClientBuilder, Transport, DEFAULT_USER_AGENT};
 pub use self::decode::deserialize_str_with;
 pub use self::encode::{deep_object_pairs, form_body, form_pairs};
 pub use self::pagination::{PageLimits, PaginationError, PaginationErrorKind};
@@ -71,11 +88,10 @@ pub use self::error::{
     ApiError, DecodeError, DecodeErrorKind, EncodeError, Error, ResponseContext, ResponseHeaders, TransportError,
     TransportErrorKind, BODY_SNIPPET_LIMIT,
 };
+pub use self::mock::{MockRequest, MockResponse, MockTransport};
 pub use self::patch::Patch;
 pub use self::request::{encode_path_segment, param_json, param_text, RequestSpec};
 pub use self::response::{is_json_content_type, unmatched_fields, FromHeaders, RawResponse, Reply, Response, REQUEST_ID_HEADER};
-/// The future of a request builder awaited directly (`IntoFuture`): boxed once, `Send`.
-pub use futures::future::BoxFuture;
 pub use self::retry::{
     is_idempotent, parse_http_date, parse_rate_limit_reset, parse_retry_after, RetryPolicy,
 };

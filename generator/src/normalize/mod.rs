@@ -280,7 +280,8 @@ fn read_params(root: &Value, lists: [(Option<&Value>, &str); 2], graph: &mut Sch
             }
             Some("header") => (ParamLocation::Header, false),
             _ => {
-                d.warn(&pptr, format!("cookie parameter {name:?} is not supported and is not sent"));
+                let place = p.get("in").and_then(Value::as_str).unwrap_or("cookie");
+                d.warn(&pptr, format!("{place} parameter {name:?} is not supported and is not sent"));
                 continue;
             }
         };

@@ -54,6 +54,11 @@ snapshot_tests!(
     refs_anywhere,
     path_order,
     patch_clear,
+    openapi31_types,
+    openapi31_refs,
+    openapi31_webhooks,
+    openapi32_basic,
+    doc_lazy_continuation,
 );
 
 #[test]

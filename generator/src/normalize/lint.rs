@@ -34,7 +34,7 @@ const OAS_DIALECT_PREFIXES: &[&str] = &["https://spec.openapis.org/oas/3.1/diale
 
 /// Document-level constructs of OpenAPI 3.1 and 3.2 that the generator accepts but does not
 /// model: a non-default `jsonSchemaDialect`, and what 3.2 adds (the `query` method,
-/// `additionalOperations`, `in: querystring` parameters, sequential media types through
+/// `additionalOperations`, sequential media types through
 /// `itemSchema`, `components/mediaTypes`, `$self`). Each is warned once with its pointer.
 pub fn warn_document_features(root: &Value, diags: &mut Diagnostics) {
     let Some(obj) = root.as_object() else { return };
@@ -71,27 +71,13 @@ pub fn warn_document_features(root: &Value, diags: &mut Diagnostics) {
         if item.contains_key("additionalOperations") {
             diags.warn(&child(&ptr, "additionalOperations"), "`additionalOperations` (OpenAPI 3.2) are not supported: no client methods are made for them");
         }
-        let mut ops: Vec<(&Value, String)> = Vec::new();
-        if let Some(p) = item.get("parameters") {
-            ops.push((p, child(&ptr, "parameters")));
-        }
         for (m, op) in item {
-            if let Some(p) = op.as_object().and_then(|o| o.get("parameters")) {
-                ops.push((p, child(&child(&ptr, m), "parameters")));
-            }
             for (code, r) in op.get("responses").and_then(Value::as_object).into_iter().flatten() {
                 let rptr = child(&child(&child(&ptr, m), "responses"), code);
                 warn_item_schema(r.get("content"), &child(&rptr, "content"), diags);
             }
             if let Some(b) = op.as_object().and_then(|o| o.get("requestBody")) {
                 warn_item_schema(b.get("content"), &child(&child(&child(&ptr, m), "requestBody"), "content"), diags);
-            }
-        }
-        for (list, lptr) in ops {
-            for (i, p) in list.as_array().into_iter().flatten().enumerate() {
-                if p.get("in").and_then(Value::as_str) == Some("querystring") {
-                    diags.warn(&child(&lptr, &i.to_string()), "`in: querystring` parameters (OpenAPI 3.2) are not supported: not sent");
-                }
             }
         }
     }

@@ -684,3 +684,33 @@ mod tests {
         assert!(ptrs.contains(&"#/paths/~1b/post/responses/abc"), "{e}");
     }
 }
+
+#[cfg(test)]
+mod light_tests {
+    use crate::load::load_bytes;
+
+    #[test]
+    fn a_31_document_is_not_read_through_the_30_shape() {
+        // `webhooks` only, `license.identifier`, `pathItems`: valid 3.1 that openapiv3 does not know.
+        let text = "openapi: 3.1.0\ninfo: {title: t, version: '1', license: {name: MIT, identifier: MIT}}\nwebhooks:\n  hook: {$ref: '#/components/pathItems/H'}\ncomponents:\n  pathItems:\n    H:\n      post:\n        requestBody: {content: {application/json: {schema: {type: object}}}}\n        responses: {'200': {description: ok}}\n";
+        load_bytes("t.yaml", text.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    #[test]
+    fn the_light_check_points_at_the_node_at_fault() {
+        let text = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      parameters: [{in: query}]\n      responses: {'abc': {description: no}}\nwebhooks: 3\n";
+        let e = load_bytes("t.yaml", text.as_bytes()).err().unwrap_or_else(|| panic!("accepted"));
+        let ptrs: Vec<&str> = e.diagnostics.iter().map(|d| d.pointer.as_str()).collect();
+        assert!(ptrs.contains(&"#/paths/~1a/get/parameters/0"), "{e}");
+        assert!(ptrs.contains(&"#/paths/~1a/get/responses/abc"), "{e}");
+        assert!(ptrs.contains(&"#/webhooks"), "{e}");
+        assert!(e.diagnostics.iter().all(|d| d.message.contains("OpenAPI 3.1")), "{e}");
+    }
+
+    #[test]
+    fn a_foreign_dialect_is_warned() {
+        let text = "openapi: 3.1.0\njsonSchemaDialect: https://json-schema.org/draft/2020-12/schema\ninfo: {title: t, version: '1'}\npaths: {}\n";
+        let raw = load_bytes("t.yaml", text.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(raw.warnings.iter().any(|w| w.pointer == "#/jsonSchemaDialect"), "{:?}", raw.warnings);
+    }
+}

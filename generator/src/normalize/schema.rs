@@ -1273,3 +1273,81 @@ impl<'a> SchemaGraph<'a> {
         self.root
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{TypeKind, TypeRef};
+
+    fn model(yaml: &str) -> crate::NormalizedModel {
+        let raw = crate::load::load_bytes("t.yaml", yaml.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        crate::normalize::normalize(&raw).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn spec(version: &str, prop: &str) -> String {
+        format!(
+            "openapi: {version}\ninfo: {{title: t, version: '1'}}\npaths:\n  /a:\n    get:\n      operationId: a\n      responses:\n        '200': {{description: ok, content: {{application/json: {{schema: {{type: object, properties: {{p: {prop}}}}}}}}}}}\ncomponents:\n  schemas:\n    C: {{type: object, required: [x], properties: {{x: {{type: string}}, y: {{type: string}}}}}}\n"
+        )
+    }
+
+    fn field_of(m: &crate::NormalizedModel) -> crate::model::Field {
+        let root = m.types.iter().find(|t| t.name == "AResponse").unwrap_or_else(|| panic!("{}", m.to_text()));
+        match &root.kind {
+            TypeKind::Struct { fields, .. } => fields[0].clone(),
+            _ => panic!("{}", m.to_text()),
+        }
+    }
+
+    #[test]
+    fn ref_siblings_apply_in_31_and_are_ignored_in_30() {
+        let sib = "{$ref: '#/components/schemas/C', required: [x, y]}";
+        let m31 = model(&spec("3.1.0", sib));
+        let TypeRef::Named(id) = field_of(&m31).ty else { panic!("{}", m31.to_text()) };
+        let TypeKind::Struct { fields, .. } = &m31.ty(id).kind else { panic!() };
+        assert!(fields.iter().all(|f| f.required), "3.1 siblings apply:\n{}", m31.to_text());
+        let m30 = model(&spec("3.0.3", sib));
+        let TypeRef::Named(id) = field_of(&m30).ty else { panic!() };
+        let TypeKind::Struct { fields, .. } = &m30.ty(id).kind else { panic!() };
+        assert!(!fields.iter().all(|f| f.required), "3.0 siblings are ignored:\n{}", m30.to_text());
+        assert!(m30.warnings.iter().any(|w| w.message.contains("beside $ref are ignored")), "{:?}", m30.warnings);
+    }
+
+    #[test]
+    fn annotation_and_null_siblings_keep_the_reference() {
+        let m = model(&spec("3.1.0", "{$ref: '#/components/schemas/C', type: [object, 'null'], description: mine}"));
+        let f = field_of(&m);
+        assert!(f.nullable, "{}", m.to_text());
+        assert_eq!(f.docs.description.as_deref(), Some("mine"));
+        assert!(matches!(f.ty, TypeRef::Named(id) if m.ty(id).name == "C"), "{}", m.to_text());
+    }
+
+    #[test]
+    fn type_arrays_make_unions_with_integer_before_number() {
+        let m = model(&spec("3.1.0", "{type: [number, 'null', integer, string]}"));
+        let f = field_of(&m);
+        assert!(f.nullable);
+        let TypeRef::Named(id) = f.ty else { panic!("{}", m.to_text()) };
+        let TypeKind::Union { tag: None, variants } = &m.ty(id).kind else { panic!("{}", m.to_text()) };
+        let tys: Vec<&TypeRef> = variants.iter().map(|v| &v.ty).collect();
+        assert_eq!(tys, [&TypeRef::Integer(crate::model::IntKind::I64), &TypeRef::String, &TypeRef::F64]);
+    }
+
+    #[test]
+    fn prefix_items_are_tuples_only_when_exact() {
+        let exact = model(&spec("3.1.0", "{type: array, prefixItems: [{type: string}, {type: boolean}], items: false, minItems: 2}"));
+        assert_eq!(field_of(&exact).ty, TypeRef::Tuple(vec![TypeRef::String, TypeRef::Boolean]));
+        // Shorter arrays are valid without minItems: a tuple would reject them.
+        let open = model(&spec("3.1.0", "{type: array, prefixItems: [{type: string}, {type: boolean}], items: false}"));
+        assert_eq!(field_of(&open).ty, TypeRef::Array(Box::new(TypeRef::Any)));
+        assert!(open.warnings.iter().any(|w| w.pointer.ends_with("/properties/p/prefixItems")), "{:?}", open.warnings);
+    }
+
+    #[test]
+    fn false_properties_are_no_fields_and_const_is_documented() {
+        let m = model("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: a\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {type: object, properties: {gone: false, n: {const: 3}}}}}}\n");
+        let root = m.types.iter().find(|t| t.name == "AResponse").unwrap_or_else(|| panic!("{}", m.to_text()));
+        let TypeKind::Struct { fields, .. } = &root.kind else { panic!() };
+        assert_eq!(fields.len(), 1, "{}", m.to_text());
+        assert_eq!(fields[0].ty, TypeRef::Integer(crate::model::IntKind::I64));
+        assert!(fields[0].docs.notes.iter().any(|n| n.contains("Always `3`")), "{:?}", fields[0].docs);
+    }
+}

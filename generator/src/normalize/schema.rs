@@ -186,6 +186,10 @@ pub struct SchemaGraph<'a> {
     pub examples: Vec<(NodeId, bool, Value, String)>,
     /// The document is OpenAPI 3.1 or later: `$ref` siblings apply.
     oas31: bool,
+    /// Set while the merge of a `$ref` and its 3.1 siblings is built: that merge is a variant of
+    /// the target used in one place, named after that place, not after the target (which keeps
+    /// its own name for its plain uses).
+    sibling_merge: bool,
 }
 
 /// The result of merging an `allOf`.
@@ -214,6 +218,7 @@ impl<'a> SchemaGraph<'a> {
             merging: Vec::new(),
             depth: 0,
             examples: Vec::new(),
+            sibling_merge: false,
             oas31: root.get("openapi").and_then(Value::as_str).is_some_and(|v| v.starts_with("3.") && !v.starts_with("3.0")),
         }
     }
@@ -330,7 +335,9 @@ impl<'a> SchemaGraph<'a> {
                 let (overlay, null) = ref_sibling_overlay(obj);
                 if let Some(merged) = overlay {
                     // 3.1: constraining siblings apply, like `allOf: [{$ref}, {siblings}]`.
+                    self.sibling_merge = true;
                     let u = self.build_inner(&merged, ptr, dir, origin, d);
+                    self.sibling_merge = false;
                     return Use { node: u.node, nullable: u.nullable || nullable || null };
                 }
                 let u = self.build_ref(r, ptr, dir, d);
@@ -520,6 +527,7 @@ impl<'a> SchemaGraph<'a> {
     where
         'a: 'v,
     {
+        let sibling_merge = std::mem::take(&mut self.sibling_merge);
         let Some(Value::Array(members)) = obj.get("allOf") else {
             d.error(&child(ptr, "allOf"), "allOf must be a sequence of schemas");
             return Merged::Nothing;
@@ -540,7 +548,7 @@ impl<'a> SchemaGraph<'a> {
         }
         // The merge is named after its first component member when it has no title of its own:
         // `allOf: [$ref: iam.v2.ApiKey, {required: [...]}]` is still an ApiKey.
-        let base_name = structural.iter().find_map(|(m, _)| {
+        let base_name = structural.iter().filter(|_| !sibling_merge).find_map(|(m, _)| {
             m.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/components/schemas/")).map(|n| n.replace("~1", "/").replace("~0", "~"))
         });
         let mut acc = Map::new();

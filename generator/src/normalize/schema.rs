@@ -755,6 +755,9 @@ impl<'a> SchemaGraph<'a> {
         // `const` (3.1) is a one-value enum: a string constant becomes a one-variant enum, any
         // other keeps its type (inferred from the value when `type` is missing).
         let const_value = obj.get("const").filter(|_| !obj.contains_key("enum"));
+        if const_value.is_some() && !self.oas31 {
+            d.warn(&child(ptr, "const"), "`const` is an OpenAPI 3.1 keyword in a 3.0 document: read as in 3.1 (a one-value enum, or its type)");
+        }
         let ty = match const_value {
             Some(Value::Null) => return Use { node: self.leaf(Scalar::Any), nullable: true },
             Some(c) => {

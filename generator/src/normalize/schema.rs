@@ -21,6 +21,7 @@
 //!   anything looser would reject valid arrays as a tuple, so it is a list (of the one item
 //!   schema when all are equal, else of JSON values) with a warning.
 //! - `contentEncoding`/`contentMediaType` stay strings, documented.
+//!
 //! Keywords that cannot be expressed are warned by `lint` and ignored, which only ever widens
 //! what decodes.
 

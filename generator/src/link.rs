@@ -247,6 +247,14 @@ fn ref_label(t: &TypeRef, out: &mut String, children: &mut Vec<TypeId>) {
             ref_label(i, out, children);
             out.push('?');
         }
+        TypeRef::Tuple(items) => {
+            out.push('(');
+            for i in items {
+                ref_label(i, out, children);
+                out.push(',');
+            }
+            out.push(')');
+        }
         other => {
             let _ = write!(out, "{other:?}");
         }

@@ -26,6 +26,22 @@ pub struct NormalizedModel {
     /// Schema-level `example` values whose type can reject them (objects, enums, unions,
     /// dates, numbers), each to decode in the generated crate's tests.
     pub examples: Vec<SchemaExample>,
+    /// Webhooks (OpenAPI 3.1 `webhooks`): requests the API sends. No client method is made for
+    /// them; their payload types are generated so that receivers can decode them.
+    pub webhooks: Vec<Webhook>,
+}
+
+/// A webhook request the API sends.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Webhook {
+    /// Its key under `webhooks`.
+    pub name: String,
+    /// The method of the request.
+    pub method: Method,
+    /// JSON pointer of the operation.
+    pub pointer: String,
+    /// The payload's media type and type (JSON and form bodies), when it has a body.
+    pub payload: Option<(String, TypeRef)>,
 }
 
 /// An `example` given on a schema, with the type it must decode into.
@@ -139,6 +155,9 @@ pub enum TypeRef {
     Array(Box<TypeRef>),
     /// A map with string keys (`additionalProperties`).
     Map(Box<TypeRef>),
+    /// An exact tuple (`prefixItems` with `items: false`, OpenAPI 3.1): a JSON array of exactly
+    /// these items, in order.
+    Tuple(Vec<TypeRef>),
     /// A value that may be JSON `null` (inside arrays and maps; fields carry their own flag).
     Nullable(Box<TypeRef>),
     /// A named type.
@@ -640,6 +659,10 @@ impl NormalizedModel {
                 }
             }
         }
+        for w in &self.webhooks {
+            let payload = w.payload.as_ref().map(|(mt, t)| format!("{mt} {}", self.type_ref_text(t))).unwrap_or_else(|| "-".into());
+            let _ = writeln!(out, "webhook {:?} {}: {payload}", w.name, w.method.as_str());
+        }
         for op in &self.operations {
             let _ = writeln!(
                 out,
@@ -719,6 +742,7 @@ impl NormalizedModel {
             TypeRef::Array(i) => format!("[{}]", self.type_ref_text(i)),
             TypeRef::Map(v) => format!("{{string: {}}}", self.type_ref_text(v)),
             TypeRef::Nullable(i) => format!("{}?", self.type_ref_text(i)),
+            TypeRef::Tuple(items) => format!("({})", items.iter().map(|i| self.type_ref_text(i)).collect::<Vec<_>>().join(", ")),
             TypeRef::Named(id) => self.types[id.0].name.clone(),
             TypeRef::Integer(k) => format!("{k:?}").to_lowercase(),
             other => format!("{other:?}").to_lowercase(),
@@ -732,6 +756,7 @@ pub fn holds_secrets(types: &[TypeDef], t: &TypeRef) -> bool {
     fn walk(types: &[TypeDef], t: &TypeRef, seen: &mut Vec<TypeId>) -> bool {
         match t {
             TypeRef::Array(i) | TypeRef::Map(i) | TypeRef::Nullable(i) => walk(types, i, seen),
+            TypeRef::Tuple(items) => items.iter().any(|i| walk(types, i, seen)),
             TypeRef::Named(id) => {
                 if seen.contains(id) {
                     return false;

@@ -60,6 +60,11 @@ snapshot_tests!(
     callback_refs,
     path_query_string,
     api_key_auth,
+    openapi31_types,
+    openapi31_refs,
+    openapi31_webhooks,
+    openapi32_basic,
+    doc_lazy_continuation,
 );
 
 /// Specs published as trees of files (`tests/trees/NAME/openapi.yaml`), snapshot as `tree_NAME`.
@@ -90,4 +95,30 @@ fn every_fixture_compiles_under_clippy() {
         assert!(c.result.is_ok(), "{}: {:?}", c.spec, c.result);
     }
     assert!(ok, "fixture crates failed to compile: {failed:?}\n{stderr}");
+}
+
+/// The OpenAPI 3.1/3.2 fixtures' examples (`example`, the `examples` arrays, media-type and
+/// webhook payload examples) decode into their generated types: their crates' `spec_examples`
+/// tests are run, not only compiled.
+#[test]
+fn openapi31_fixture_examples_decode() {
+    let names = ["openapi31_types", "openapi31_refs", "openapi31_webhooks", "openapi32_basic"];
+    let ws = support::crate_dir().join("../target/fixtures31-examples-ws");
+    let _ = std::fs::remove_dir_all(&ws);
+    std::fs::create_dir_all(&ws).expect("create scratch workspace");
+    let mut members = Vec::new();
+    for name in names {
+        let bytes = std::fs::read(fixture(name)).expect("read spec");
+        let crate_name = format!("examples-{}", name.replace('_', "-"));
+        let opts = openapi_forge::Options { crate_name: crate_name.clone(), spec_label: format!("{name}.yaml") };
+        let g = openapi_forge::generate_files(name, &bytes, &opts).unwrap_or_else(|e| panic!("{e}"));
+        assert!(g.files.iter().any(|f| f.path.ends_with("spec_examples.rs")), "{name}: no spec_examples.rs");
+        openapi_forge::write_crate(&ws.join(&crate_name), &g.files).expect("write crate");
+        members.push(crate_name);
+    }
+    let out = support::cargo_in_scratch_workspace_merged(&ws, &members, &["test", "--workspace", "--", "spec_examples"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "spec examples failed:\n{text}");
+    let passed = text.lines().filter(|l| l.contains("spec_examples::") && l.ends_with("ok")).count();
+    assert!(passed >= 15, "expected the fixtures' examples to run, {passed} did:\n{text}");
 }

@@ -500,6 +500,31 @@ fn link_end(chars: &[char], i: usize) -> Option<usize> {
 }
 
 #[cfg(test)]
+mod lazy_continuation_tests {
+    //! The shapes clippy's `doc_lazy_continuation` flags (checked against clippy 0.1.95 on a
+    //! probe crate): a continuation line of a list item indented less than the item's text
+    //! (columns 0 to 3 under `10. `, 0 or 1 under `- `, under-indented lines of nested items), and a
+    //! quote line without `>`. Every one must come out indented to the item's text (nesting is
+    //! flattened) or escaped.
+    use super::sanitize;
+
+    #[test]
+    fn continuation_lines_are_indented_to_the_item_text() {
+        assert_eq!(sanitize("- a\nb"), "- a\n  b");
+        assert_eq!(sanitize("* `all` - every\n the user can see"), "* `all` - every\n  the user can see");
+        assert_eq!(sanitize("1. a\n b"), "1. a\n   b");
+        assert_eq!(sanitize("10. tenth\n  two\n   three\nzero"), "10. tenth\n    two\n    three\n    zero");
+        assert_eq!(sanitize("- a\n  - b\n c"), "- a\n- b\n  c");
+    }
+
+    #[test]
+    fn quotes_never_continue_lazily() {
+        let s = sanitize("> a\nb");
+        assert!(!s.lines().any(|l| l.starts_with('>')), "{s}");
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::sanitize;
 

@@ -64,6 +64,7 @@ pub(crate) fn type_nesting_depth(model: &NormalizedModel) -> usize {
         match t {
             TypeRef::Named(id) => out.push(id.0),
             TypeRef::Array(i) | TypeRef::Map(i) | TypeRef::Nullable(i) => targets(i, out),
+            TypeRef::Tuple(items) => items.iter().for_each(|i| targets(i, out)),
             _ => {}
         }
     }
@@ -257,6 +258,18 @@ pub fn emit_crate(model: &NormalizedModel, opts: &EmitOptions) -> Result<Vec<Gen
         docs::code_span(&opts.spec_label),
         docs::sanitize(&model.api.version)
     ));
+    if !model.webhooks.is_empty() {
+        // Webhooks are requests the API sends: documented with the types to decode them into.
+        lib_doc.push_str("\n\nWebhooks: requests the API sends to you. No client methods are made for them; their payloads decode into:\n");
+        for w in &model.webhooks {
+            let ty = match &w.payload {
+                Some((_, crate::model::TypeRef::Named(id))) => format!("[`types::{}`]", model.ty(*id).name),
+                Some((_, t)) => docs::code_span(&model.type_ref_text(t)),
+                None => "no body".into(),
+            };
+            lib_doc.push_str(&format!("\n- {} ({}): {ty}", docs::code_span(&w.name), w.method.as_str()));
+        }
+    }
     lib_doc.push_str("\n\n");
     lib_doc.push_str(&guide::guide(model, &guide::single_crate(model, &opts.crate_name.replace('-', "_"))));
     let lib_doc = docs::inner_doc_lines(&lib_doc);

@@ -70,7 +70,7 @@ fn to_text(t: &TypeRef, value: TokenStream) -> TokenStream {
 fn is_scalarish(t: &TypeRef, model: &NormalizedModel) -> bool {
     match t {
         TypeRef::Named(id) => matches!(model.ty(*id).kind, TypeKind::Enum { .. }),
-        TypeRef::Any | TypeRef::JsonObject | TypeRef::Map(_) | TypeRef::Array(_) | TypeRef::Nullable(_) => false,
+        TypeRef::Any | TypeRef::JsonObject | TypeRef::Map(_) | TypeRef::Array(_) | TypeRef::Nullable(_) | TypeRef::Tuple(_) => false,
         _ => true,
     }
 }

@@ -40,6 +40,10 @@ pub fn rust_type(t: &TypeRef, model: &NormalizedModel, named: &TokenStream) -> T
             let i = rust_type(i, model, named);
             quote!(::std::option::Option<#i>)
         }
+        TypeRef::Tuple(items) => {
+            let items = items.iter().map(|i| rust_type(i, model, named));
+            quote!(( #( #items, )* ))
+        }
         TypeRef::Named(id) => {
             let n = ident(&model.ty(*id).name);
             quote!(#named #n)
@@ -73,6 +77,7 @@ fn ref_defaultable(t: &TypeRef, ok: &[bool]) -> bool {
     match t {
         TypeRef::Named(TypeId(i)) => ok[*i],
         TypeRef::Date => false,
+        TypeRef::Tuple(items) => items.iter().all(|i| ref_defaultable(i, ok)),
         _ => true,
     }
 }

@@ -35,12 +35,17 @@ pub(super) fn complete_fragment(root: &mut Value, diags: &mut Diagnostics) -> Re
         obj.insert("openapi".into(), Value::String(v));
     }
     match obj.get("openapi") {
-        Some(Value::String(v)) if v.starts_with("3.0") => {}
+        // 3.0 and 3.1 are read as what they are; 3.2 as 3.1 plus warnings for what it adds
+        // (see `normalize::lint::warn_document_features`).
+        Some(Value::String(v)) if v.starts_with("3.0") || v.starts_with("3.1") => {}
+        Some(Value::String(v)) if v.starts_with("3.2") => {
+            diags.warn("#/openapi", format!("OpenAPI {v}: read as 3.1 plus the 3.2 features listed in the README; other 3.2 features are warned where they appear"));
+        }
         Some(Value::String(v)) if v.starts_with("3.") => {
-            diags.warn("#/openapi", format!("OpenAPI {v} is read as 3.0: 3.1-only keywords are ignored"));
+            diags.warn("#/openapi", format!("OpenAPI {v} is newer than 3.2: read as 3.2, and features the generator does not know are ignored"));
         }
         Some(Value::String(v)) => {
-            return Err(GenerateError::single(&file, "#/openapi", format!("unsupported OpenAPI version {v:?}: expected 3.0.x")));
+            return Err(GenerateError::single(&file, "#/openapi", format!("unsupported OpenAPI version {v:?}: expected 3.0.x, 3.1.x or 3.2.x")));
         }
         Some(other) => {
             return Err(GenerateError::single(&file, "#/openapi", format!("`openapi` must be a version string, found {}", kind_of(other))));
@@ -145,8 +150,9 @@ fn default_response_descriptions(obj: &mut Map<String, Value>, diags: &mut Diagn
 }
 
 /// Warns about operation keys OpenAPI 3.0 does not define (they are ignored).
-/// Webhooks (OpenAPI 3.1) describe requests the API sends, not ones the client makes: they are
-/// not generated, and never dropped silently.
+/// Webhooks (OpenAPI 3.1) describe requests the API sends, not ones the client makes: no client
+/// method is made for them, and they are never dropped silently. The normalizer still generates
+/// the types of their request bodies, so a receiver can decode the payloads.
 pub(super) fn warn_webhooks(root: &Value, diags: &mut Diagnostics) {
     match root.get("webhooks") {
         Some(Value::Object(hooks)) if !hooks.is_empty() => {
@@ -154,7 +160,11 @@ pub(super) fn warn_webhooks(root: &Value, diags: &mut Diagnostics) {
             let more = if hooks.len() > names.len() { format!(" and {} more", hooks.len() - names.len()) } else { String::new() };
             diags.warn(
                 "#/webhooks",
-                format!("{} webhook(s) ({}{more}) are not generated: the client only makes the requests under `paths`", hooks.len(), names.join(", ")),
+                format!(
+                    "{} webhook(s) ({}{more}): no client methods are made for them (the API sends these requests); their request body types are generated so received payloads can be decoded",
+                    hooks.len(),
+                    names.join(", ")
+                ),
             );
         }
         _ => {}

@@ -5,6 +5,10 @@
 //! deserialize, each part is checked on its own (`check_*`) so that every problem gets the pointer
 //! of the node at fault. Kept apart from parsing and repair because it is the one part tied to
 //! `openapiv3` (and the part the design review expects to replace with views over the tree).
+//!
+//! `openapiv3` knows OpenAPI 3.0 only, so it checks 3.0 documents only: 3.1 and 3.2 documents get
+//! `check_light`, a structural check of our own over the same stubbed tree, rather than being
+//! forced through the 3.0 shape (which rejects or drops `webhooks`, `pathItems`, 3.2's methods).
 
 use super::METHODS;
 use crate::diag::{Diagnostics, GenerateError};
@@ -45,9 +49,13 @@ struct Taken {
 /// Replaces every Schema Object the skeleton would parse by `{}`, keeping what it took.
 fn stub_schemas(root: &mut Value, out: &mut Vec<Taken>) {
     let Value::Object(obj) = root else { return };
-    if let Some(Value::Object(paths)) = obj.get_mut("paths") {
-        for (path, item) in paths.iter_mut() {
-            stub_path_item(item, &child("#/paths", path), 0, out);
+    // `webhooks` (3.1) hold path items too: their schemas are schemas like any other.
+    for key in ["paths", "webhooks"] {
+        if let Some(Value::Object(paths)) = obj.get_mut(key) {
+            let base = child("#", key);
+            for (path, item) in paths.iter_mut() {
+                stub_path_item(item, &child(&base, path), 0, out);
+            }
         }
     }
     let Some(Value::Object(comps)) = obj.get_mut("components") else { return };
@@ -62,6 +70,7 @@ fn stub_schemas(root: &mut Value, out: &mut Vec<Taken>) {
                 "requestBodies" => stub_in(entry, "content", |c| stub_content(c, &child(&ptr, "content"), out)),
                 "responses" => stub_response(entry, &ptr, out),
                 "callbacks" => stub_callback(entry, &ptr, 0, out),
+                "pathItems" => stub_path_item(entry, &ptr, 0, out),
                 _ => {}
             }
         }
@@ -177,8 +186,25 @@ fn stub_content(content: &mut Value, ptr: &str, out: &mut Vec<Taken>) {
 
 /// Deserializes the skeleton (on a big-stack worker thread); on failure, every problem is
 /// reported with the pointer of the node at fault.
-pub(super) fn deserialize_skeleton(file: &str, skeleton: &Value) -> Result<openapiv3::OpenAPI, GenerateError> {
-    crate::stack::on_big_stack("skeleton", || deserialize_skeleton_here(file, skeleton))
+///
+/// `openapiv3` knows OpenAPI 3.0 only. A 3.1 or 3.2 document is not squeezed through the 3.0
+/// shape (its `webhooks`, `pathItems`, `license.identifier`, optional `paths` and 3.2's extra
+/// methods would be rejected or silently lost): it gets [`check_light`] instead, a structural
+/// check of its own that only asks what the normalizer relies on (mappings where mappings
+/// belong, strings where names belong), and returns `None`.
+pub(super) fn deserialize_skeleton(file: &str, skeleton: &Value) -> Result<Option<openapiv3::OpenAPI>, GenerateError> {
+    let version = skeleton.get("openapi").and_then(Value::as_str).unwrap_or("3.0.3");
+    if version.starts_with("3.0") {
+        return crate::stack::on_big_stack("skeleton", || deserialize_skeleton_here(file, skeleton)).map(Some);
+    }
+    let mut problems = Vec::new();
+    check_light(skeleton, &mut problems);
+    let mut d = Diagnostics::new(file);
+    let label = if version.starts_with("3.1") { "3.1" } else { "3.2" };
+    for (ptr, msg) in problems {
+        d.error(&ptr, format!("not a valid OpenAPI {label} node: {msg}"));
+    }
+    d.finish().map(|_| None)
 }
 
 fn deserialize_skeleton_here(file: &str, skeleton: &Value) -> Result<openapiv3::OpenAPI, GenerateError> {
@@ -415,6 +441,221 @@ fn check_components(v: &Value, ptr: &str, out: &mut Problems) {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// The light structural check for OpenAPI 3.1 and 3.2 (no `openapiv3`).
+
+/// The methods of a 3.1/3.2 Path Item (3.2 adds `query`, which is warned about and not generated).
+const LIGHT_METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace", "query"];
+
+fn expect_string(v: &Value, ptr: &str, what: &str, out: &mut Problems) {
+    if !v.is_string() {
+        out.push((ptr.to_string(), format!("{what} must be a string, found {}", kind_of(v))));
+    }
+}
+
+/// A `$ref` object (its `$ref` must be a string; siblings such as `summary` are allowed in 3.1),
+/// or `false` when `v` is not one.
+fn light_ref(v: &Map<String, Value>, ptr: &str, out: &mut Problems) -> bool {
+    match v.get("$ref") {
+        Some(r) => {
+            expect_string(r, &child(ptr, "$ref"), "`$ref`", out);
+            true
+        }
+        None => false,
+    }
+}
+
+fn check_light(root: &Value, out: &mut Problems) {
+    let Some(obj) = expect_mapping(root, "#", "the document", out) else { return };
+    for (key, v) in obj {
+        let ptr = child("#", key);
+        match key.as_str() {
+            "openapi" | "jsonSchemaDialect" | "$self" => expect_string(v, &ptr, &format!("`{key}`"), out),
+            "info" => {
+                let Some(info) = expect_mapping(v, &ptr, "`info`", out) else { continue };
+                for k in ["title", "version", "summary", "description"] {
+                    if let Some(t) = info.get(k) {
+                        expect_string(t, &child(&ptr, k), &format!("`info.{k}`"), out);
+                    }
+                }
+            }
+            "servers" => light_servers(v, &ptr, out),
+            "paths" | "webhooks" => {
+                let Some(items) = expect_mapping(v, &ptr, &format!("`{key}`"), out) else { continue };
+                for (name, item) in items {
+                    if !name.starts_with("x-") {
+                        light_path_item(item, &child(&ptr, name), 0, out);
+                    }
+                }
+            }
+            "components" => light_components(v, &ptr, out),
+            "security" | "tags" => {
+                if let Some(list) = v.as_array() {
+                    for (i, e) in list.iter().enumerate() {
+                        expect_mapping(e, &child(&ptr, &i.to_string()), "an entry", out);
+                    }
+                } else {
+                    out.push((ptr, format!("`{key}` must be a sequence, found {}", kind_of(v))));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn light_servers(v: &Value, ptr: &str, out: &mut Problems) {
+    let Value::Array(list) = v else {
+        out.push((ptr.to_string(), format!("`servers` must be a sequence, found {}", kind_of(v))));
+        return;
+    };
+    for (i, s) in list.iter().enumerate() {
+        let sptr = child(ptr, &i.to_string());
+        if let Some(s) = expect_mapping(s, &sptr, "a server", out) {
+            match s.get("url") {
+                Some(u) => expect_string(u, &child(&sptr, "url"), "`url`", out),
+                None => out.push((sptr, "a server needs a `url`".into())),
+            }
+        }
+    }
+}
+
+fn light_path_item(item: &Value, ptr: &str, depth: usize, out: &mut Problems) {
+    if depth > 8 {
+        return;
+    }
+    let Some(obj) = expect_mapping(item, ptr, "a path item", out) else { return };
+    light_ref(obj, ptr, out);
+    for (key, v) in obj {
+        let kptr = child(ptr, key);
+        match key.as_str() {
+            "summary" | "description" => expect_string(v, &kptr, &format!("`{key}`"), out),
+            "servers" => light_servers(v, &kptr, out),
+            "parameters" => light_parameters(v, &kptr, out),
+            "additionalOperations" => {
+                let Some(ops) = expect_mapping(v, &kptr, "`additionalOperations`", out) else { continue };
+                for (m, op) in ops {
+                    light_operation(op, &child(&kptr, m), depth, out);
+                }
+            }
+            m if LIGHT_METHODS.contains(&m) => light_operation(v, &kptr, depth, out),
+            _ => {}
+        }
+    }
+}
+
+fn light_parameters(v: &Value, ptr: &str, out: &mut Problems) {
+    let Value::Array(list) = v else {
+        out.push((ptr.to_string(), format!("`parameters` must be a sequence, found {}", kind_of(v))));
+        return;
+    };
+    for (i, p) in list.iter().enumerate() {
+        light_parameter(p, &child(ptr, &i.to_string()), true, out);
+    }
+}
+
+/// A Parameter Object (`named`) or a Header Object (no `name`/`in`).
+fn light_parameter(p: &Value, ptr: &str, named: bool, out: &mut Problems) {
+    let Some(obj) = expect_mapping(p, ptr, if named { "a parameter" } else { "a header" }, out) else { return };
+    if light_ref(obj, ptr, out) || !named {
+        return;
+    }
+    for k in ["name", "in"] {
+        match obj.get(k) {
+            Some(v) => expect_string(v, &child(ptr, k), &format!("`{k}`"), out),
+            None => out.push((ptr.to_string(), format!("a parameter needs `{k}`"))),
+        }
+    }
+}
+
+fn light_content(v: &Value, ptr: &str, out: &mut Problems) {
+    let Some(content) = expect_mapping(v, ptr, "`content`", out) else { return };
+    for (mt, media) in content {
+        expect_mapping(media, &child(ptr, mt), "a media type", out);
+    }
+}
+
+fn light_body_or_response(v: &Value, ptr: &str, what: &str, out: &mut Problems) {
+    let Some(obj) = expect_mapping(v, ptr, what, out) else { return };
+    if light_ref(obj, ptr, out) {
+        return;
+    }
+    if let Some(c) = obj.get("content") {
+        light_content(c, &child(ptr, "content"), out);
+    }
+    if let Some(h) = obj.get("headers") {
+        let hptr = child(ptr, "headers");
+        if let Some(headers) = expect_mapping(h, &hptr, "`headers`", out) {
+            for (name, h) in headers {
+                light_parameter(h, &child(&hptr, name), false, out);
+            }
+        }
+    }
+}
+
+fn light_operation(op: &Value, ptr: &str, depth: usize, out: &mut Problems) {
+    let Some(obj) = expect_mapping(op, ptr, "an operation", out) else { return };
+    for (key, v) in obj {
+        let kptr = child(ptr, key);
+        match key.as_str() {
+            "summary" | "description" | "operationId" => expect_string(v, &kptr, &format!("`{key}`"), out),
+            "parameters" => light_parameters(v, &kptr, out),
+            "requestBody" => light_body_or_response(v, &kptr, "a request body", out),
+            "responses" => {
+                let Some(responses) = expect_mapping(v, &kptr, "`responses`", out) else { continue };
+                for (code, r) in responses {
+                    if code.starts_with("x-") {
+                        continue;
+                    }
+                    let rptr = child(&kptr, code);
+                    if code != "default" && serde_json::from_value::<openapiv3::StatusCode>(Value::String(code.clone())).is_err() {
+                        out.push((rptr, format!("{code:?} is not a status code: expected 100 to 999, `2XX`-style ranges or `default`")));
+                        continue;
+                    }
+                    light_body_or_response(r, &rptr, "a response", out);
+                }
+            }
+            "callbacks" => {
+                let Some(callbacks) = expect_mapping(v, &kptr, "`callbacks`", out) else { continue };
+                for (name, cb) in callbacks {
+                    let cptr = child(&kptr, name);
+                    let Some(cb) = expect_mapping(cb, &cptr, "a callback", out) else { continue };
+                    for (expr, item) in cb {
+                        light_path_item(item, &child(&cptr, expr), depth + 1, out);
+                    }
+                }
+            }
+            "servers" => light_servers(v, &kptr, out),
+            _ => {}
+        }
+    }
+}
+
+fn light_components(v: &Value, ptr: &str, out: &mut Problems) {
+    let Some(obj) = expect_mapping(v, ptr, "`components`", out) else { return };
+    for (section, entries) in obj {
+        if section.starts_with("x-") {
+            continue;
+        }
+        let sptr = child(ptr, section);
+        let Some(entries) = expect_mapping(entries, &sptr, &format!("`components/{section}`"), out) else { continue };
+        for (name, e) in entries {
+            let eptr = child(&sptr, name);
+            match section.as_str() {
+                "parameters" => light_parameter(e, &eptr, true, out),
+                "headers" => light_parameter(e, &eptr, false, out),
+                "responses" => light_body_or_response(e, &eptr, "a response", out),
+                "requestBodies" => light_body_or_response(e, &eptr, "a request body", out),
+                "pathItems" => light_path_item(e, &eptr, 0, out),
+                // Schemas may be booleans in 3.1; the normalizer checks them.
+                "schemas" => {}
+                _ => {
+                    expect_mapping(e, &eptr, "a component", out);
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::diag::GenerateError;
@@ -445,5 +686,35 @@ mod tests {
         assert!(ptrs.contains(&"#/paths/~1a/get/parameters"), "{e}");
         assert!(ptrs.contains(&"#/paths/~1b/post/requestBody"), "{e}");
         assert!(ptrs.contains(&"#/paths/~1b/post/responses/abc"), "{e}");
+    }
+}
+
+#[cfg(test)]
+mod light_tests {
+    use crate::load::load_bytes;
+
+    #[test]
+    fn a_31_document_is_not_read_through_the_30_shape() {
+        // `webhooks` only, `license.identifier`, `pathItems`: valid 3.1 that openapiv3 does not know.
+        let text = "openapi: 3.1.0\ninfo: {title: t, version: '1', license: {name: MIT, identifier: MIT}}\nwebhooks:\n  hook: {$ref: '#/components/pathItems/H'}\ncomponents:\n  pathItems:\n    H:\n      post:\n        requestBody: {content: {application/json: {schema: {type: object}}}}\n        responses: {'200': {description: ok}}\n";
+        load_bytes("t.yaml", text.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    #[test]
+    fn the_light_check_points_at_the_node_at_fault() {
+        let text = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      parameters: [{in: query}]\n      responses: {'abc': {description: no}}\nwebhooks: 3\n";
+        let e = load_bytes("t.yaml", text.as_bytes()).err().unwrap_or_else(|| panic!("accepted"));
+        let ptrs: Vec<&str> = e.diagnostics.iter().map(|d| d.pointer.as_str()).collect();
+        assert!(ptrs.contains(&"#/paths/~1a/get/parameters/0"), "{e}");
+        assert!(ptrs.contains(&"#/paths/~1a/get/responses/abc"), "{e}");
+        assert!(ptrs.contains(&"#/webhooks"), "{e}");
+        assert!(e.diagnostics.iter().all(|d| d.message.contains("OpenAPI 3.1")), "{e}");
+    }
+
+    #[test]
+    fn a_foreign_dialect_is_warned() {
+        let text = "openapi: 3.1.0\njsonSchemaDialect: https://json-schema.org/draft/2020-12/schema\ninfo: {title: t, version: '1'}\npaths: {}\n";
+        let raw = load_bytes("t.yaml", text.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(raw.warnings.iter().any(|w| w.pointer == "#/jsonSchemaDialect"), "{:?}", raw.warnings);
     }
 }

@@ -22,6 +22,7 @@ enum Label<'n> {
     Map(bool),
     Object { props: Vec<(&'n str, bool, bool, bool)>, additional: Option<bool> },
     Enum(&'n [String]),
+    Tuple(Vec<bool>),
     Union { tag: Option<&'n str>, variants: Vec<(&'n [String], bool)> },
 }
 
@@ -36,6 +37,7 @@ fn label(n: &Node) -> Label<'_> {
             additional: additional.map(|a| a.nullable),
         },
         Shape::Enum(v) => Label::Enum(v),
+        Shape::Tuple(items) => Label::Tuple(items.iter().map(|u| u.nullable).collect()),
         Shape::Union { tag, variants } => Label::Union {
             tag: tag.as_deref(),
             variants: variants.iter().map(|(t, u)| (t.as_slice(), u.nullable)).collect(),
@@ -49,6 +51,7 @@ fn children(n: &Node) -> Vec<NodeId> {
         Shape::Array(u) | Shape::Map(u) => vec![u.node],
         Shape::Object { props, additional } => props.iter().map(|p| p.ty.node).chain(additional.iter().map(|a| a.node)).collect(),
         Shape::Union { variants, .. } => variants.iter().map(|(_, u)| u.node).collect(),
+        Shape::Tuple(items) => items.iter().map(|u| u.node).collect(),
     }
 }
 
@@ -132,6 +135,7 @@ impl TypeSpace {
             Shape::Scalar(s) => scalar_ref(*s),
             Shape::Array(u) => TypeRef::Array(Box::new(inner(u))),
             Shape::Map(u) => TypeRef::Map(Box::new(inner(u))),
+            Shape::Tuple(items) => TypeRef::Tuple(items.iter().map(inner).collect()),
             Shape::Pending | Shape::Object { .. } | Shape::Enum(_) | Shape::Union { .. } => TypeRef::Any,
         }
     }
@@ -255,7 +259,7 @@ pub fn materialize(nodes: &[Node]) -> TypeSpace {
                     .collect();
                 TypeKind::Union { tag: tag.clone(), variants }
             }
-            Shape::Pending | Shape::Scalar(_) | Shape::Array(_) | Shape::Map(_) => TypeKind::Struct { fields: Vec::new(), additional: None },
+            Shape::Pending | Shape::Scalar(_) | Shape::Array(_) | Shape::Map(_) | Shape::Tuple(_) => TypeKind::Struct { fields: Vec::new(), additional: None },
         };
         types.push(TypeDef { name: name.clone(), docs, kind, directions, origins });
     }
@@ -268,6 +272,7 @@ fn variant_word(t: &TypeRef) -> String {
     match t {
         TypeRef::Array(_) => "List".into(),
         TypeRef::Map(_) => "Map".into(),
+        TypeRef::Tuple(_) => "Tuple".into(),
         TypeRef::Nullable(i) => variant_word(i),
         TypeRef::Integer(_) => "Integer".into(),
         TypeRef::F32 | TypeRef::F64 => "Number".into(),

@@ -9,28 +9,95 @@ use crate::diag::Diagnostics;
 use crate::json::{child, lookup_pointer};
 use serde_json::Value;
 
-/// Schema keywords the generator does not model: reported, then ignored.
+/// Schema keywords the generator does not model: reported, then ignored. Ignoring a constraint
+/// is always the safe side: the generated types then accept every value the schema accepts (and
+/// maybe more), never less. `const`, `prefixItems`, `$defs`, type arrays and boolean schemas are
+/// read by `normalize::schema` (warned there only where they are approximated).
 const UNSUPPORTED_SCHEMA_KEYWORDS: &[(&str, &str)] = &[
-    ("not", "`not` is not supported: the constraint is ignored"),
-    ("if", "`if`/`then`/`else` are not supported (JSON Schema, not OpenAPI 3.0): ignored"),
-    ("then", "`if`/`then`/`else` are not supported (JSON Schema, not OpenAPI 3.0): ignored"),
-    ("else", "`if`/`then`/`else` are not supported (JSON Schema, not OpenAPI 3.0): ignored"),
-    ("const", "`const` is not supported (OpenAPI 3.1): the value is not checked"),
-    ("prefixItems", "`prefixItems` is not supported (OpenAPI 3.1): ignored"),
-    ("patternProperties", "`patternProperties` is not supported (OpenAPI 3.1): ignored"),
-    ("propertyNames", "`propertyNames` is not supported (OpenAPI 3.1): ignored"),
-    ("unevaluatedProperties", "`unevaluatedProperties` is not supported (OpenAPI 3.1): ignored"),
-    ("unevaluatedItems", "`unevaluatedItems` is not supported (OpenAPI 3.1): ignored"),
-    ("dependentSchemas", "`dependentSchemas` is not supported (OpenAPI 3.1): ignored"),
-    ("dependentRequired", "`dependentRequired` is not supported (OpenAPI 3.1): ignored"),
-    ("contains", "`contains` is not supported: ignored"),
-    ("$defs", "`$defs` is not supported (OpenAPI 3.1): put shared schemas under #/components/schemas"),
-    ("$dynamicRef", "`$dynamicRef` is not supported (OpenAPI 3.1): ignored"),
+    ("not", "`not` cannot be expressed in Rust types: ignored, so values it would exclude are accepted"),
+    ("if", "`if`/`then`/`else` cannot be expressed in Rust types: ignored (their properties are not fields; no value is rejected for them)"),
+    ("then", "`if`/`then`/`else` cannot be expressed in Rust types: ignored (their properties are not fields; no value is rejected for them)"),
+    ("else", "`if`/`then`/`else` cannot be expressed in Rust types: ignored (their properties are not fields; no value is rejected for them)"),
+    ("patternProperties", "`patternProperties` is not modelled: properties matching the patterns are not fields (ignored on decode, not rejected)"),
+    ("propertyNames", "`propertyNames` is not checked: any property name is accepted"),
+    ("unevaluatedProperties", "`unevaluatedProperties` is not checked: extra properties are ignored on decode, not rejected"),
+    ("unevaluatedItems", "`unevaluatedItems` is not checked: extra items are accepted"),
+    ("dependentSchemas", "`dependentSchemas` is not modelled: the dependent constraints are ignored"),
+    ("dependentRequired", "`dependentRequired` is not checked: the dependent fields stay optional"),
+    ("contains", "`contains` is not checked: ignored"),
+    ("$dynamicRef", "`$dynamicRef` is not supported: read as any JSON value"),
     ("anyOf", "`anyOf` is read like `oneOf`: a value decodes as the first variant that fits"),
 ];
 
+/// The JSON Schema dialects OpenAPI 3.1 and 3.2 define (their base vocabularies).
+const OAS_DIALECT_PREFIXES: &[&str] = &["https://spec.openapis.org/oas/3.1/dialect/", "https://spec.openapis.org/oas/3.2/dialect/"];
+
+/// Document-level constructs of OpenAPI 3.1 and 3.2 that the generator accepts but does not
+/// model: a non-default `jsonSchemaDialect`, and what 3.2 adds (the `query` method,
+/// `additionalOperations`, sequential media types through
+/// `itemSchema`, `components/mediaTypes`, `$self`). Each is warned once with its pointer.
+pub fn warn_document_features(root: &Value, diags: &mut Diagnostics) {
+    let Some(obj) = root.as_object() else { return };
+    if let Some(dialect) = obj.get("jsonSchemaDialect").and_then(Value::as_str) {
+        if !OAS_DIALECT_PREFIXES.iter().any(|p| dialect.starts_with(p)) {
+            diags.warn(
+                "#/jsonSchemaDialect",
+                format!("jsonSchemaDialect {dialect:?} is not the OpenAPI default dialect: schemas are still read as OpenAPI's JSON Schema dialect"),
+            );
+        }
+    }
+    if obj.contains_key("$self") {
+        diags.warn("#/$self", "`$self` (OpenAPI 3.2) is not used: references resolve against the file itself");
+    }
+    if let Some(Value::Object(c)) = obj.get("components") {
+        if c.contains_key("mediaTypes") {
+            diags.warn("#/components/mediaTypes", "`components/mediaTypes` (OpenAPI 3.2) is not supported: media types that `$ref` them are read as having no schema");
+        }
+    }
+    let mut items: Vec<(&Value, String)> = Vec::new();
+    for key in ["paths", "webhooks"] {
+        for (name, item) in obj.get(key).and_then(Value::as_object).into_iter().flatten() {
+            items.push((item, child(&child("#", key), name)));
+        }
+    }
+    for (name, item) in obj.get("components").and_then(|c| c.get("pathItems")).and_then(Value::as_object).into_iter().flatten() {
+        items.push((item, child("#/components/pathItems", name)));
+    }
+    for (item, ptr) in items {
+        let Some(item) = item.as_object() else { continue };
+        if item.contains_key("query") {
+            diags.warn(&child(&ptr, "query"), "the QUERY method (OpenAPI 3.2) is not supported: no client method is made for it");
+        }
+        if item.contains_key("additionalOperations") {
+            diags.warn(&child(&ptr, "additionalOperations"), "`additionalOperations` (OpenAPI 3.2) are not supported: no client methods are made for them");
+        }
+        for (m, op) in item {
+            for (code, r) in op.get("responses").and_then(Value::as_object).into_iter().flatten() {
+                let rptr = child(&child(&child(&ptr, m), "responses"), code);
+                warn_item_schema(r.get("content"), &child(&rptr, "content"), diags);
+            }
+            if let Some(b) = op.as_object().and_then(|o| o.get("requestBody")) {
+                warn_item_schema(b.get("content"), &child(&child(&child(&ptr, m), "requestBody"), "content"), diags);
+            }
+        }
+    }
+}
+
+fn warn_item_schema(content: Option<&Value>, ptr: &str, diags: &mut Diagnostics) {
+    for (mt, media) in content.and_then(Value::as_object).into_iter().flatten() {
+        if media.get("itemSchema").is_some() && media.get("schema").is_none() {
+            diags.warn(
+                &child(&child(ptr, mt), "itemSchema"),
+                "`itemSchema` (OpenAPI 3.2 sequential media types) is not supported: the body is read as if it had no schema",
+            );
+        }
+    }
+}
+
 /// Warns about schema keywords the generator approximates or ignores, each with its pointer.
+/// Also runs [`warn_document_features`] (the loader calls this one function).
 pub fn warn_unsupported_keywords(root: &Value, schema_ptrs: &[String], diags: &mut Diagnostics) {
+    warn_document_features(root, diags);
     let mut stack: Vec<(&Value, String)> = Vec::new();
     for ptr in schema_ptrs {
         if let Some(v) = lookup_pointer(root, ptr.trim_start_matches('#')) {

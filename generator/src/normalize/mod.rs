@@ -180,6 +180,7 @@ fn normalize_here(spec: &RawSpec) -> Result<NormalizedModel, GenerateError> {
         }
     }
 
+    let hooks = read_webhooks(root, &mut graph, &mut d);
     graph.drain(&mut d);
     let space = dedup::materialize(&graph.nodes);
     let nodes = &graph.nodes;
@@ -196,6 +197,10 @@ fn normalize_here(spec: &RawSpec) -> Result<NormalizedModel, GenerateError> {
         operations.push(op);
     }
     crate::naming::name_operation_types(&mut operations);
+    let webhooks = hooks
+        .into_iter()
+        .map(|(name, method, pointer, payload)| crate::model::Webhook { name, method, pointer, payload: payload.map(|(mt, u)| (mt, resolve(&u))) })
+        .collect();
 
     let mut examples: Vec<crate::model::SchemaExample> = Vec::new();
     for (node, nullable, value, pointer) in &graph.examples {
@@ -227,7 +232,56 @@ fn normalize_here(spec: &RawSpec) -> Result<NormalizedModel, GenerateError> {
         operations,
         warnings,
         examples,
+        webhooks,
     })
+}
+
+/// A webhook as read before the types are known: name, method, pointer, payload media type and node.
+type HookDraft = (String, Method, String, Option<(String, Use)>);
+
+/// The webhooks (OpenAPI 3.1): for each, the type of its request body is built as a type the
+/// client receives (readOnly properties kept), so that a receiver can decode the payloads. No
+/// client method is made for them (the loader warns so, at `#/webhooks`).
+fn read_webhooks(root: &Value, graph: &mut SchemaGraph<'_>, d: &mut Diagnostics) -> Vec<HookDraft> {
+    let mut out = Vec::new();
+    let mut scope = Scope::default();
+    for (name, item) in root.get("webhooks").and_then(Value::as_object).into_iter().flatten() {
+        if name.starts_with("x-") {
+            continue;
+        }
+        let Some((item, item_ptr)) = resolve_local(root, item, child("#/webhooks", name), "path item", d) else { continue };
+        let methods: Vec<&(&str, Method)> = METHODS.iter().filter(|(m, _)| item.get(*m).is_some_and(Value::is_object)).collect();
+        for (mname, method) in &methods {
+            let Some(op) = item.get(*mname).and_then(Value::as_object) else { continue };
+            let op_ptr = child(&item_ptr, mname);
+            let base = if methods.len() > 1 { format!("{name} {mname} Webhook") } else { format!("{name} Webhook") };
+            let root_name = scope.claim(type_ident(&base, "Webhook"));
+            let mut payload = None;
+            if let Some(body) = op.get("requestBody") {
+                if let Some((body, bptr)) = resolve_local(root, body, child(&op_ptr, "requestBody"), "request body", d) {
+                    if let Some((mt, media, encoding)) = pick_content(body.get("content")) {
+                        let sptr = child(&child(&child(&bptr, "content"), mt), "schema");
+                        if let (Some(schema), BodyEncoding::Json | BodyEncoding::Form) = (media.get("schema"), encoding) {
+                            let u = graph.build(schema, &sptr, Direction::Response, Origin::Root(root_name), d);
+                            // The payload's own examples must decode too (like response examples).
+                            let mptr = child(&child(&bptr, "content"), mt);
+                            if let Some(ex) = media.get("example") {
+                                graph.examples.push((u.node, u.nullable, ex.clone(), child(&mptr, "example")));
+                            }
+                            for (k, ex) in media.get("examples").and_then(Value::as_object).into_iter().flatten() {
+                                if let Some(v) = ex.as_object().filter(|e| !e.contains_key("$ref")).and_then(|e| e.get("value")) {
+                                    graph.examples.push((u.node, u.nullable, v.clone(), child(&child(&child(&mptr, "examples"), k), "value")));
+                                }
+                            }
+                            payload = Some((mt.clone(), u));
+                        }
+                    }
+                }
+            }
+            out.push((name.clone(), *method, op_ptr, payload));
+        }
+    }
+    out
 }
 
 /// Headers are parsed as integers or strings; anything richer stays a string.
@@ -353,7 +407,8 @@ fn read_params(root: &Value, lists: [(Option<&Value>, &str); 2], graph: &mut Sch
             }
             Some("header") => (ParamLocation::Header, false),
             _ => {
-                d.warn(&pptr, format!("cookie parameter {name:?} is not supported and is not sent"));
+                let place = p.get("in").and_then(Value::as_str).unwrap_or("cookie");
+                d.warn(&pptr, format!("{place} parameter {name:?} is not supported and is not sent"));
                 continue;
             }
         };

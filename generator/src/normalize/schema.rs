@@ -4,6 +4,26 @@
 //! types terminate), readOnly/writeOnly properties are dropped per direction, and example-only
 //! overlays are recognised and ignored. Deduplication happens afterwards on the finished graph
 //! (see `dedup`), so this layer never has to decide whether two schemas are the same type.
+//!
+//! OpenAPI 3.1 schemas are JSON Schema 2020-12, and are read as such (3.2 too):
+//! - `type` arrays: `"null"` makes the use nullable; several other types make an untagged union
+//!   with one variant per type (integer tried before number).
+//! - `const`: a string constant is a one-value (open) enum; other constants keep their type; the
+//!   value is documented either way.
+//! - `examples` (the array form) are tested like `example`.
+//! - `$ref` with siblings: in 3.1 the siblings apply. Annotations (`description`, ...) describe
+//!   the use (field docs), `nullable`/a `"null"` type make it nullable, and constraining siblings
+//!   are merged with the target like an `allOf` of the two. In 3.0 siblings are ignored (warned).
+//! - `$defs`: refs into them are ordinary JSON-pointer refs.
+//! - Boolean schemas: `true` is any value; a `false` property can never be present, so it is no
+//!   field; `items: false` (no items beyond `prefixItems`) is what makes a tuple exact.
+//! - `prefixItems`: an exact tuple (`items: false` and `minItems` = length) is a Rust tuple;
+//!   anything looser would reject valid arrays as a tuple, so it is a list (of the one item
+//!   schema when all are equal, else of JSON values) with a warning.
+//! - `contentEncoding`/`contentMediaType` stay strings, documented.
+//!
+//! Keywords that cannot be expressed are warned by `lint` and ignored, which only ever widens
+//! what decodes.
 
 use crate::diag::{child, Diagnostics};
 use crate::json::kind_of;
@@ -59,6 +79,8 @@ pub enum Shape {
     Map(Use),
     Object { props: Vec<Prop>, additional: Option<Use> },
     Enum(Vec<String>),
+    /// An exact `prefixItems` tuple.
+    Tuple(Vec<Use>),
     Union { tag: Option<String>, variants: Vec<(Vec<String>, Use)> },
 }
 
@@ -100,7 +122,10 @@ pub struct Node {
 /// (description, example, nullable, validation bounds): inside `allOf` it adds no type or field.
 const STRUCTURAL: &[&str] = &[
     "type", "properties", "items", "additionalProperties", "required", "enum", "allOf", "oneOf", "anyOf", "$ref", "not",
+    "const", "prefixItems",
 ];
+/// Rust tuples implement serde's traits up to 16 elements; longer `prefixItems` are lists.
+const MAX_TUPLE: usize = 16;
 /// Deeper than this is refused: it protects the stack from hostile nesting.
 const MAX_DEPTH: usize = 400;
 /// Longest chain of `allOf` members that are themselves `allOf`s through refs.
@@ -160,6 +185,12 @@ pub struct SchemaGraph<'a> {
     depth: usize,
     /// `example` values of response-direction schemas: (node, nullable, example, pointer).
     pub examples: Vec<(NodeId, bool, Value, String)>,
+    /// The document is OpenAPI 3.1 or later: `$ref` siblings apply.
+    oas31: bool,
+    /// Set while the merge of a `$ref` and its 3.1 siblings is built: that merge is a variant of
+    /// the target used in one place, named after that place, not after the target (which keeps
+    /// its own name for its plain uses).
+    sibling_merge: bool,
 }
 
 /// The result of merging an `allOf`.
@@ -188,6 +219,8 @@ impl<'a> SchemaGraph<'a> {
             merging: Vec::new(),
             depth: 0,
             examples: Vec::new(),
+            sibling_merge: false,
+            oas31: root.get("openapi").and_then(Value::as_str).is_some_and(|v| v.starts_with("3.") && !v.starts_with("3.0")),
         }
     }
 
@@ -265,6 +298,13 @@ impl<'a> SchemaGraph<'a> {
             if let Some(example) = v.get("example") {
                 self.examples.push((u.node, u.nullable, example.clone(), child(ptr, "example")));
             }
+            // JSON Schema's (3.1) `examples` is an array of values.
+            if let Some(Value::Array(list)) = v.get("examples") {
+                let base = child(ptr, "examples");
+                for (i, example) in list.iter().enumerate() {
+                    self.examples.push((u.node, u.nullable, example.clone(), child(&base, &i.to_string())));
+                }
+            }
         }
         u
     }
@@ -273,6 +313,12 @@ impl<'a> SchemaGraph<'a> {
         let obj = match v {
             Value::Object(o) => o,
             Value::Bool(true) => return self.any(),
+            Value::Bool(false) => {
+                // Where it matters (properties, items) `false` is handled by the parent; alone it
+                // would make a type with no values, which Rust cannot decode into usefully.
+                d.warn(ptr, "the schema `false` admits no value: read as any JSON value");
+                return self.any();
+            }
             other => {
                 d.error(ptr, format!("a schema must be a mapping, found {}", kind_of(other)));
                 return self.any();
@@ -286,8 +332,20 @@ impl<'a> SchemaGraph<'a> {
             };
             let ignored: Vec<&str> =
                 obj.keys().map(String::as_str).filter(|k| *k != "$ref" && STRUCTURAL.contains(k)).collect();
+            if self.oas31 {
+                let (overlay, null) = ref_sibling_overlay(obj);
+                if let Some(merged) = overlay {
+                    // 3.1: constraining siblings apply, like `allOf: [{$ref}, {siblings}]`.
+                    self.sibling_merge = true;
+                    let u = self.build_inner(&merged, ptr, dir, origin, d);
+                    self.sibling_merge = false;
+                    return Use { node: u.node, nullable: u.nullable || nullable || null };
+                }
+                let u = self.build_ref(r, ptr, dir, d);
+                return Use { node: u.node, nullable: u.nullable || nullable || null };
+            }
             if !ignored.is_empty() {
-                d.warn(ptr, format!("keys beside $ref are ignored: {}", ignored.join(", ")));
+                d.warn(ptr, format!("keys beside $ref are ignored (OpenAPI 3.0): {}", ignored.join(", ")));
             }
             let u = self.build_ref(r, ptr, dir, d);
             return Use { node: u.node, nullable: u.nullable || nullable };
@@ -368,7 +426,9 @@ impl<'a> SchemaGraph<'a> {
             return *u;
         }
         let name = tptr.rsplit('/').next().unwrap_or("").replace("~1", "/").replace("~0", "~");
-        let origin = if tptr.starts_with("#/components/schemas/") {
+        // `$defs` (3.1) entries are named schemas like components, wherever they sit.
+        let in_defs = tptr.rsplit('/').nth(1).is_some_and(|parent| parent == "$defs" || parent == "definitions");
+        let origin = if tptr.starts_with("#/components/schemas/") || in_defs {
             Origin::Component(name)
         } else {
             Origin::Child { parent: self.leaf(Scalar::Any), suffix: crate::naming::camel_suffix(&name) }
@@ -468,6 +528,7 @@ impl<'a> SchemaGraph<'a> {
     where
         'a: 'v,
     {
+        let sibling_merge = std::mem::take(&mut self.sibling_merge);
         let Some(Value::Array(members)) = obj.get("allOf") else {
             d.error(&child(ptr, "allOf"), "allOf must be a sequence of schemas");
             return Merged::Nothing;
@@ -488,7 +549,7 @@ impl<'a> SchemaGraph<'a> {
         }
         // The merge is named after its first component member when it has no title of its own:
         // `allOf: [$ref: iam.v2.ApiKey, {required: [...]}]` is still an ApiKey.
-        let base_name = structural.iter().find_map(|(m, _)| {
+        let base_name = structural.iter().filter(|_| !sibling_merge).find_map(|(m, _)| {
             m.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/components/schemas/")).map(|n| n.replace("~1", "/").replace("~0", "~"))
         });
         let mut acc = Map::new();
@@ -662,7 +723,17 @@ impl<'a> SchemaGraph<'a> {
             Some(Value::Array(list)) => {
                 // OpenAPI 3.1 style `type: [string, "null"]`.
                 nullable = list.iter().any(|t| t.as_str() == Some("null"));
-                list.iter().filter_map(Value::as_str).find(|t| *t != "null").map(str::to_string)
+                let mut types: Vec<&str> = Vec::new();
+                for t in list.iter().filter_map(Value::as_str).filter(|t| *t != "null") {
+                    if !types.contains(&t) {
+                        types.push(t);
+                    }
+                }
+                if types.len() > 1 {
+                    let u = self.build_multi_type(obj, &types, ptr, dir, origin, d);
+                    return Use { node: u.node, nullable: u.nullable || nullable };
+                }
+                types.first().map(|t| t.to_string())
             }
             Some(other) => {
                 d.error(&child(ptr, "type"), format!("`type` must be a string, found {}", kind_of(other)));
@@ -682,6 +753,35 @@ impl<'a> SchemaGraph<'a> {
                 return Use { node: u.node, nullable: u.nullable || nullable };
             }
         }
+        // `const` (3.1) is a one-value enum: a string constant becomes a one-variant enum, any
+        // other keeps its type (inferred from the value when `type` is missing).
+        let const_value = obj.get("const").filter(|_| !obj.contains_key("enum"));
+        if const_value.is_some() && !self.oas31 {
+            d.warn(&child(ptr, "const"), "`const` is an OpenAPI 3.1 keyword in a 3.0 document: read as in 3.1 (a one-value enum, or its type)");
+        }
+        let ty = match const_value {
+            Some(Value::Null) => return Use { node: self.leaf(Scalar::Any), nullable: true },
+            Some(c) => {
+                let single = Value::Array(vec![c.clone()]);
+                if let Some(u) = self.build_enum(obj, &single, ty.as_deref(), ptr, dir, origin.clone(), d) {
+                    return Use { node: u.node, nullable: u.nullable || nullable };
+                }
+                ty.or_else(|| {
+                    Some(
+                        match c {
+                            Value::Bool(_) => "boolean",
+                            Value::Number(n) if n.is_f64() => "number",
+                            Value::Number(_) => "integer",
+                            Value::String(_) => "string",
+                            Value::Array(_) => "array",
+                            Value::Object(_) | Value::Null => "object",
+                        }
+                        .to_string(),
+                    )
+                })
+            }
+            None => ty,
+        };
         let inferred = ty.clone().or_else(|| {
             if let Some(f) = format {
                 // `{format: uuid}` without `type`: the format says what the value is.
@@ -697,7 +797,7 @@ impl<'a> SchemaGraph<'a> {
             }
             if obj.contains_key("properties") || obj.contains_key("additionalProperties") {
                 Some("object".into())
-            } else if obj.contains_key("items") {
+            } else if obj.contains_key("items") || obj.contains_key("prefixItems") {
                 Some("array".into())
             } else {
                 None
@@ -723,8 +823,13 @@ impl<'a> SchemaGraph<'a> {
             },
             Some("boolean") => Scalar::Bool,
             Some("array") => {
+                if let Some(prefix) = obj.get("prefixItems") {
+                    return Use { node: self.build_prefix_items(obj, prefix, ptr, dir, origin, d), nullable };
+                }
                 let id = self.alloc(dir, ptr, origin, Some(obj));
                 let item = match obj.get("items") {
+                    // `items: false`: the array is always empty.
+                    Some(Value::Bool(false)) => self.any(),
                     Some(items) => {
                         self.build(items, &child(ptr, "items"), dir, Origin::Child { parent: id, suffix: "Item".into() }, d)
                     }
@@ -741,6 +846,74 @@ impl<'a> SchemaGraph<'a> {
             }
         };
         Use { node: self.leaf(scalar), nullable }
+    }
+
+    /// `type: [string, integer, ...]` (3.1): an untagged union with one variant per type, each
+    /// the schema with that one type. Integer is tried before number (every integer is a number).
+    #[allow(clippy::too_many_arguments)]
+    fn build_multi_type(&mut self, obj: &Map<String, Value>, types: &[&str], ptr: &str, dir: Direction, origin: Origin, d: &mut Diagnostics) -> Use {
+        let mut types: Vec<&str> = types.to_vec();
+        types.sort_by_key(|t| *t == "number");
+        let id = self.alloc(dir, ptr, origin, Some(obj));
+        let mut variants = Vec::new();
+        let mut nullable = false;
+        for t in types {
+            let mut one = obj.clone();
+            one.insert("type".into(), Value::String(t.to_string()));
+            for k in ["title", "description", "nullable", "example", "examples"] {
+                one.remove(k);
+            }
+            let u = self.build_typed(&one, ptr, dir, Origin::Child { parent: id, suffix: crate::naming::camel_suffix(t) }, d);
+            nullable |= u.nullable;
+            variants.push((Vec::new(), Use { node: u.node, nullable: false }));
+        }
+        self.nodes[id].shape = Shape::Union { tag: None, variants };
+        Use { node: id, nullable }
+    }
+
+    /// `prefixItems` (3.1): a Rust tuple when the array is exactly that long, else a list.
+    fn build_prefix_items(&mut self, obj: &Map<String, Value>, prefix: &Value, ptr: &str, dir: Direction, origin: Origin, d: &mut Diagnostics) -> NodeId {
+        let pptr = child(ptr, "prefixItems");
+        let Value::Array(members) = prefix else {
+            d.error(&pptr, format!("`prefixItems` must be a sequence of schemas, found {}", kind_of(prefix)));
+            return self.leaf(Scalar::Any);
+        };
+        let n = members.len();
+        let count = |k: &str| obj.get(k).and_then(Value::as_u64).and_then(|v| usize::try_from(v).ok());
+        let closed = obj.get("items") == Some(&Value::Bool(false)) || count("maxItems") == Some(n);
+        let exact = closed && count("minItems").is_some_and(|m| m >= n) && (1..=MAX_TUPLE).contains(&n);
+        let id = self.alloc(dir, ptr, origin, Some(obj));
+        if exact {
+            let mut uses = Vec::new();
+            for (i, m) in members.iter().enumerate() {
+                let u = self.build(m, &child(&pptr, &i.to_string()), dir, Origin::Child { parent: id, suffix: format!("Item{}", i + 1) }, d);
+                uses.push(u);
+            }
+            self.nodes[id].shape = Shape::Tuple(uses);
+            return id;
+        }
+        // Not exact: a tuple would reject shorter or longer arrays the schema allows.
+        let extra = match obj.get("items") {
+            None | Some(Value::Bool(_)) => None,
+            Some(items) => Some(items),
+        };
+        let first = members.first().or(extra);
+        let same = first.is_some_and(|f| members.iter().chain(extra).all(|m| m == f) && obj.get("items") != Some(&Value::Bool(true)));
+        let item = match first {
+            Some(f) if same && (extra.is_some() || obj.get("items").is_none()) => {
+                let at = if members.is_empty() { child(ptr, "items") } else { child(&pptr, "0") };
+                self.build(f, &at, dir, Origin::Child { parent: id, suffix: "Item".into() }, d)
+            }
+            _ => {
+                d.warn(
+                    &pptr,
+                    format!("`prefixItems` that is not an exact tuple (`items: false` and `minItems: {n}`, at most {MAX_TUPLE} items): read as a list of JSON values"),
+                );
+                self.any()
+            }
+        };
+        self.nodes[id].shape = Shape::Array(item);
+        id
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -821,6 +994,10 @@ impl<'a> SchemaGraph<'a> {
         let mut props = Vec::new();
         let pptr_base = child(ptr, "properties");
         for (name, pv) in props_map.into_iter().flatten() {
+            if *pv == Value::Bool(false) {
+                // A `false` property (3.1) can never be present: it is no field.
+                continue;
+            }
             let pptr = child(&pptr_base, name);
             let ann = self.annotations(pv, 0);
             if (dir == Direction::Request && ann.read_only) || (dir == Direction::Response && ann.write_only) {
@@ -932,8 +1109,73 @@ fn own_docs(o: &Map<String, Value>) -> Docs {
         immutable: flag(o, "x-immutable"),
         lifecycle: o.get("x-lifecycle-stage").and_then(Value::as_str).map(str::to_string),
         deprecated: flag(o, "deprecated"),
-        notes: Vec::new(),
+        notes: keyword_notes(o),
     }
+}
+
+/// Notes for 3.1 keywords that are kept in docs rather than types.
+fn keyword_notes(o: &Map<String, Value>) -> Vec<String> {
+    let mut notes = Vec::new();
+    if let Some(c) = o.get("const") {
+        let text = serde_json::to_string(c).unwrap_or_default();
+        if text.len() <= 200 {
+            notes.push(format!("Always `{}` (`const`).", text.replace('`', "'")));
+        } else {
+            notes.push("A constant (`const`): see the spec for its value.".into());
+        }
+    }
+    let word = |k: &str| o.get(k).and_then(Value::as_str).filter(|v| v.len() <= 100).map(|v| v.replace('`', "'"));
+    match (word("contentEncoding"), word("contentMediaType")) {
+        (Some(e), Some(m)) => notes.push(format!("Content: `{m}`, encoded as `{e}`; kept as the encoded string.")),
+        (Some(e), None) => notes.push(format!("Encoded as `{e}` (`contentEncoding`); kept as the encoded string.")),
+        (None, Some(m)) => notes.push(format!("Content: `{m}` (`contentMediaType`).")),
+        (None, None) => {}
+    }
+    notes
+}
+
+/// The `allOf`-like schema a 3.1 `$ref` with constraining siblings stands for, if it has any,
+/// and whether the siblings allow `null` (`type: "null"` or a type array with `"null"`).
+/// Annotation siblings (`description`, `nullable`, `example`, ...) leave the reference alone:
+/// they describe the use, and the use site reads them. A `type` sibling only restates the
+/// target's type, except for its `"null"`.
+fn ref_sibling_overlay(obj: &Map<String, Value>) -> (Option<Value>, bool) {
+    let null = match obj.get("type") {
+        Some(Value::String(t)) => t == "null",
+        Some(Value::Array(list)) => list.iter().any(|t| t.as_str() == Some("null")),
+        _ => false,
+    };
+    let constraining = obj.keys().any(|k| k != "$ref" && k != "type" && STRUCTURAL.contains(&k.as_str()));
+    if !constraining {
+        return (None, null);
+    }
+    let mut overlay = Map::new();
+    let mut wrapper = Map::new();
+    for (k, v) in obj {
+        match k.as_str() {
+            "$ref" => {}
+            "type" => {
+                let kept: Vec<Value> = match v {
+                    Value::Array(list) => list.iter().filter(|t| t.as_str() != Some("null")).cloned().collect(),
+                    Value::String(t) if t != "null" => vec![v.clone()],
+                    _ => Vec::new(),
+                };
+                if let [one] = kept.as_slice() {
+                    overlay.insert("type".into(), one.clone());
+                }
+            }
+            k2 if STRUCTURAL.contains(&k2) => {
+                overlay.insert(k.clone(), v.clone());
+            }
+            _ => {
+                wrapper.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    let mut reference = Map::new();
+    reference.insert("$ref".into(), obj.get("$ref").cloned().unwrap_or(Value::Null));
+    wrapper.insert("allOf".into(), Value::Array(vec![Value::Object(reference), Value::Object(overlay)]));
+    (Some(Value::Object(wrapper)), null)
 }
 
 /// Folds one allOf member into the accumulated merge.
@@ -958,8 +1200,10 @@ fn fold_into(acc: &mut Map<String, Value>, member: &Map<String, Value>) {
                                     .map(|k| (k.to_string(), Value::Bool(true)))
                                     .collect();
                                 // Its example still has to decode into the field's type (tested).
-                                if let Some(example) = schema.get("example") {
-                                    extra.insert("example".into(), example.clone());
+                                for key in ["example", "examples"] {
+                                    if let Some(example) = schema.get(key) {
+                                        extra.insert(key.into(), example.clone());
+                                    }
                                 }
                                 if !extra.is_empty() {
                                     let mut wrapped = extra;
@@ -1039,5 +1283,83 @@ impl<'a> SchemaGraph<'a> {
     /// The document the graph reads schemas from.
     pub fn root(&self) -> &'a Value {
         self.root
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{TypeKind, TypeRef};
+
+    fn model(yaml: &str) -> crate::NormalizedModel {
+        let raw = crate::load::load_bytes("t.yaml", yaml.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        crate::normalize::normalize(&raw).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn spec(version: &str, prop: &str) -> String {
+        format!(
+            "openapi: {version}\ninfo: {{title: t, version: '1'}}\npaths:\n  /a:\n    get:\n      operationId: a\n      responses:\n        '200': {{description: ok, content: {{application/json: {{schema: {{type: object, properties: {{p: {prop}}}}}}}}}}}\ncomponents:\n  schemas:\n    C: {{type: object, required: [x], properties: {{x: {{type: string}}, y: {{type: string}}}}}}\n"
+        )
+    }
+
+    fn field_of(m: &crate::NormalizedModel) -> crate::model::Field {
+        let root = m.types.iter().find(|t| t.name == "AResponse").unwrap_or_else(|| panic!("{}", m.to_text()));
+        match &root.kind {
+            TypeKind::Struct { fields, .. } => fields[0].clone(),
+            _ => panic!("{}", m.to_text()),
+        }
+    }
+
+    #[test]
+    fn ref_siblings_apply_in_31_and_are_ignored_in_30() {
+        let sib = "{$ref: '#/components/schemas/C', required: [x, y]}";
+        let m31 = model(&spec("3.1.0", sib));
+        let TypeRef::Named(id) = field_of(&m31).ty else { panic!("{}", m31.to_text()) };
+        let TypeKind::Struct { fields, .. } = &m31.ty(id).kind else { panic!() };
+        assert!(fields.iter().all(|f| f.required), "3.1 siblings apply:\n{}", m31.to_text());
+        let m30 = model(&spec("3.0.3", sib));
+        let TypeRef::Named(id) = field_of(&m30).ty else { panic!() };
+        let TypeKind::Struct { fields, .. } = &m30.ty(id).kind else { panic!() };
+        assert!(!fields.iter().all(|f| f.required), "3.0 siblings are ignored:\n{}", m30.to_text());
+        assert!(m30.warnings.iter().any(|w| w.message.contains("beside $ref are ignored")), "{:?}", m30.warnings);
+    }
+
+    #[test]
+    fn annotation_and_null_siblings_keep_the_reference() {
+        let m = model(&spec("3.1.0", "{$ref: '#/components/schemas/C', type: [object, 'null'], description: mine}"));
+        let f = field_of(&m);
+        assert!(f.nullable, "{}", m.to_text());
+        assert_eq!(f.docs.description.as_deref(), Some("mine"));
+        assert!(matches!(f.ty, TypeRef::Named(id) if m.ty(id).name == "C"), "{}", m.to_text());
+    }
+
+    #[test]
+    fn type_arrays_make_unions_with_integer_before_number() {
+        let m = model(&spec("3.1.0", "{type: [number, 'null', integer, string]}"));
+        let f = field_of(&m);
+        assert!(f.nullable);
+        let TypeRef::Named(id) = f.ty else { panic!("{}", m.to_text()) };
+        let TypeKind::Union { tag: None, variants } = &m.ty(id).kind else { panic!("{}", m.to_text()) };
+        let tys: Vec<&TypeRef> = variants.iter().map(|v| &v.ty).collect();
+        assert_eq!(tys, [&TypeRef::Integer(crate::model::IntKind::I64), &TypeRef::String, &TypeRef::F64]);
+    }
+
+    #[test]
+    fn prefix_items_are_tuples_only_when_exact() {
+        let exact = model(&spec("3.1.0", "{type: array, prefixItems: [{type: string}, {type: boolean}], items: false, minItems: 2}"));
+        assert_eq!(field_of(&exact).ty, TypeRef::Tuple(vec![TypeRef::String, TypeRef::Boolean]));
+        // Shorter arrays are valid without minItems: a tuple would reject them.
+        let open = model(&spec("3.1.0", "{type: array, prefixItems: [{type: string}, {type: boolean}], items: false}"));
+        assert_eq!(field_of(&open).ty, TypeRef::Array(Box::new(TypeRef::Any)));
+        assert!(open.warnings.iter().any(|w| w.pointer.ends_with("/properties/p/prefixItems")), "{:?}", open.warnings);
+    }
+
+    #[test]
+    fn false_properties_are_no_fields_and_const_is_documented() {
+        let m = model("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: a\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {type: object, properties: {gone: false, n: {const: 3}}}}}}\n");
+        let root = m.types.iter().find(|t| t.name == "AResponse").unwrap_or_else(|| panic!("{}", m.to_text()));
+        let TypeKind::Struct { fields, .. } = &root.kind else { panic!() };
+        assert_eq!(fields.len(), 1, "{}", m.to_text());
+        assert_eq!(fields[0].ty, TypeRef::Integer(crate::model::IntKind::I64));
+        assert!(fields[0].docs.notes.iter().any(|n| n.contains("Always `3`")), "{:?}", fields[0].docs);
     }
 }

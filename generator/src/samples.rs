@@ -429,10 +429,17 @@ impl<'a> Sampler<'a> {
             (TypeRef::JsonObject, Value::Object(_)) => true,
             (TypeRef::Array(item), Value::Array(a)) => {
                 let min = self.keyword(schema, "minItems").and_then(Value::as_u64).unwrap_or(0);
+                let max = self.keyword(schema, "maxItems").and_then(Value::as_u64).unwrap_or(u64::MAX);
+                let unique = self.keyword(schema, "uniqueItems").and_then(Value::as_bool).unwrap_or(false);
+                // Examples often repeat a placeholder item, which `uniqueItems` refuses.
+                let distinct = !unique || a.iter().enumerate().all(|(i, x)| !a[..i].contains(x));
                 let is = self.keyword(schema, "items");
-                a.len() as u64 >= min && a.iter().all(|x| self.fits(item, is, x, depth + 1))
+                (min..=max).contains(&(a.len() as u64)) && distinct && a.iter().all(|x| self.fits(item, is, x, depth + 1))
             }
-            (TypeRef::Map(vt), Value::Object(o)) => o.values().all(|x| self.fits(vt, None, x, depth + 1)),
+            (TypeRef::Map(vt), Value::Object(o)) => {
+                let vs = self.keyword(schema, "additionalProperties").filter(|a| a.is_object());
+                o.values().all(|x| self.fits(vt, vs, x, depth + 1))
+            }
             (TypeRef::Named(id), _) => {
                 let Some(def) = self.model.types.get(id.0) else { return false };
                 match (&def.kind, v) {

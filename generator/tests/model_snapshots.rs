@@ -54,6 +54,9 @@ snapshot_tests!(
     refs_anywhere,
     path_order,
     patch_clear,
+    conformance_samples,
+    regress_vendor_json_accept,
+    regress_required_example_only,
 );
 
 #[test]

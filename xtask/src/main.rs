@@ -57,6 +57,10 @@ fn main() -> ExitCode {
 /// (`generator/tests/fixtures/NAME.yaml` -> `generator/tests/clients/NAME`).
 const CLIENT_FIXTURES: &[&str] = &["pagination", "parameters", "content_types", "oneof_discriminator", "secrets", "patch_clear"];
 
+/// Corpus specs (`$OPENAPI_CORPUS/confluent/NAME.yaml`) whose conformance suites `cargo xtask
+/// test` runs against Prism: small, and passing every check today.
+const CONFORMANCE_SAMPLE: &[&str] = &["iam-v1", "networking-ip-v1", "srcmv3access-v1"];
+
 /// Specs generated together into one crate (`generator/tests/multi/NAME.yaml` ->
 /// `generator/tests/clients/multi`), one API group each.
 const MULTI_FIXTURES: &[&str] = &["alpha", "beta", "gamma", "delta"];
@@ -212,6 +216,26 @@ fn test_all() -> ExitCode {
             eprintln!("prism: {e}");
             failed.push("prism");
         }
+    }
+    // The conformance suite on a fixed sample of the corpus (the whole corpus is
+    // `cargo xtask conformance`, about 30 minutes on 2 cores).
+    let corpus = conformance::corpus_dir().join("confluent");
+    let sample: Vec<PathBuf> = CONFORMANCE_SAMPLE.iter().map(|s| corpus.join(format!("{s}.yaml"))).collect();
+    if sample.iter().all(|p| p.is_file()) {
+        println!("\n==> conformance suite on {} corpus specs", sample.len());
+        match conformance::run_specs(&sample, 2, 2) {
+            Ok(t) if t.passed == t.total => {}
+            Ok(t) => {
+                eprintln!("conformance: {}/{} operations pass", t.passed, t.total);
+                failed.push("conformance");
+            }
+            Err(e) => {
+                eprintln!("conformance: {e}");
+                failed.push("conformance");
+            }
+        }
+    } else {
+        eprintln!("\nWARNING: conformance sample skipped: the corpus is not at {} (set $OPENAPI_CORPUS)", corpus.display());
     }
     if failed.is_empty() {
         println!("\nall test steps passed");

@@ -28,6 +28,7 @@ impl Client {
         let path = ::std::string::ToString::to_string("/vendor");
         let spec = RequestSpec::new(::reqwest::Method::GET, "/vendor", path)
             .authenticated(false);
+        let spec = spec.header("Accept", "application/vnd.api+json");
         let raw = self.execute(spec).await?;
         match raw.status {
             200 => {

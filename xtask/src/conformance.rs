@@ -76,6 +76,12 @@ struct Job {
     operations: usize,
 }
 
+/// Each mode's check results.
+type ModeResults = Vec<(String, Vec<CheckResult>)>;
+
+/// One operation in a spec's table: route, per mode (passed checks, failures), sample notes.
+type OpRow = (String, BTreeMap<String, (usize, Vec<String>)>, Vec<String>);
+
 /// One check's outcome, as the suite reports it.
 #[derive(Debug, Clone)]
 struct CheckResult {
@@ -120,17 +126,19 @@ pub fn run_specs(specs: &[PathBuf], draws: usize, parallel: usize) -> Result<Tot
     // 3. Run: one Prism per spec and mode, `parallel` specs at a time.
     let run_start = Instant::now();
     let queue = std::sync::Mutex::new(jobs.iter().collect::<Vec<_>>());
-    let results: std::sync::Mutex<BTreeMap<String, Result<Vec<(String, Vec<CheckResult>)>, String>>> = Default::default();
+    let results: std::sync::Mutex<BTreeMap<String, Result<ModeResults, String>>> = Default::default();
     std::thread::scope(|scope| {
         for _ in 0..parallel {
-            scope.spawn(|| loop {
-                let Some(job) = queue.lock().ok().and_then(|mut q| q.pop()) else { break };
+            // The guard is dropped inside `and_then`: the lock is not held while a spec runs.
+            scope.spawn(|| {
+                while let Some(job) = queue.lock().ok().and_then(|mut q| q.pop()) {
                 let outcome = match exes.get(&job.crate_name) {
                     Some(exe) => run_job(&bin, &ws, job, exe, draws),
                     None => Err("the suite did not compile".into()),
                 };
                 if let Ok(mut r) = results.lock() {
                     r.insert(job.stem.clone(), outcome);
+                }
                 }
             });
         }
@@ -188,9 +196,9 @@ pub fn run_specs(specs: &[PathBuf], draws: usize, parallel: usize) -> Result<Tot
 }
 
 /// The rows of one spec; returns how many operations passed in every mode.
-fn spec_table(job: &Job, modes: &[(String, Vec<CheckResult>)], lines: &mut Vec<String>) -> usize {
+fn spec_table(job: &Job, modes: &ModeResults, lines: &mut Vec<String>) -> usize {
     // operation -> (route, mode -> (passed checks, failed checks), notes)
-    let mut ops: BTreeMap<String, (String, BTreeMap<String, (usize, Vec<String>)>, Vec<String>)> = BTreeMap::new();
+    let mut ops: BTreeMap<String, OpRow> = BTreeMap::new();
     for (mode, checks) in modes {
         for c in checks {
             let e = ops.entry(c.operation.clone()).or_insert_with(|| (c.route.clone(), BTreeMap::new(), c.notes.clone()));
@@ -314,7 +322,7 @@ fn build(ws: &Path, jobs: &[Job]) -> Result<BTreeMap<String, PathBuf>, String> {
 }
 
 /// Runs one spec's suite against Prism in static and dynamic mode.
-fn run_job(bin: &Path, ws: &Path, job: &Job, exe: &Path, draws: usize) -> Result<Vec<(String, Vec<CheckResult>)>, String> {
+fn run_job(bin: &Path, ws: &Path, job: &Job, exe: &Path, draws: usize) -> Result<ModeResults, String> {
     let mut out = Vec::new();
     for (mode, extra, n) in [
         ("static", vec![], 1),

@@ -27,7 +27,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = builder.build()?;
 
     let body = ApiKeyRequest { spec: Some(ApiKeySpecRequest { display_name: Some(name), ..Default::default() }) };
-    match client.update_iam_v2_api_key(&id, &body).await {
+    match client.update_iam_v2_api_key(&id).body(&body).await {
         Ok(resp) => {
             println!("updated {} ({:?}), request id {:?}", resp.body.id, resp.body.spec.display_name, resp.request_id);
             if let Some(remaining) = resp.headers.x_rate_limit_remaining {
@@ -36,10 +36,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         Err(Error::Api(e)) => {
             match &e.error {
-                UpdateIamV2ApiKeyError::NotFound { .. } => eprintln!("no API key {id}"),
-                UpdateIamV2ApiKeyError::Unauthorized { .. } => eprintln!("the key or secret is wrong"),
-                UpdateIamV2ApiKeyError::TooManyRequests { headers } => {
-                    eprintln!("rate limited; retry in {:?} s", headers.retry_after)
+                UpdateIamV2ApiKeyError::NotFound(_) => eprintln!("no API key {id}"),
+                UpdateIamV2ApiKeyError::Unauthorized(_) => eprintln!("the key or secret is wrong"),
+                UpdateIamV2ApiKeyError::TooManyRequests(reply) => {
+                    eprintln!("rate limited; retry in {:?} s", reply.headers.retry_after)
                 }
                 other => eprintln!("HTTP {}: {other:?}", e.status),
             }

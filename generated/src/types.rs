@@ -2,8 +2,6 @@
 
 //! Data types of the API: one Rust type per distinct schema shape.
 #![allow(clippy::large_enum_variant, clippy::derive_partial_eq_without_eq)]
-/// iam.v2.ApiKey
-///
 /// `ApiKey` objects represent access to different parts of Confluent Cloud. Some types
 /// of API keys represent access to a single cluster/resource such as a Kafka cluster,
 /// Schema Registry cluster or a ksqlDB cluster. Cloud API Keys represent access to resources within an organization
@@ -22,6 +20,8 @@
 /// | Quota | Description |
 /// | --- | --- |
 /// | `apikeys_per_org` | API Keys in one Confluent Cloud organization |
+///
+/// Spec title: `iam.v2.ApiKey`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ApiKey {
     /// APIVersion defines the schema version of this representation of a resource.
@@ -138,8 +138,6 @@ impl<'de> ::serde::Deserialize<'de> for ApiKeyKind {
         super::runtime::deserialize_str_with(deserializer, Self::from_wire)
     }
 }
-/// iam.v2.ApiKey
-///
 /// `ApiKey` objects represent access to different parts of Confluent Cloud. Some types
 /// of API keys represent access to a single cluster/resource such as a Kafka cluster,
 /// Schema Registry cluster or a ksqlDB cluster. Cloud API Keys represent access to resources within an organization
@@ -158,17 +156,19 @@ impl<'de> ::serde::Deserialize<'de> for ApiKeyKind {
 /// | Quota | Description |
 /// | --- | --- |
 /// | `apikeys_per_org` | API Keys in one Confluent Cloud organization |
+///
+/// Spec title: `iam.v2.ApiKey`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct ApiKeyRequest {
-    /// iam.v2.ApiKeySpec
-    ///
     /// The desired state of the Api Key
+    ///
+    /// Spec title: `iam.v2.ApiKeySpec`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub spec: ::std::option::Option<ApiKeySpecRequest>,
 }
-/// iam.v2.ApiKeySpec
-///
 /// The desired state of the Api Key
+///
+/// Spec title: `iam.v2.ApiKeySpec`.
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct ApiKeySpec {
     /// The API key secret. Only provided in `create` responses, not in `get` or `list`.
@@ -219,9 +219,9 @@ impl ::std::fmt::Debug for ApiKeySpec {
             .finish()
     }
 }
-/// iam.v2.ApiKeySpec
-///
 /// The desired state of the Api Key
+///
+/// Spec title: `iam.v2.ApiKeySpec`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct ApiKeySpecRequest {
     /// A human readable name for the API key
@@ -235,7 +235,7 @@ pub struct ApiKeySpecRequest {
 ///
 /// Describes a particular error encountered while performing an operation.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
-pub struct Error {
+pub struct ErrorBody {
     /// A unique identifier for this particular occurrence of the problem.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -253,7 +253,7 @@ pub struct Error {
     pub detail: ::std::option::Option<::std::string::String>,
     /// If this error was caused by a particular part of the API request, the source will point to the query string parameter or request body property that caused it.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub source: ::std::option::Option<ErrorSource>,
+    pub source: ::std::option::Option<ErrorBodySource>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error_code: ::std::option::Option<i32>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -261,7 +261,7 @@ pub struct Error {
 }
 /// If this error was caused by a particular part of the API request, the source will point to the query string parameter or request body property that caused it.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
-pub struct ErrorSource {
+pub struct ErrorBodySource {
     /// A JSON Pointer \[RFC6901\] to the associated entity in the request document \[e.g. "/spec" for a spec object, or "/spec/title" for a specific field\].
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pointer: ::std::option::Option<::std::string::String>,
@@ -275,7 +275,7 @@ pub struct ErrorSource {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct Failure {
     /// List of errors which caused this operation to fail
-    pub errors: ::std::vec::Vec<Error>,
+    pub errors: ::std::vec::Vec<ErrorBody>,
 }
 /// ObjectMeta is metadata that all persisted resources must have, which includes all objects users must create.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]

@@ -315,6 +315,8 @@ pub struct Operation<T = TypeRef> {
     pub sensitive: bool,
     /// Names of the operation's own types in the operations module (see [`OperationTypes`]).
     pub type_names: OperationTypes,
+    /// The spec's `tags` (the first one groups the operation in the crate's docs).
+    pub tags: Vec<String>,
 }
 
 impl<T> Operation<T> {
@@ -335,6 +337,7 @@ impl<T> Operation<T> {
             pagination,
             sensitive,
             type_names,
+            tags,
         } = self;
         let params = params
             .into_iter()
@@ -391,6 +394,7 @@ impl<T> Operation<T> {
             pagination,
             sensitive,
             type_names,
+            tags,
         }
     }
 }
@@ -400,8 +404,9 @@ impl<T> Operation<T> {
 pub struct OperationTypes {
     /// The enum of documented error responses (`{prefix}Error`).
     pub error: String,
-    /// The struct of query and header parameters (`{prefix}Params`), when there are any.
-    pub params: Option<String>,
+    /// The request builder `Client::{fn_name}` returns (`{prefix}Builder`): required inputs are
+    /// the method's arguments, optional ones its setters (named by the parameters' Rust names).
+    pub request: String,
     /// The enum of successful responses (`{prefix}Success`), when they differ in body or headers.
     pub success: Option<String>,
 }
@@ -421,8 +426,6 @@ pub struct Pagination {
     /// The next value is a URL whose `page_token` query parameter is the next token
     /// (Confluent's `metadata.next`); otherwise it is the token itself.
     pub next_is_url: bool,
-    /// The stream method's name (`{fn_name}_stream`, unique among the client's methods).
-    pub stream_fn: String,
 }
 
 /// Where a parameter goes.
@@ -632,9 +635,9 @@ impl NormalizedModel {
             let names = &op.type_names;
             let _ = writeln!(
                 out,
-                "  types error {}{}{}",
+                "  types error {}, request {}{}",
                 names.error,
-                names.params.as_deref().map(|p| format!(", params {p}")).unwrap_or_default(),
+                names.request,
                 names.success.as_deref().map(|s| format!(", success {s}")).unwrap_or_default()
             );
             if let Some(p) = &op.pagination {

@@ -57,6 +57,7 @@ snapshot_tests!(
     conformance_samples,
     regress_vendor_json_accept,
     regress_required_example_only,
+    crate_name_clash,
 );
 
 #[test]

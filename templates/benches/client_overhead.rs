@@ -179,7 +179,7 @@ async fn generated(
             description: None,
         }),
     };
-    Ok(client.update_iam_v2_api_key(ID, &body).await?.body)
+    Ok(client.update_iam_v2_api_key(ID).body(&body).await?.body)
 }
 
 /// Request line, headers (lowercased names, sorted) and body of a recorded request.

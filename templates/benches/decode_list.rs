@@ -2,7 +2,7 @@
 //! fields a `list` response carries) decoded
 //!
 //! * `generated_types`: `serde_json::from_slice::<Vec<confluent_cloud::types::ApiKey>>`;
-//! * `generated_runtime_path`: the same through `RawResponse::decode_json`, the path every
+//! * `generated_runtime_path`: the same through `RawResponse::decode`, the path every
 //!   generated operation takes (content-type check, `serde_path_to_error`, trailing-data check);
 //! * `hand_written`: `serde_json::from_slice` into the hand-written structs of `handwritten/mod.rs`
 //!   (same fields and options, `String` for `api_version`/`kind`);
@@ -67,7 +67,7 @@ fn bench_decode(c: &mut Criterion) {
     let ours: Vec<confluent_cloud::types::ApiKey> =
         serde_json::from_slice(&json).expect("generated types decode");
     let via_runtime: Vec<confluent_cloud::types::ApiKey> =
-        raw.decode_json().expect("runtime path decodes");
+        raw.decode().expect("runtime path decodes");
     let hand: Vec<handwritten::ApiKey> =
         serde_json::from_slice(&json).expect("hand-written types decode");
     let closed: Vec<ClosedApiKey> =
@@ -114,7 +114,7 @@ fn bench_decode(c: &mut Criterion) {
                     for _ in 0..n {
                         black_box(
                             black_box(&raw)
-                                .decode_json::<Vec<confluent_cloud::types::ApiKey>>()
+                                .decode::<Vec<confluent_cloud::types::ApiKey>>()
                                 .expect("decode"),
                         );
                     }
@@ -156,7 +156,7 @@ fn bench_decode(c: &mut Criterion) {
     group.bench_function("generated_runtime_path", |b| {
         b.iter(|| {
             black_box(&raw)
-                .decode_json::<Vec<confluent_cloud::types::ApiKey>>()
+                .decode::<Vec<confluent_cloud::types::ApiKey>>()
                 .expect("decode")
         })
     });

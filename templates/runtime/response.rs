@@ -116,15 +116,15 @@ impl RawResponse {
     ///
     /// On a [`sensitive`](Self::sensitive) response the error is scrubbed as
     /// [`json_sensitive`](Self::json_sensitive) describes.
-    pub fn decode_json<T: DeserializeOwned>(&self) -> Result<T, Box<DecodeError>> {
+    pub fn decode<T: DeserializeOwned>(&self) -> Result<T, Box<DecodeError>> {
         if self.sensitive {
-            self.decode_json_unscrubbed().map_err(scrub)
+            self.decode_unscrubbed().map_err(scrub)
         } else {
-            self.decode_json_unscrubbed()
+            self.decode_unscrubbed()
         }
     }
 
-    fn decode_json_unscrubbed<T: DeserializeOwned>(&self) -> Result<T, Box<DecodeError>> {
+    fn decode_unscrubbed<T: DeserializeOwned>(&self) -> Result<T, Box<DecodeError>> {
         let fail = |kind| {
             Box::new(DecodeError {
                 kind,
@@ -168,7 +168,7 @@ impl RawResponse {
         Ok(value)
     }
 
-    /// Decodes the body as JSON into `T`, as [`decode_json`](Self::decode_json)
+    /// Decodes the body as JSON into `T`, as [`decode`](Self::decode)
     /// does, with the error wrapped as [`Error::Decode`].
     ///
     /// `E` cannot be inferred through `?`; call it as `raw.json::<T, OpError>()?`.
@@ -178,9 +178,9 @@ impl RawResponse {
     ///
     /// # Errors
     ///
-    /// [`Error::Decode`] as described for [`decode_json`](Self::decode_json).
+    /// [`Error::Decode`] as described for [`decode`](Self::decode).
     pub fn json<T: DeserializeOwned, E>(&self) -> Result<T, Error<E>> {
-        self.decode_json().map_err(Error::Decode)
+        self.decode().map_err(Error::Decode)
     }
 
     /// Like [`json`](Self::json), for bodies that carry secrets (fields marked `x-redact` or
@@ -190,9 +190,9 @@ impl RawResponse {
     ///
     /// # Errors
     ///
-    /// [`Error::Decode`] as described for [`decode_json`](Self::decode_json), scrubbed.
+    /// [`Error::Decode`] as described for [`decode`](Self::decode), scrubbed.
     pub fn json_sensitive<T: DeserializeOwned, E>(&self) -> Result<T, Error<E>> {
-        self.decode_json_unscrubbed()
+        self.decode_unscrubbed()
             .map_err(|e| Error::Decode(scrub(e)))
     }
 
@@ -212,6 +212,45 @@ impl RawResponse {
     /// (withheld if the response is [`sensitive`](Self::sensitive)).
     pub fn unexpected<E>(&self) -> Error<E> {
         Error::UnexpectedStatus(Box::new(self.context()))
+    }
+
+    /// The success result of a generated operation: `body` and `headers` with this response's
+    /// status and request id. Generated code calls it as `raw.ok(raw.decode()?, raw.typed())`,
+    /// every type parameter inferred from the operation's signature.
+    #[allow(clippy::unnecessary_wraps)]
+    pub fn ok<T, H, E>(&self, body: T, headers: H) -> Result<Response<T, H>, Error<E>> {
+        Ok(self.to_response(body, headers))
+    }
+
+    /// The error result of a generated operation for a documented error status:
+    /// [`api_error`](Self::api_error) as an `Err`.
+    pub fn fail<T, E>(&self, error: E) -> Result<T, Error<E>> {
+        Err(self.api_error(error))
+    }
+
+    /// The error result for a status the operation does not document:
+    /// [`unexpected`](Self::unexpected) as an `Err`.
+    pub fn fail_unexpected<T, E>(&self) -> Result<T, Error<E>> {
+        Err(self.unexpected())
+    }
+
+    /// A documented response's decoded `body` with its documented headers, as a generated
+    /// error (or success) variant holds them.
+    pub fn reply<B, H: FromHeaders>(&self, body: B) -> Reply<B, H> {
+        Reply {
+            body,
+            headers: self.typed(),
+        }
+    }
+
+    /// The documented headers of this response, decoded into `H` (a generated header struct).
+    pub fn typed<H: FromHeaders>(&self) -> H {
+        H::from_headers(self)
+    }
+
+    /// The body as text (invalid UTF-8 replaced), for `text/*` responses.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
     }
 
     /// Builds the success value from a decoded body and headers.
@@ -279,6 +318,27 @@ pub fn is_json_content_type(content_type: &str) -> bool {
         .trim()
         .to_ascii_lowercase();
     essence == "application/json" || essence == "text/json" || essence.ends_with("+json")
+}
+
+/// A generated struct of documented response headers, read from a response. Each field is
+/// lenient: a header that is missing or does not parse is `None` (see [`RawResponse::header`]).
+pub trait FromHeaders: Sized {
+    /// Reads the documented headers of `raw`.
+    fn from_headers(raw: &RawResponse) -> Self;
+}
+
+impl FromHeaders for () {
+    fn from_headers(_: &RawResponse) -> Self {}
+}
+
+/// What a documented error response (or one of several success responses) carried: its decoded
+/// body (`()` when the spec documents none) and its documented headers (`()` when none).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply<B, H> {
+    /// The decoded body.
+    pub body: B,
+    /// The documented headers, decoded (each `None` when missing or unparsable).
+    pub headers: H,
 }
 
 /// The success value of a generated operation.

@@ -2,7 +2,7 @@
 //! servers: every behaviour a caller relies on, over real sockets on 127.0.0.1.
 
 use confluent_cloud::types::{ApiKeyKind, ApiKeyRequest, ApiKeySpecRequest};
-use confluent_cloud::{Client, Error, RetryPolicy, UpdateIamV2ApiKeyError};
+use confluent_cloud::{Client, Error, Reply, RetryPolicy, UpdateIamV2ApiKeyError};
 use std::time::{Duration, Instant};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -65,7 +65,7 @@ async fn success_decodes_body_and_typed_headers() {
         .expect(1)
         .mount(&server)
         .await;
-    let resp = client(&server).update_iam_v2_api_key("ak-12345", &body()).await.expect("ok");
+    let resp = client(&server).update_iam_v2_api_key("ak-12345").body(&body()).await.expect("ok");
     assert_eq!(resp.status, 200);
     assert_eq!(resp.request_id.as_deref(), Some("req-1"));
     assert_eq!(resp.headers.x_rate_limit_limit, Some(100));
@@ -91,7 +91,7 @@ async fn unknown_fields_and_enum_values_decode() {
         .respond_with(ResponseTemplate::new(200).set_body_json(api_key_json("ApiKeyV3")))
         .mount(&server)
         .await;
-    let resp = client(&server).update_iam_v2_api_key("ak-12345", &body()).await.expect("ok");
+    let resp = client(&server).update_iam_v2_api_key("ak-12345").body(&body()).await.expect("ok");
     assert_eq!(resp.body.kind, ApiKeyKind::Unknown("ApiKeyV3".into()));
     assert_eq!(resp.body.kind.as_str(), "ApiKeyV3");
 }
@@ -100,7 +100,7 @@ async fn unknown_fields_and_enum_values_decode() {
 async fn exact_request_bytes() {
     let server = MockServer::start().await;
     Mock::given(method("PATCH")).respond_with(ResponseTemplate::new(200).set_body_json(api_key_json("ApiKey"))).mount(&server).await;
-    client(&server).update_iam_v2_api_key("a/b?c", &body()).await.expect("ok");
+    client(&server).update_iam_v2_api_key("a/b?c").body(&body()).await.expect("ok");
     let requests: Vec<Request> = server.received_requests().await.expect("recorded");
     assert_eq!(requests.len(), 1);
     let r = &requests[0];
@@ -119,7 +119,7 @@ async fn bearer_token_auth() {
     let server = MockServer::start().await;
     Mock::given(method("PATCH")).respond_with(ResponseTemplate::new(200).set_body_json(api_key_json("ApiKey"))).mount(&server).await;
     let c = Client::builder().base_url(server.uri()).bearer_token("sts-token-xyz").allow_insecure_http(true).build().expect("client");
-    c.update_iam_v2_api_key("ak-1", &body()).await.expect("ok");
+    c.update_iam_v2_api_key("ak-1").body(&body()).await.expect("ok");
     let requests = server.received_requests().await.expect("recorded");
     assert_eq!(requests[0].headers.get("authorization").and_then(|v| v.to_str().ok()), Some("Bearer sts-token-xyz"));
 }
@@ -138,25 +138,25 @@ async fn every_documented_error_status_maps_to_its_variant() {
             )
             .mount(&server)
             .await;
-        let err = client(&server).update_iam_v2_api_key("ak-1", &body()).await.expect_err("error status");
+        let err = client(&server).update_iam_v2_api_key("ak-1").body(&body()).await.expect_err("error status");
         assert_eq!(err.status(), Some(status));
         assert_eq!(err.request_id(), Some("req-err"));
         let api = err.api().unwrap_or_else(|| panic!("{status}: not an API error: {err:?}"));
         let (failure, request_id) = match api {
-            UpdateIamV2ApiKeyError::BadRequest { body, headers } if status == 400 => (body, &headers.x_request_id),
-            UpdateIamV2ApiKeyError::Unauthorized { body, headers } if status == 401 => {
+            UpdateIamV2ApiKeyError::BadRequest(Reply { body, headers }) if status == 400 => (body, &headers.x_request_id),
+            UpdateIamV2ApiKeyError::Unauthorized(Reply { body, headers }) if status == 401 => {
                 assert_eq!(headers.www_authenticate.as_deref(), Some("Basic error=\"invalid_key\""));
                 (body, &headers.x_request_id)
             }
-            UpdateIamV2ApiKeyError::PaymentRequired { body, headers } if status == 402 => (body, &headers.x_request_id),
-            UpdateIamV2ApiKeyError::Forbidden { body, headers } if status == 403 => (body, &headers.x_request_id),
-            UpdateIamV2ApiKeyError::NotFound { body, headers } if status == 404 => (body, &headers.x_request_id),
-            UpdateIamV2ApiKeyError::Conflict { body, headers } if status == 409 => {
+            UpdateIamV2ApiKeyError::PaymentRequired(Reply { body, headers }) if status == 402 => (body, &headers.x_request_id),
+            UpdateIamV2ApiKeyError::Forbidden(Reply { body, headers }) if status == 403 => (body, &headers.x_request_id),
+            UpdateIamV2ApiKeyError::NotFound(Reply { body, headers }) if status == 404 => (body, &headers.x_request_id),
+            UpdateIamV2ApiKeyError::Conflict(Reply { body, headers }) if status == 409 => {
                 assert_eq!(headers.location.as_deref(), Some("https://api.confluent.cloud/iam/v2/api-keys/ak-1"));
                 (body, &headers.x_request_id)
             }
-            UpdateIamV2ApiKeyError::UnprocessableEntity { body, headers } if status == 422 => (body, &headers.x_request_id),
-            UpdateIamV2ApiKeyError::InternalServerError { body, headers } if status == 500 => (body, &headers.x_request_id),
+            UpdateIamV2ApiKeyError::UnprocessableEntity(Reply { body, headers }) if status == 422 => (body, &headers.x_request_id),
+            UpdateIamV2ApiKeyError::InternalServerError(Reply { body, headers }) if status == 500 => (body, &headers.x_request_id),
             other => panic!("{status} mapped to {other:?}"),
         };
         assert_eq!(request_id.as_deref(), Some("req-err"));
@@ -178,7 +178,7 @@ async fn rate_limited_patch_is_retried_after_retry_after() {
         .await;
     Mock::given(method("PATCH")).respond_with(ResponseTemplate::new(200).set_body_json(api_key_json("ApiKey"))).with_priority(2).mount(&server).await;
     let start = Instant::now();
-    let resp = client(&server).update_iam_v2_api_key("ak-1", &body()).await.expect("retried to success");
+    let resp = client(&server).update_iam_v2_api_key("ak-1").body(&body()).await.expect("retried to success");
     assert_eq!(resp.status, 200);
     assert!(start.elapsed() >= Duration::from_millis(950), "waited {:?}", start.elapsed());
     assert_eq!(server.received_requests().await.map(|r| r.len()), Some(2), "one extra attempt");
@@ -188,7 +188,7 @@ async fn rate_limited_patch_is_retried_after_retry_after() {
 async fn patch_is_not_retried_on_503() {
     let server = MockServer::start().await;
     Mock::given(method("PATCH")).respond_with(ResponseTemplate::new(503).set_body_string("busy")).mount(&server).await;
-    let err = client(&server).update_iam_v2_api_key("ak-1", &body()).await.expect_err("503");
+    let err = client(&server).update_iam_v2_api_key("ak-1").body(&body()).await.expect_err("503");
     assert_eq!(err.status(), Some(503));
     assert!(matches!(err, Error::UnexpectedStatus(_)), "{err:?}");
     assert_eq!(server.received_requests().await.map(|r| r.len()), Some(1), "PATCH is not idempotent");
@@ -204,7 +204,7 @@ async fn patch_opted_in_is_retried_on_503() {
         .retry_policy(RetryPolicy::new().max_attempts(3).initial_backoff(Duration::from_millis(5)).retry_non_idempotent(true))
         .build()
         .expect("client");
-    let err = c.update_iam_v2_api_key("ak-1", &body()).await.expect_err("503");
+    let err = c.update_iam_v2_api_key("ak-1").body(&body()).await.expect_err("503");
     assert_eq!(err.status(), Some(503));
     assert_eq!(server.received_requests().await.map(|r| r.len()), Some(3));
 }
@@ -224,10 +224,10 @@ async fn rate_limited_forever_is_bounded_and_keeps_headers() {
         .mount(&server)
         .await;
     let start = Instant::now();
-    let err = client(&server).update_iam_v2_api_key("ak-1", &body()).await.expect_err("429");
+    let err = client(&server).update_iam_v2_api_key("ak-1").body(&body()).await.expect_err("429");
     assert!(start.elapsed() < Duration::from_secs(5));
     match err.api() {
-        Some(UpdateIamV2ApiKeyError::TooManyRequests { headers }) => {
+        Some(UpdateIamV2ApiKeyError::TooManyRequests(Reply { headers, .. })) => {
             assert_eq!(headers.x_rate_limit_limit, Some(10));
             assert_eq!(headers.x_rate_limit_remaining, Some(0));
             assert_eq!(headers.retry_after, Some(0));
@@ -246,7 +246,7 @@ async fn html_502_from_a_proxy_is_an_unexpected_status_without_the_body() {
         .respond_with(ResponseTemplate::new(502).set_body_raw(html.clone(), "text/html").insert_header("X-Request-Id", "req-502"))
         .mount(&server)
         .await;
-    let err = client(&server).update_iam_v2_api_key("ak-1", &body()).await.expect_err("502");
+    let err = client(&server).update_iam_v2_api_key("ak-1").body(&body()).await.expect_err("502");
     let Error::UnexpectedStatus(ctx) = &err else { panic!("{err:?}") };
     assert_eq!(ctx.status, 502);
     assert_eq!(ctx.request_id.as_deref(), Some("req-502"));
@@ -262,7 +262,7 @@ async fn html_502_from_a_proxy_is_an_unexpected_status_without_the_body() {
 async fn documented_status_with_html_body_is_a_decode_error() {
     let server = MockServer::start().await;
     Mock::given(method("PATCH")).respond_with(ResponseTemplate::new(500).set_body_raw("<html>oops</html>", "text/html")).mount(&server).await;
-    let err = client(&server).update_iam_v2_api_key("ak-1", &body()).await.expect_err("500");
+    let err = client(&server).update_iam_v2_api_key("ak-1").body(&body()).await.expect_err("500");
     let Error::Decode(d) = &err else { panic!("{err:?}") };
     assert!(matches!(d.kind, confluent_cloud::runtime::DecodeErrorKind::NotJson), "{d:?}");
     assert_eq!(err.status(), Some(500));
@@ -274,7 +274,7 @@ async fn truncated_json_says_where_it_failed() {
     let full = serde_json::to_string(&api_key_json("ApiKey")).expect("json");
     let cut = &full[..full.find("\"owner\"").expect("owner") + 12];
     Mock::given(method("PATCH")).respond_with(ResponseTemplate::new(200).set_body_raw(cut.to_string(), "application/json")).mount(&server).await;
-    let err = client(&server).update_iam_v2_api_key("ak-1", &body()).await.expect_err("truncated");
+    let err = client(&server).update_iam_v2_api_key("ak-1").body(&body()).await.expect_err("truncated");
     let Error::Decode(d) = &err else { panic!("{err:?}") };
     match &d.kind {
         confluent_cloud::runtime::DecodeErrorKind::Malformed { path, .. } => assert!(path.starts_with("spec.owner"), "{path}"),
@@ -286,7 +286,7 @@ async fn truncated_json_says_where_it_failed() {
 async fn empty_body_where_one_is_required() {
     let server = MockServer::start().await;
     Mock::given(method("PATCH")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
-    let err = client(&server).update_iam_v2_api_key("ak-1", &body()).await.expect_err("empty");
+    let err = client(&server).update_iam_v2_api_key("ak-1").body(&body()).await.expect_err("empty");
     let Error::Decode(d) = &err else { panic!("{err:?}") };
     assert!(matches!(d.kind, confluent_cloud::runtime::DecodeErrorKind::Empty), "{d:?}");
 }
@@ -306,7 +306,7 @@ async fn a_stalled_server_times_out() {
         .build()
         .expect("client");
     let start = Instant::now();
-    let err = c.update_iam_v2_api_key("ak-1", &body()).await.expect_err("timeout");
+    let err = c.update_iam_v2_api_key("ak-1").body(&body()).await.expect_err("timeout");
     assert!(err.is_timeout(), "{err:?}");
     assert!(start.elapsed() < Duration::from_secs(3));
 }
@@ -335,7 +335,7 @@ async fn undocumented_status_never_prints_the_secret() {
         .respond_with(ResponseTemplate::new(201).set_body_json(api_key_json("ApiKey")).insert_header("X-Request-Id", "req-201"))
         .mount(&server)
         .await;
-    let err = client(&server).update_iam_v2_api_key("ak-12345", &body()).await.expect_err("201 is undocumented");
+    let err = client(&server).update_iam_v2_api_key("ak-12345").body(&body()).await.expect_err("201 is undocumented");
     assert!(matches!(err, Error::UnexpectedStatus(_)), "{err:?}");
     assert_eq!(err.status(), Some(201));
     assert_eq!(err.request_id(), Some("req-201"));

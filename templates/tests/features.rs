@@ -47,9 +47,10 @@ async fn stream_follows_three_pages() {
         .mount(&server)
         .await;
     let c = client!(fixture_pagination, server);
-    let params = fixture_pagination::ListItemsParams { page_size: Some(2), page_token: None };
     let items: Vec<String> = c
-        .list_items_stream("env-1", &params)
+        .list_items("env-1")
+        .page_size(2)
+        .stream()
         .map(|r| r.expect("page").id)
         .collect()
         .await;
@@ -59,13 +60,40 @@ async fn stream_follows_three_pages() {
     assert!(requests.iter().all(|r| r.url.query().unwrap_or("").contains("page_size=2")), "params are kept on every page");
 }
 
+/// The page stream yields each page's whole response: body, status and request id.
+#[tokio::test]
+async fn page_stream_keeps_each_pages_request_id() {
+    let server = MockServer::start().await;
+    let base = server.uri();
+    let page = |ids: &[&str], next: Option<String>, request_id: &str| {
+        let data: Vec<serde_json::Value> = ids.iter().map(|id| serde_json::json!({"id": id})).collect();
+        ResponseTemplate::new(200)
+            .insert_header("X-Request-Id", request_id)
+            .set_body_json(serde_json::json!({"metadata": {"next": next}, "data": data}))
+    };
+    Mock::given(method("GET"))
+        .and(query_param_is_missing("page_token"))
+        .respond_with(page(&["a"], Some(format!("{base}/envs/e/items?page_token=t2")), "req-1"))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(query_param("page_token", "t2"))
+        .respond_with(page(&[], None, "req-2"))
+        .mount(&server)
+        .await;
+    let c = client!(fixture_pagination, server);
+    let pages: Vec<_> = c.list_items("e").pages().collect().await;
+    let seen: Vec<(Option<String>, usize)> =
+        pages.into_iter().map(|p| p.expect("page")).map(|p| (p.request_id, p.body.data.len())).collect();
+    assert_eq!(seen, [(Some("req-1".to_string()), 1), (Some("req-2".to_string()), 0)]);
+}
+
 #[tokio::test]
 async fn stream_stops_at_an_error() {
     let server = MockServer::start().await;
     Mock::given(method("GET")).respond_with(ResponseTemplate::new(500).set_body_string("boom")).mount(&server).await;
     let c = client!(fixture_pagination, server);
-    let params = fixture_pagination::ListItemsParams { page_size: None, page_token: None };
-    let results: Vec<_> = c.list_items_stream("env-1", &params).collect().await;
+    let results: Vec<_> = c.list_items("env-1").stream().collect().await;
     assert_eq!(results.len(), 1);
     assert_eq!(results[0].as_ref().expect_err("error").status(), Some(500));
 }
@@ -75,18 +103,18 @@ async fn parameters_are_encoded_as_the_spec_says() {
     let server = MockServer::start().await;
     Mock::given(method("GET")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
     let c = client!(fixture_parameters, server);
-    let params = fixture_parameters::GetClusterParams {
-        page_size: Some(10),
-        spec_owner: Some("u-1".into()),
-        status: fixture_parameters::types::GetClusterStatus::Active,
-        tags: Some(vec!["a b".into(), "c".into()]),
-        ids: Some(vec![1, 2, 3]),
-        filter: Some(fixture_parameters::types::GetClusterFilter { region: Some("us-east-1".into()), zone: None }),
-        since: Some(chrono::DateTime::parse_from_rfc3339("2024-01-02T03:04:05Z").expect("date").with_timezone(&chrono::Utc)),
-        x_trace_id: Some("trace-1".into()),
-        idempotency_key: "idem-1".into(),
-    };
-    let resp = c.get_cluster("env/1", 42, &params).await.expect("204");
+    let since = chrono::DateTime::parse_from_rfc3339("2024-01-02T03:04:05Z").expect("date").with_timezone(&chrono::Utc);
+    let resp = c
+        .get_cluster("env/1", 42, &fixture_parameters::types::GetClusterStatus::Active, "idem-1")
+        .page_size(10)
+        .spec_owner("u-1")
+        .tags(vec!["a b".to_string(), "c".to_string()])
+        .ids([1, 2, 3])
+        .filter(fixture_parameters::types::GetClusterFilter { region: Some("us-east-1".into()), zone: None })
+        .since(since)
+        .x_trace_id("trace-1")
+        .await
+        .expect("204");
     assert_eq!(resp.status, 204);
     let r = &server.received_requests().await.expect("recorded")[0];
     assert_eq!(r.url.path(), "/envs/env%2F1/clusters/42");
@@ -124,7 +152,7 @@ async fn form_body_and_html_response() {
         .await;
     let c = client!(fixture_content_types, server);
     let body = fixture_content_types::types::LoginRequest { user: "ann & bob".into(), remember: Some(true) };
-    let resp = c.login(&body).await.expect("ok");
+    let resp = c.login().body(&body).await.expect("ok");
     assert_eq!(resp.body, "<html>welcome</html>");
     let r = &server.received_requests().await.expect("recorded")[0];
     assert_eq!(r.headers.get("content-type").and_then(|v| v.to_str().ok()), Some("application/x-www-form-urlencoded"));
@@ -176,7 +204,7 @@ async fn tagged_union_by_discriminator() {
         .await;
     let c = client!(fixture_oneof_discriminator, server);
     let sent = Shape::Circle(Circle { kind: "circle".into(), radius: 1.0 });
-    let resp = c.create_shape(&sent).await.expect("ok");
+    let resp = c.create_shape().body(&sent).await.expect("ok");
     assert_eq!(resp.body, Shape::Circle(Circle { kind: "round".into(), radius: 2.5 }), "mapping value `round` selects Circle");
     let r = &server.received_requests().await.expect("recorded")[0];
     assert_eq!(String::from_utf8_lossy(&r.body), r#"{"kind":"circle","radius":1.0}"#, "the variant keeps its own tag field");
@@ -193,7 +221,7 @@ async fn tagged_union_by_discriminator() {
 /// and errors built from the responses of these operations never quote the body.
 #[tokio::test]
 async fn secrets_never_show_in_debug_or_errors() {
-    use fixture_secrets::{Error, ListTokensParams};
+    use fixture_secrets::Error;
     let server = MockServer::start().await;
     let vault = serde_json::json!({
         "name": "v", "tokens": ["TOKEN-ITEM-SECRET"], "passwords": {"db": "MAP-VALUE-SECRET"}, "owner_secret": "REF-SECRET"
@@ -206,11 +234,8 @@ async fn secrets_never_show_in_debug_or_errors() {
         .mount(&server)
         .await;
     let client = client!(fixture_secrets, server);
-    let params = ListTokensParams { api_key: "QUERY-SECRET".into(), x_session: Some("HEADER-SECRET".into()), limit: Some(3) };
-    let shown = format!("{params:?}");
-    assert!(!shown.contains("QUERY-SECRET") && !shown.contains("HEADER-SECRET"), "{shown}");
-    assert!(shown.contains("limit: Some(3)"), "{shown}");
-    let resp = client.list_tokens(&params).await.expect("ok");
+    // Request builders do not implement `Debug`, so secret parameters cannot be printed.
+    let resp = client.list_tokens("QUERY-SECRET").x_session("HEADER-SECRET").limit(3).await.expect("ok");
     let shown = format!("{:?}", resp.body);
     for secret in ["TOKEN-ITEM-SECRET", "MAP-VALUE-SECRET", "REF-SECRET"] {
         assert!(!shown.contains(secret), "{secret} in {shown}");
@@ -273,16 +298,15 @@ async fn errors_keep_headers_and_classify_themselves() {
         .mount(&server)
         .await;
     let client = client!(fixture_pagination, server);
-    let params = fixture_pagination::ListItemsParams::default();
     // 429 is undocumented for this operation: still its status, headers and wait.
-    let err = client.list_items("e1", &params).await.expect_err("429");
+    let err = client.list_items("e1").await.expect_err("429");
     assert!(err.is_rate_limited() && err.is_retryable() && !err.is_server_error(), "{err:?}");
     assert_eq!(err.retry_after(), Some(Duration::from_secs(7)));
     assert_eq!(err.request_id(), Some("req-429"));
     assert_eq!(err.headers().and_then(|h| h.get("set-cookie")).and_then(|v| v.to_str().ok()), Some("session=COOKIE-SECRET"));
     assert!(!format!("{err:?}").contains("COOKIE-SECRET"), "{err:?}");
     // A proxy's HTML 502 is a server error that may succeed later.
-    let err = client.list_items("e2", &params).await.expect_err("502");
+    let err = client.list_items("e2").await.expect_err("502");
     assert!(err.is_server_error() && err.is_retryable() && !err.is_rate_limited(), "{err:?}");
     assert_eq!(err.status(), Some(502));
 }
@@ -295,9 +319,8 @@ async fn streams_are_unpin_and_send() {
     let page = ResponseTemplate::new(200).set_body_json(serde_json::json!({"metadata": {"next": null}, "data": [{"id": "x"}]}));
     Mock::given(method("GET")).respond_with(page).mount(&server).await;
     let c = client!(fixture_pagination, server);
-    let params = fixture_pagination::ListItemsParams { page_size: None, page_token: None };
     let task = tokio::spawn(async move {
-        let mut stream = c.list_items_stream("env-1", &params);
+        let mut stream = c.list_items("env-1").stream();
         let first = stream.next().await.map(|r| r.map(|item| item.id));
         let rest = stream.next().await.is_none();
         (first, rest)

@@ -3,7 +3,7 @@
 //! with its own server and credentials, shared types used through each group's names.
 
 use base64_check::basic;
-use fixture_multi::{alpha, beta, delta, gamma, BuildError, Client, Error, RetryPolicy};
+use fixture_multi::{alpha, beta, delta, gamma, BuildError, Client, Error, Reply, RetryPolicy};
 use std::time::Duration;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -65,8 +65,8 @@ async fn groups_share_one_transport_with_their_own_servers_and_credentials() {
     let same: Option<delta::types::Meta> = meta;
     assert_eq!(same.and_then(|m| m.self_).as_deref(), Some("s"));
 
-    let err = root.beta().expect("beta").list_keys(&beta::ListKeysParams::default()).await.expect_err("400");
-    let Some(beta::ListKeysError::BadRequest { body }) = err.api() else { panic!("{err:?}") };
+    let err = root.beta().expect("beta").list_keys().await.expect_err("400");
+    let Some(beta::ListKeysError::BadRequest(Reply { body, .. })) = err.api() else { panic!("{err:?}") };
     let as_alpha: &alpha::types::Failure = body;
     assert_eq!(as_alpha.errors[0].code.as_deref(), Some("conflict"));
 
@@ -75,7 +75,7 @@ async fn groups_share_one_transport_with_their_own_servers_and_credentials() {
     assert!(g.same_transport(&a), "one connection pool for every group");
     let err = g.create_topic(&gamma::types::CreateTopicRequest { name: "t".into() }).await.expect_err("409");
     assert!(matches!(err, Error::Api(_)), "{err:?}");
-    assert!(matches!(err.api(), Some(gamma::CreateTopicError::Conflict { .. })), "{err:?}");
+    assert!(matches!(err.api(), Some(gamma::CreateTopicError::Conflict(_))), "{err:?}");
     let requests: Vec<Request> = cluster.received_requests().await.unwrap_or_default();
     assert_eq!(requests.len(), 1, "only the cluster server saw gamma's call");
 }

@@ -944,7 +944,7 @@ async fn truncated_or_mistyped_json_is_malformed_with_path() {
     assert!(err.to_string().contains("data[1]"), "{err}");
 
     let raw = client.execute(get("/mistyped")).await.unwrap();
-    match raw.decode_json::<List>().unwrap_err().kind {
+    match raw.decode::<List>().unwrap_err().kind {
         DecodeErrorKind::Malformed { path, message } => {
             assert_eq!(path, "data[1].id");
             assert!(message.contains("expected a string"), "{message}");
@@ -954,7 +954,7 @@ async fn truncated_or_mistyped_json_is_malformed_with_path() {
 
     let raw = client.execute(get("/trailing")).await.unwrap();
     assert!(matches!(
-        raw.decode_json::<List>().unwrap_err().kind,
+        raw.decode::<List>().unwrap_err().kind,
         DecodeErrorKind::Malformed { .. }
     ));
 }
@@ -1000,10 +1000,10 @@ async fn missing_content_type_is_sniffed() {
     let client = no_retry_client(&server.uri());
     let raw = client.execute(get("/json")).await.unwrap();
     assert_eq!(raw.content_type(), None);
-    assert_eq!(raw.decode_json::<List>().unwrap(), List { data: vec![] });
+    assert_eq!(raw.decode::<List>().unwrap(), List { data: vec![] });
     let raw = client.execute(get("/html")).await.unwrap();
     assert_eq!(
-        raw.decode_json::<List>().unwrap_err().kind,
+        raw.decode::<List>().unwrap_err().kind,
         DecodeErrorKind::NotJson
     );
 }

@@ -109,7 +109,7 @@ async fn sensitive_response_errors_withhold_the_body() {
     // the offending value) may show the body.
     let wrong_type = raw.json::<WrongSecretType, ()>().unwrap_err();
     let wrong_variant = raw.json::<WrongSecretVariant, ()>().unwrap_err();
-    let direct = raw.decode_json::<WrongSecretType>().unwrap_err();
+    let direct = raw.decode::<WrongSecretType>().unwrap_err();
     for printed in [
         everything_printed(&wrong_type),
         everything_printed(&wrong_variant),

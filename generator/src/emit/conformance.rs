@@ -302,13 +302,19 @@ fn render_check(model: &NormalizedModel, op: &Operation, s: &OperationSamples, t
 
 /// Statements binding the sample inputs and `let result = <the call>.await;`.
 ///
-/// This is the one place that knows the client's call shape: `client.op(path args...,
-/// &params, &body)` with a `Params` struct for query and header parameters.
-fn render_call(model: &NormalizedModel, op: &Operation, s: &OperationSamples, types: &TokenStream, krate: &proc_macro2::Ident) -> TokenStream {
+/// This is the one place that knows the client's call shape: `client.op(required inputs...)`
+/// returns a request builder (path parameters, then required query and header parameters, then
+/// a required body; strings as `&str`, Copy scalars by value, the rest by reference, byte bodies
+/// as `impl Into<Bytes>`, a multipart body with its content type); optional inputs are setters
+/// named after the parameter (`.body(...)` for an optional body); awaiting the builder sends it.
+fn render_call(model: &NormalizedModel, op: &Operation, s: &OperationSamples, types: &TokenStream, _krate: &proc_macro2::Ident) -> TokenStream {
     let fn_name = ident(&op.fn_name);
     let mut lets = Vec::new();
     let mut args = Vec::new();
-    for (i, p) in op.params.iter().enumerate().filter(|(_, p)| p.location == ParamLocation::Path) {
+    let mut setters = Vec::new();
+    let path = op.params.iter().enumerate().filter(|(_, p)| p.location == ParamLocation::Path);
+    let required = op.params.iter().enumerate().filter(|(_, p)| p.location != ParamLocation::Path && p.required);
+    for (i, p) in path.chain(required) {
         let n = format_ident!("p_{}", i);
         let t = rust_type(&p.ty, model, types);
         let json = json_literal(s.params.get(i).cloned().flatten().as_ref().unwrap_or(&Value::Null));
@@ -319,52 +325,43 @@ fn render_call(model: &NormalizedModel, op: &Operation, s: &OperationSamples, ty
             args.push(quote!(&#n));
         }
     }
-    let others: Vec<(usize, &crate::model::Param)> = op.params.iter().enumerate().filter(|(_, p)| p.location != ParamLocation::Path).collect();
-    if !others.is_empty() {
-        let params_name = ident(op.type_names.params.as_deref().unwrap_or("Params"));
-        let fields = others.iter().map(|(i, p)| {
+    // Optional parameters with a sample (none today: the samples are the smallest valid input).
+    for (i, p) in op.params.iter().enumerate().filter(|(_, p)| p.location != ParamLocation::Path && !p.required) {
+        if let Some(v) = s.params.get(i).cloned().flatten() {
             let n = ident(&p.name);
             let t = rust_type(&p.ty, model, types);
-            match s.params.get(*i).cloned().flatten() {
-                Some(v) if p.required => {
-                    let json = json_literal(&v);
-                    quote!(#n: sample::<#t>(#json)?,)
-                }
-                Some(v) => {
-                    let json = json_literal(&v);
-                    quote!(#n: ::std::option::Option::Some(sample::<#t>(#json)?),)
-                }
-                None if p.required => quote!(#n: sample::<#t>("null")?,),
-                None => quote!(#n: ::std::option::Option::None,),
-            }
-        });
-        lets.push(quote!(let params = ::#krate::#params_name { #( #fields )* };));
-        args.push(quote!(&params));
+            let json = json_literal(&v);
+            setters.push(quote!(.#n(sample::<#t>(#json)?)));
+        }
     }
     if let Some(b) = &op.body {
         let v = s.body.clone().unwrap_or(Value::Null);
-        match b.encoding {
+        let body_args = match b.encoding {
             BodyEncoding::Json | BodyEncoding::Form => {
                 let t = rust_type(&b.ty, model, types);
                 let json = json_literal(&v);
                 lets.push(quote!(let body: #t = sample(#json)?;));
-                args.push(quote!(&body));
+                vec![quote!(&body)]
             }
             BodyEncoding::Bytes | BodyEncoding::Text => {
                 let text = Literal::string(v.as_str().unwrap_or("sample"));
                 let base = b.content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
                 if base.starts_with("multipart/") {
                     let part = Literal::string("--sample\r\nContent-Disposition: form-data; name=\"file\"; filename=\"sample\"\r\n\r\nsample\r\n--sample--\r\n");
-                    args.push(quote!(::std::vec::Vec::from(#part.as_bytes())));
-                    args.push(quote!("multipart/form-data; boundary=sample"));
+                    vec![quote!(::std::vec::Vec::from(#part.as_bytes())), quote!("multipart/form-data; boundary=sample")]
                 } else {
-                    args.push(quote!(::std::vec::Vec::from(#text.as_bytes())));
+                    vec![quote!(::std::vec::Vec::from(#text.as_bytes()))]
                 }
             }
+        };
+        if b.required {
+            args.extend(body_args);
+        } else if s.body.is_some() {
+            setters.push(quote!(.body(#( #body_args ),*)));
         }
     }
     quote! {
         #( #lets )*
-        let result = client.#fn_name(#( #args ),*).await;
+        let result = client.#fn_name(#( #args ),*) #( #setters )* .await;
     }
 }

@@ -175,7 +175,10 @@ pub fn inner_doc_lines(text: &str) -> TokenStream {
 pub fn render(docs: &Docs) -> String {
     let mut parts: Vec<String> = Vec::new();
     let desc = docs.description.as_deref().map(sanitize).unwrap_or_default();
-    if let Some(t) = &docs.title {
+    // A title that is an identifier (`iam.v2.ApiKey`) is no summary line: it is shown as code
+    // after the prose instead.
+    let dotted_title = docs.title.as_deref().filter(|t| is_dotted_name(t));
+    if let Some(t) = docs.title.as_deref().filter(|t| !is_dotted_name(t)) {
         let t = sanitize(t);
         if !t.is_empty() && !desc.contains(t.trim()) {
             parts.push(t);
@@ -197,10 +200,27 @@ pub fn render(docs: &Docs) -> String {
     for n in &docs.notes {
         facts.push(sanitize(n));
     }
+    if let Some(t) = dotted_title {
+        facts.push(format!("Spec title: {}.", code_span(t)));
+    }
     if !facts.is_empty() {
         parts.push(facts.join("\n\n"));
     }
     parts.join("\n\n")
+}
+
+/// A title like `iam.v2.ApiKey`: one word with dots, a schema's qualified name.
+fn is_dotted_name(title: &str) -> bool {
+    let t = title.trim();
+    t.contains('.') && !t.ends_with('.') && !t.chars().any(char::is_whitespace)
+}
+
+/// Whether a link target leads somewhere from a rustdoc page: absolute web and mail links do;
+/// fragment anchors (`#section/Versioning`) and site-relative paths of the spec's own docs site
+/// do not.
+fn is_reachable_link(url: &str) -> bool {
+    let url = url.trim_start();
+    url.starts_with("https://") || url.starts_with("http://") || url.starts_with("mailto:")
 }
 
 /// Makes spec Markdown safe for rustdoc.
@@ -239,6 +259,10 @@ pub fn sanitize(text: &str) -> String {
             continue;
         }
         let escaped = escape_inline(line);
+        // A heading whose text was a dropped site directive (`## <SchemaDefinition />`).
+        if escaped.starts_with("####") && escaped.trim_start_matches('#').trim().is_empty() {
+            continue;
+        }
         if let Some(width) = list_indent {
             out.push(format!("{}{escaped}", " ".repeat(width)));
         } else {
@@ -324,15 +348,21 @@ fn escape_inline(line: &str) -> String {
             '[' | '!' if is_link_start(&chars, i) => {
                 let end = link_end(&chars, i).unwrap_or(i + 1);
                 let (text_end, url_start) = link_parts(&chars, i);
-                // Link text is escaped recursively; the URL is copied.
+                // Link text is escaped recursively; the URL is copied. A link that leads
+                // nowhere from rustdoc (an anchor of the spec's docs site) keeps only its text.
                 let prefix = if c == '!' { "![" } else { "[" };
-                out.push_str(prefix);
                 let text_from = i + prefix.len();
                 let inner: String = chars[text_from..text_end].iter().collect();
-                out.push_str(&escape_inline(&inner));
-                out.push_str("](");
-                out.extend(&chars[url_start..end - 1]);
-                out.push(')');
+                let url: String = chars[url_start..end - 1].iter().collect();
+                if c == '[' && !is_reachable_link(&url) {
+                    out.push_str(&escape_inline(&inner));
+                } else {
+                    out.push_str(prefix);
+                    out.push_str(&escape_inline(&inner));
+                    out.push_str("](");
+                    out.push_str(&url);
+                    out.push(')');
+                }
                 i = end;
             }
             '[' | ']' => {
@@ -476,10 +506,25 @@ mod tests {
     #[test]
     fn seed_markup_is_tamed() {
         let s = sanitize("[![General Availability](https://img.shields.io/badge/x-%2345c6e8)](#section/Versioning)\n\n<SchemaDefinition schemaRef=\"#/components/schemas/iam.v2.ApiKey\" />\n\nA JSON Pointer [RFC6901] to it.\n\n| a | b |\n| --- | --- |\n| `x` | y |");
-        assert!(s.starts_with("[![General Availability](https://img.shields.io/badge/x-%2345c6e8)](#section/Versioning)"), "{s}");
+        // The badge stays; its link to an anchor of the spec's docs site (dead in rustdoc) goes.
+        assert!(s.starts_with("![General Availability](https://img.shields.io/badge/x-%2345c6e8)\n"), "{s}");
+        assert!(!s.contains("#section"), "{s}");
         assert!(!s.contains("SchemaDefinition"), "{s}");
         assert!(s.contains("\\[RFC6901\\]"), "{s}");
         assert!(s.contains("| `x` | y |"), "{s}");
+    }
+
+    #[test]
+    fn dead_links_empty_headings_and_dotted_titles() {
+        let s = sanitize("See [the policy](#section/Versioning) and [the guide](/docs/guide), [the site](https://x.test/a).\n\n## <SchemaDefinition schemaRef=\"#/x\" />\n\nText.");
+        assert!(s.starts_with("See the policy and the guide, [the site](https://x.test/a)."), "{s}");
+        assert!(!s.contains("####"), "an empty heading is dropped: {s}");
+        let docs = crate::model::Docs { title: Some("iam.v2.ApiKey".into()), description: Some("An API key.".into()), ..Default::default() };
+        let r = super::render(&docs);
+        assert!(r.starts_with("An API key."), "{r}");
+        assert!(r.ends_with("Spec title: `iam.v2.ApiKey`."), "{r}");
+        let docs = crate::model::Docs { title: Some("Service Account".into()), ..Default::default() };
+        assert_eq!(super::render(&docs), "Service Account");
     }
 
     #[test]

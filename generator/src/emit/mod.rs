@@ -4,6 +4,7 @@
 
 pub mod conformance;
 pub mod docs;
+mod guide;
 pub mod multi;
 pub mod operations;
 pub mod types;
@@ -119,7 +120,7 @@ fn root_client_items(model: &NormalizedModel, server_doc: TokenStream) -> TokenS
     let ops_reexport = operations_reexport(model);
     quote! {
         #ops_reexport
-        pub use runtime::{BuildError, Client, ClientBuilder, Error, Response, RetryPolicy};
+        pub use runtime::{BuildError, Client, ClientBuilder, Error, Reply, Response, RetryPolicy};
 
         #server_doc
         pub const DEFAULT_BASE_URL: &str = #server;
@@ -214,6 +215,8 @@ pub fn emit_crate(model: &NormalizedModel, opts: &EmitOptions) -> Result<Vec<Gen
         docs::code_span(&opts.spec_label),
         docs::sanitize(&model.api.version)
     ));
+    lib_doc.push_str("\n\n");
+    lib_doc.push_str(&guide::guide(model, &guide::single_crate(model, &opts.crate_name.replace('-', "_"))));
     let lib_doc = docs::inner_doc_lines(&lib_doc);
     let auth_doc = {
         let mut s = String::from("The server the spec names first; `Client::builder()` starts from it.");

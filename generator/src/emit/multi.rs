@@ -48,7 +48,7 @@ pub fn emit_multi_crate(krate: &CrateModel, opts: &EmitOptions) -> Result<Vec<Ge
     for group in &krate.groups {
         let head = header(&group.label);
         let dir = format!("src/{}", group.module);
-        files.push(GeneratedFile { path: format!("{dir}/mod.rs"), contents: head.clone() + &format_file(group_mod_rs(group), "mod.rs")? });
+        files.push(GeneratedFile { path: format!("{dir}/mod.rs"), contents: head.clone() + &format_file(group_mod_rs(group, &opts.crate_name.replace('-', "_")), "mod.rs")? });
         files.push(GeneratedFile {
             path: format!("{dir}/types.rs"),
             contents: head.clone() + &format_file(types::emit_group_types(group, &krate.shared), "types.rs")?,
@@ -144,7 +144,7 @@ fn lib_rs(krate: &CrateModel, opts: &EmitOptions) -> TokenStream {
         pub mod shared;
         #( #modules )*
 
-        pub use runtime::{BuildError, ClientBuilder, Error, Response, RetryPolicy, Transport};
+        pub use runtime::{BuildError, ClientBuilder, Error, Reply, Response, RetryPolicy, Transport};
 
         /// The transport every API group shares: one connection pool, retry policy, timeouts,
         /// deadline and default credentials. Each accessor gives a group's client.
@@ -179,7 +179,7 @@ fn lib_rs(krate: &CrateModel, opts: &EmitOptions) -> TokenStream {
     }
 }
 
-fn group_mod_rs(group: &crate::link::Group) -> TokenStream {
+fn group_mod_rs(group: &crate::link::Group, crate_ident: &str) -> TokenStream {
     let model = &group.model;
     let mut doc = format!("# {}\n\n", docs::sanitize(&model.api.title));
     if let Some(d) = &model.api.description {
@@ -193,6 +193,8 @@ fn group_mod_rs(group: &crate::link::Group) -> TokenStream {
         docs::sanitize(&model.api.version),
         docs::code_span(&group.feature)
     ));
+    doc.push_str("\n\n");
+    doc.push_str(&super::guide::guide(model, &super::guide::group(model, crate_ident, &group.module, group.base_url_required)));
     let doc = docs::inner_doc_lines(&doc);
     let server = model.api.default_server.clone().unwrap_or_else(|| "http://localhost".into());
     let server_doc = if group.base_url_required {

@@ -1,18 +1,26 @@
-//! Operations to client methods (`operations.rs` of the generated crate): one async method per
-//! operation on `runtime::Client`, a parameter struct for query and header parameters, typed
-//! response headers, and a per-operation error enum keyed by documented status.
+//! Operations to client methods (`operations.rs` of the generated crate): per operation, a
+//! method on `Client` taking the required inputs and returning a request builder, the builder
+//! (a setter per optional input, `send`, `IntoFuture`, and `pages`/`stream` on paginated lists),
+//! typed response headers, and an error enum keyed by documented status.
+//!
+//! Why a builder: an optional parameter added to a spec becomes one more setter, so calls
+//! written against the old spec still compile; a `Params` struct argument broke every caller.
+//! The repetitive parts (decoding by status, header extraction, building the success value)
+//! are runtime calls (`raw.ok`, `raw.fail`, `raw.typed`) whose types are all inferred,
+//! so each documented status costs one short line. The module names std prelude items
+//! unqualified: `naming` keeps every name defined here off them.
 
 use super::docs::{code_span, doc_attrs, doc_lines, render};
 use super::types::{ident, rust_type};
 use crate::model::{
-    BodyEncoding, HeaderDef, NormalizedModel, Operation, Param, ParamLocation, ResponseCase, StatusMatch, TypeId,
+    BodyEncoding, HeaderDef, NormalizedModel, Operation, Param, ParamLocation, ResponseCase, StatusMatch,
     TypeKind, TypeRef,
 };
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 fn types_path() -> TokenStream {
-    quote!(super::types::)
+    quote!(types::)
 }
 
 /// The whole `operations.rs` body.
@@ -26,15 +34,14 @@ pub fn emit_operations(model: &NormalizedModel) -> TokenStream {
 /// built lazily: the emitter formats each item as soon as it is built, so a spec's tokens are
 /// never all held at once.
 pub fn emit_operations_parts(model: &NormalizedModel) -> (TokenStream, impl Iterator<Item = TokenStream> + '_) {
-    let defaults = super::types::defaultable(model);
     let header_items = header_structs(model).into_iter();
     let ops = model.operations.iter().map(move |op| {
         let header_names: Vec<Option<String>> = op.responses.iter().map(|c| c.headers_type.clone()).collect();
-        emit_operation(model, op, &defaults, &header_names)
+        emit_operation(model, op, &header_names)
     });
     let head = quote! {
-        //! One method per operation on [`Client`], with its parameter,
-        //! header and error types.
+        //! One method per operation on [`Client`], returning a request builder, with the
+        //! operation's header, success and error types.
         #![allow(
             clippy::large_enum_variant,
             clippy::result_large_err,
@@ -43,7 +50,9 @@ pub fn emit_operations_parts(model: &NormalizedModel) -> (TokenStream, impl Iter
             clippy::match_overlapping_arm
         )]
         #[allow(unused_imports)]
-        use super::runtime::{encode_path_segment, Error, RawResponse, RequestSpec, Response};
+        use super::runtime::{encode_path_segment, BoxFuture, Error, FromHeaders, RawResponse, Reply, RequestSpec, Response};
+        #[allow(unused_imports)]
+        use super::types;
         #[allow(unused_imports)]
         use super::Client;
     };
@@ -84,7 +93,7 @@ fn emit_param_push(p: &Param, model: &NormalizedModel, v: TokenStream) -> TokenS
             } else {
                 quote! {
                     let items = #v;
-                    let joined: ::std::vec::Vec<::std::string::String> = items.iter().map(|item| ::std::string::ToString::to_string(&#item_text)).collect();
+                    let joined: Vec<String> = items.iter().map(|item| ToString::to_string(&#item_text)).collect();
                     spec = spec.#method(#wire, joined.join(","));
                 }
             }
@@ -112,7 +121,7 @@ fn header_field_type(h: &HeaderDef) -> TokenStream {
         TypeRef::Boolean => quote!(bool),
         TypeRef::F32 => quote!(f32),
         TypeRef::F64 => quote!(f64),
-        _ => quote!(::std::string::String),
+        _ => quote!(String),
     }
 }
 
@@ -139,7 +148,7 @@ fn emit_header_struct(name: &str, case: &ResponseCase) -> TokenStream {
         let ty = header_field_type(h);
         let docs = doc_attrs(&h.docs);
         let wire_doc = doc_lines(&format!("\nHeader {}.", code_span(&h.wire_name)));
-        quote! { #docs #wire_doc pub #f: ::std::option::Option<#ty>, }
+        quote! { #docs #wire_doc pub #f: Option<#ty>, }
     });
     let reads = case.headers.iter().map(|h| {
         let f = ident(&h.name);
@@ -150,8 +159,8 @@ fn emit_header_struct(name: &str, case: &ResponseCase) -> TokenStream {
         /// Documented response headers. A header that is missing or does not parse is `None`.
         #[derive(Debug, Clone, Default, PartialEq)]
         pub struct #sname { #( #fields )* }
-        impl #sname {
-            fn from_raw(raw: &RawResponse) -> Self {
+        impl FromHeaders for #sname {
+            fn from_headers(raw: &RawResponse) -> Self {
                 Self { #( #reads )* }
             }
         }
@@ -163,28 +172,39 @@ fn body_type(case: &ResponseCase, model: &NormalizedModel) -> TokenStream {
         None => quote!(()),
         Some(b) => match b.encoding {
             BodyEncoding::Json | BodyEncoding::Form => rust_type(&b.ty, model, &types_path()),
-            BodyEncoding::Text => quote!(::std::string::String),
+            BodyEncoding::Text => quote!(String),
             BodyEncoding::Bytes => quote!(::bytes::Bytes),
         },
     }
 }
 
-fn body_decode(case: &ResponseCase, model: &NormalizedModel, err: &TokenStream) -> TokenStream {
+/// The expression decoding a response body. JSON is decoded into whatever type the position
+/// asks for (no turbofish); a response to a sensitive request is scrubbed by the runtime.
+fn body_decode(case: &ResponseCase) -> TokenStream {
     match &case.body {
         None => quote!(()),
         Some(b) => match b.encoding {
-            BodyEncoding::Json | BodyEncoding::Form => {
-                let t = rust_type(&b.ty, model, &types_path());
-                if b.redacted || model.holds_secrets(&b.ty) {
-                    quote!(raw.json_sensitive::<#t, #err>()?)
-                } else {
-                    quote!(raw.json::<#t, #err>()?)
-                }
-            }
-            BodyEncoding::Text => quote!(::std::string::String::from_utf8_lossy(&raw.body).into_owned()),
+            BodyEncoding::Json | BodyEncoding::Form => quote!(raw.decode()?),
+            BodyEncoding::Text => quote!(raw.text()),
             BodyEncoding::Bytes => quote!(raw.body.clone()),
         },
     }
+}
+
+/// `Reply<Body, Headers>` of a response that documents a body or headers, else `None`.
+fn reply_type(case: &ResponseCase, model: &NormalizedModel, headers: &Option<String>) -> Option<TokenStream> {
+    if case.body.is_none() && headers.is_none() {
+        return None;
+    }
+    let body = body_type(case, model);
+    let headers = match headers {
+        Some(h) => {
+            let h = ident(h);
+            quote!(#h)
+        }
+        None => quote!(()),
+    };
+    Some(quote!(Reply<#body, #headers>))
 }
 
 fn status_pattern(s: StatusMatch) -> TokenStream {
@@ -202,199 +222,223 @@ fn status_pattern(s: StatusMatch) -> TokenStream {
     }
 }
 
-/// Rust type of a method argument for a path parameter; borrowed ones take `lifetime` when
-/// given (the stream methods borrow for the stream's life).
-fn path_arg_type(p: &Param, model: &NormalizedModel, lifetime: Option<&syn::Lifetime>) -> TokenStream {
-    let borrow = match lifetime {
-        Some(lt) => quote!(&#lt),
-        None => quote!(&),
-    };
+/// Rust type of a required input held by a request builder (and taken by the client method):
+/// strings and other non-`Copy` values are borrowed for the builder's life `'a`, numbers and
+/// booleans are taken by value.
+fn required_arg_type(p: &Param, model: &NormalizedModel) -> TokenStream {
     match &p.ty {
-        TypeRef::String | TypeRef::Binary => quote!(#borrow str),
+        TypeRef::String | TypeRef::Binary => quote!(&'a str),
         TypeRef::Integer(_) | TypeRef::F32 | TypeRef::F64 | TypeRef::Boolean => rust_type(&p.ty, model, &types_path()),
         TypeRef::Array(item) => {
             let t = rust_type(item, model, &types_path());
-            quote!(#borrow [#t])
+            quote!(&'a [#t])
         }
         other => {
             let t = rust_type(other, model, &types_path());
-            quote!(#borrow #t)
+            quote!(&'a #t)
         }
     }
 }
 
-fn emit_operation(model: &NormalizedModel, op: &Operation, defaults: &[bool], header_names: &[Option<String>]) -> TokenStream {
+/// What the request builder holds for the request body, decided once for the struct, the
+/// client method, the setter and `send`.
+enum BodyPlan {
+    /// JSON or form: a borrowed value of the body type.
+    Typed { ty: TokenStream, form: bool, content_type: Option<String> },
+    /// Raw bytes sent with the spec's media type.
+    Bytes { content_type: String },
+    /// A multipart body the caller encodes, so the caller also gives its content type (with the
+    /// boundary).
+    Multipart,
+}
+
+fn body_plan(b: &crate::model::RequestBody, model: &NormalizedModel) -> BodyPlan {
+    let ct = &b.content_type;
+    let base = ct.split(';').next().unwrap_or(ct).trim().to_ascii_lowercase();
+    match b.encoding {
+        BodyEncoding::Json | BodyEncoding::Form => {
+            let form = b.encoding == BodyEncoding::Form;
+            let plain = if form { "application/x-www-form-urlencoded" } else { "application/json" };
+            BodyPlan::Typed {
+                ty: rust_type(&b.ty, model, &types_path()),
+                form,
+                content_type: (ct != plain).then(|| ct.clone()),
+            }
+        }
+        BodyEncoding::Bytes if base.starts_with("multipart/") => BodyPlan::Multipart,
+        BodyEncoding::Bytes | BodyEncoding::Text => BodyPlan::Bytes { content_type: ct.clone() },
+    }
+}
+
+fn emit_operation(model: &NormalizedModel, op: &Operation, header_names: &[Option<String>]) -> TokenStream {
     let fn_name = ident(&op.fn_name);
     let err_name = ident(&op.type_names.error);
-    let err_ty = quote!(#err_name);
+    let req_name = ident(&op.type_names.request);
 
     // Error enum.
     let error_cases: Vec<(usize, &ResponseCase)> = op.responses.iter().enumerate().filter(|(_, c)| !c.success).collect();
     let err_variants = error_cases.iter().map(|(i, c)| {
         let v = ident(&c.variant);
-        let mut fields = Vec::new();
-        if !matches!(c.status, StatusMatch::Code(_)) {
-            fields.push(quote! { /// The HTTP status.
-                status: u16, });
-        }
-        if c.body.is_some() {
-            let t = body_type(c, model);
-            fields.push(quote! { /// The decoded body.
-                body: #t, });
-        }
-        if let Some(h) = &header_names[*i] {
-            let h = ident(h);
-            fields.push(quote! { /// Documented headers.
-                headers: #h, });
-        }
         let doc = doc_lines(&format!("{}: {}", status_text(c.status), super::docs::sanitize(&c.description)));
-        if fields.is_empty() {
-            quote! { #doc #v, }
-        } else {
-            quote! { #doc #v { #( #fields )* }, }
+        match (reply_type(c, model, &header_names[*i]), c.status) {
+            (None, StatusMatch::Code(_)) => quote! { #doc #v, },
+            (Some(reply), StatusMatch::Code(_)) => quote! { #doc #v(#reply), },
+            (reply, _) => {
+                let reply = reply.map(|r| quote! { /// The body and documented headers.
+                    reply: #r, });
+                quote! { #doc #v { /// The HTTP status.
+                    status: u16, #reply }, }
+            }
         }
     });
-    let err_doc = doc_lines(&format!("Documented error responses of [`Client::{}`].", op.fn_name));
+    // `non_exhaustive`: a status the spec documents later is a new variant, not a broken match.
+    let err_doc = doc_lines(&format!("Documented error responses of [`Client::{}`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.", op.fn_name));
     let error_enum = quote! {
         #err_doc
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #err_name { #( #err_variants )* }
     };
 
     // Success type.
     let success: Vec<(usize, &ResponseCase)> = op.responses.iter().enumerate().filter(|(_, c)| c.success).collect();
-    let uniform = op.type_names.success.is_none();
     let mut extra_items = Vec::new();
-    let (ok_body_ty, ok_headers_ty, success_enum) = if uniform {
-        let b = success.first().map(|(_, c)| body_type(c, model)).unwrap_or_else(|| quote!(()));
-        let h = success.first().and_then(|(i, _)| header_names[*i].as_ref()).map(|h| {
-            let h = ident(h);
-            quote!(#h)
-        });
-        (b, h.unwrap_or_else(|| quote!(())), None)
-    } else {
-        let name = ident(op.type_names.success.as_deref().unwrap_or("Success"));
-        let variants = success.iter().map(|(i, c)| {
-            let v = ident(&c.variant);
-            let doc = doc_lines(&format!("{}: {}", status_text(c.status), super::docs::sanitize(&c.description)));
-            match (c.body.is_some(), &header_names[*i]) {
-                (true, None) => {
-                    let t = body_type(c, model);
-                    quote!(#doc #v(#t),)
-                }
-                (false, None) => quote!(#doc #v,),
-                (has_body, Some(h)) => {
-                    let h = ident(h);
-                    let body = has_body.then(|| {
+    let (ok_body_ty, ok_headers_ty, success_enum) = match op.type_names.success.as_deref() {
+        None => {
+            let b = success.first().map(|(_, c)| body_type(c, model)).unwrap_or_else(|| quote!(()));
+            let h = success.first().and_then(|(i, _)| header_names[*i].as_ref()).map(|h| {
+                let h = ident(h);
+                quote!(#h)
+            });
+            (b, h.unwrap_or_else(|| quote!(())), None)
+        }
+        Some(name) => {
+            let name = ident(name);
+            let variants = success.iter().map(|(i, c)| {
+                let v = ident(&c.variant);
+                let doc = doc_lines(&format!("{}: {}", status_text(c.status), super::docs::sanitize(&c.description)));
+                match (c.body.is_some(), &header_names[*i]) {
+                    (true, None) => {
                         let t = body_type(c, model);
-                        quote! { /// The decoded body.
-                        body: #t, }
-                    });
-                    quote!(#doc #v { #body /// Documented headers.
-                    headers: #h },)
-                }
-            }
-        });
-        let doc = doc_lines(&format!("The successful responses of [`Client::{}`].", op.fn_name));
-        extra_items.push(quote! {
-            #doc
-            #[derive(Debug, Clone, PartialEq)]
-            pub enum #name { #( #variants )* }
-        });
-        (quote!(#name), quote!(()), Some(name))
-    };
-
-    // Arguments.
-    let mut args = Vec::new();
-    let path_params: Vec<&Param> = op.params.iter().filter(|p| p.location == ParamLocation::Path).collect();
-    for p in &path_params {
-        let n = ident(&p.name);
-        let t = path_arg_type(p, model, None);
-        args.push(quote!(#n: #t));
-    }
-    let other_params: Vec<&Param> = op.params.iter().filter(|p| p.location != ParamLocation::Path).collect();
-    let params_name = ident(op.type_names.params.as_deref().unwrap_or("Params"));
-    if !other_params.is_empty() {
-        let all_default = other_params.iter().all(|p| !p.required || !matches!(&p.ty, TypeRef::Named(TypeId(i)) if !defaults[*i]) && p.ty != TypeRef::Date);
-        let derive_default = if all_default { quote!(, Default) } else { TokenStream::new() };
-        let fields = other_params.iter().map(|p| {
-            let n = ident(&p.name);
-            let t = rust_type(&p.ty, model, &types_path());
-            let t = if p.required { t } else { quote!(::std::option::Option<#t>) };
-            let docs = doc_attrs(&p.docs);
-            let place = doc_lines(&format!(
-                "\n{} parameter {}{}.",
-                if p.location == ParamLocation::Header { "Header" } else { "Query" },
-                code_span(&p.wire_name),
-                if p.required { ", required" } else { "" }
-            ));
-            quote! { #docs #place pub #n: #t, }
-        });
-        let doc = doc_lines(&format!("Query and header parameters of [`Client::{}`].", op.fn_name));
-        let redacting = other_params.iter().any(|p| p.redacted);
-        let derive_debug = if redacting { TokenStream::new() } else { quote!(Debug,) };
-        // Secret parameters (`x-redact`, `format: password`) print as `[redacted]`.
-        let debug_impl = redacting.then(|| {
-            let label = params_name.to_string();
-            let entries = other_params.iter().map(|p| {
-                let n = ident(&p.name);
-                let shown = &p.name;
-                match (p.redacted, p.required) {
-                    (false, _) => quote!(.field(#shown, &self.#n)),
-                    (true, true) => quote!(.field(#shown, &"[redacted]")),
-                    (true, false) => quote!(.field(#shown, &self.#n.as_ref().map(|_| "[redacted]"))),
+                        quote!(#doc #v(#t),)
+                    }
+                    (false, None) => quote!(#doc #v,),
+                    (_, Some(_)) => {
+                        let reply = reply_type(c, model, &header_names[*i]);
+                        quote!(#doc #v(#reply),)
+                    }
                 }
             });
-            quote! {
-                impl ::std::fmt::Debug for #params_name {
-                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.debug_struct(#label) #( #entries )* .finish()
-                    }
-                }
+            let doc = doc_lines(&format!("The successful responses of [`Client::{}`].", op.fn_name));
+            extra_items.push(quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq)]
+                #[non_exhaustive]
+                pub enum #name { #( #variants )* }
+            });
+            (quote!(#name), quote!(()), Some(name))
+        }
+    };
+    let output = quote!(Result<Response<#ok_body_ty, #ok_headers_ty>, Error<#err_name>>);
+
+    // Inputs: required ones are the method's arguments (path parameters in URL order, then
+    // required query and header parameters, then a required body), optional ones setters.
+    let path_params: Vec<&Param> = op.params.iter().filter(|p| p.location == ParamLocation::Path).collect();
+    let other_params: Vec<&Param> = op.params.iter().filter(|p| p.location != ParamLocation::Path).collect();
+    let mut arg_names = Vec::new();
+    let mut arg_types = Vec::new();
+    let mut fields = Vec::new();
+    let mut inits = Vec::new();
+    let mut setters = Vec::new();
+    for p in path_params.iter().chain(other_params.iter().filter(|p| p.required)) {
+        let n = ident(&p.name);
+        let t = required_arg_type(p, model);
+        fields.push(quote!(#n: #t,));
+        inits.push(quote!(#n,));
+        arg_names.push(n);
+        arg_types.push(t);
+    }
+    for p in other_params.iter().filter(|p| !p.required) {
+        let n = ident(&p.name);
+        let t = rust_type(&p.ty, model, &types_path());
+        fields.push(quote!(#n: Option<#t>,));
+        inits.push(quote!(#n: None,));
+        let docs = doc_attrs(&p.docs);
+        let place = doc_lines(&format!(
+            "\n{} parameter {}.",
+            if p.location == ParamLocation::Header { "Header" } else { "Query" },
+            code_span(&p.wire_name)
+        ));
+        setters.push(quote! {
+            #docs #place
+            pub fn #n(mut self, value: impl Into<#t>) -> Self {
+                self.#n = Some(value.into());
+                self
             }
         });
-        extra_items.push(quote! {
-            #doc
-            #[derive(#derive_debug Clone, PartialEq #derive_default)]
-            pub struct #params_name { #( #fields )* }
-            #debug_impl
-        });
-        args.push(quote!(params: &#params_name));
     }
-    // Spec media types go through `header`, which validates them (a bad one is an error, not a
-    // panic); the runtime's built-in content types are only the plain ones.
-    let body_stmt = match &op.body {
+    let body_plan = op.body.as_ref().map(|b| (body_plan(b, model), b.required));
+    let body_stmt = match &body_plan {
         None => TokenStream::new(),
-        Some(b) => {
-            let ct = &b.content_type;
-            let base = ct.split(';').next().unwrap_or(ct).trim().to_ascii_lowercase();
-            match b.encoding {
-                BodyEncoding::Json | BodyEncoding::Form => {
-                    let t = rust_type(&b.ty, model, &types_path());
-                    args.push(quote!(body: &#t));
-                    let (call, plain) = if b.encoding == BodyEncoding::Json {
-                        (quote!(json), "application/json")
-                    } else {
-                        (quote!(form), "application/x-www-form-urlencoded")
-                    };
-                    if *ct == plain {
-                        quote! { let spec = spec.#call(body)?; }
-                    } else {
-                        quote! { let spec = spec.#call(body)?.header("Content-Type", #ct); }
+        Some((plan, required)) => {
+            let (held, arg, setter_args, send) = match plan {
+                BodyPlan::Typed { ty, form, content_type } => {
+                    let call = if *form { quote!(form) } else { quote!(json) };
+                    let ct = content_type.as_ref().map(|ct| quote!(.header("Content-Type", #ct)));
+                    (quote!(&'a #ty), quote!(body), quote!(body: &'a #ty), quote!(spec.#call(body)? #ct))
+                }
+                BodyPlan::Bytes { content_type } => (
+                    quote!(::bytes::Bytes),
+                    quote!(body.into()),
+                    quote!(body: impl Into<::bytes::Bytes>),
+                    quote!(spec.bytes("application/octet-stream", body).header("Content-Type", #content_type)),
+                ),
+                BodyPlan::Multipart => (
+                    quote!((::bytes::Bytes, &'a str)),
+                    quote!((body.into(), content_type)),
+                    quote!(body: impl Into<::bytes::Bytes>, content_type: &'a str),
+                    quote!(spec.bytes("application/octet-stream", body.0).header("Content-Type", body.1)),
+                ),
+            };
+            if *required {
+                fields.push(quote!(body: #held,));
+                inits.push(match plan {
+                    BodyPlan::Typed { .. } => quote!(body,),
+                    _ => quote!(body: #arg,),
+                });
+                arg_names.push(ident("body"));
+                arg_types.push(match plan {
+                    BodyPlan::Typed { ty, .. } => quote!(&'a #ty),
+                    BodyPlan::Bytes { .. } => quote!(impl Into<::bytes::Bytes>),
+                    BodyPlan::Multipart => quote!(impl Into<::bytes::Bytes>),
+                });
+                if matches!(plan, BodyPlan::Multipart) {
+                    arg_names.push(ident("content_type"));
+                    arg_types.push(quote!(&'a str));
+                }
+                quote! { let body = self.body; let spec = #send; }
+            } else {
+                fields.push(quote!(body: Option<#held>,));
+                inits.push(quote!(body: None,));
+                let ct_doc = op.body.as_ref().map(|b| code_span(&b.content_type)).unwrap_or_default();
+                let doc = doc_lines(&format!("The request body ({ct_doc}), which the operation does not require."));
+                setters.push(quote! {
+                    #doc
+                    pub fn body(mut self, #setter_args) -> Self {
+                        self.body = Some(#arg);
+                        self
                     }
-                }
-                BodyEncoding::Bytes if base.starts_with("multipart/") => {
-                    // The caller builds the multipart body, so the caller knows its boundary.
-                    args.push(quote!(body: impl ::std::convert::Into<::bytes::Bytes>));
-                    args.push(quote!(content_type: &str));
-                    quote! { let spec = spec.bytes("application/octet-stream", body.into()).header("Content-Type", content_type); }
-                }
-                BodyEncoding::Bytes | BodyEncoding::Text => {
-                    args.push(quote!(body: impl ::std::convert::Into<::bytes::Bytes>));
-                    quote! { let spec = spec.bytes("application/octet-stream", body.into()).header("Content-Type", #ct); }
-                }
+                });
+                quote! { if let Some(body) = self.body { spec = #send; } }
             }
         }
+    };
+    let borrows = arg_types.iter().any(|t| t.to_string().contains("'a"));
+    let args = arg_names.iter().zip(&arg_types).map(|(n, t)| quote!(#n: #t));
+    let (method_generics, self_ref, ret_lt) = if borrows {
+        (quote!(<'a>), quote!(&'a self), quote!('a))
+    } else {
+        (TokenStream::new(), quote!(&self), quote!('_))
     };
     let accept = accept_header(op).map(|v| quote! { let spec = spec.header("Accept", #v); });
 
@@ -409,19 +453,20 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, defaults: &[bool], he
         match path_params.iter().find(|p| p.wire_name == name) {
             Some(p) => {
                 let n = ident(&p.name);
+                let v = quote!(self.#n);
                 fmt.push_str("{}");
                 let text = match &p.ty {
-                    TypeRef::String | TypeRef::Binary => quote!(encode_path_segment(#n)),
+                    TypeRef::String | TypeRef::Binary => quote!(encode_path_segment(#v)),
                     t if is_scalarish(t, model) => {
-                        let v = to_text(t, quote!(#n));
-                        quote!(encode_path_segment(&::std::string::ToString::to_string(&#v)))
+                        let v = to_text(t, v);
+                        quote!(encode_path_segment(&ToString::to_string(&#v)))
                     }
                     TypeRef::Array(item) if is_scalarish(item, model) => {
                         // `simple` style: comma-separated items.
                         let item_text = to_text(item, quote!(item));
-                        quote!(encode_path_segment(&#n.iter().map(|item| ::std::string::ToString::to_string(&#item_text)).collect::<::std::vec::Vec<_>>().join(",")))
+                        quote!(encode_path_segment(&#v.iter().map(|item| ToString::to_string(&#item_text)).collect::<Vec<_>>().join(",")))
                     }
-                    _ => quote!(encode_path_segment(&super::runtime::param_text(#n)?)),
+                    _ => quote!(encode_path_segment(&super::runtime::param_text(#v)?)),
                 };
                 fmt_args.push(text);
             }
@@ -432,9 +477,9 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, defaults: &[bool], he
     fmt.push_str(&rest.replace('{', "{{").replace('}', "}}"));
     let template = &op.path;
     let path_expr = if fmt_args.is_empty() {
-        quote!(::std::string::ToString::to_string(#template))
+        quote!(ToString::to_string(#template))
     } else {
-        quote!(::std::format!(#fmt #(, #fmt_args)*))
+        quote!(format!(#fmt #(, #fmt_args)*))
     };
     let method = format_ident!("{}", op.method.as_str());
     let authenticated = !op.security.is_empty();
@@ -443,19 +488,14 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, defaults: &[bool], he
     let param_pushes = other_params.iter().map(|p| {
         let n = ident(&p.name);
         if p.required {
-            // Copy scalars are passed by value (a borrow would be a needless one).
-            let copy = matches!(p.ty, TypeRef::Integer(_) | TypeRef::F32 | TypeRef::F64 | TypeRef::Boolean | TypeRef::DateTime | TypeRef::Date);
-            if copy {
-                emit_param_push(p, model, quote!(params.#n))
-            } else {
-                emit_param_push(p, model, quote!(&params.#n))
-            }
+            emit_param_push(p, model, quote!(self.#n))
         } else {
             let push = emit_param_push(p, model, quote!(value));
-            quote! { if let ::std::option::Option::Some(value) = &params.#n { #push } }
+            quote! { if let Some(value) = &self.#n { #push } }
         }
     });
-    let spec_mut = if other_params.is_empty() { TokenStream::new() } else { quote!(mut) };
+    let optional_body = body_plan.as_ref().is_some_and(|(_, required)| !required);
+    let spec_mut = if other_params.is_empty() && !optional_body { TokenStream::new() } else { quote!(mut) };
 
     // Response arms: exact codes, then ranges, then default.
     let mut ordered: Vec<(usize, &ResponseCase)> = op.responses.iter().enumerate().collect();
@@ -467,75 +507,118 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, defaults: &[bool], he
     let has_default = ordered.iter().any(|(_, c)| c.status == StatusMatch::Default);
     let arms = ordered.iter().map(|(i, c)| {
         let pat = status_pattern(c.status);
-        let body = body_decode(c, model, &err_ty);
-        let headers = match &header_names[*i] {
-            Some(h) => {
-                let h = ident(h);
-                quote!(#h::from_raw(&raw))
-            }
-            None => quote!(()),
-        };
+        let body = body_decode(c);
+        let has_headers = header_names[*i].is_some();
+        let headers = if has_headers { quote!(raw.typed()) } else { quote!(()) };
         let v = ident(&c.variant);
         if c.success {
-            let body = match (&success_enum, c.body.is_some(), header_names[*i].is_some()) {
-                (Some(en), true, false) => quote!(#en::#v(#body)),
-                (Some(en), false, false) => quote!(#en::#v),
-                (Some(en), true, true) => quote!(#en::#v { body: #body, headers: #headers }),
-                (Some(en), false, true) => quote!(#en::#v { headers: #headers }),
+            let value = match (&success_enum, c.body.is_some(), has_headers) {
+                (Some(_), true, false) => quote!(S::#v(#body)),
+                (Some(_), false, false) => quote!(S::#v),
+                (Some(_), _, true) => quote!(S::#v(raw.reply(#body))),
                 (None, _, _) => body,
             };
             let headers = if success_enum.is_some() { quote!(()) } else { headers };
-            quote! {
-                #pat => ::std::result::Result::Ok(Response { status: raw.status, body: #body, headers: #headers, request_id: raw.request_id() }),
-            }
+            quote! { #pat => raw.ok(#value, #headers), }
         } else {
-            let mut fields = Vec::new();
-            if !matches!(c.status, StatusMatch::Code(_)) {
-                fields.push(quote!(status: raw.status));
-            }
-            if c.body.is_some() {
-                fields.push(quote!(body: #body));
-            }
-            if header_names[*i].is_some() {
-                fields.push(quote!(headers: #headers));
-            }
-            let value = if fields.is_empty() { quote!(#err_name::#v) } else { quote!(#err_name::#v { #( #fields ),* }) };
-            quote! { #pat => ::std::result::Result::Err(raw.api_error(#value)), }
+            let has_reply = c.body.is_some() || has_headers;
+            let value = match (c.status, has_reply) {
+                (StatusMatch::Code(_), false) => quote!(E::#v),
+                (StatusMatch::Code(_), true) => quote!(E::#v(raw.reply(#body))),
+                (_, false) => quote!(E::#v { status: raw.status }),
+                (_, true) => quote!(E::#v { status: raw.status, reply: raw.reply(#body) }),
+            };
+            quote! { #pat => raw.fail(#value), }
         }
     });
-    let fallback = if has_default { TokenStream::new() } else { quote!(_ => ::std::result::Result::Err(raw.unexpected()),) };
+    // Short local names for the arms, so that each documented status stays one line.
+    let error_alias = (!error_cases.is_empty()).then(|| quote!(use #err_name as E;));
+    let success_alias = success_enum.as_ref().map(|s| quote!(use #s as S;));
+    let aliases = quote!(#error_alias #success_alias);
+    let fallback = if has_default { TokenStream::new() } else { quote!(_ => raw.fail_unexpected(),) };
 
     let mut method_docs = render(&op.docs);
-    method_docs.push_str(&format!("\n\n{}", code_span(&format!("{} {}", op.method.as_str(), op.path))));
+    if !method_docs.trim().is_empty() {
+        method_docs.push_str("\n\n");
+    }
+    method_docs.push_str(&code_span(&format!("{} {}", op.method.as_str(), op.path)));
     if let Some(b) = &op.body {
         method_docs.push_str(&format!(" with a {} body", code_span(&b.content_type)));
     }
     method_docs.push('.');
+    let setter_names: Vec<String> = other_params
+        .iter()
+        .filter(|p| !p.required)
+        .map(|p| p.name.clone())
+        .chain(optional_body.then(|| "body".to_string()))
+        .collect();
+    if setter_names.is_empty() {
+        method_docs.push_str(&format!("\n\n`.await` the returned [`{req_name}`], or call its [`send`]({req_name}::send)."));
+    } else {
+        let links: Vec<String> = setter_names.iter().map(|n| format!("[`{n}`]({req_name}::{n})")).collect();
+        method_docs.push_str(&format!(
+            "\n\nOptional inputs are setters on the returned [`{req_name}`]: {}. Then `.await` it, or call its [`send`]({req_name}::send).",
+            links.join(", ")
+        ));
+    }
+    if let Some(p) = &op.pagination {
+        let _ = p;
+        method_docs.push_str(&format!(
+            "\n\nA paginated list: [`stream`]({req_name}::stream) yields every item, [`pages`]({req_name}::pages) every page."
+        ));
+    }
     if !error_cases.is_empty() {
         method_docs.push_str(&format!("\n\nDocumented errors arrive as [`Error::Api`] holding a [`{err_name}`]."));
     }
     let method_docs = doc_lines(&method_docs);
     let deprecated = if op.docs.deprecated { quote!(#[deprecated(note = "deprecated by the API")]) } else { TokenStream::new() };
-
-    let stream_method = op.pagination.as_ref().map(|p| emit_stream_method(model, op, p, &err_ty));
+    let req_doc = doc_lines(&format!(
+        "A {} request of [`Client::{}`]: set optional inputs, then `.await` it or call [`send`](Self::send).",
+        code_span(&format!("{} {}", op.method.as_str(), op.path)),
+        op.fn_name
+    ));
+    let clone = op.pagination.is_some().then(|| quote!(#[derive(Clone)]));
+    let paging = op.pagination.as_ref().map(|p| emit_paging_methods(model, p, &ok_body_ty, &ok_headers_ty, &err_name));
     quote! {
         #error_enum
         #( #extra_items )*
-        #stream_method
         impl Client {
             #method_docs
             #deprecated
-            pub async fn #fn_name(&self, #( #args ),*) -> ::std::result::Result<Response<#ok_body_ty, #ok_headers_ty>, Error<#err_ty>> {
+            pub fn #fn_name #method_generics(#self_ref #(, #args)*) -> #req_name<#ret_lt> {
+                #req_name { client: self, #( #inits )* }
+            }
+        }
+        #req_doc
+        #clone
+        #[must_use = "a request does nothing until it is awaited or sent"]
+        pub struct #req_name<'a> {
+            client: &'a Client,
+            #( #fields )*
+        }
+        impl<'a> #req_name<'a> {
+            #( #setters )*
+            /// Sends the request and decodes the response by status.
+            pub async fn send(self) -> #output {
                 let path = #path_expr;
                 let #spec_mut spec = RequestSpec::new(::reqwest::Method::#method, #template, path).authenticated(#authenticated) #sensitive;
                 #( #param_pushes )*
                 #body_stmt
                 #accept
-                let raw = self.execute(spec).await?;
+                let raw = self.client.execute(spec).await?;
+                #aliases
                 match raw.status {
                     #( #arms )*
                     #fallback
                 }
+            }
+            #paging
+        }
+        impl<'a> ::std::future::IntoFuture for #req_name<'a> {
+            type Output = #output;
+            type IntoFuture = BoxFuture<'a, Self::Output>;
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
             }
         }
     }
@@ -569,34 +652,25 @@ fn status_text(s: StatusMatch) -> String {
     }
 }
 
-/// `{op}_stream`: every item of a paginated list, following the next links page by page.
-fn emit_stream_method(
+/// `pages` and `stream` on the request builder of a paginated list: every page (with its
+/// headers and request id), or every item, following the next links page by page.
+fn emit_paging_methods(
     model: &NormalizedModel,
-    op: &Operation,
     p: &crate::model::Pagination,
-    err_ty: &TokenStream,
+    body_ty: &TokenStream,
+    headers_ty: &TokenStream,
+    err_name: &proc_macro2::Ident,
 ) -> TokenStream {
-    let fn_name = ident(&op.fn_name);
-    let stream_name = ident(&p.stream_fn);
-    let params_name = ident(op.type_names.params.as_deref().unwrap_or("Params"));
     let token = ident(&p.token_param);
     let item = rust_type(&p.item, model, &types_path());
-    // Path parameters pass through to every page's request, borrowed for the stream's life.
-    let lifetime = syn::Lifetime::new("'a", proc_macro2::Span::call_site());
-    let path_params: Vec<&Param> = op.params.iter().filter(|p| p.location == ParamLocation::Path).collect();
-    let path_names: Vec<proc_macro2::Ident> = path_params.iter().map(|p| ident(&p.name)).collect();
-    let path_args: Vec<TokenStream> = path_params
-        .iter()
-        .zip(&path_names)
-        .map(|(p, n)| {
-            let t = path_arg_type(p, model, Some(&lifetime));
-            quote!(#n: #t)
-        })
-        .collect();
     let items_field = ident(&p.items_field.0);
-    let items = if p.items_field.1 { quote!(body.#items_field.unwrap_or_default()) } else { quote!(body.#items_field) };
+    let (into_items, empty) = if p.items_field.1 {
+        (quote!(page.body.#items_field.unwrap_or_default()), quote!(page.body.#items_field.as_deref().unwrap_or_default().is_empty()))
+    } else {
+        (quote!(page.body.#items_field), quote!(page.body.#items_field.is_empty()))
+    };
     // An `Option<&str>` expression for the next link or token, through optional fields.
-    let mut next = quote!(body);
+    let mut next = quote!(page.body);
     let mut optional_so_far = false;
     for (i, (name, optional)) in p.next_path.iter().enumerate() {
         let f = ident(name);
@@ -609,46 +683,41 @@ fn emit_stream_method(
             }
             (true, false, false) => quote!(#next.map(|v| &v.#f)),
             (true, true, false) => quote!(#next.and_then(|v| v.#f.as_ref())),
-            (false, false, true) => quote!(::std::option::Option::Some(#next.#f.as_str())),
+            (false, false, true) => quote!(Some(#next.#f.as_str())),
             (false, true, true) => quote!(#next.#f.as_deref()),
             (true, false, true) => quote!(#next.map(|v| v.#f.as_str())),
             (true, true, true) => quote!(#next.and_then(|v| v.#f.as_deref())),
         };
     }
-    let page = if p.next_is_url {
-        quote!(super::runtime::pagination::Page::from_next_url(items, next))
+    let next = if p.next_is_url {
+        quote!(#next.and_then(super::runtime::pagination::page_token_from_url))
     } else {
-        quote!(super::runtime::pagination::Page::new(items, next.map(::std::string::ToString::to_string)))
+        quote!(#next.map(ToString::to_string))
     };
-    let doc = doc_lines(&format!(
-        "Every item of [`Client::{}`], fetched page by page: the stream follows the next-page {} until the last page, or an error, which ends it. A server that repeats a page token, or returns more pages or more empty pages in a row than [`Client::page_limits`] allows, ends it with [`Error::Pagination`].\n\nStarts from `params.{}` (usually `None`). The stream is `Unpin` and `Send`: call `futures::StreamExt::next` on it directly, or move it to a task.",
-        op.fn_name,
+    let pages_doc = doc_lines(&format!(
+        "Every page of the list, each the whole [`Response`] (headers and request id included), following the next-page {} from `{}` (usually unset) until the last page or an error, which ends the stream. A server that repeats a page token, or returns more pages or more empty pages in a row than [`Client::page_limits`] allows, ends it with [`Error::Pagination`]. The stream is `Unpin` and `Send`.",
         if p.next_is_url { "link" } else { "token" },
         p.token_param
     ));
-    // The stream of a deprecated operation is deprecated too, and may call it.
-    let deprecated = if op.docs.deprecated {
-        quote!(#[deprecated(note = "deprecated by the API")] #[allow(deprecated)])
-    } else {
-        TokenStream::new()
-    };
     quote! {
-        impl Client {
-            #doc
-            #deprecated
-            pub fn #stream_name<'a>(&'a self, #( #path_args, )* params: &#params_name) -> impl ::futures::Stream<Item = ::std::result::Result<#item, Error<#err_ty>>> + Unpin + Send + 'a {
-                let params = params.clone();
-                super::runtime::pagination::paginate(self.page_limits(), params.#token.clone(), move |token| {
-                    let mut params = params.clone();
-                    params.#token = token;
-                    async move {
-                        let body = self.#fn_name(#( #path_names, )* &params).await?.body;
-                        let items = #items;
-                        let next: ::std::option::Option<&str> = #next;
-                        ::std::result::Result::Ok(#page)
-                    }
-                })
-            }
+        #pages_doc
+        pub fn pages(self) -> super::runtime::pagination::Paged<'a, Response<#body_ty, #headers_ty>, #err_name> {
+            let first = self.#token.clone();
+            let limits = self.client.page_limits();
+            super::runtime::pagination::pages(limits, first, move |token| {
+                let request = Self { #token: token, ..self.clone() };
+                async move {
+                    let page = request.send().await?;
+                    let next = #next;
+                    let empty = #empty;
+                    Ok(super::runtime::pagination::Walked::new(page, empty, next))
+                }
+            })
+        }
+        /// Every item of the list, page by page, as [`pages`](Self::pages) fetches them; an
+        /// error ends the stream after the items before it.
+        pub fn stream(self) -> super::runtime::pagination::Paged<'a, #item, #err_name> {
+            super::runtime::pagination::items(self.pages(), |page| #into_items)
         }
     }
 }

@@ -151,8 +151,24 @@ impl Scope {
     }
 }
 
+/// Names the generated crate's root exports (the runtime's client, errors and replies, and the
+/// default base URL). Spec types do not take them: a schema called `Error` becomes `ErrorBody`.
+pub const CRATE_ROOT_NAMES: &[&str] =
+    &["Client", "ClientBuilder", "BuildError", "Error", "Reply", "Response", "RetryPolicy", "Transport"];
+
+/// Names a parameter's Rust name may not take: a parameter is a field of its operation's
+/// request builder and, when optional, a setter on it, so it must not clash with the builder's
+/// own fields and methods (`client`, `body`, `send`, `pages`, `stream`, `into_future`) or with
+/// the generated code's locals (`spec`, `path`, `raw`).
+pub const REQUEST_RESERVED: &[&str] =
+    &["body", "client", "send", "pages", "stream", "into_future", "spec", "path", "raw", "self_", "content_type"];
+
 /// Names the operations module already uses (its imports), which no generated type may take.
-const OPERATIONS_MODULE_NAMES: &[&str] = &["Client", "Error", "RawResponse", "RequestSpec", "Response", "DEFAULT_BASE_URL"];
+/// The module also uses the standard prelude's names unqualified (`Option`, `String`, `Ok`).
+const OPERATIONS_MODULE_NAMES: &[&str] = &[
+    "Client", "ClientBuilder", "BuildError", "RetryPolicy", "Transport", "Error", "RawResponse", "RequestSpec", "Response", "DEFAULT_BASE_URL", "FromHeaders", "BoxFuture", "Paged", "Walked", "Bytes", "Reply",
+    "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "ToString", "Into", "IntoFuture", "Default", "Clone",
+];
 
 /// Names every operation's own types, in one scope for the operations module: its error enum,
 /// its parameter struct, its success enum, and the response header structs (one per distinct
@@ -160,7 +176,7 @@ const OPERATIONS_MODULE_NAMES: &[&str] = &["Client", "Error", "RawResponse", "Re
 /// set). Small sets are named after their headers (`XRequestIdHeaders`), larger ones after
 /// their first use (`UpdateIamV2ApiKeyOkHeaders`).
 pub fn name_operation_types(ops: &mut [crate::model::Operation]) {
-    use crate::model::{ParamLocation, TypeRef};
+    use crate::model::TypeRef;
     let mut scope = Scope::with_reserved(OPERATIONS_MODULE_NAMES);
     let mut header_sets: Vec<(Vec<(String, TypeRef)>, String)> = Vec::new();
     for op in ops.iter_mut() {
@@ -186,7 +202,7 @@ pub fn name_operation_types(ops: &mut [crate::model::Operation]) {
     }
     for op in ops.iter_mut() {
         let error = scope.claim(format!("{}Error", op.type_prefix));
-        let params = op.params.iter().any(|p| p.location != ParamLocation::Path).then(|| scope.claim(format!("{}Params", op.type_prefix)));
+        let request = scope.claim(format!("{}Builder", op.type_prefix));
         // Successful responses that differ in body type or headers get an enum of their own.
         let successes: Vec<&crate::model::ResponseCase> = op.responses.iter().filter(|c| c.success).collect();
         let uniform = successes.windows(2).all(|w| {
@@ -201,7 +217,7 @@ pub fn name_operation_types(ops: &mut [crate::model::Operation]) {
             body(w[0]) == body(w[1]) && w[0].headers_type == w[1].headers_type
         });
         let success = (!uniform).then(|| scope.claim(format!("{}Success", op.type_prefix)));
-        op.type_names = crate::model::OperationTypes { error, params, success };
+        op.type_names = crate::model::OperationTypes { error, request, success };
     }
 }
 

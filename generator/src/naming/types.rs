@@ -51,6 +51,11 @@ impl Namer<'_> {
         let mut titled = Vec::new();
         if let Some(t) = &title {
             let short = type_ident(short_title(t), "Type");
+            // A spec type may not take a name the crate root exports (`types::Error` beside the
+            // crate's `Error` would be two different things under one name).
+            if super::CRATE_ROOT_NAMES.contains(&short.as_str()) {
+                titled.push(format!("{short}Body"));
+            }
             titled.push(short.clone());
             if request_only {
                 titled.push(format!("{short}Request"));
@@ -105,7 +110,14 @@ impl Namer<'_> {
     fn positional(&mut self, node: NodeId) -> String {
         match self.nodes[node].origin.clone() {
             Origin::Root(n) => n,
-            Origin::Component(c) => type_ident(short_title(&c), "Type"),
+            Origin::Component(c) => {
+                let name = type_ident(short_title(&c), "Type");
+                if super::CRATE_ROOT_NAMES.contains(&name.as_str()) {
+                    format!("{name}Body")
+                } else {
+                    name
+                }
+            }
             Origin::Child { parent, suffix } => {
                 let base = self.node_name(parent);
                 let name = type_ident(&format!("{base}{suffix}"), "Type");
@@ -133,7 +145,7 @@ pub(crate) fn name_types(
     members: &HashMap<usize, Vec<NodeId>>,
 ) -> (Vec<usize>, HashMap<usize, String>) {
     let mut order: Vec<usize> = members.keys().copied().collect();
-    let mut namer = Namer { nodes, class, rep: rep.clone(), members: members.clone(), names: HashMap::new(), in_progress: Vec::new(), scope: Scope::default() };
+    let mut namer = Namer { nodes, class, rep: rep.clone(), members: members.clone(), names: HashMap::new(), in_progress: Vec::new(), scope: Scope::with_reserved(super::CRATE_ROOT_NAMES) };
     // Types seen by responses pick names first, so a request-only variant of the same title is the one renamed.
     order.sort_by_key(|c| (namer.request_only(*c), members[c][0]));
     for &c in &order {

@@ -138,6 +138,14 @@ fn normalize_here(spec: &RawSpec) -> Result<NormalizedModel, GenerateError> {
                     pagination: None,
                     sensitive: false,
                     type_names: Default::default(),
+                    tags: op
+                        .get("tags")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect(),
             };
             read_params(root, [(item.get("parameters"), item_ptr.as_str()), (op.get("parameters"), op_ptr.as_str())], &mut graph, &mut draft, &mut d);
             read_body(root, op, &op_ptr, &mut graph, &mut draft, &mut d);
@@ -160,10 +168,7 @@ fn normalize_here(spec: &RawSpec) -> Result<NormalizedModel, GenerateError> {
             Slot::Fixed(t) => t,
         });
         op.sensitive = operation_sensitive(&op, &space.types);
-        op.pagination = detect_pagination(&op, &space.types).map(|mut p| {
-            p.stream_fn = fn_scope.claim(format!("{}_stream", op.fn_name));
-            p
-        });
+        op.pagination = detect_pagination(&op, &space.types);
         operations.push(op);
     }
     crate::naming::name_operation_types(&mut operations);
@@ -266,7 +271,7 @@ fn read_params(root: &Value, lists: [(Option<&Value>, &str); 2], graph: &mut Sch
             all.push((p, pptr));
         }
     }
-    let mut scope = Scope::with_reserved(&["body", "params", "spec", "path", "raw", "self_", "content_type"]);
+    let mut scope = Scope::with_reserved(crate::naming::REQUEST_RESERVED);
     for (p, pptr) in all {
         let name = p.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
         let flag = |key: &str| p.get(key).and_then(Value::as_bool);
@@ -650,7 +655,6 @@ fn detect_pagination(op: &Operation, types: &[crate::model::TypeDef]) -> Option<
         item: (**item).clone(),
         next_path: next.0,
         next_is_url: next.1,
-        stream_fn: String::new(),
     })
 }
 

@@ -35,9 +35,9 @@ async fn generated_module_calls_a_live_server() {
         .mount(&server)
         .await;
     let body = ApiKeyRequest { spec: Some(ApiKeySpecRequest { display_name: Some("renamed".into()), ..Default::default() }) };
-    let ok = client(&server).update_iam_v2_api_key("ak-1", &body).await.expect("200");
+    let ok = client(&server).update_iam_v2_api_key("ak-1").body(&body).await.expect("200");
     assert_eq!(ok.body.id, "ak-1");
     assert_eq!(ok.body.spec.owner.id, "u-1");
-    let err = client(&server).update_iam_v2_api_key("missing", &body).await.expect_err("404");
-    assert!(matches!(err.api(), Some(UpdateIamV2ApiKeyError::NotFound { .. })), "{err:?}");
+    let err = client(&server).update_iam_v2_api_key("missing").body(&body).await.expect_err("404");
+    assert!(matches!(err.api(), Some(UpdateIamV2ApiKeyError::NotFound(_))), "{err:?}");
 }

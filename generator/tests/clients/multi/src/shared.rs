@@ -5,7 +5,7 @@
 #![allow(clippy::large_enum_variant, clippy::derive_partial_eq_without_eq)]
 #[cfg(any(feature = "alpha", feature = "beta", feature = "delta", feature = "gamma"))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
-pub struct Error {
+pub struct ErrorBody {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -14,7 +14,7 @@ pub struct Error {
 #[cfg(any(feature = "alpha", feature = "beta", feature = "delta", feature = "gamma"))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct Failure {
-    pub errors: ::std::vec::Vec<Error>,
+    pub errors: ::std::vec::Vec<ErrorBody>,
 }
 #[cfg(any(feature = "alpha", feature = "beta", feature = "delta"))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]

@@ -23,6 +23,6 @@ impl ::std::fmt::Debug for ApiKey {
             .finish()
     }
 }
-pub use super::super::shared::Error;
+pub use super::super::shared::ErrorBody;
 pub use super::super::shared::Failure;
 pub use super::super::shared::ObjectMeta;

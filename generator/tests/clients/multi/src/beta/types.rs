@@ -13,7 +13,7 @@ pub struct ApiKey {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<ObjectMeta>,
 }
-pub use super::super::shared::Error;
+pub use super::super::shared::ErrorBody;
 pub use super::super::shared::Failure;
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct ListKeysResponse {

@@ -4,6 +4,6 @@
 //! other groups use too are defined once in the crate's `shared` module and re-exported
 //! here under this group's names.
 #![allow(clippy::large_enum_variant, clippy::derive_partial_eq_without_eq)]
-pub use super::super::shared::Error;
+pub use super::super::shared::ErrorBody;
 pub use super::super::shared::Failure;
 pub use super::super::shared::ObjectMeta as Meta;

@@ -8,7 +8,7 @@
 pub struct CreateTopicRequest {
     pub name: ::std::string::String,
 }
-pub use super::super::shared::Error;
+pub use super::super::shared::ErrorBody;
 pub use super::super::shared::Failure;
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct Topic {

@@ -7,20 +7,19 @@
 //! ```text
 //! let spec = RequestSpec::new(Method::GET, "/iam/v2/api-keys/{id}", format!(
 //!     "/iam/v2/api-keys/{}",
-//!     encode_path_segment(id),
+//!     encode_path_segment(self.id),
 //! ));
-//! let raw = client.execute(spec).await?;
+//! let raw = self.client.execute(spec).await?;
 //! match raw.status {
-//!     200 => Ok(Response {
-//!         status: raw.status,
-//!         body: raw.json::<ApiKey, GetApiKeyError>()?,
-//!         headers: (),
-//!         request_id: raw.request_id(),
-//!     }),
-//!     404 => Err(raw.api_error(GetApiKeyError::NotFound(raw.json::<Failure, GetApiKeyError>()?))),
-//!     _ => Err(raw.unexpected()),
+//!     200 => raw.ok(raw.decode()?, raw.typed()),
+//!     404 => raw.fail(GetApiKeyError::NotFound(raw.reply(raw.decode()?))),
+//!     _ => raw.fail_unexpected(),
 //! }
 //! ```
+//!
+//! Every type in those calls is inferred from the operation's signature: the body type from
+//! the `Response` or `Reply` it lands in, the headers from the generated header struct
+//! ([`FromHeaders`]), the error from the operation's error enum.
 //!
 //! The pieces:
 //!
@@ -72,7 +71,9 @@ pub use self::error::{
 };
 pub use self::patch::Patch;
 pub use self::request::{encode_path_segment, param_json, param_text, RequestSpec};
-pub use self::response::{is_json_content_type, unmatched_fields, RawResponse, Response, REQUEST_ID_HEADER};
+pub use self::response::{is_json_content_type, unmatched_fields, FromHeaders, RawResponse, Reply, Response, REQUEST_ID_HEADER};
+/// The future of a request builder awaited directly (`IntoFuture`): boxed once, `Send`.
+pub use futures::future::BoxFuture;
 pub use self::retry::{
     is_idempotent, parse_http_date, parse_rate_limit_reset, parse_retry_after, RetryPolicy,
 };

@@ -149,14 +149,47 @@ impl fmt::Display for PaginationError {
 
 impl std::error::Error for PaginationError {}
 
-/// Walks every page of a list operation, yielding the items one by one.
+/// The stream a generated list operation returns from `pages()` or `stream()`: `Unpin` and
+/// `Send`, ending after the first error.
+pub type Paged<'a, T, E> = stream::BoxStream<'a, Result<T, super::Error<E>>>;
+
+/// One fetched page as [`pages`] sees it: the page itself (for generated code, the whole
+/// `Response` with its headers and request id), whether it held no items, and the token of the
+/// next page (`None` or empty on the last page).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Walked<P> {
+    /// The page, yielded as it is.
+    pub page: P,
+    /// Whether the page held no items (too many such pages in a row end the walk).
+    pub empty: bool,
+    /// The token to fetch the next page with.
+    pub next_page_token: Option<String>,
+}
+
+impl<P> Walked<P> {
+    /// A page with an explicit next-page token.
+    pub fn new(page: P, empty: bool, next_page_token: Option<String>) -> Self {
+        Walked {
+            page,
+            empty,
+            next_page_token,
+        }
+    }
+
+    /// A page whose next-page token is the `page_token` query parameter of its next-page URL.
+    pub fn from_next_url(page: P, empty: bool, next_url: Option<&str>) -> Self {
+        Walked::new(page, empty, next_url.and_then(page_token_from_url))
+    }
+}
+
+/// Walks every page of a list operation, yielding the pages one by one.
 ///
 /// `fetch` is called with `first_page_token` for the first page, then with the
 /// token of each following page, until a page has no next token. After an
 /// error the stream ends (the error is its last item).
 ///
 /// A misbehaving server cannot cause an endless loop: the stream ends with a
-/// [`PaginationError`] (converted into `E`) after the items fetched so far when
+/// [`PaginationError`] (converted into `E`) after the pages fetched so far when
 /// * a next-page token was already used in this walk
 ///   ([`PaginationErrorKind::RepeatedToken`]);
 /// * page number [`limits.max_pages`](PageLimits::max_pages) still has a
@@ -167,30 +200,29 @@ impl std::error::Error for PaginationError {}
 ///
 /// The stream is boxed once here, so it is `Unpin` and `Send`: call
 /// `StreamExt::next` on it directly, keep it in a struct, or move it to a task.
-pub fn paginate<'a, T, E, F, Fut>(
+pub fn pages<'a, P, E, F, Fut>(
     limits: PageLimits,
     first_page_token: Option<String>,
     fetch: F,
-) -> stream::BoxStream<'a, Result<T, E>>
+) -> stream::BoxStream<'a, Result<P, E>>
 where
-    T: Send + 'a,
+    P: Send + 'a,
     E: From<PaginationError> + Send + 'a,
     F: FnMut(Option<String>) -> Fut + Send + 'a,
-    Fut: Future<Output = Result<Page<T>, E>> + Send + 'a,
+    Fut: Future<Output = Result<Walked<P>, E>> + Send + 'a,
 {
     enum Next {
         /// A page remains to be fetched with this token.
         Fetch(Option<String>),
-        /// Once the current items are yielded, end with this error.
+        /// End with this error.
         Fail(PaginationError),
         /// Finished.
         Done,
     }
 
-    struct State<T, F> {
+    struct State<F> {
         fetch: F,
         next: Next,
-        items: std::vec::IntoIter<T>,
         seen: HashSet<String>,
         pages: u32,
         empty_in_a_row: u32,
@@ -199,42 +231,33 @@ where
     let state = State {
         fetch,
         next: Next::Fetch(first_page_token),
-        items: Vec::new().into_iter(),
         seen: HashSet::new(),
         pages: 0,
         empty_in_a_row: 0,
     };
     stream::unfold(state, move |mut state| async move {
-        loop {
-            if let Some(item) = state.items.next() {
-                return Some((Ok(item), state));
+        let token = match std::mem::replace(&mut state.next, Next::Done) {
+            Next::Fetch(token) => token,
+            Next::Fail(error) => {
+                tracing::warn!(pages = error.pages, "{error}");
+                return Some((Err(E::from(error)), state));
             }
-            let token = match std::mem::replace(&mut state.next, Next::Done) {
-                Next::Fetch(token) => token,
-                Next::Fail(error) => {
-                    tracing::warn!(pages = error.pages, "{error}");
-                    return Some((Err(E::from(error)), state));
-                }
-                Next::Done => return None,
-            };
-            if let Some(token) = &token {
-                state.seen.insert(token.clone());
-            }
-            match (state.fetch)(token).await {
-                Ok(page) => {
-                    state.pages = state.pages.saturating_add(1);
-                    let empty = page.items.is_empty();
-                    state.items = page.items.into_iter();
-                    let Some(next) = page.next_page_token.filter(|t| !t.is_empty()) else {
-                        continue;
-                    };
+            Next::Done => return None,
+        };
+        if let Some(token) = &token {
+            state.seen.insert(token.clone());
+        }
+        match (state.fetch)(token).await {
+            Ok(walked) => {
+                state.pages = state.pages.saturating_add(1);
+                if let Some(next) = walked.next_page_token.filter(|t| !t.is_empty()) {
                     let fail = |kind| {
                         Next::Fail(PaginationError {
                             kind,
                             pages: state.pages,
                         })
                     };
-                    state.empty_in_a_row = if empty {
+                    state.empty_in_a_row = if walked.empty {
                         state.empty_in_a_row.saturating_add(1)
                     } else {
                         0
@@ -253,9 +276,60 @@ where
                         Next::Fetch(Some(next))
                     };
                 }
-                Err(error) => return Some((Err(error), state)),
+                Some((Ok(walked.page), state))
             }
+            Err(error) => Some((Err(error), state)),
         }
     })
     .boxed()
+}
+
+/// The items of a stream of pages, in order: `into_items` takes each page apart. An error
+/// ends the stream after the items of the pages before it.
+pub fn items<'a, P, T, E>(
+    pages: stream::BoxStream<'a, Result<P, E>>,
+    into_items: fn(P) -> Vec<T>,
+) -> stream::BoxStream<'a, Result<T, E>>
+where
+    P: Send + 'a,
+    T: Send + 'a,
+    E: Send + 'a,
+{
+    pages
+        .flat_map(move |page| {
+            let items: Vec<Result<T, E>> = match page {
+                Ok(page) => into_items(page).into_iter().map(Ok).collect(),
+                Err(error) => vec![Err(error)],
+            };
+            stream::iter(items)
+        })
+        .boxed()
+}
+
+/// Walks every page of a list operation, yielding the items one by one: [`pages`] with
+/// [`Page`]s, flattened by [`items`]. The same limits apply; every item of the pages fetched
+/// before a [`PaginationError`] is yielded before it.
+pub fn paginate<'a, T, E, F, Fut>(
+    limits: PageLimits,
+    first_page_token: Option<String>,
+    mut fetch: F,
+) -> stream::BoxStream<'a, Result<T, E>>
+where
+    T: Send + 'a,
+    E: From<PaginationError> + Send + 'a,
+    F: FnMut(Option<String>) -> Fut + Send + 'a,
+    Fut: Future<Output = Result<Page<T>, E>> + Send + 'a,
+{
+    let walk = pages(limits, first_page_token, move |token| {
+        let page = fetch(token);
+        async move {
+            let page = page.await?;
+            Ok(Walked {
+                empty: page.items.is_empty(),
+                next_page_token: page.next_page_token,
+                page: page.items,
+            })
+        }
+    });
+    items(walk, |items| items)
 }

@@ -75,17 +75,26 @@ pub struct Settings {
     pub crate_name: String,
     /// Crate or module.
     pub layout: Layout,
+    /// Also write `tests/conformance.rs`: every operation called with sample inputs against a
+    /// mock server of the same spec (see `cargo xtask conformance`). Single-spec crates only.
+    pub conformance_suite: bool,
 }
 
 impl Settings {
     /// A crate named `crate_name`.
     pub fn crate_named(crate_name: impl Into<String>) -> Self {
-        Settings { crate_name: crate_name.into(), layout: Layout::Crate }
+        Settings { crate_name: crate_name.into(), layout: Layout::Crate, conformance_suite: false }
+    }
+
+    /// The same settings, with or without the conformance suite (`tests/conformance.rs`).
+    pub fn with_conformance_suite(mut self, on: bool) -> Self {
+        self.conformance_suite = on;
+        self
     }
 
     /// One module file (for a build script).
     pub fn module() -> Self {
-        Settings { crate_name: "generated".into(), layout: Layout::Module }
+        Settings { crate_name: "generated".into(), layout: Layout::Module, conformance_suite: false }
     }
 }
 
@@ -143,13 +152,22 @@ impl Generator {
         match self.inputs.as_slice() {
             [] => Err(GenerateError::single("settings", "#", "no spec given")),
             [one] => {
-                let (model, read) = normalize_one(one)?;
+                let (model, read, root) = normalize_one_with_root(one)?;
                 let opts = EmitOptions { crate_name: settings.crate_name.clone(), spec_label: one.label.clone() };
-                let files = match settings.layout {
+                let mut files = match settings.layout {
                     Layout::Crate => emit_crate(&model, &opts),
                     Layout::Module => crate::emit::emit_module(&model, &opts),
                 }
                 .map_err(|m| GenerateError::single(&one.label, "#", m))?;
+                if settings.conformance_suite {
+                    if settings.layout == Layout::Module {
+                        return Err(GenerateError::single("settings", "#", "the conformance suite is a crate's test: generate a crate"));
+                    }
+                    let samples = crate::samples::operation_samples(&model, Some(&root));
+                    let suite = crate::emit::conformance::emit_conformance_suite(&model, &samples, &settings.crate_name)
+                        .map_err(|m| GenerateError::single(&one.label, "#", m))?;
+                    files.push(crate::emit::GeneratedFile { path: "tests/conformance.rs".into(), contents: crate::emit::header(&one.label) + &suite });
+                }
                 let summary = Summary { groups: 1, types: model.types.len(), operations: model.operations.len() };
                 Ok(Output {
                     files,
@@ -163,6 +181,9 @@ impl Generator {
             many => {
                 if settings.layout == Layout::Module {
                     return Err(GenerateError::single("settings", "#", "the module layout takes one spec; generate a crate for several"));
+                }
+                if settings.conformance_suite {
+                    return Err(GenerateError::single("settings", "#", "the conformance suite takes one spec per crate"));
                 }
                 let (krate, read) = self.link_all(many)?;
                 let opts = EmitOptions { crate_name: settings.crate_name.clone(), spec_label: format!("{} specs", many.len()) };
@@ -230,11 +251,18 @@ impl Generator {
 
 /// The model of one input, and the other files its `$ref`s made us read.
 fn normalize_one(input: &Input) -> Result<(NormalizedModel, Vec<PathBuf>), GenerateError> {
+    normalize_one_with_root(input).map(|(model, read, _)| (model, read))
+}
+
+/// [`normalize_one`], with the document the model came from (sample values read examples and
+/// constraints there).
+fn normalize_one_with_root(input: &Input) -> Result<(NormalizedModel, Vec<PathBuf>, serde_json::Value), GenerateError> {
     // Diagnostics name the file as the user gave it; generated text only ever has the label.
     let file = input.path.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| input.label.clone());
     // From a file, `$ref`s to other files resolve against its folder; from bytes they are refused.
     let raw = crate::load::load_source(&file, &input.bytes, input.path.as_deref())?;
-    Ok((crate::normalize::normalize(&raw)?, raw.files.clone()))
+    let model = crate::normalize::normalize(&raw)?;
+    Ok((model, raw.files.clone(), raw.root))
 }
 
 /// The file stem of a label (`apikeys-v2.yaml` -> `apikeys-v2`).

@@ -62,6 +62,8 @@ pub mod load;
 pub mod model;
 pub mod naming;
 #[doc(hidden)]
+pub mod samples;
+#[doc(hidden)]
 pub mod normalize;
 mod stack;
 pub mod write;

@@ -1,8 +1,10 @@
 //! Project tasks:
 //! - `cargo xtask codegen [--check]`: regenerates `generated/` from the spec in `spec/`.
 //! - `cargo xtask test`: every test of the project (the command CI runs).
+//! - `cargo xtask conformance [--spec FILE ...]`: every operation of whole specs against Prism.
 
 mod bench;
+mod conformance;
 
 use clap::{Parser, Subcommand};
 use openapi_forge::{Generator, Input, Settings, WriteOptions};
@@ -31,10 +33,13 @@ enum Cmd {
     /// Benchmarks (release build): parse floor, generation, openapi-generator, compile cost of
     /// the emitted code, runtime overhead. Prints a table and writes BENCHMARKS.md.
     Bench(bench::BenchArgs),
+    /// Every operation of the given specs (default: the whole corpus) called through the
+    /// generated client against Stoplight Prism, in static and dynamic mode.
+    Conformance(conformance::ConformanceArgs),
 }
 
 /// The workspace root (this crate lives in `xtask/`).
-fn workspace_root() -> PathBuf {
+pub(crate) fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
 }
 
@@ -44,6 +49,7 @@ fn main() -> ExitCode {
         Cmd::Codegen { check } => codegen(check),
         Cmd::Test => test_all(),
         Cmd::Bench(args) => bench::run(args),
+        Cmd::Conformance(args) => conformance::run(args),
     }
 }
 
@@ -51,6 +57,10 @@ fn main() -> ExitCode {
 /// (`generator/tests/fixtures/NAME.yaml` -> `generator/tests/clients/NAME`).
 const CLIENT_FIXTURES: &[&str] =
     &["pagination", "parameters", "content_types", "oneof_discriminator", "secrets", "patch_clear", "encodings", "api_key_auth"];
+
+/// Corpus specs (`$OPENAPI_CORPUS/confluent/NAME.yaml`) whose conformance suites `cargo xtask
+/// test` runs against Prism: small, and passing every check today.
+const CONFORMANCE_SAMPLE: &[&str] = &["iam-v1", "networking-ip-v1", "srcmv3access-v1"];
 
 /// Specs generated together into one crate (`generator/tests/multi/NAME.yaml` ->
 /// `generator/tests/clients/multi`), one API group each.
@@ -169,7 +179,7 @@ fn codegen_one(job: &CodegenJob, check: bool) -> bool {
     true
 }
 
-fn cargo() -> Command {
+pub(crate) fn cargo() -> Command {
     let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     c.current_dir(workspace_root());
     c
@@ -208,6 +218,26 @@ fn test_all() -> ExitCode {
             failed.push("prism");
         }
     }
+    // The conformance suite on a fixed sample of the corpus (the whole corpus is
+    // `cargo xtask conformance`, about 30 minutes on 2 cores).
+    let corpus = conformance::corpus_dir().join("confluent");
+    let sample: Vec<PathBuf> = CONFORMANCE_SAMPLE.iter().map(|s| corpus.join(format!("{s}.yaml"))).collect();
+    if sample.iter().all(|p| p.is_file()) {
+        println!("\n==> conformance suite on {} corpus specs", sample.len());
+        match conformance::run_specs(&sample, 2, 2) {
+            Ok(t) if t.passed == t.total => {}
+            Ok(t) => {
+                eprintln!("conformance: {}/{} operations pass", t.passed, t.total);
+                failed.push("conformance");
+            }
+            Err(e) => {
+                eprintln!("conformance: {e}");
+                failed.push("conformance");
+            }
+        }
+    } else {
+        eprintln!("\nWARNING: conformance sample skipped: the corpus is not at {} (set $OPENAPI_CORPUS)", corpus.display());
+    }
     if failed.is_empty() {
         println!("\nall test steps passed");
         ExitCode::SUCCESS
@@ -218,7 +248,7 @@ fn test_all() -> ExitCode {
 }
 
 /// Kills the Prism server when dropped, whatever happens in between.
-struct ServerGuard(std::process::Child);
+pub(crate) struct ServerGuard(pub(crate) std::process::Child);
 
 impl Drop for ServerGuard {
     fn drop(&mut self) {
@@ -231,14 +261,7 @@ impl Drop for ServerGuard {
 /// Prism rejects requests that do not match the spec, and invents responses from it.
 fn prism_tests() -> Result<(), String> {
     let root = workspace_root();
-    let prism_dir = root.join("xtask/prism");
-    let bin = prism_dir.join("node_modules/.bin/prism");
-    if !bin.exists() {
-        let ok = run_step("npm ci (Stoplight Prism, pinned)", Command::new("npm").current_dir(&prism_dir).args(["ci", "--no-audit", "--no-fund"]));
-        if !ok || !bin.exists() {
-            return Err("could not install @stoplight/prism-cli with npm".into());
-        }
-    }
+    let bin = ensure_prism()?;
     // Prism needs a complete document: the loader fills the fragment's header, and the security
     // schemes the seed names without defining get their documented meaning.
     let spec = root.join("spec/update-api-key.yaml");
@@ -290,8 +313,22 @@ fn prism_tests() -> Result<(), String> {
     }
 }
 
+/// Installs Stoplight Prism from the pinned lock file (`npm ci` in `xtask/prism`) unless it is
+/// there; returns its launcher script (run it with `node`).
+pub(crate) fn ensure_prism() -> Result<PathBuf, String> {
+    let prism_dir = workspace_root().join("xtask/prism");
+    let bin = prism_dir.join("node_modules/.bin/prism");
+    if !bin.exists() {
+        let ok = run_step("npm ci (Stoplight Prism, pinned)", Command::new("npm").current_dir(&prism_dir).args(["ci", "--no-audit", "--no-fund"]));
+        if !ok || !bin.exists() {
+            return Err("could not install @stoplight/prism-cli with npm".into());
+        }
+    }
+    Ok(bin)
+}
+
 /// Polls the port until Prism answers HTTP (its "listening" log line is not reliable).
-fn wait_ready(port: u16) -> Result<(), String> {
+pub(crate) fn wait_ready(port: u16) -> Result<(), String> {
     use std::io::{Read, Write};
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     while std::time::Instant::now() < deadline {

@@ -2,6 +2,7 @@
 //! `quote!` and formatted with prettyplease; hand-written runtime code is copied from
 //! `templates/` as it is.
 
+pub mod conformance;
 pub mod docs;
 mod guide;
 pub mod multi;

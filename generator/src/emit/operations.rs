@@ -456,17 +456,7 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, header_names: &[Optio
     } else {
         (TokenStream::new(), quote!(&self), quote!('_))
     };
-    // Ask for what the operation answers with, when that is not JSON.
-    let accept = op
-        .responses
-        .iter()
-        .filter(|c| c.success)
-        .find_map(|c| c.body.as_ref())
-        .filter(|b| b.encoding != BodyEncoding::Json)
-        .map(|b| {
-            let ct = &b.content_type;
-            quote! { let spec = spec.header("Accept", #ct); }
-        });
+    let accept = accept_header(op).map(|v| quote! { let spec = spec.header("Accept", #v); });
 
     // Path.
     let mut fmt = String::new();
@@ -647,6 +637,26 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, header_names: &[Optio
                 Box::pin(self.send())
             }
         }
+    }
+}
+
+/// The `Accept` header of an operation, when `application/json` (the runtime's default) is not
+/// what it answers with: every media type its documented responses have (success first,
+/// without parameters), so a server that negotiates (a vendor `+json` type, text, bytes) can
+/// send any of them.
+fn accept_header(op: &Operation) -> Option<String> {
+    let mut types: Vec<String> = Vec::new();
+    let ordered = op.responses.iter().filter(|c| c.success).chain(op.responses.iter().filter(|c| !c.success));
+    for b in ordered.filter_map(|c| c.body.as_ref()) {
+        let essence = b.content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        if !essence.is_empty() && !types.contains(&essence) {
+            types.push(essence);
+        }
+    }
+    match types.as_slice() {
+        [] => None,
+        [one] if one == "application/json" => None,
+        _ => Some(types.join(", ")),
     }
 }
 

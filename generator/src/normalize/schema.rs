@@ -1184,6 +1184,9 @@ fn fold_into(acc: &mut Map<String, Value>, member: &Map<String, Value>) {
         match k.as_str() {
             "properties" => {
                 let Value::Object(props) = v else { continue };
+                // Names this member itself requires.
+                let required: Vec<&str> =
+                    member.get("required").and_then(Value::as_array).map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
                 let entry = acc.entry("properties").or_insert_with(|| Value::Object(Map::new()));
                 let Value::Object(acc_props) = entry else { continue };
                 for (name, schema) in props {
@@ -1224,8 +1227,9 @@ fn fold_into(acc: &mut Map<String, Value>, member: &Map<String, Value>) {
                             }
                         }
                         None => {
-                            // An example-only property in an overlay never creates a field.
-                            if !is_annotation_only(schema) {
+                            // An example-only property in an overlay never creates a field,
+                            // unless the overlay also requires it: then servers do too.
+                            if !is_annotation_only(schema) || required.contains(&name.as_str()) {
                                 acc_props.insert(name.clone(), schema.clone());
                             }
                         }

@@ -43,6 +43,7 @@ impl<'a> GetVendorBuilder<'a> {
         let path = ToString::to_string("/vendor");
         let spec = RequestSpec::new(::reqwest::Method::GET, "/vendor", path)
             .authenticated(false);
+        let spec = spec.header("Accept", "application/vnd.api+json");
         let raw = self.client.execute(spec).await?;
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),

@@ -235,6 +235,10 @@ async fn rate_limited_forever_is_bounded_and_keeps_headers() {
         }
         other => panic!("{other:?}"),
     }
+    // Inside `Error::Api(e)` the documented error classifies itself too.
+    let Error::Api(api) = &err else { panic!("{err:?}") };
+    assert!(api.is_rate_limited() && api.is_retryable() && !api.is_server_error());
+    assert_eq!(api.retry_after(), Some(Duration::ZERO));
     assert_eq!(server.received_requests().await.map(|r| r.len()), Some(RetryPolicy::new().get_max_attempts() as usize));
 }
 

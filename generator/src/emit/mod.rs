@@ -123,7 +123,7 @@ fn root_client_items(model: &NormalizedModel, server_doc: TokenStream) -> TokenS
     let (api_key_schemes, with_schemes) = api_key_scheme_items(model);
     quote! {
         #ops_reexport
-        pub use runtime::{BuildError, Client, ClientBuilder, Error, Reply, Response, RetryPolicy};
+        pub use runtime::{BuildError, Client, ClientBuilder, Error, Patch, Reply, Response, RetryPolicy};
 
         #server_doc
         pub const DEFAULT_BASE_URL: &str = #server;

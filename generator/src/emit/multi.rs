@@ -144,7 +144,7 @@ fn lib_rs(krate: &CrateModel, opts: &EmitOptions) -> TokenStream {
         pub mod shared;
         #( #modules )*
 
-        pub use runtime::{BuildError, ClientBuilder, Error, Reply, Response, RetryPolicy, Transport};
+        pub use runtime::{BuildError, ClientBuilder, Error, Patch, Reply, Response, RetryPolicy, Transport};
 
         /// The transport every API group shares: one connection pool, retry policy, timeouts,
         /// deadline and default credentials. Each accessor gives a group's client.

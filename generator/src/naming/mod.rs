@@ -154,7 +154,7 @@ impl Scope {
 /// Names the generated crate's root exports (the runtime's client, errors and replies, and the
 /// default base URL). Spec types do not take them: a schema called `Error` becomes `ErrorBody`.
 pub const CRATE_ROOT_NAMES: &[&str] =
-    &["Client", "ClientBuilder", "BuildError", "Error", "Reply", "Response", "RetryPolicy", "Transport"];
+    &["Client", "ClientBuilder", "BuildError", "Error", "Patch", "Reply", "Response", "RetryPolicy", "Transport"];
 
 /// Names a parameter's Rust name may not take: a parameter is a field of its operation's
 /// request builder and, when optional, a setter on it, so it must not clash with the builder's
@@ -166,7 +166,7 @@ pub const REQUEST_RESERVED: &[&str] =
 /// Names the operations module already uses (its imports), which no generated type may take.
 /// The module also uses the standard prelude's names unqualified (`Option`, `String`, `Ok`).
 const OPERATIONS_MODULE_NAMES: &[&str] = &[
-    "Client", "ClientBuilder", "BuildError", "RetryPolicy", "Transport", "Error", "RawResponse", "RequestSpec", "Response", "DEFAULT_BASE_URL", "FromHeaders", "BoxFuture", "Paged", "Walked", "Bytes", "Reply",
+    "Client", "ClientBuilder", "BuildError", "RetryPolicy", "Transport", "Error", "RawResponse", "RequestSpec", "Response", "DEFAULT_BASE_URL", "FromHeaders", "BoxFuture", "Paged", "Walked", "Bytes", "Reply", "Patch",
     "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "ToString", "Into", "IntoFuture", "Default", "Clone",
 ];
 

@@ -539,6 +539,31 @@ pub struct ApiError<E> {
     pub headers: ResponseHeaders,
 }
 
+impl<E> ApiError<E> {
+    /// Whether the status is 5xx.
+    pub fn is_server_error(&self) -> bool {
+        (500..600).contains(&self.status)
+    }
+
+    /// Whether the server answered 429 Too Many Requests.
+    pub fn is_rate_limited(&self) -> bool {
+        self.status == 429
+    }
+
+    /// Whether trying again later may succeed (429, 502, 503, 504).
+    pub fn is_retryable(&self) -> bool {
+        matches!(self.status, 429 | 502 | 503 | 504)
+    }
+
+    /// How long the server asked to wait (`Retry-After`, else `X-RateLimit-Reset`), if it did.
+    pub fn retry_after(&self) -> Option<Duration> {
+        let text = |name: &str| self.headers.0.get(name).and_then(|v| v.to_str().ok());
+        text("retry-after")
+            .and_then(|v| super::retry::parse_retry_after(v, std::time::SystemTime::now()))
+            .or_else(|| text("x-ratelimit-reset").and_then(super::retry::parse_rate_limit_reset))
+    }
+}
+
 /// The error type of every generated operation.
 ///
 /// `E` is the operation's own enum of documented error responses (for example

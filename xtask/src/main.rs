@@ -49,7 +49,7 @@ fn main() -> ExitCode {
 
 /// Fixture specs whose generated clients are committed and tested against live servers
 /// (`generator/tests/fixtures/NAME.yaml` -> `generator/tests/clients/NAME`).
-const CLIENT_FIXTURES: &[&str] = &["pagination", "parameters", "content_types", "oneof_discriminator", "secrets", "patch_clear"];
+const CLIENT_FIXTURES: &[&str] = &["pagination", "pagination_styles", "parameters", "content_types", "oneof_discriminator", "secrets", "patch_clear"];
 
 /// Specs generated together into one crate (`generator/tests/multi/NAME.yaml` ->
 /// `generator/tests/clients/multi`), one API group each.

@@ -665,9 +665,15 @@ fn emit_paging_methods(
         Place::Opt(e) => quote!(#e.map_or(0, Vec::len) == 0),
     };
     // An `Option<&str>` for a string field of the body.
-    let text_at = |path: &[(String, bool)]| match borrowed(quote!(page.body), path) {
-        Place::Plain(e) => quote!(Some(#e.as_str())),
-        Place::Opt(e) => quote!(#e.map(String::as_str)),
+    let text_at = |path: &[(String, bool)]| {
+        let Some(((last, optional), outer)) = path.split_last() else { return quote!(None) };
+        let f = ident(last);
+        match (borrowed(quote!(page.body), outer), optional) {
+            (Place::Plain(e), false) => quote!(Some(#e.#f.as_str())),
+            (Place::Plain(e), true) => quote!(#e.#f.as_deref()),
+            (Place::Opt(e), false) => quote!(#e.map(|v| v.#f.as_str())),
+            (Place::Opt(e), true) => quote!(#e.and_then(|v| v.#f.as_deref())),
+        }
     };
     // An `Option<String>`: the next token, `None` (or empty) on the last page.
     let next = match &p.next {
@@ -685,8 +691,7 @@ fn emit_paging_methods(
                 Place::Opt(e) => quote!(#e.and_then(|items| items.last())),
             };
             let f = ident(&field.0);
-            let id = if field.1 { quote!(#last.and_then(|item| item.#f.as_deref())) } else { quote!(#last.map(|item| item.#f.as_str())) };
-            let id = quote!(#id.map(ToString::to_string));
+            let id = if field.1 { quote!(#last.and_then(|item| item.#f.clone())) } else { quote!(#last.map(|item| item.#f.clone())) };
             match has_more.as_deref().map(|path| borrowed(quote!(page.body), path)) {
                 None => id,
                 Some(Place::Plain(more)) => quote!(if #more { #id } else { None }),

@@ -239,6 +239,8 @@ fn declared(op: &Operation, types: &[TypeDef], decl: &Value, at: &str, d: &mut D
     };
 
     let token = match text("token_param", d) {
+        // Not a string: already reported.
+        None if obj.contains_key("token_param") => None,
         None => {
             d.error(at, "x-forge-pagination needs token_param: the query parameter that takes the page token");
             None

@@ -444,3 +444,24 @@ async fn link_header_loop_is_stopped() {
     assert_eq!(results.len(), 3, "two pages of one item, then the error");
     assert!(matches!(results.last(), Some(Err(fixture_pagination_styles::Error::Pagination(_)))), "{:?}", results.last());
 }
+
+#[tokio::test]
+async fn declared_last_item_and_next_url_walks() {
+    let server = MockServer::start().await;
+    let rows = |keys: &[&str], more: bool| {
+        let rows: Vec<serde_json::Value> = keys.iter().map(|k| serde_json::json!({"key": k})).collect();
+        ResponseTemplate::new(200).set_body_json(serde_json::json!({"page": {"rows": rows, "more": more}}))
+    };
+    three_pages(&server, "/rows", "after", [(None, rows(&["k1", "k2"], true)), (Some("k2"), rows(&["k3"], true)), (Some("k3"), rows(&["k4"], false))]).await;
+    let base = server.uri();
+    let feed = |names: &[&str], next: Option<String>| {
+        let entries: Vec<serde_json::Value> = names.iter().map(|n| serde_json::json!({"name": n})).collect();
+        ResponseTemplate::new(200).set_body_json(serde_json::json!({"entries": entries, "links": {"next": next}}))
+    };
+    three_pages(&server, "/feed", "after", [(None, feed(&["a"], Some(format!("{base}/feed?after=f2")))), (Some("f2"), feed(&["b"], Some("/feed?after=f3".into()))), (Some("f3"), feed(&["c"], None))]).await;
+    let c = client!(fixture_pagination_styles, server);
+    let keys: Vec<Option<String>> = c.list_rows().stream().map(|r| r.expect("row").key).collect().await;
+    assert_eq!(keys, [Some("k1".to_string()), Some("k2".into()), Some("k3".into()), Some("k4".into())]);
+    let names: Vec<String> = c.list_feed().stream().map(|r| r.expect("entry").name).collect().await;
+    assert_eq!(names, ["a", "b", "c"]);
+}

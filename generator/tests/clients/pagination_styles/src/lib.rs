@@ -34,6 +34,8 @@
 //! - [`list_repos`](Client::list_repos): `GET /orgs/{org}/repos`
 //! - [`instance_list`](Client::instance_list): `GET /v1/instances`
 //! - [`list_widgets`](Client::list_widgets): `GET /widgets`
+//! - [`list_rows`](Client::list_rows): `GET /rows`
+//! - [`list_feed`](Client::list_feed): `GET /feed`
 //! - [`search_charges`](Client::search_charges): `GET /charges/search`
 //! - [`list_balances`](Client::list_balances): `GET /balances`
 //! - [`list_logs`](Client::list_logs): `GET /logs`

@@ -565,6 +565,218 @@ impl<'a> ::std::future::IntoFuture for ListWidgetsBuilder<'a> {
         Box::pin(self.send())
     }
 }
+/// Documented error responses of [`Client::list_rows`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListRowsError {}
+impl Client {
+    /// `GET /rows`.
+    ///
+    /// Optional inputs are setters on the returned [`ListRowsBuilder`]: [`after`](ListRowsBuilder::after). Then `.await` it, or call its [`send`](ListRowsBuilder::send).
+    ///
+    /// A paginated list: [`stream`](ListRowsBuilder::stream) yields every item, [`pages`](ListRowsBuilder::pages) every page.
+    pub fn list_rows(&self) -> ListRowsBuilder<'_> {
+        ListRowsBuilder {
+            client: self,
+            after: None,
+        }
+    }
+}
+/// A `GET /rows` request of [`Client::list_rows`]: set optional inputs, then `.await` it or call [`send`](Self::send).
+#[derive(Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListRowsBuilder<'a> {
+    client: &'a Client,
+    after: Option<::std::string::String>,
+}
+impl<'a> ListRowsBuilder<'a> {
+    ///
+    /// Query parameter `after`.
+    pub fn after(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.after = Some(value.into());
+        self
+    }
+    /// Sends the request and decodes the response by status.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::ListRowsResponse, ()>, Error<ListRowsError>> {
+        let path = ToString::to_string("/rows");
+        let mut spec = RequestSpec::new(::reqwest::Method::GET, "/rows", path)
+            .authenticated(false);
+        if let Some(value) = &self.after {
+            spec = spec.query("after", value);
+        }
+        let raw = self.client.execute(spec).await?;
+        match raw.status {
+            200 => raw.ok(raw.decode()?, ()),
+            _ => raw.fail_unexpected(),
+        }
+    }
+    /// Every page of the list, each the whole [`Response`] (headers and request id included), starting from `after` (usually unset) and following the last item of each page until the last page or an error, which ends the stream. A server that repeats a page token, or returns more pages or more empty pages in a row than [`Client::page_limits`] allows, ends it with [`Error::Pagination`]. The stream is `Unpin` and `Send`.
+    pub fn pages(
+        self,
+    ) -> super::runtime::pagination::Paged<
+        'a,
+        Response<types::ListRowsResponse, ()>,
+        ListRowsError,
+    > {
+        let first = self.after.clone();
+        let limits = self.client.page_limits();
+        super::runtime::pagination::pages(
+            limits,
+            first,
+            move |token| {
+                let request = Self {
+                    after: token,
+                    ..self.clone()
+                };
+                async move {
+                    let page = request.send().await?;
+                    let next = if page.body.page.as_ref().and_then(|v| v.more.as_ref())
+                        == Some(&true)
+                    {
+                        page.body
+                            .page
+                            .as_ref()
+                            .and_then(|v| v.rows.as_ref())
+                            .and_then(|items| items.last())
+                            .and_then(|item| item.key.clone())
+                    } else {
+                        None
+                    };
+                    let empty = page
+                        .body
+                        .page
+                        .as_ref()
+                        .and_then(|v| v.rows.as_ref())
+                        .map_or(0, Vec::len) == 0;
+                    Ok(super::runtime::pagination::Walked::new(page, empty, next))
+                }
+            },
+        )
+    }
+    /// Every item of the list, page by page, as [`pages`](Self::pages) fetches them; an
+    /// error ends the stream after the items before it.
+    pub fn stream(
+        self,
+    ) -> super::runtime::pagination::Paged<
+        'a,
+        types::ListRowsResponsePageRowsItem,
+        ListRowsError,
+    > {
+        super::runtime::pagination::items(
+            self.pages(),
+            |page| page.body.page.and_then(|v| v.rows).unwrap_or_default(),
+        )
+    }
+}
+impl<'a> ::std::future::IntoFuture for ListRowsBuilder<'a> {
+    type Output = Result<Response<types::ListRowsResponse, ()>, Error<ListRowsError>>;
+    type IntoFuture = BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Documented error responses of [`Client::list_feed`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListFeedError {}
+impl Client {
+    /// `GET /feed`.
+    ///
+    /// Optional inputs are setters on the returned [`ListFeedBuilder`]: [`after`](ListFeedBuilder::after). Then `.await` it, or call its [`send`](ListFeedBuilder::send).
+    ///
+    /// A paginated list: [`stream`](ListFeedBuilder::stream) yields every item, [`pages`](ListFeedBuilder::pages) every page.
+    pub fn list_feed(&self) -> ListFeedBuilder<'_> {
+        ListFeedBuilder {
+            client: self,
+            after: None,
+        }
+    }
+}
+/// A `GET /feed` request of [`Client::list_feed`]: set optional inputs, then `.await` it or call [`send`](Self::send).
+#[derive(Clone)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListFeedBuilder<'a> {
+    client: &'a Client,
+    after: Option<::std::string::String>,
+}
+impl<'a> ListFeedBuilder<'a> {
+    ///
+    /// Query parameter `after`.
+    pub fn after(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.after = Some(value.into());
+        self
+    }
+    /// Sends the request and decodes the response by status.
+    pub async fn send(
+        self,
+    ) -> Result<Response<types::ListFeedResponse, ()>, Error<ListFeedError>> {
+        let path = ToString::to_string("/feed");
+        let mut spec = RequestSpec::new(::reqwest::Method::GET, "/feed", path)
+            .authenticated(false);
+        if let Some(value) = &self.after {
+            spec = spec.query("after", value);
+        }
+        let raw = self.client.execute(spec).await?;
+        match raw.status {
+            200 => raw.ok(raw.decode()?, ()),
+            _ => raw.fail_unexpected(),
+        }
+    }
+    /// Every page of the list, each the whole [`Response`] (headers and request id included), starting from `after` (usually unset) and following the next-page link in each response until the last page or an error, which ends the stream. A server that repeats a page token, or returns more pages or more empty pages in a row than [`Client::page_limits`] allows, ends it with [`Error::Pagination`]. The stream is `Unpin` and `Send`.
+    pub fn pages(
+        self,
+    ) -> super::runtime::pagination::Paged<
+        'a,
+        Response<types::ListFeedResponse, ()>,
+        ListFeedError,
+    > {
+        let first = self.after.clone();
+        let limits = self.client.page_limits();
+        super::runtime::pagination::pages(
+            limits,
+            first,
+            move |token| {
+                let request = Self {
+                    after: token,
+                    ..self.clone()
+                };
+                async move {
+                    let page = request.send().await?;
+                    let next = page
+                        .body
+                        .links
+                        .as_ref()
+                        .and_then(|v| v.next.as_deref())
+                        .and_then(|url| super::runtime::pagination::query_token(
+                            url,
+                            "after",
+                        ));
+                    let empty = page.body.entries.as_ref().map_or(0, Vec::len) == 0;
+                    Ok(super::runtime::pagination::Walked::new(page, empty, next))
+                }
+            },
+        )
+    }
+    /// Every item of the list, page by page, as [`pages`](Self::pages) fetches them; an
+    /// error ends the stream after the items before it.
+    pub fn stream(
+        self,
+    ) -> super::runtime::pagination::Paged<'a, types::Event, ListFeedError> {
+        super::runtime::pagination::items(
+            self.pages(),
+            |page| page.body.entries.unwrap_or_default(),
+        )
+    }
+}
+impl<'a> ::std::future::IntoFuture for ListFeedBuilder<'a> {
+    type Output = Result<Response<types::ListFeedResponse, ()>, Error<ListFeedError>>;
+    type IntoFuture = BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Documented error responses of [`Client::search_charges`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

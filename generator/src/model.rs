@@ -433,21 +433,86 @@ pub struct OperationTypes {
     pub success: Option<String>,
 }
 
-/// How a list operation pages: the request takes a page token, the response carries the items
-/// and a link (or token) to the next page.
+/// How a list operation pages: the request takes a page token (or cursor, or page number) in
+/// one optional query parameter, the response carries the items and says how to get the next
+/// token. Plain data: the emitter turns it into `pages()`/`stream()`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pagination {
+    /// How the pagination was recognised (or declared).
+    pub style: PageStyle,
     /// Rust name of the optional query parameter carrying the page token.
     pub token_param: String,
-    /// The items: a field of the response body (Rust name), and whether it is an `Option`.
-    pub items_field: (String, bool),
+    /// Its type: `String`, or an integer (page numbers, offsets), parsed from the token text.
+    pub token_ty: TypeRef,
+    /// Path to the items through the body (Rust names, each with its `Option`-ness); empty when
+    /// the body itself is the array of items (GitHub's lists).
+    pub items: Vec<(String, bool)>,
     /// The item type.
     pub item: TypeRef,
-    /// Path to the next link or token through the body (Rust names, each with its `Option`-ness).
-    pub next_path: Vec<(String, bool)>,
-    /// The next value is a URL whose `page_token` query parameter is the next token
-    /// (Confluent's `metadata.next`); otherwise it is the token itself.
-    pub next_is_url: bool,
+    /// Where the next page's token comes from.
+    pub next: NextToken,
+}
+
+/// Which shape proved (or declared) an operation paginated, for the model text and the docs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageStyle {
+    /// `page_token` in, `metadata.next` URL or `next_page_token` out (Confluent).
+    PageToken,
+    /// `cursor` in, `next_cursor` (or `cursor.next`) out.
+    Cursor,
+    /// `starting_after` in, `has_more` and `data` out; the cursor is the last item's id (Stripe).
+    StartingAfter,
+    /// `page`/`offset` in, a documented `Link` response header out (GitHub).
+    LinkHeader,
+    /// The operation carries `x-dropshot-pagination` (Oxide's Dropshot servers).
+    Dropshot,
+    /// The operation carries `x-forge-pagination`, the spec author's declaration.
+    Declared,
+}
+
+impl PageStyle {
+    /// Short name (model text).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PageStyle::PageToken => "page token",
+            PageStyle::Cursor => "cursor",
+            PageStyle::StartingAfter => "starting after",
+            PageStyle::LinkHeader => "link header",
+            PageStyle::Dropshot => "dropshot",
+            PageStyle::Declared => "x-forge-pagination",
+        }
+    }
+}
+
+/// Where the next page's token comes from. Paths go through the response body by Rust field
+/// names, each with whether that field is an `Option`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NextToken {
+    /// A body field holding the token itself (absent, `null` or empty on the last page).
+    Field(Vec<(String, bool)>),
+    /// A body field holding the next page's URL; the token is its `query_param` (wire name).
+    Url {
+        /// Path to the URL field.
+        path: Vec<(String, bool)>,
+        /// The query parameter of that URL holding the token.
+        query_param: String,
+    },
+    /// A field of the last item on the page (Stripe's `id`), while `has_more` (a boolean body
+    /// field, when given) is true.
+    LastItem {
+        /// The item field (Rust name, `Option`-ness).
+        field: (String, bool),
+        /// Path to the boolean saying more pages follow.
+        has_more: Option<Vec<(String, bool)>>,
+    },
+    /// The `rel="next"` URL of a documented `Link` response header; the token is its
+    /// `query_param` (wire name).
+    LinkHeader {
+        /// Rust name of the header's field in the operation's header struct.
+        header: String,
+        /// The query parameter of the next URL holding the token.
+        query_param: String,
+    },
 }
 
 /// Where a parameter goes.
@@ -685,15 +750,26 @@ impl NormalizedModel {
                 names.success.as_deref().map(|s| format!(", success {s}")).unwrap_or_default()
             );
             if let Some(p) = &op.pagination {
-                let path: Vec<&str> = p.next_path.iter().map(|(n, _)| n.as_str()).collect();
+                let dotted = |path: &[(String, bool)]| path.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(".");
+                let next = match &p.next {
+                    NextToken::Field(path) => format!("{} (token)", dotted(path)),
+                    NextToken::Url { path, query_param } => format!("{} (url ?{query_param})", dotted(path)),
+                    NextToken::LastItem { field, has_more } => format!(
+                        "last item's {}{}",
+                        field.0,
+                        has_more.as_deref().map(|h| format!(" while {}", dotted(h))).unwrap_or_default()
+                    ),
+                    NextToken::LinkHeader { header, query_param } => format!("header {header} rel=next (url ?{query_param})"),
+                };
                 let _ = writeln!(
                     out,
-                    "  paginated by {} over {}: [{}], next {} ({})",
+                    "  paginated by {}: {} over {}: [{}], next {} [{}]",
                     p.token_param,
-                    p.items_field.0,
+                    self.type_ref_text(&p.token_ty),
+                    if p.items.is_empty() { "the body".to_string() } else { dotted(&p.items) },
                     self.type_ref_text(&p.item),
-                    path.join("."),
-                    if p.next_is_url { "url" } else { "token" }
+                    next,
+                    p.style.as_str()
                 );
             }
             for p in &op.params {

@@ -34,6 +34,7 @@ snapshot_tests!(
     parameters,
     content_types,
     pagination,
+    pagination_styles,
     regress_allof_oneof,
     regress_compile_breakers,
     regress_default_only,

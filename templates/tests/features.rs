@@ -387,3 +387,139 @@ async fn deep_object_delimited_and_nested_form_encodings() {
         ])
     );
 }
+
+/// Three pages, one mock each: `first` answers the request without the token parameter, the
+/// others the request carrying each `(token, body)` in turn.
+async fn three_pages(server: &MockServer, route: &str, param: &str, pages: [(Option<&str>, ResponseTemplate); 3]) {
+    for (token, response) in pages {
+        let mock = Mock::given(method("GET")).and(path(route));
+        let mock = match token {
+            None => mock.and(query_param_is_missing(param)),
+            Some(t) => mock.and(query_param(param, t)),
+        };
+        mock.respond_with(response).expect(1).mount(server).await;
+    }
+}
+
+#[tokio::test]
+async fn starting_after_follows_the_last_id_while_has_more() {
+    let server = MockServer::start().await;
+    let page = |ids: &[&str], more: bool| {
+        let data: Vec<serde_json::Value> = ids.iter().map(|id| serde_json::json!({"id": id, "amount": 1})).collect();
+        ResponseTemplate::new(200).set_body_json(serde_json::json!({"object": "list", "data": data, "has_more": more}))
+    };
+    three_pages(&server, "/charges", "starting_after", [(None, page(&["ch_1", "ch_2"], true)), (Some("ch_2"), page(&["ch_3"], true)), (Some("ch_3"), page(&["ch_4"], false))]).await;
+    let c = client!(fixture_pagination_styles, server);
+    let ids: Vec<String> = c.list_charges().limit(2).stream().map(|r| r.expect("charge").id).collect().await;
+    assert_eq!(ids, ["ch_1", "ch_2", "ch_3", "ch_4"]);
+    let requests = server.received_requests().await.expect("recorded");
+    assert!(requests.iter().all(|r| r.url.query().unwrap_or("").contains("limit=2")), "params are kept on every page");
+}
+
+#[tokio::test]
+async fn cursor_follows_next_cursor() {
+    let server = MockServer::start().await;
+    let page = |names: &[&str], next: Option<&str>| {
+        let events: Vec<serde_json::Value> = names.iter().map(|n| serde_json::json!({"name": n})).collect();
+        ResponseTemplate::new(200).set_body_json(serde_json::json!({"events": events, "response_metadata": {"next_cursor": next.unwrap_or("")}}))
+    };
+    three_pages(&server, "/events", "cursor", [(None, page(&["a"], Some("c2"))), (Some("c2"), page(&["b"], Some("c3"))), (Some("c3"), page(&["c"], None))]).await;
+    let c = client!(fixture_pagination_styles, server);
+    let names: Vec<String> = c.list_events().stream().map(|r| r.expect("event").name).collect().await;
+    assert_eq!(names, ["a", "b", "c"]);
+}
+
+#[tokio::test]
+async fn link_header_follows_rel_next_page_numbers() {
+    let server = MockServer::start().await;
+    let base = server.uri();
+    let page = |names: &[&str], link: Option<String>| {
+        let body: Vec<serde_json::Value> = names.iter().map(|n| serde_json::json!({"name": n})).collect();
+        let response = ResponseTemplate::new(200).set_body_json(body);
+        match link {
+            Some(link) => response.insert_header("Link", link.as_str()),
+            None => response,
+        }
+    };
+    let link = |next: u32| format!(r#"<{base}/orgs/o/repos?per_page=2&page={next}>; rel="next", <{base}/orgs/o/repos?per_page=2&page=3>; rel="last""#);
+    three_pages(
+        &server,
+        "/orgs/o/repos",
+        "page",
+        [
+            (None, page(&["r1", "r2"], Some(link(2)))),
+            (Some("2"), page(&["r3", "r4"], Some(link(3)))),
+            // The last page links back to the first and prev pages, but not to a next one.
+            (Some("3"), page(&["r5"], Some(format!(r#"<{base}/orgs/o/repos?page=1>; rel="first", <{base}/orgs/o/repos?page=2>; rel="prev""#)))),
+        ],
+    )
+    .await;
+    let c = client!(fixture_pagination_styles, server);
+    let names: Vec<String> = c.list_repos("o").per_page(2).stream().map(|r| r.expect("repo").name).collect().await;
+    assert_eq!(names, ["r1", "r2", "r3", "r4", "r5"]);
+}
+
+#[tokio::test]
+async fn dropshot_follows_next_page_and_keeps_required_inputs() {
+    let server = MockServer::start().await;
+    let page = |ids: &[&str], next: Option<&str>| {
+        let items: Vec<serde_json::Value> = ids.iter().map(|id| serde_json::json!({"id": id})).collect();
+        ResponseTemplate::new(200).set_body_json(serde_json::json!({"items": items, "next_page": next}))
+    };
+    three_pages(&server, "/v1/instances", "page_token", [(None, page(&["i1"], Some("p2"))), (Some("p2"), page(&["i2"], Some("p3"))), (Some("p3"), page(&["i3"], None))]).await;
+    let c = client!(fixture_pagination_styles, server);
+    let ids: Vec<String> = c.instance_list("proj").limit(1u32).stream().map(|r| r.expect("instance").id).collect().await;
+    assert_eq!(ids, ["i1", "i2", "i3"]);
+    let requests = server.received_requests().await.expect("recorded");
+    assert!(requests.iter().all(|r| r.url.query().unwrap_or("").contains("project=proj")), "required inputs stay on every page");
+}
+
+#[tokio::test]
+async fn declared_pagination_follows_the_declared_field() {
+    let server = MockServer::start().await;
+    let page = |names: &[&str], next: Option<&str>| {
+        let widgets: Vec<serde_json::Value> = names.iter().map(|n| serde_json::json!({"name": n})).collect();
+        ResponseTemplate::new(200).set_body_json(serde_json::json!({"result": {"widgets": widgets, "meta": {"continue": next}}}))
+    };
+    three_pages(&server, "/widgets", "after", [(None, page(&["w1", "w2"], Some("k2"))), (Some("k2"), page(&[], Some("k3"))), (Some("k3"), page(&["w3"], None))]).await;
+    let c = client!(fixture_pagination_styles, server);
+    let pages: Vec<usize> = c.list_widgets().pages().map(|r| r.expect("page").body.result.widgets.len()).collect().await;
+    assert_eq!(pages, [2, 0, 1], "an empty page in the middle does not end the walk");
+}
+
+/// A server whose `Link` header keeps pointing at the same page is stopped, not followed forever.
+#[tokio::test]
+async fn link_header_loop_is_stopped() {
+    let server = MockServer::start().await;
+    let base = server.uri();
+    Mock::given(method("GET"))
+        .and(path("/orgs/o/repos"))
+        .respond_with(ResponseTemplate::new(200).insert_header("Link", format!("<{base}/orgs/o/repos?page=2>; rel=next").as_str()).set_body_json(serde_json::json!([{"name": "r"}])))
+        .mount(&server)
+        .await;
+    let c = client!(fixture_pagination_styles, server);
+    let results: Vec<_> = c.list_repos("o").stream().collect().await;
+    assert_eq!(results.len(), 3, "two pages of one item, then the error");
+    assert!(matches!(results.last(), Some(Err(fixture_pagination_styles::Error::Pagination(_)))), "{:?}", results.last());
+}
+
+#[tokio::test]
+async fn declared_last_item_and_next_url_walks() {
+    let server = MockServer::start().await;
+    let rows = |keys: &[&str], more: bool| {
+        let rows: Vec<serde_json::Value> = keys.iter().map(|k| serde_json::json!({"key": k})).collect();
+        ResponseTemplate::new(200).set_body_json(serde_json::json!({"page": {"rows": rows, "more": more}}))
+    };
+    three_pages(&server, "/rows", "after", [(None, rows(&["k1", "k2"], true)), (Some("k2"), rows(&["k3"], true)), (Some("k3"), rows(&["k4"], false))]).await;
+    let base = server.uri();
+    let feed = |names: &[&str], next: Option<String>| {
+        let entries: Vec<serde_json::Value> = names.iter().map(|n| serde_json::json!({"name": n})).collect();
+        ResponseTemplate::new(200).set_body_json(serde_json::json!({"entries": entries, "links": {"next": next}}))
+    };
+    three_pages(&server, "/feed", "after", [(None, feed(&["a"], Some(format!("{base}/feed?after=f2")))), (Some("f2"), feed(&["b"], Some("/feed?after=f3".into()))), (Some("f3"), feed(&["c"], None))]).await;
+    let c = client!(fixture_pagination_styles, server);
+    let keys: Vec<Option<String>> = c.list_rows().stream().map(|r| r.expect("row").key).collect().await;
+    assert_eq!(keys, [Some("k1".to_string()), Some("k2".into()), Some("k3".into()), Some("k4".into())]);
+    let names: Vec<String> = c.list_feed().stream().map(|r| r.expect("entry").name).collect().await;
+    assert_eq!(names, ["a", "b", "c"]);
+}

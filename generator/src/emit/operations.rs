@@ -669,7 +669,7 @@ fn status_text(s: StatusMatch) -> String {
 }
 
 /// `pages` and `stream` on the request builder of a paginated list: every page (with its
-/// headers and request id), or every item, following the next links page by page.
+/// headers and request id), or every item, following the next token page by page.
 fn emit_paging_methods(
     model: &NormalizedModel,
     p: &crate::model::Pagination,
@@ -677,63 +677,132 @@ fn emit_paging_methods(
     headers_ty: &TokenStream,
     err_name: &proc_macro2::Ident,
 ) -> TokenStream {
+    use crate::model::NextToken;
+    let pagination = quote!(super::runtime::pagination);
     let token = ident(&p.token_param);
     let item = rust_type(&p.item, model, &types_path());
-    let items_field = ident(&p.items_field.0);
-    let (into_items, empty) = if p.items_field.1 {
-        (quote!(page.body.#items_field.unwrap_or_default()), quote!(page.body.#items_field.as_deref().unwrap_or_default().is_empty()))
-    } else {
-        (quote!(page.body.#items_field), quote!(page.body.#items_field.is_empty()))
+    let into_items = match moved(quote!(page.body), &p.items) {
+        Place::Plain(e) => e,
+        Place::Opt(e) => quote!(#e.unwrap_or_default()),
     };
-    // An `Option<&str>` expression for the next link or token, through optional fields.
-    let mut next = quote!(page.body);
-    let mut optional_so_far = false;
-    for (i, (name, optional)) in p.next_path.iter().enumerate() {
-        let f = ident(name);
-        let last = i + 1 == p.next_path.len();
-        next = match (optional_so_far, *optional, last) {
-            (false, false, false) => quote!(#next.#f),
-            (false, true, false) => {
-                optional_so_far = true;
-                quote!(#next.#f.as_ref())
+    let items_ref = borrowed(quote!(page.body), &p.items);
+    let empty = match &items_ref {
+        Place::Plain(e) => quote!(#e.is_empty()),
+        Place::Opt(e) => quote!(#e.map_or(0, Vec::len) == 0),
+    };
+    // An `Option<&str>` for a string field of the body.
+    let text_at = |path: &[(String, bool)]| {
+        let Some(((last, optional), outer)) = path.split_last() else { return quote!(None) };
+        let f = ident(last);
+        match (borrowed(quote!(page.body), outer), optional) {
+            (Place::Plain(e), false) => quote!(Some(#e.#f.as_str())),
+            (Place::Plain(e), true) => quote!(#e.#f.as_deref()),
+            (Place::Opt(e), false) => quote!(#e.map(|v| v.#f.as_str())),
+            (Place::Opt(e), true) => quote!(#e.and_then(|v| v.#f.as_deref())),
+        }
+    };
+    // An `Option<String>`: the next token, `None` (or empty) on the last page.
+    let next = match &p.next {
+        NextToken::Field(path) => {
+            let v = text_at(path);
+            quote!(#v.map(ToString::to_string))
+        }
+        NextToken::Url { path, query_param } => {
+            let v = text_at(path);
+            quote!(#v.and_then(|url| #pagination::query_token(url, #query_param)))
+        }
+        NextToken::LastItem { field, has_more } => {
+            let last = match &items_ref {
+                Place::Plain(e) => quote!(#e.last()),
+                Place::Opt(e) => quote!(#e.and_then(|items| items.last())),
+            };
+            let f = ident(&field.0);
+            let id = if field.1 { quote!(#last.and_then(|item| item.#f.clone())) } else { quote!(#last.map(|item| item.#f.clone())) };
+            match has_more.as_deref().map(|path| borrowed(quote!(page.body), path)) {
+                None => id,
+                Some(Place::Plain(more)) => quote!(if #more { #id } else { None }),
+                Some(Place::Opt(more)) => quote!(if #more == Some(&true) { #id } else { None }),
             }
-            (true, false, false) => quote!(#next.map(|v| &v.#f)),
-            (true, true, false) => quote!(#next.and_then(|v| v.#f.as_ref())),
-            (false, false, true) => quote!(Some(#next.#f.as_str())),
-            (false, true, true) => quote!(#next.#f.as_deref()),
-            (true, false, true) => quote!(#next.map(|v| v.#f.as_str())),
-            (true, true, true) => quote!(#next.and_then(|v| v.#f.as_deref())),
-        };
-    }
-    let next = if p.next_is_url {
-        quote!(#next.and_then(super::runtime::pagination::page_token_from_url))
+        }
+        NextToken::LinkHeader { header, query_param } => {
+            let h = ident(header);
+            quote!(page.headers.#h.as_deref().and_then(#pagination::next_link).and_then(|url| #pagination::query_token(&url, #query_param)))
+        }
+    };
+    // Page numbers and offsets: a next value that is not a number ends the walk (the request
+    // could not carry it), and the token text is parsed back on the way in.
+    let (first, take, next) = if p.token_ty == TypeRef::String {
+        (quote!(self.#token.clone()), quote!(token), next)
     } else {
-        quote!(#next.map(ToString::to_string))
+        let ty = rust_type(&p.token_ty, model, &types_path());
+        (
+            quote!(self.#token.map(|v| v.to_string())),
+            quote!(token.and_then(|t| t.parse().ok())),
+            quote!(#pagination::numeric_token::<#ty>(#next)),
+        )
+    };
+    let from = match &p.next {
+        NextToken::Field(_) => "the next-page token in each response",
+        NextToken::Url { .. } => "the next-page link in each response",
+        NextToken::LastItem { .. } => "the last item of each page",
+        NextToken::LinkHeader { .. } => "the `rel=\"next\"` link of each response's `Link` header",
     };
     let pages_doc = doc_lines(&format!(
-        "Every page of the list, each the whole [`Response`] (headers and request id included), following the next-page {} from `{}` (usually unset) until the last page or an error, which ends the stream. A server that repeats a page token, or returns more pages or more empty pages in a row than [`Client::page_limits`] allows, ends it with [`Error::Pagination`]. The stream is `Unpin` and `Send`.",
-        if p.next_is_url { "link" } else { "token" },
+        "Every page of the list, each the whole [`Response`] (headers and request id included), starting from `{}` (usually unset) and following {from} until the last page or an error, which ends the stream. A server that repeats a page token, or returns more pages or more empty pages in a row than [`Client::page_limits`] allows, ends it with [`Error::Pagination`]. The stream is `Unpin` and `Send`.",
         p.token_param
     ));
     quote! {
         #pages_doc
-        pub fn pages(self) -> super::runtime::pagination::Paged<'a, Response<#body_ty, #headers_ty>, #err_name> {
-            let first = self.#token.clone();
+        pub fn pages(self) -> #pagination::Paged<'a, Response<#body_ty, #headers_ty>, #err_name> {
+            let first = #first;
             let limits = self.client.page_limits();
-            super::runtime::pagination::pages(limits, first, move |token| {
-                let request = Self { #token: token, ..self.clone() };
+            #pagination::pages(limits, first, move |token| {
+                let request = Self { #token: #take, ..self.clone() };
                 async move {
                     let page = request.send().await?;
                     let next = #next;
                     let empty = #empty;
-                    Ok(super::runtime::pagination::Walked::new(page, empty, next))
+                    Ok(#pagination::Walked::new(page, empty, next))
                 }
             })
         }
         /// Every item of the list, page by page, as [`pages`](Self::pages) fetches them; an
         /// error ends the stream after the items before it.
-        pub fn stream(self) -> super::runtime::pagination::Paged<'a, #item, #err_name> {
-            super::runtime::pagination::items(self.pages(), |page| #into_items)
+        pub fn stream(self) -> #pagination::Paged<'a, #item, #err_name> {
+            #pagination::items(self.pages(), |page| #into_items)
         }
     }
+}
+
+/// A field reached through a path of possibly optional fields: the place itself, or an
+/// `Option` of it once an optional field was crossed.
+enum Place {
+    Plain(TokenStream),
+    Opt(TokenStream),
+}
+
+/// The field at `path` under `root`, borrowed (`root.a.b`, or an `Option<&B>`).
+fn borrowed(root: TokenStream, path: &[(String, bool)]) -> Place {
+    path.iter().fold(Place::Plain(root), |place, (name, optional)| {
+        let f = ident(name);
+        match (place, optional) {
+            (Place::Plain(e), false) => Place::Plain(quote!(#e.#f)),
+            (Place::Plain(e), true) => Place::Opt(quote!(#e.#f.as_ref())),
+            (Place::Opt(e), false) => Place::Opt(quote!(#e.map(|v| &v.#f))),
+            (Place::Opt(e), true) => Place::Opt(quote!(#e.and_then(|v| v.#f.as_ref()))),
+        }
+    })
+}
+
+/// The field at `path` under `root`, moved out (`root.a.b`, or an `Option<B>`).
+fn moved(root: TokenStream, path: &[(String, bool)]) -> Place {
+    path.iter().fold(Place::Plain(root), |place, (name, optional)| {
+        let f = ident(name);
+        match (place, optional) {
+            (Place::Plain(e), false) => Place::Plain(quote!(#e.#f)),
+            (Place::Plain(e), true) => Place::Opt(quote!(#e.#f)),
+            (Place::Opt(e), false) => Place::Opt(quote!(#e.map(|v| v.#f))),
+            (Place::Opt(e), true) => Place::Opt(quote!(#e.and_then(|v| v.#f))),
+        }
+    })
 }

@@ -7,6 +7,7 @@
 
 pub mod dedup;
 pub mod lint;
+mod pagination;
 pub mod schema;
 
 use crate::diag::{child, Diagnostics, GenerateError};
@@ -176,7 +177,7 @@ fn normalize_here(spec: &RawSpec) -> Result<NormalizedModel, GenerateError> {
             read_responses(root, op, &op_ptr, &mut graph, &mut draft, &mut d);
             default_as_success(&mut draft);
             check_path_params(&mut draft, &op_ptr, params_read, &mut d);
-            drafts.push(draft);
+            drafts.push((draft, pagination::Extensions::read(op)));
         }
     }
 
@@ -186,14 +187,14 @@ fn normalize_here(spec: &RawSpec) -> Result<NormalizedModel, GenerateError> {
     let nodes = &graph.nodes;
     let resolve = |u: &Use| space.type_ref(nodes, u.node);
     let mut operations = Vec::with_capacity(drafts.len());
-    for draft in drafts {
+    for (draft, paging) in drafts {
         let mut op = draft.map_types(&mut |slot| match slot {
             Slot::Node(u) => resolve(&u),
             Slot::Header(u) => header_type(resolve(&u)),
             Slot::Fixed(t) => t,
         });
         op.sensitive = operation_sensitive(&op, &space.types);
-        op.pagination = detect_pagination(&op, &space.types);
+        op.pagination = pagination::detect(&op, &space.types, &paging, &mut d);
         operations.push(op);
     }
     crate::naming::name_operation_types(&mut operations);
@@ -726,58 +727,6 @@ fn read_security_schemes(root: &Value, used: &[String], d: &mut Diagnostics) -> 
         out.push(SecurityScheme { name: name.clone(), kind, inferred: false });
     }
     out
-}
-
-/// Query parameter names that carry a page token.
-const PAGE_TOKEN_PARAMS: &[&str] = &["page_token", "pageToken"];
-/// Response fields that carry the next page's token directly.
-const NEXT_TOKEN_FIELDS: &[&str] = &["next_page_token", "nextPageToken"];
-
-/// Recognises token-paginated list operations: a GET with an optional `page_token` query
-/// parameter whose single success body is an object with one array of items and either
-/// `metadata.next` (a URL carrying the next `page_token`) or a `next_page_token` field.
-fn detect_pagination(op: &Operation, types: &[crate::model::TypeDef]) -> Option<crate::model::Pagination> {
-    use crate::model::{TypeKind, TypeRef};
-    if op.method != Method::Get {
-        return None;
-    }
-    let token = op.params.iter().find(|p| {
-        p.location == ParamLocation::Query && !p.required && p.ty == TypeRef::String && PAGE_TOKEN_PARAMS.contains(&p.wire_name.as_str())
-    })?;
-    let mut successes = op.responses.iter().filter(|r| r.success);
-    let ok = successes.next()?;
-    if successes.next().is_some() {
-        return None;
-    }
-    let struct_fields = |t: &TypeRef| match t {
-        TypeRef::Named(id) => match &types.get(id.0)?.kind {
-            TypeKind::Struct { fields, .. } => Some(fields.clone()),
-            _ => None,
-        },
-        _ => None,
-    };
-    let body = ok.body.as_ref().filter(|b| b.encoding == BodyEncoding::Json)?;
-    let fields = struct_fields(&body.ty)?;
-    let arrays: Vec<&crate::model::Field> = fields.iter().filter(|f| matches!(f.ty, TypeRef::Array(_))).collect();
-    let items = match arrays.as_slice() {
-        [one] => *one,
-        many => *many.iter().find(|f| f.wire_name == "data" || f.wire_name == "items")?,
-    };
-    let TypeRef::Array(item) = &items.ty else { return None };
-    let next = if let Some(f) = fields.iter().find(|f| NEXT_TOKEN_FIELDS.contains(&f.wire_name.as_str()) && f.ty == TypeRef::String) {
-        (vec![(f.name.clone(), f.optional())], false)
-    } else {
-        let meta = fields.iter().find(|f| f.wire_name == "metadata")?;
-        let next = struct_fields(&meta.ty)?.into_iter().find(|f| f.wire_name == "next" && f.ty == TypeRef::String)?;
-        (vec![(meta.name.clone(), meta.optional()), (next.name.clone(), next.optional())], true)
-    };
-    Some(crate::model::Pagination {
-        token_param: token.name.clone(),
-        items_field: (items.name.clone(), items.optional()),
-        item: (**item).clone(),
-        next_path: next.0,
-        next_is_url: next.1,
-    })
 }
 
 /// Whether the request or any response of `op` can carry a secret.

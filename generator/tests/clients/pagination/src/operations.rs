@@ -82,7 +82,7 @@ impl<'a> ListItemsBuilder<'a> {
             _ => raw.fail_unexpected(),
         }
     }
-    /// Every page of the list, each the whole [`Response`] (headers and request id included), following the next-page link from `page_token` (usually unset) until the last page or an error, which ends the stream. A server that repeats a page token, or returns more pages or more empty pages in a row than [`Client::page_limits`] allows, ends it with [`Error::Pagination`]. The stream is `Unpin` and `Send`.
+    /// Every page of the list, each the whole [`Response`] (headers and request id included), starting from `page_token` (usually unset) and following the next-page link in each response until the last page or an error, which ends the stream. A server that repeats a page token, or returns more pages or more empty pages in a row than [`Client::page_limits`] allows, ends it with [`Error::Pagination`]. The stream is `Unpin` and `Send`.
     pub fn pages(
         self,
     ) -> super::runtime::pagination::Paged<
@@ -107,7 +107,10 @@ impl<'a> ListItemsBuilder<'a> {
                         .metadata
                         .next
                         .as_deref()
-                        .and_then(super::runtime::pagination::page_token_from_url);
+                        .and_then(|url| super::runtime::pagination::query_token(
+                            url,
+                            "page_token",
+                        ));
                     let empty = page.body.data.is_empty();
                     Ok(super::runtime::pagination::Walked::new(page, empty, next))
                 }

@@ -1,11 +1,11 @@
-//! Helpers for token-paginated list operations.
+//! Helpers for paginated list operations.
 //!
-//! Confluent Cloud list endpoints take `page_size` and `page_token` query
-//! parameters and return `metadata.next`, the URL of the next page (absent or
-//! empty on the last page). Generated code (or callers) turn one page into a
-//! [`Page`] with [`page_token_from_url`], and [`paginate`] walks all pages as a
-//! stream of items, within [`PageLimits`] so that a misbehaving server cannot
-//! make it loop forever (the stream then ends with a [`PaginationError`]).
+//! Every style is a walk over text tokens: a list takes one optional query parameter (a page
+//! token, cursor, page number or offset) and each page says what to pass next, through a body
+//! field, the URL of the next page ([`query_token`]), the last item, or a `Link` header
+//! ([`next_link`]). [`pages`] walks the pages, [`items`] flattens them, and [`paginate`] does
+//! both for [`Page`]s, within [`PageLimits`] so that a misbehaving server cannot make a walk
+//! loop forever (the stream then ends with a [`PaginationError`]).
 
 use std::collections::HashSet;
 use std::fmt;
@@ -46,6 +46,12 @@ impl<T> Page<T> {
 /// relative such as `/iam/v2/api-keys?page_token=abc`). Returns `None` if
 /// there is none or it is empty.
 pub fn page_token_from_url(url: &str) -> Option<String> {
+    query_token(url, PAGE_TOKEN_PARAM)
+}
+
+/// Extracts the query parameter `param` from a next-page URL (absolute, or relative such as
+/// `/items?cursor=abc` or `?page=3`), decoded. Returns `None` if there is none or it is empty.
+pub fn query_token(url: &str, param: &str) -> Option<String> {
     let url = url.trim();
     if url.is_empty() {
         return None;
@@ -56,9 +62,80 @@ pub fn page_token_from_url(url: &str) -> Option<String> {
     };
     let token = parsed
         .query_pairs()
-        .find(|(name, _)| name == PAGE_TOKEN_PARAM)
+        .find(|(name, _)| name == param)
         .map(|(_, value)| value.into_owned());
     token.filter(|t| !t.is_empty())
+}
+
+/// The `rel="next"` target of a `Link` header value (RFC 8288), such as GitHub's
+/// `<https://api.github.com/repos/o/r/issues?page=2>; rel="next", <...?page=5>; rel="last"`.
+///
+/// Relation types compare case-insensitively and may be several (`rel="next last"`); the
+/// first link with `next` wins. Returns `None` when there is none or the value is malformed.
+pub fn next_link(value: &str) -> Option<String> {
+    let mut rest = value;
+    loop {
+        rest = rest.trim_start_matches(|c: char| c == ',' || c.is_whitespace());
+        let after_open = rest.strip_prefix('<')?;
+        let close = after_open.find('>')?;
+        let target = &after_open[..close];
+        rest = &after_open[close + 1..];
+        // The parameters run to the next comma outside a quoted string.
+        let mut quoted = false;
+        let mut end = rest.len();
+        for (i, c) in rest.char_indices() {
+            match c {
+                '"' => quoted = !quoted,
+                ',' if !quoted => {
+                    end = i;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        let params = &rest[..end];
+        rest = &rest[end..];
+        let is_next = params.split(';').any(|param| {
+            let Some((name, value)) = param.split_once('=') else { return false };
+            name.trim().eq_ignore_ascii_case("rel")
+                && value
+                    .trim()
+                    .trim_matches('"')
+                    .split_ascii_whitespace()
+                    .any(|rel| rel.eq_ignore_ascii_case("next"))
+        });
+        if is_next && !target.trim().is_empty() {
+            return Some(target.trim().to_owned());
+        }
+        if rest.is_empty() {
+            return None;
+        }
+    }
+}
+
+/// The `rel="next"` target among all `Link` headers of `headers` (see [`next_link`]).
+pub fn next_link_in(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    headers
+        .get_all(reqwest::header::LINK)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(next_link)
+}
+
+/// A next-page token for a numeric parameter (page number, offset): kept when it parses as
+/// `T`, else dropped with a warning, which ends the walk, because the request could not carry
+/// it (a silently different request would refetch some page).
+pub fn numeric_token<T: std::str::FromStr>(token: Option<String>) -> Option<String> {
+    let token = token?;
+    if token.trim().parse::<T>().is_ok() {
+        Some(token.trim().to_owned())
+    } else {
+        tracing::warn!(
+            expected = std::any::type_name::<T>(),
+            "ignoring a next-page value that is not a number; the walk ends here"
+        );
+        None
+    }
 }
 
 /// Bounds on one walk over a paginated list (see [`paginate`]).

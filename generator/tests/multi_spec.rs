@@ -79,7 +79,7 @@ fn adding_or_removing_a_spec_renames_nothing_in_the_others() {
         .generate()
         .unwrap_or_else(|e| panic!("{e}"));
     let types = alone.files().iter().find(|f| f.path == "src/types.rs").map(|f| f.contents.clone()).unwrap_or_default();
-    for name in ["ApiKey", "ObjectMeta", "Failure", "Error"] {
+    for name in ["ApiKey", "ObjectMeta", "Failure", "ErrorBody"] {
         assert!(types.contains(&format!("pub struct {name} ")), "alone: {name}");
         assert!(seen["alpha"].0.contains(&name.to_string()), "multi: {name}");
     }
@@ -89,7 +89,7 @@ fn adding_or_removing_a_spec_renames_nothing_in_the_others() {
 fn a_type_two_groups_share_is_one_type_and_a_differing_one_is_not() {
     let out = generate(&["alpha", "beta", "gamma", "delta"]);
     let shared = out.files().iter().find(|f| f.path == "src/shared.rs").map(|f| f.contents.clone()).unwrap_or_default();
-    for name in ["Failure", "Error", "ObjectMeta"] {
+    for name in ["Failure", "ErrorBody", "ObjectMeta"] {
         assert_eq!(shared.matches(&format!("pub struct {name} ")).count(), 1, "{name} in shared.rs:\n{shared}");
     }
     // Each group keeps its own ApiKey: alpha's and beta's shapes differ.

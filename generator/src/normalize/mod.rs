@@ -395,7 +395,7 @@ fn read_params(root: &Value, lists: [(Option<&Value>, &str); 2], graph: &mut Sch
                     Some("pipeDelimited") => crate::model::ParamStyle::PipeDelimited,
                     Some("deepObject") => crate::model::ParamStyle::DeepObject,
                     Some(other) => {
-                        d.warn(&child(&pptr, "style"), format!("query style {other:?} is not a query style; sent as `form`"));
+                        d.warn(&pptr, format!("query style {other:?} is not a query style: sent as `form`"));
                         crate::model::ParamStyle::Form
                     }
                 };

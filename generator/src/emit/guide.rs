@@ -86,7 +86,7 @@ fn required_inputs(op: &Operation) -> Vec<&crate::model::Param> {
 }
 
 /// Rust text of a call with placeholder values for its required inputs.
-fn call_text(model: &NormalizedModel, op: &Operation) -> String {
+fn call_text(op: &Operation) -> String {
     let mut args: Vec<String> = required_inputs(op)
         .iter()
         .map(|p| match &p.ty {
@@ -100,7 +100,6 @@ fn call_text(model: &NormalizedModel, op: &Operation) -> String {
     if op.body.as_ref().is_some_and(|b| b.required) {
         args.push("&body".into());
     }
-    let _ = model;
     format!("client.{}({})", op.fn_name, args.join(", "))
 }
 
@@ -110,7 +109,7 @@ fn quick_start(model: &NormalizedModel, cx: &GuideContext) -> Option<String> {
     if op.body.as_ref().is_some_and(|b| b.required) {
         s.push_str("let body = /* the request body */;\n");
     }
-    let call = call_text(model, op);
+    let call = call_text(op);
     let documented = op.responses.iter().find(|c| !c.success && matches!(c.status, StatusMatch::Code(_)));
     match documented {
         Some(case) => {
@@ -130,7 +129,7 @@ fn quick_start(model: &NormalizedModel, cx: &GuideContext) -> Option<String> {
     if let Some(list) = model.operations.iter().find(|op| op.pagination.is_some() && !op.docs.deprecated) {
         s.push_str(&format!(
             "\n// Every item of a paginated list, page after page (`.pages()` for whole pages):\nuse futures::StreamExt;\nlet mut items = {}.stream();\nwhile let Some(item) = items.next().await {{\n    println!(\"{{:?}}\", item?);\n}}\n",
-            call_text(model, list)
+            call_text(list)
         ));
     }
     Some(s.trim_end().to_string())

@@ -577,8 +577,7 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, header_names: &[Optio
             links.join(", ")
         ));
     }
-    if let Some(p) = &op.pagination {
-        let _ = p;
+    if op.pagination.is_some() {
         method_docs.push_str(&format!(
             "\n\nA paginated list: [`stream`]({req_name}::stream) yields every item, [`pages`]({req_name}::pages) every page."
         ));

@@ -11,7 +11,7 @@
 use std::time::Duration;
 
 use confluent_cloud::cmk_v2::types::{
-    Basic, BasicKind, ClusterRequest, ClusterSpecAvailability, ClusterSpecCloud, ClusterSpecRequest,
+    Basic, BasicKind, CreateClusterRequest, ClusterSpecAvailability, ClusterSpecCloud, ClusterSpecRequest,
     ClusterSpecRequestConfig, EnvScopedObjectReferenceRequest,
 };
 use confluent_cloud::cmk_v2::CreateCmkV2ClusterError;
@@ -35,17 +35,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let cmk = Client::new(builder.build_transport()?).cmk_v2()?;
 
-    let request = ClusterRequest {
+    let request = CreateClusterRequest {
+        // Required enum fields rule out `Default`; `new` takes the required fields, and struct
+        // update syntax keeps this literal compiling when the spec adds optional fields.
         spec: ClusterSpecRequest {
-            display_name: name.clone(),
-            availability: ClusterSpecAvailability::SingleZone,
-            cloud: ClusterSpecCloud::Aws,
-            region: "us-east-2".into(),
-            config: ClusterSpecRequestConfig::Basic(Basic { kind: BasicKind::Basic, max_ecku: None }),
-            environment: EnvScopedObjectReferenceRequest { id: environment, environment: None },
-            deletion_protection: None,
-            network: None,
-            byok: None,
+            deletion_protection: Some(true),
+            ..ClusterSpecRequest::new(
+                name.clone(),
+                ClusterSpecAvailability::SingleZone,
+                ClusterSpecCloud::Aws,
+                "us-east-2".into(),
+                ClusterSpecRequestConfig::Basic(Basic { kind: BasicKind::Basic, max_ecku: None }),
+                EnvScopedObjectReferenceRequest { id: environment, environment: None },
+            )
         },
     };
 

@@ -38,7 +38,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let key = key?;
         println!(
             "api-key {} owner={} name={}",
-            key.id,
+            // One `ApiKey` type serves create, get and list; only the fields every one of them
+            // requires are non-`Option`.
+            key.id.as_deref().unwrap_or("-"),
             key.spec.owner.id,
             key.spec.display_name.as_deref().unwrap_or("-")
         );

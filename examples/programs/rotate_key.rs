@@ -9,7 +9,7 @@
 //! than the key being rotated. `CONFLUENT_CLOUD_BASE_URL` points it somewhere other than
 //! https://api.confluent.cloud.
 
-use confluent_cloud::apikeys_v2::types::{ApiKeyRequest, ApiKeySpecRequest, ObjectReferenceRequest};
+use confluent_cloud::apikeys_v2::types::{CreateApiKeyRequest, ApiKeySpecRequest, ObjectReferenceRequest};
 use confluent_cloud::apikeys_v2::GetIamV2ApiKeyError;
 use confluent_cloud::runtime::Patch;
 use confluent_cloud::{Client, Error};
@@ -36,16 +36,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         Err(other) => return Err(other.into()),
     };
-    let reference = |r: &confluent_cloud::apikeys_v2::types::ObjectReference| ObjectReferenceRequest {
-        id: r.id.clone(),
-        environment: r.environment.clone(),
-    };
-    let request = ApiKeyRequest {
+    let request = CreateApiKeyRequest {
         spec: ApiKeySpecRequest {
             display_name: old.spec.display_name.clone(),
             description: Some(format!("rotated from {old_id}")),
-            owner: reference(&old.spec.owner),
-            resource: Patch::from_option(old.spec.resource.as_ref().map(reference)),
+            // A received reference converts into the request's (`From<&ObjectReference>`).
+            owner: ObjectReferenceRequest::from(&old.spec.owner),
+            resource: Patch::from_option(old.spec.resource.as_ref().map(ObjectReferenceRequest::from)),
             ..Default::default()
         },
     };

@@ -8,7 +8,7 @@
 //! `CONFLUENT_CLOUD_BASE_URL` overrides the server (for a local mock, add
 //! `CONFLUENT_CLOUD_ALLOW_HTTP=1` to send credentials over plain http).
 
-use confluent_cloud::types::{ApiKeyRequest, ApiKeySpecRequest};
+use confluent_cloud::types::{UpdateApiKeyRequest, ApiKeySpecRequest};
 use confluent_cloud::{Client, Error, UpdateIamV2ApiKeyError};
 
 #[tokio::main]
@@ -26,7 +26,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let client = builder.build()?;
 
-    let body = ApiKeyRequest { spec: Some(ApiKeySpecRequest { display_name: Some(name), ..Default::default() }) };
+    let body = UpdateApiKeyRequest { spec: Some(ApiKeySpecRequest { display_name: Some(name), ..Default::default() }) };
     match client.update_iam_v2_api_key(&id).body(&body).await {
         Ok(resp) => {
             println!("updated {} ({:?}), request id {:?}", resp.body.id, resp.body.spec.display_name, resp.request_id);

@@ -193,11 +193,11 @@ impl Client {
 pub struct UpdateIamV2ApiKeyBuilder<'a> {
     client: &'a Client,
     id: &'a str,
-    body: Option<&'a types::ApiKeyRequest>,
+    body: Option<&'a types::UpdateApiKeyRequest>,
 }
 impl<'a> UpdateIamV2ApiKeyBuilder<'a> {
     /// The request body (`application/json`), which the operation does not require.
-    pub fn body(mut self, body: &'a types::ApiKeyRequest) -> Self {
+    pub fn body(mut self, body: &'a types::UpdateApiKeyRequest) -> Self {
         self.body = Some(body);
         self
     }

@@ -138,34 +138,6 @@ impl<'de> ::serde::Deserialize<'de> for ApiKeyKind {
         super::runtime::deserialize_str_with(deserializer, Self::from_wire)
     }
 }
-/// `ApiKey` objects represent access to different parts of Confluent Cloud. Some types
-/// of API keys represent access to a single cluster/resource such as a Kafka cluster,
-/// Schema Registry cluster or a ksqlDB cluster. Cloud API Keys represent access to resources within an organization
-/// that are not tied to a specific cluster, such as the Org API, IAM API, Metrics API or Connect API.
-/// Tableflow API keys and Global API keys are not tied to a specific cluster.
-///
-/// The API allows you to list, create, update and delete your API Keys.
-///
-/// Related guide: [API Keys in Confluent Cloud](https://docs.confluent.io/cloud/current/client-apps/api-keys.html).
-///
-/// #### The API Keys Model
-///
-/// #### Quotas and Limits
-/// This resource is subject to the [following quotas](https://docs.confluent.io/cloud/current/quotas/overview.html):
-///
-/// | Quota | Description |
-/// | --- | --- |
-/// | `apikeys_per_org` | API Keys in one Confluent Cloud organization |
-///
-/// Spec title: `iam.v2.ApiKey`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
-pub struct ApiKeyRequest {
-    /// The desired state of the Api Key
-    ///
-    /// Spec title: `iam.v2.ApiKeySpec`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub spec: ::std::option::Option<ApiKeySpecRequest>,
-}
 /// The desired state of the Api Key
 ///
 /// Spec title: `iam.v2.ApiKeySpec`.
@@ -230,6 +202,15 @@ pub struct ApiKeySpecRequest {
     /// A human readable description for the API key
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
+}
+impl ::std::convert::From<&ApiKeySpec> for ApiKeySpecRequest {
+    /// Every field `ApiKeySpecRequest` has, taken from a received `ApiKeySpec` (e.g. to send back what was read, changed); fields it does not have are left out.
+    fn from(v: &ApiKeySpec) -> Self {
+        ApiKeySpecRequest {
+            display_name: v.display_name.clone(),
+            description: v.description.clone(),
+        }
+    }
 }
 /// Error
 ///
@@ -346,4 +327,40 @@ pub struct TypedGlobalObjectReference {
     /// Kind of the referred resource
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub kind: ::std::option::Option<::std::string::String>,
+}
+/// `ApiKey` objects represent access to different parts of Confluent Cloud. Some types
+/// of API keys represent access to a single cluster/resource such as a Kafka cluster,
+/// Schema Registry cluster or a ksqlDB cluster. Cloud API Keys represent access to resources within an organization
+/// that are not tied to a specific cluster, such as the Org API, IAM API, Metrics API or Connect API.
+/// Tableflow API keys and Global API keys are not tied to a specific cluster.
+///
+/// The API allows you to list, create, update and delete your API Keys.
+///
+/// Related guide: [API Keys in Confluent Cloud](https://docs.confluent.io/cloud/current/client-apps/api-keys.html).
+///
+/// #### The API Keys Model
+///
+/// #### Quotas and Limits
+/// This resource is subject to the [following quotas](https://docs.confluent.io/cloud/current/quotas/overview.html):
+///
+/// | Quota | Description |
+/// | --- | --- |
+/// | `apikeys_per_org` | API Keys in one Confluent Cloud organization |
+///
+/// Spec title: `iam.v2.ApiKey`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+pub struct UpdateApiKeyRequest {
+    /// The desired state of the Api Key
+    ///
+    /// Spec title: `iam.v2.ApiKeySpec`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub spec: ::std::option::Option<ApiKeySpecRequest>,
+}
+impl ::std::convert::From<&ApiKey> for UpdateApiKeyRequest {
+    /// Every field `UpdateApiKeyRequest` has, taken from a received `ApiKey` (e.g. to send back what was read, changed); fields it does not have are left out.
+    fn from(v: &ApiKey) -> Self {
+        UpdateApiKeyRequest {
+            spec: Some(::std::convert::From::from(&v.spec)),
+        }
+    }
 }

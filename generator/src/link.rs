@@ -67,6 +67,20 @@ pub struct CrateModel {
     pub groups: Vec<Group>,
     /// Types shared by two or more groups, in emission order.
     pub shared: Vec<SharedType>,
+    /// `From<&source> for target` between shared types (see `shared_conversions`).
+    pub shared_conversions: Vec<SharedConversion>,
+}
+
+/// A conversion between two shared types, emitted in the `shared` module.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SharedConversion {
+    /// The request type, an index of [`CrateModel::shared`].
+    pub target: usize,
+    /// The received type it is built from.
+    pub source: usize,
+    /// A group whose model has both, as `(group, target id, source id)`: the conversion is
+    /// rendered from it.
+    pub seen_in: (usize, TypeId, TypeId),
 }
 
 impl CrateModel {
@@ -77,6 +91,9 @@ impl CrateModel {
         for st in &self.shared {
             let users: Vec<&str> = st.groups.iter().map(|&g| self.groups[g].module.as_str()).collect();
             let _ = writeln!(out, "shared {} (from {}) used by {}", st.name, self.groups[st.canonical.0].module, users.join(", "));
+        }
+        for c in &self.shared_conversions {
+            let _ = writeln!(out, "shared {} from &{}", self.shared[c.target].name, self.shared[c.source].name);
         }
         for g in &self.groups {
             let server = g.model.api.default_server.as_deref().unwrap_or("-");
@@ -177,7 +194,7 @@ pub fn link(mut inputs: Vec<GroupInput>) -> CrateModel {
         }
         shared.push(SharedType { name, canonical: (g0, id0), groups });
     }
-    let groups = inputs
+    let groups: Vec<Group> = inputs
         .into_iter()
         .zip(homes)
         .map(|(input, homes)| {
@@ -185,7 +202,8 @@ pub fn link(mut inputs: Vec<GroupInput>) -> CrateModel {
             Group { module: input.module, feature: input.feature, label: input.label, model: input.model, homes, base_url_required }
         })
         .collect();
-    CrateModel { groups, shared }
+    let shared_conversions = shared_conversions(&groups);
+    CrateModel { groups, shared, shared_conversions }
 }
 
 /// The rendered shape of a type with the types it refers to abstracted (`#`), and those types
@@ -284,6 +302,49 @@ pub fn is_placeholder_server(url: &str) -> bool {
     })
 }
 
+/// Conversions between shared types. A group decides its own (`TypeDef::converts_from`); where
+/// both types of a pair are shared, the impl must live once in `shared`, not in each group
+/// (two enabled groups would define it twice). A pair is kept only while every nested pair its
+/// fields need is kept too (a shared type only refers to shared types, so those pairs are
+/// shared ones), the same greatest fixpoint as `normalize::convert`.
+fn shared_conversions(groups: &[Group]) -> Vec<SharedConversion> {
+    use std::collections::BTreeMap;
+    let mut pairs: BTreeMap<(usize, usize), (usize, TypeId, TypeId)> = BTreeMap::new();
+    for (g, group) in groups.iter().enumerate() {
+        for (q, t) in group.model.types.iter().enumerate() {
+            let Home::Shared(sq) = group.homes[q] else { continue };
+            for p in &t.converts_from {
+                if let Home::Shared(sp) = group.homes[p.0] {
+                    pairs.entry((sp, sq)).or_insert((g, TypeId(q), *p));
+                }
+            }
+        }
+    }
+    loop {
+        let before = pairs.len();
+        let snapshot: Vec<(usize, usize)> = pairs.keys().copied().collect();
+        pairs.retain(|_, &mut (g, q, p)| {
+            let model = &groups[g].model;
+            let homes = &groups[g].homes;
+            let (TypeKind::Struct { fields: qf, .. }, TypeKind::Struct { fields: pf, .. }) = (&model.ty(q).kind, &model.ty(p).kind) else { return false };
+            qf.iter().all(|f| {
+                let Some(from) = pf.iter().find(|x| x.wire_name == f.wire_name) else { return true };
+                match (&from.ty, &f.ty) {
+                    (TypeRef::Named(a), TypeRef::Named(b)) if a != b => match (homes[a.0], homes[b.0]) {
+                        (Home::Shared(sa), Home::Shared(sb)) => snapshot.contains(&(sa, sb)),
+                        _ => false,
+                    },
+                    _ => true,
+                }
+            })
+        });
+        if pairs.len() == before {
+            break;
+        }
+    }
+    pairs.into_iter().map(|((source, target), seen_in)| SharedConversion { target, source, seen_in }).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::is_placeholder_server;
@@ -305,3 +366,4 @@ mod tests {
         }
     }
 }
+

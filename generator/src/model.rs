@@ -186,6 +186,12 @@ pub struct TypeDef {
     pub directions: Directions,
     /// JSON pointers of every schema folded into this type (sorted, deduplicated).
     pub origins: Vec<String>,
+    /// The schema this type stands for: the `title` (or component key) its name derives from,
+    /// when it has one. Several types can share one: a response type and its request bodies.
+    pub resource: Option<String>,
+    /// Received types of the same schema this request type is built from with `From<&T>`
+    /// (decided in `normalize::convert`).
+    pub converts_from: Vec<TypeId>,
 }
 
 /// The body of a named type.
@@ -681,7 +687,8 @@ impl NormalizedModel {
             };
             match &t.kind {
                 TypeKind::Struct { fields, additional } => {
-                    let _ = writeln!(out, "struct {} [{dir}] ({} origins)", t.name, t.origins.len());
+                    let of = t.resource.as_ref().map(|r| format!(" of {r:?}")).unwrap_or_default();
+                    let _ = writeln!(out, "struct {} [{dir}] ({} origins){of}", t.name, t.origins.len());
                     for f in fields {
                         let mut flags = Vec::new();
                         if f.required {
@@ -710,6 +717,9 @@ impl NormalizedModel {
                     }
                     if let Some(a) = additional {
                         let _ = writeln!(out, "  ..: {}", self.type_ref_text(a));
+                    }
+                    for from in &t.converts_from {
+                        let _ = writeln!(out, "  from &{}", self.ty(*from).name);
                     }
                 }
                 TypeKind::Enum { variants } => {

@@ -22,6 +22,7 @@ macro_rules! snapshot_tests {
 snapshot_tests!(
     dedup,
     allof_required_overlay,
+    response_variants,
     readonly_split,
     nullable,
     name_collisions,

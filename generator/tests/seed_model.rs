@@ -84,7 +84,7 @@ fn request_body_is_a_distinct_type_without_read_only_fields() {
     let m = seed();
     let body = m.operations[0].body.as_ref().expect("body");
     let name = named(&m, &body.ty);
-    assert_eq!(name, "ApiKeyRequest", "same title as the response, other shape: a distinct, deterministic name");
+    assert_eq!(name, "UpdateApiKeyRequest", "same title as the response, other shape: named by its role (the verb of `update_iam_v2_api_key`)");
     let req = by_name(&m, &name);
     assert!(req.directions.request && !req.directions.response);
     let wires: Vec<&str> = fields(req).iter().map(|f| f.wire_name.as_str()).collect();

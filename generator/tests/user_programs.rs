@@ -157,6 +157,7 @@ fn create_cluster_waits_out_a_429(bin: &Path) {
             "cloud": "AWS",
             "region": "us-east-2",
             "config": {"kind": "Basic"},
+            "deletion_protection": true,
             "environment": {"id": "env-abc123"},
         }})
     );

@@ -173,7 +173,7 @@ async fn hand_written(
 async fn generated(
     client: &confluent_cloud::Client,
 ) -> Result<confluent_cloud::types::ApiKey, Box<dyn std::error::Error>> {
-    let body = confluent_cloud::types::ApiKeyRequest {
+    let body = confluent_cloud::types::UpdateApiKeyRequest {
         spec: Some(confluent_cloud::types::ApiKeySpecRequest {
             display_name: Some("x".into()),
             description: None,

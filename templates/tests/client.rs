@@ -1,7 +1,7 @@
 //! The generated seed client (`generated/`, crate `confluent-cloud`) against live local HTTP
 //! servers: every behaviour a caller relies on, over real sockets on 127.0.0.1.
 
-use confluent_cloud::types::{ApiKeyKind, ApiKeyRequest, ApiKeySpecRequest};
+use confluent_cloud::types::{ApiKeyKind, UpdateApiKeyRequest, ApiKeySpecRequest};
 use confluent_cloud::{Client, Error, Reply, RetryPolicy, UpdateIamV2ApiKeyError};
 use std::time::{Duration, Instant};
 use wiremock::matchers::{method, path};
@@ -45,8 +45,8 @@ fn client(server: &MockServer) -> Client {
         .expect("client")
 }
 
-fn body() -> ApiKeyRequest {
-    ApiKeyRequest { spec: Some(ApiKeySpecRequest { display_name: Some("new name".into()), description: None }) }
+fn body() -> UpdateApiKeyRequest {
+    UpdateApiKeyRequest { spec: Some(ApiKeySpecRequest { display_name: Some("new name".into()), description: None }) }
 }
 
 #[tokio::test]

@@ -2,7 +2,7 @@
 //! spec. Prism rejects requests that break the spec (the reason is in `sl-violations`) and invents
 //! responses from it. `cargo xtask test` installs Prism, starts it and runs these with `--ignored`.
 
-use confluent_cloud::types::{ApiKeyRequest, ApiKeySpecRequest};
+use confluent_cloud::types::{UpdateApiKeyRequest, ApiKeySpecRequest};
 use confluent_cloud::{Client, RetryPolicy, UpdateIamV2ApiKeyError};
 use reqwest::header::{HeaderMap, HeaderValue};
 
@@ -21,8 +21,8 @@ fn client(prefer: Option<&str>, auth: bool) -> Client {
     b.build().expect("client")
 }
 
-fn body() -> ApiKeyRequest {
-    ApiKeyRequest { spec: Some(ApiKeySpecRequest { display_name: Some("CI key".into()), description: Some("described".into()) }) }
+fn body() -> UpdateApiKeyRequest {
+    UpdateApiKeyRequest { spec: Some(ApiKeySpecRequest { display_name: Some("CI key".into()), description: Some("described".into()) }) }
 }
 
 #[tokio::test]
@@ -44,7 +44,7 @@ async fn id_with_reserved_characters_is_accepted() {
 #[tokio::test]
 #[ignore = "needs Prism: run through `cargo xtask test`"]
 async fn empty_update_is_valid_too() {
-    let resp = client(None, true).update_iam_v2_api_key("ak-1").body(&ApiKeyRequest::default()).await;
+    let resp = client(None, true).update_iam_v2_api_key("ak-1").body(&UpdateApiKeyRequest::default()).await;
     assert!(resp.is_ok(), "{resp:?}");
 }
 

@@ -94,7 +94,7 @@ pub fn emit_types(model: &NormalizedModel) -> TokenStream {
 pub fn emit_types_parts(model: &NormalizedModel) -> (TokenStream, impl Iterator<Item = TokenStream> + '_) {
     let defaults = defaultable(model);
     let none = TokenStream::new();
-    let items = model.types.iter().enumerate().map(move |(i, t)| emit_type(model, t, defaults[i], &none));
+    let items = model.types.iter().enumerate().map(move |(i, t)| emit_type(model, t, defaults[i], &none, &t.converts_from));
     let head = quote! {
         //! Data types of the API: one Rust type per distinct schema shape.
         #![allow(clippy::large_enum_variant, clippy::derive_partial_eq_without_eq)]
@@ -110,15 +110,23 @@ pub fn emit_group_types(group: &crate::link::Group, shared: &[crate::link::Share
     let defaults = defaultable(model);
     let none = TokenStream::new();
     let items = model.types.iter().enumerate().map(|(i, t)| match group.homes[i] {
-        Home::Local => emit_type(model, t, defaults[i], &none),
+        // Conversions (`From<&Received> for Request`) live in this module unless both types are
+        // shared: then `shared` has them once (`link::shared_conversions`). Either way each
+        // impl is defined exactly once, whichever groups are enabled.
+        Home::Local => emit_type(model, t, defaults[i], &none, &t.converts_from),
         Home::Shared(s) => {
             let shared_name = ident(&shared[s].name);
             let local = ident(&t.name);
-            if shared[s].name == t.name {
+            let reexport = if shared[s].name == t.name {
                 quote!(pub use super::super::shared::#shared_name;)
             } else {
                 quote!(pub use super::super::shared::#shared_name as #local;)
-            }
+            };
+            let conversions = t.converts_from.iter().filter(|p| group.homes[p.0] == Home::Local).filter_map(|p| match &t.kind {
+                TypeKind::Struct { fields, additional } => Some(conversion(model, t, fields, additional.is_some(), *p, &none)),
+                _ => None,
+            });
+            quote!(#reexport #( #conversions )*)
         }
     });
     quote! {
@@ -130,36 +138,158 @@ pub fn emit_group_types(group: &crate::link::Group, shared: &[crate::link::Share
     }
 }
 
+/// A group's model with its shared types under their shared names, and which of its types
+/// derive `Default`.
+fn renamed_group(krate: &crate::link::CrateModel, g: usize) -> (NormalizedModel, Vec<bool>) {
+    let group = &krate.groups[g];
+    let mut m = group.model.clone();
+    for (i, t) in m.types.iter_mut().enumerate() {
+        if let crate::link::Home::Shared(s) = group.homes[i] {
+            t.name = krate.shared[s].name.clone();
+        }
+    }
+    let d = defaultable(&m);
+    (m, d)
+}
+
 /// `shared.rs` of a many-spec crate: every type two or more groups use, each compiled when any
 /// of those groups' features is enabled.
 pub fn emit_shared_types(krate: &crate::link::CrateModel) -> TokenStream {
-    use crate::link::Home;
     // Each shared type is emitted from its canonical group's model, with the names of shared
     // types replaced by their shared names (a shared type only refers to shared types).
     let mut renamed: std::collections::HashMap<usize, (NormalizedModel, Vec<bool>)> = std::collections::HashMap::new();
     let mut items = Vec::new();
     for st in &krate.shared {
         let (g, id) = st.canonical;
-        let (model, defaults) = renamed.entry(g).or_insert_with(|| {
-            let group = &krate.groups[g];
-            let mut m = group.model.clone();
-            for (i, t) in m.types.iter_mut().enumerate() {
-                if let Home::Shared(s) = group.homes[i] {
-                    t.name = krate.shared[s].name.clone();
-                }
-            }
-            let d = defaultable(&m);
-            (m, d)
-        });
+        let (model, defaults) = renamed.entry(g).or_insert_with(|| renamed_group(krate, g));
         let features: Vec<&str> = st.groups.iter().map(|&g| krate.groups[g].feature.as_str()).collect();
         let cfg = quote!(#[cfg(any( #( feature = #features ),* ))]);
-        items.push(emit_type(model, model.ty(id), defaults[id.0], &cfg));
+        // Shared types carry no conversions: their sources may live in other modules, under
+        // other features.
+        items.push(emit_type(model, model.ty(id), defaults[id.0], &cfg, &[]));
+    }
+    for c in &krate.shared_conversions {
+        let (g, q, p) = c.seen_in;
+        let (model, _) = renamed.entry(g).or_insert_with(|| renamed_group(krate, g));
+        let features = |s: usize| krate.shared[s].groups.iter().map(|&g| krate.groups[g].feature.clone()).collect::<Vec<_>>();
+        let (qf, pf) = (features(c.target), features(c.source));
+        let cfg = quote!(#[cfg(all(any( #( feature = #qf ),* ), any( #( feature = #pf ),* )))]);
+        if let TypeKind::Struct { fields, additional } = &model.ty(q).kind {
+            items.push(conversion(model, model.ty(q), fields, additional.is_some(), p, &cfg));
+        }
     }
     quote! {
         //! Types that two or more API groups share, defined once. Import them through a group
         //! (`<group>::types::Name`): each group re-exports the ones it uses, under its own names.
         #![allow(clippy::large_enum_variant, clippy::derive_partial_eq_without_eq)]
         #( #items )*
+    }
+}
+
+/// `new(required fields...)` for a type that is sent but cannot derive `Default` (a required
+/// enum, date or nested struct without one). Without it a caller must write every optional field
+/// in the literal, and each optional field the spec adds later breaks that literal; with it,
+/// `T { x: Some(..), ..T::new(a, b) }` keeps compiling. A new required field does break `new`,
+/// which is right: the server would reject the old request.
+fn constructor(model: &NormalizedModel, t: &TypeDef, fields: &[Field], additional: bool, cfg: &TokenStream) -> TokenStream {
+    let name = ident(&t.name);
+    let required: Vec<&Field> = fields.iter().filter(|f| !f.optional() && !f.patch).collect();
+    let params = required.iter().map(|f| {
+        let fname = ident(&f.name);
+        let ty = field_type(f, model);
+        quote!(#fname: #ty)
+    });
+    let inits = fields.iter().map(|f| {
+        let fname = ident(&f.name);
+        if f.patch {
+            quote!(#fname: super::runtime::Patch::Absent)
+        } else if f.optional() {
+            quote!(#fname: None)
+        } else {
+            quote!(#fname)
+        }
+    });
+    let rest = additional.then(|| quote!(additional_properties: ::std::collections::BTreeMap::new(),));
+    let allow = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let doc = doc_lines(&format!(
+        "A `{}` with the required fields given and every optional field left out. Set optional fields with struct update syntax (`..{}::new(...)`), which keeps compiling when the spec adds optional fields.",
+        t.name, t.name
+    ));
+    quote! {
+        #cfg
+        impl #name {
+            #doc
+            #allow
+            pub fn new( #( #params ),* ) -> Self {
+                #name { #( #inits, )* #rest }
+            }
+        }
+    }
+}
+
+/// `impl From<&Source> for Target`: each target field from the source field of its wire name
+/// (cloned, or converted through the nested type's own `From`), fields the source lacks absent.
+fn conversion(model: &NormalizedModel, t: &TypeDef, fields: &[Field], additional: bool, source: TypeId, cfg: &TokenStream) -> TokenStream {
+    let name = ident(&t.name);
+    let src = model.ty(source);
+    let src_name = ident(&src.name);
+    let (src_fields, src_additional) = match &src.kind {
+        TypeKind::Struct { fields, additional } => (fields.as_slice(), additional.is_some()),
+        _ => (&[][..], false),
+    };
+    let inits = fields.iter().map(|f| {
+        let fname = ident(&f.name);
+        let Some(g) = src_fields.iter().find(|g| g.wire_name == f.wire_name) else {
+            return if f.patch { quote!(#fname: super::runtime::Patch::Absent) } else { quote!(#fname: None) };
+        };
+        let gname = ident(&g.name);
+        let (one, many) = match (&f.ty, &g.ty) {
+            (TypeRef::Named(to), TypeRef::Named(from)) if to != from => {
+                // Through the trait's path: a spec type may be named `From`.
+                (quote!(::std::convert::From::from(&v.#gname)), quote!(v.#gname.as_ref().map(::std::convert::From::from)))
+            }
+            _ if is_copy(&g.ty) && !g.boxed => (quote!(v.#gname), quote!(v.#gname)),
+            _ => (quote!(v.#gname.clone()), quote!(v.#gname.clone())),
+        };
+        let value = match (f.patch, f.optional(), g.optional()) {
+            (true, _, true) => quote!(super::runtime::Patch::from_option(#many)),
+            (true, _, false) => quote!(super::runtime::Patch::Value(#one)),
+            (false, true, true) => many,
+            (false, true, false) => quote!(Some(#one)),
+            (false, false, _) => one,
+        };
+        quote!(#fname: #value)
+    });
+    let rest = additional.then(|| {
+        if src_additional {
+            quote!(additional_properties: v.additional_properties.clone(),)
+        } else {
+            quote!(additional_properties: ::std::collections::BTreeMap::new(),)
+        }
+    });
+    let doc = doc_lines(&format!(
+        "Every field `{}` has, taken from a received `{}` (e.g. to send back what was read, changed); fields it does not have are left out.",
+        t.name, src.name
+    ));
+    quote! {
+        #cfg
+        impl ::std::convert::From<&#src_name> for #name {
+            #doc
+            fn from(v: &#src_name) -> Self {
+                #name { #( #inits, )* #rest }
+            }
+        }
+    }
+}
+
+/// The Rust type is `Copy` (numbers, booleans, chrono's date types, options and tuples of
+/// them): clippy rejects `.clone()` on those.
+fn is_copy(t: &TypeRef) -> bool {
+    match t {
+        TypeRef::Integer(_) | TypeRef::F32 | TypeRef::F64 | TypeRef::Boolean | TypeRef::DateTime | TypeRef::Date => true,
+        TypeRef::Nullable(i) => is_copy(i),
+        TypeRef::Tuple(items) => items.iter().all(is_copy),
+        _ => false,
     }
 }
 
@@ -176,7 +306,8 @@ fn field_type(f: &Field, model: &NormalizedModel) -> TokenStream {
 }
 
 /// One named type's items; `cfg` (empty, or a `#[cfg(...)]`) goes before each of them.
-fn emit_type(model: &NormalizedModel, t: &TypeDef, default: bool, cfg: &TokenStream) -> TokenStream {
+/// `sources`: the received types to emit `From<&Source>` for (see `normalize::convert`).
+fn emit_type(model: &NormalizedModel, t: &TypeDef, default: bool, cfg: &TokenStream, sources: &[TypeId]) -> TokenStream {
     let name = ident(&t.name);
     let docs = doc_attrs(&t.docs);
     match &t.kind {
@@ -246,6 +377,8 @@ fn emit_type(model: &NormalizedModel, t: &TypeDef, default: bool, cfg: &TokenStr
             } else {
                 TokenStream::new()
             };
+            let conversions = sources.iter().map(|p| conversion(model, t, fields, additional.is_some(), *p, cfg));
+            let constructor = if t.directions.request && !default { constructor(model, t, fields, additional.is_some(), cfg) } else { TokenStream::new() };
             quote! {
                 #cfg
                 #docs
@@ -255,6 +388,8 @@ fn emit_type(model: &NormalizedModel, t: &TypeDef, default: bool, cfg: &TokenStr
                     #additional_field
                 }
                 #debug_impl
+                #constructor
+                #( #conversions )*
             }
         }
         TypeKind::Enum { variants } => {

@@ -5,6 +5,13 @@
 //! numeric suffix. Types seen by responses pick first, so a request-only variant of a title is the
 //! one renamed. Untitled shapes are named by their place: parent type plus property, operation
 //! plus role.
+//!
+//! A request-only type that is the body of operations sharing one verb, whose short name a
+//! response type already has, is named by that role: `CreateEnvironmentRequest` and
+//! `UpdateEnvironmentRequest` beside the `Environment` they create and update. That is what a
+//! user guesses from `create_org_v2_environment`; the alternatives were `EnvironmentRequest`
+//! (which of the two?) and the full dotted title `OrgV2Environment` (which says nothing). The
+//! verb is the first word of the operation's type prefix (its `operationId`, or method and path).
 
 use super::{short_title, type_ident, Scope};
 use crate::normalize::schema::{Direction, Node, NodeId, Origin};
@@ -15,6 +22,8 @@ const MAX_POSITIONAL_NAME: usize = 64;
 
 struct Namer<'g> {
     nodes: &'g [Node],
+    /// Per class, the verbs of the operations it is the request body of.
+    body_verbs: HashMap<usize, Vec<String>>,
     class: &'g [usize],
     rep: HashMap<usize, NodeId>,
     members: HashMap<usize, Vec<NodeId>>,
@@ -38,12 +47,7 @@ impl Namer<'_> {
         self.in_progress.push(class);
         let rep = self.rep[&class];
         let members = self.members[&class].clone();
-        let title = members.iter().find_map(|&m| self.nodes[m].title.clone()).or_else(|| {
-            members.iter().find_map(|&m| match &self.nodes[m].origin {
-                Origin::Component(c) => Some(c.clone()),
-                _ => None,
-            })
-        });
+        let title = resource_of(self.nodes, &members);
         let request_only = self.request_only(class);
         // Title-based names first; the positional name is only worked out when they are all
         // taken, because working it out names the parent types (and would let them claim names
@@ -58,6 +62,9 @@ impl Namer<'_> {
             }
             titled.push(short.clone());
             if request_only {
+                if let Some([verb]) = self.body_verbs.get(&class).map(Vec::as_slice) {
+                    titled.push(type_ident(&format!("{verb}{short}Request"), "Type"));
+                }
                 titled.push(format!("{short}Request"));
             }
         }
@@ -136,16 +143,49 @@ impl Namer<'_> {
 }
 
 
-/// Names every class of named shapes (`members`: its nodes; `rep`: its representative). Returns
-/// the classes in naming order and the name of each.
+/// The schema a class of nodes stands for: the first `title` among them, else the first component
+/// key. Names derive from it, and the model records it (`TypeDef::resource`).
+pub(crate) fn resource_of(nodes: &[Node], members: &[NodeId]) -> Option<String> {
+    members.iter().find_map(|&m| nodes[m].title.clone()).or_else(|| {
+        members.iter().find_map(|&m| match &nodes[m].origin {
+            Origin::Component(c) => Some(c.clone()),
+            _ => None,
+        })
+    })
+}
+
+/// The verb an operation's type prefix starts with (`UpdateIamV2ApiKey` -> `Update`): its first
+/// word in UpperCamelCase.
+pub(crate) fn verb_of(type_prefix: &str) -> String {
+    let mut end = type_prefix.len();
+    for (i, c) in type_prefix.char_indices().skip(1) {
+        if c.is_ascii_uppercase() || c.is_ascii_digit() {
+            end = i;
+            break;
+        }
+    }
+    type_prefix[..end].to_string()
+}
+
+/// Names every class of named shapes (`members`: its nodes; `rep`: its representative;
+/// `body_roles`: request body nodes with the verb of their operation). Returns the classes in
+/// naming order and the name of each.
 pub(crate) fn name_types(
     nodes: &[Node],
     class: &[usize],
     rep: &HashMap<usize, NodeId>,
     members: &HashMap<usize, Vec<NodeId>>,
+    body_roles: &[(NodeId, String)],
 ) -> (Vec<usize>, HashMap<usize, String>) {
     let mut order: Vec<usize> = members.keys().copied().collect();
-    let mut namer = Namer { nodes, class, rep: rep.clone(), members: members.clone(), names: HashMap::new(), in_progress: Vec::new(), scope: Scope::with_reserved(super::CRATE_ROOT_NAMES) };
+    let mut body_verbs: HashMap<usize, Vec<String>> = HashMap::new();
+    for (node, verb) in body_roles {
+        let verbs = body_verbs.entry(class[*node]).or_default();
+        if !verbs.contains(verb) {
+            verbs.push(verb.clone());
+        }
+    }
+    let mut namer = Namer { nodes, body_verbs, class, rep: rep.clone(), members: members.clone(), names: HashMap::new(), in_progress: Vec::new(), scope: Scope::with_reserved(super::CRATE_ROOT_NAMES) };
     // Types seen by responses pick names first, so a request-only variant of the same title is the one renamed.
     order.sort_by_key(|c| (namer.request_only(*c), members[c][0]));
     for &c in &order {

@@ -16,6 +16,8 @@ use super::schema::Direction;
 
 #[derive(Hash, PartialEq, Eq)]
 enum Label<'n> {
+    /// A node whose exact class is kept as it is (see `merge_response_variants`).
+    Fixed(usize),
     Pending,
     Scalar(Scalar),
     Array(bool),
@@ -26,14 +28,15 @@ enum Label<'n> {
     Union { tag: Option<&'n str>, variants: Vec<(&'n [String], bool)> },
 }
 
-fn label(n: &Node) -> Label<'_> {
+/// `loose`: leave out which properties are required (see `merge_response_variants`).
+fn label(n: &Node, loose: bool) -> Label<'_> {
     match &n.shape {
         Shape::Pending => Label::Pending,
         Shape::Scalar(s) => Label::Scalar(*s),
         Shape::Array(u) => Label::Array(u.nullable),
         Shape::Map(u) => Label::Map(u.nullable),
         Shape::Object { props, additional } => Label::Object {
-            props: props.iter().map(|p| (p.wire.as_str(), p.required, p.ty.nullable, p.redacted)).collect(),
+            props: props.iter().map(|p| (p.wire.as_str(), p.required && !loose, p.ty.nullable, p.redacted)).collect(),
             additional: additional.map(|a| a.nullable),
         },
         Shape::Enum(v) => Label::Enum(v),
@@ -62,11 +65,49 @@ pub fn dedup_structural(nodes: &[Node]) -> Vec<usize> {
         .iter()
         .map(|n| {
             let next = labels.len();
-            *labels.entry(label(n)).or_insert(next)
+            *labels.entry(label(n, false)).or_insert(next)
         })
         .collect();
     let kids: Vec<Vec<NodeId>> = nodes.iter().map(children).collect();
     refine(class, labels.len(), &kids)
+}
+
+/// One type per resource on the response side: classes that are only ever received and whose
+/// shapes differ only in which properties are required become one class.
+///
+/// Confluent-style specs (and many others) return one schema through `allOf` overlays that each
+/// require a different subset of its fields: create returns the plain component, get requires
+/// `api_version`/`kind`/`id`, list items require `id`/`metadata`. Exact deduplication makes each
+/// of them a type of its own, named after its first use (`GetOrgV2EnvironmentResponse`,
+/// `EnvironmentListDataItem`), with no conversion between them: five types for one service
+/// account. Merged, a field is non-`Option` only where every response use requires it (the rule
+/// the README states), so every value any of them accepted still decodes.
+///
+/// Only response-only classes merge, and only with each other: a class that is ever sent keeps
+/// its exact required set, because loosening it would let a caller leave out a field the server
+/// requires, and tightening it would demand fields the server does not. The merge is a second
+/// Moore refinement over the exact classes, so nested objects (`spec.owner` required in one
+/// overlay) merge the same way, and it only ever joins classes.
+fn merge_response_variants(nodes: &[Node], exact: &[usize]) -> Vec<usize> {
+    let classes = exact.iter().copied().max().map_or(0, |m| m + 1);
+    let mut response_only = vec![true; classes];
+    for (n, &c) in exact.iter().enumerate() {
+        if nodes[n].dir != Direction::Response {
+            response_only[c] = false;
+        }
+    }
+    let mut labels: HashMap<Label<'_>, usize> = HashMap::new();
+    let start: Vec<usize> = nodes
+        .iter()
+        .enumerate()
+        .map(|(n, node)| {
+            let l = if response_only[exact[n]] { label(node, true) } else { Label::Fixed(exact[n]) };
+            let next = labels.len();
+            *labels.entry(l).or_insert(next)
+        })
+        .collect();
+    let kids: Vec<Vec<NodeId>> = nodes.iter().map(children).collect();
+    refine(start, labels.len(), &kids)
 }
 
 /// Moore partition refinement: starting from `class` (with `count` distinct classes), splits
@@ -161,8 +202,8 @@ fn is_named_shape(s: &Shape) -> bool {
 }
 
 /// Turns the deduplicated graph into named types.
-pub fn materialize(nodes: &[Node]) -> TypeSpace {
-    let class = dedup_structural(nodes);
+pub fn materialize(nodes: &[Node], body_roles: &[(NodeId, String)]) -> TypeSpace {
+    let class = merge_response_variants(nodes, &dedup_structural(nodes));
     let mut members: HashMap<usize, Vec<NodeId>> = HashMap::new();
     for (n, &c) in class.iter().enumerate() {
         if is_named_shape(&nodes[n].shape) {
@@ -175,7 +216,7 @@ pub fn materialize(nodes: &[Node]) -> TypeSpace {
         .iter()
         .map(|(&c, m)| (c, m.iter().copied().find(|&n| nodes[n].dir == Direction::Response).unwrap_or(m[0])))
         .collect();
-    let (order, names) = crate::naming::types::name_types(nodes, &class, &rep, &members);
+    let (order, names) = crate::naming::types::name_types(nodes, &class, &rep, &members, body_roles);
     // Types are emitted sorted by name, so ids follow that order.
     let mut by_name: Vec<(String, usize)> = order.iter().map(|c| (names[c].clone(), *c)).collect();
     by_name.sort();
@@ -205,11 +246,17 @@ pub fn materialize(nodes: &[Node]) -> TypeSpace {
                 let mut scope = Scope::with_reserved(if additional.is_some() { &["additional_properties"] } else { &[] });
                 let fields = props
                     .iter()
-                    .map(|p| Field {
+                    .enumerate()
+                    .map(|(i, p)| Field {
                         name: scope.claim(value_ident(&p.wire, "field")),
                         wire_name: p.wire.clone(),
                         ty: space.type_ref(nodes, p.ty.node),
-                        required: p.required,
+                        // Merged response variants (`merge_response_variants`): required only
+                        // where every one of them requires it.
+                        required: members[c].iter().all(|&m| match &nodes[m].shape {
+                            Shape::Object { props, .. } => props.get(i).is_none_or(|q| q.required),
+                            _ => true,
+                        }),
                         nullable: p.ty.nullable,
                         boxed: false,
                         redacted: p.redacted,
@@ -261,9 +308,11 @@ pub fn materialize(nodes: &[Node]) -> TypeSpace {
             }
             Shape::Pending | Shape::Scalar(_) | Shape::Array(_) | Shape::Map(_) | Shape::Tuple(_) => TypeKind::Struct { fields: Vec::new(), additional: None },
         };
-        types.push(TypeDef { name: name.clone(), docs, kind, directions, origins });
+        let resource = crate::naming::types::resource_of(nodes, &members[c]);
+        types.push(TypeDef { name: name.clone(), docs, kind, directions, origins, resource, converts_from: Vec::new() });
     }
     mark_boxed(&mut types);
+    super::convert::plan(&mut types);
     space.types = types;
     space
 }

@@ -5,6 +5,7 @@
 //! [`dedup::materialize`]; operations are built once with graph nodes in their type slots and
 //! mapped to types after that.
 
+mod convert;
 pub mod dedup;
 pub mod lint;
 mod pagination;
@@ -183,7 +184,7 @@ fn normalize_here(spec: &RawSpec) -> Result<NormalizedModel, GenerateError> {
 
     let hooks = read_webhooks(root, &mut graph, &mut d);
     graph.drain(&mut d);
-    let space = dedup::materialize(&graph.nodes);
+    let space = dedup::materialize(&graph.nodes, &graph.body_roles);
     let nodes = &graph.nodes;
     let resolve = |u: &Use| space.type_ref(nodes, u.node);
     let mut operations = Vec::with_capacity(drafts.len());
@@ -508,6 +509,7 @@ fn read_body(root: &Value, op: &Map<String, Value>, op_ptr: &str, graph: &mut Sc
             graph.build(&fake, &bptr, Direction::Request, origin(), d)
         }
     };
+    graph.body_roles.push((u.node, crate::naming::types::verb_of(&draft.type_prefix)));
     draft.body = Some(RequestBody {
         content_type: mt.clone(),
         encoding,

@@ -185,6 +185,9 @@ pub struct SchemaGraph<'a> {
     depth: usize,
     /// `example` values of response-direction schemas: (node, nullable, example, pointer).
     pub examples: Vec<(NodeId, bool, Value, String)>,
+    /// Request body nodes, each with the verb of its operation (`Create`, `Update`): request
+    /// types are named by that role (see `naming::types`).
+    pub body_roles: Vec<(NodeId, String)>,
     /// The document is OpenAPI 3.1 or later: `$ref` siblings apply.
     oas31: bool,
     /// Set while the merge of a `$ref` and its 3.1 siblings is built: that merge is a variant of
@@ -216,6 +219,7 @@ impl<'a> SchemaGraph<'a> {
             merge_memo: HashMap::new(),
             annot_memo: std::cell::RefCell::new(HashMap::new()),
             leaf_memo: HashMap::new(),
+            body_roles: Vec::new(),
             merging: Vec::new(),
             depth: 0,
             examples: Vec::new(),

@@ -1,7 +1,7 @@
 //! The build-script-generated module works like the generated crate: a live call against a local
 //! server, typed body, typed error.
 
-use forge_build_consumer::confluent::types::{ApiKeyRequest, ApiKeySpecRequest};
+use forge_build_consumer::confluent::types::{UpdateApiKeyRequest, ApiKeySpecRequest};
 use forge_build_consumer::confluent::{Client, RetryPolicy, UpdateIamV2ApiKeyError};
 use wiremock::matchers::{body_json, header_exists, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -34,7 +34,7 @@ async fn generated_module_calls_a_live_server() {
         .respond_with(ResponseTemplate::new(404).set_body_json(serde_json::json!({"errors": [{"detail": "no such key"}]})))
         .mount(&server)
         .await;
-    let body = ApiKeyRequest { spec: Some(ApiKeySpecRequest { display_name: Some("renamed".into()), ..Default::default() }) };
+    let body = UpdateApiKeyRequest { spec: Some(ApiKeySpecRequest { display_name: Some("renamed".into()), ..Default::default() }) };
     let ok = client(&server).update_iam_v2_api_key("ak-1").body(&body).await.expect("200");
     assert_eq!(ok.body.id, "ak-1");
     assert_eq!(ok.body.spec.owner.id, "u-1");

@@ -11,8 +11,8 @@
 use std::time::Duration;
 
 use confluent_cloud::cmk_v2::types::{
-    Basic, BasicKind, CreateClusterRequest, ClusterSpecAvailability, ClusterSpecCloud, ClusterSpecRequest,
-    ClusterSpecRequestConfig, EnvScopedObjectReferenceRequest,
+    Basic, ClusterSpecAvailability, ClusterSpecCloud, ClusterSpecRequest, ClusterSpecRequestConfig, CreateClusterRequest,
+    EnvScopedObjectReferenceRequest,
 };
 use confluent_cloud::cmk_v2::CreateCmkV2ClusterError;
 use confluent_cloud::{Client, Error, RetryPolicy};
@@ -45,7 +45,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 ClusterSpecAvailability::SingleZone,
                 ClusterSpecCloud::Aws,
                 "us-east-2".into(),
-                ClusterSpecRequestConfig::Basic(Basic { kind: BasicKind::Basic, max_ecku: None }),
+                // A one-value tag (`kind: Basic`) is its enum's default, so the variant needs no tag.
+                ClusterSpecRequestConfig::Basic(Basic::default()),
                 EnvScopedObjectReferenceRequest { id: environment, environment: None },
             )
         },

@@ -20,7 +20,7 @@ use super::types;
 use super::Client;
 /// Documented response headers. A header that is missing or does not parse is `None`.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct UpdateIamV2ApiKeyOkHeaders {
+pub struct XRequestIdXRateLimitHeaders {
     /// The unique identifier for the API request.
     ///
     /// Header `X-Request-Id`.
@@ -40,7 +40,7 @@ pub struct UpdateIamV2ApiKeyOkHeaders {
     /// Header `X-RateLimit-Reset`.
     pub x_rate_limit_reset: Option<i64>,
 }
-impl FromHeaders for UpdateIamV2ApiKeyOkHeaders {
+impl FromHeaders for XRequestIdXRateLimitHeaders {
     fn from_headers(raw: &RawResponse) -> Self {
         Self {
             x_request_id: raw.header("X-Request-Id"),
@@ -107,7 +107,7 @@ impl FromHeaders for XRequestIdLocationHeaders {
 }
 /// Documented response headers. A header that is missing or does not parse is `None`.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct UpdateIamV2ApiKeyTooManyRequestsHeaders {
+pub struct XRequestIdXRateLimitRetryAfterHeaders {
     /// The unique identifier for the API request.
     ///
     /// Header `X-Request-Id`.
@@ -131,7 +131,7 @@ pub struct UpdateIamV2ApiKeyTooManyRequestsHeaders {
     /// Header `Retry-After`.
     pub retry_after: Option<i64>,
 }
-impl FromHeaders for UpdateIamV2ApiKeyTooManyRequestsHeaders {
+impl FromHeaders for XRequestIdXRateLimitRetryAfterHeaders {
     fn from_headers(raw: &RawResponse) -> Self {
         Self {
             x_request_id: raw.header("X-Request-Id"),
@@ -161,7 +161,7 @@ pub enum UpdateIamV2ApiKeyError {
     /// 422: Validation Failed
     UnprocessableEntity(Reply<types::Failure, XRequestIdHeaders>),
     /// 429: Rate Limit Exceeded
-    TooManyRequests(Reply<(), UpdateIamV2ApiKeyTooManyRequestsHeaders>),
+    TooManyRequests(Reply<(), XRequestIdXRateLimitRetryAfterHeaders>),
     /// 500: Oops, something went wrong!
     InternalServerError(Reply<types::Failure, XRequestIdHeaders>),
 }
@@ -205,7 +205,7 @@ impl<'a> UpdateIamV2ApiKeyBuilder<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        Response<types::ApiKey, UpdateIamV2ApiKeyOkHeaders>,
+        Response<types::ApiKey, XRequestIdXRateLimitHeaders>,
         Error<UpdateIamV2ApiKeyError>,
     > {
         let path = format!("/iam/v2/api-keys/{}", encode_path_segment(self.id));
@@ -238,7 +238,7 @@ impl<'a> UpdateIamV2ApiKeyBuilder<'a> {
 }
 impl<'a> ::std::future::IntoFuture for UpdateIamV2ApiKeyBuilder<'a> {
     type Output = Result<
-        Response<types::ApiKey, UpdateIamV2ApiKeyOkHeaders>,
+        Response<types::ApiKey, XRequestIdXRateLimitHeaders>,
         Error<UpdateIamV2ApiKeyError>,
     >;
     type IntoFuture = BoxFuture<'a, Self::Output>;

@@ -22,7 +22,7 @@
 /// | `apikeys_per_org` | API Keys in one Confluent Cloud organization |
 ///
 /// Spec title: `iam.v2.ApiKey`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct ApiKey {
     /// APIVersion defines the schema version of this representation of a resource.
     pub api_version: ApiKeyApiVersion,
@@ -39,9 +39,10 @@ pub struct ApiKey {
 /// APIVersion defines the schema version of this representation of a resource.
 ///
 /// Open enum: values this client does not know yet decode into `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum ApiKeyApiVersion {
     /// `iam/v2`
+    #[default]
     IamV2,
     /// A value not in the spec, kept verbatim.
     Unknown(::std::string::String),
@@ -90,9 +91,10 @@ impl<'de> ::serde::Deserialize<'de> for ApiKeyApiVersion {
 /// Kind defines the object this REST resource represents.
 ///
 /// Open enum: values this client does not know yet decode into `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum ApiKeyKind {
     /// `ApiKey`
+    #[default]
     ApiKey,
     /// A value not in the spec, kept verbatim.
     Unknown(::std::string::String),

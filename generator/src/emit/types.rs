@@ -51,9 +51,21 @@ pub fn rust_type(t: &TypeRef, model: &NormalizedModel, named: &TokenStream) -> T
     }
 }
 
-/// Which named types can derive `Default` (every field optional or itself defaultable).
+/// Which named types can derive `Default`: structs whose fields are all optional or themselves
+/// defaultable, and enums of exactly one value (a `kind: [Basic]` tag or a 3.1 `const`), whose
+/// default is that value. Without the latter, every struct carrying such a tag had no
+/// `Default`, so building a union variant meant spelling the tag out
+/// (`Basic { kind: BasicKind::Basic, .. }`) and listing every optional field.
 pub fn defaultable(model: &NormalizedModel) -> Vec<bool> {
-    let mut ok: Vec<bool> = model.types.iter().map(|t| matches!(t.kind, TypeKind::Struct { .. })).collect();
+    let mut ok: Vec<bool> = model
+        .types
+        .iter()
+        .map(|t| match &t.kind {
+            TypeKind::Struct { .. } => true,
+            TypeKind::Enum { variants } => variants.len() == 1,
+            TypeKind::Union { .. } => false,
+        })
+        .collect();
     loop {
         let mut changed = false;
         for (i, t) in model.types.iter().enumerate() {
@@ -396,14 +408,17 @@ fn emit_type(model: &NormalizedModel, t: &TypeDef, default: bool, cfg: &TokenStr
             let vnames: Vec<Ident> = variants.iter().map(|v| ident(&v.name)).collect();
             let wires: Vec<&String> = variants.iter().map(|v| &v.wire).collect();
             let vdocs = wires.iter().map(|w| doc_lines(&code_span(w)));
+            // One known value: it is the default (see `defaultable`).
+            let default_derive = if default { quote!(, Default) } else { TokenStream::new() };
+            let defaults = vnames.iter().map(|_| if default { quote!(#[default]) } else { TokenStream::new() });
             quote! {
                 #cfg
                 #docs
                 ///
                 /// Open enum: values this client does not know yet decode into `Unknown`.
-                #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+                #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord #default_derive)]
                 pub enum #name {
-                    #( #vdocs #vnames, )*
+                    #( #vdocs #defaults #vnames, )*
                     /// A value not in the spec, kept verbatim.
                     Unknown(::std::string::String),
                 }

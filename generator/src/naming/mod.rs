@@ -170,11 +170,36 @@ const OPERATIONS_MODULE_NAMES: &[&str] = &[
     "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "ToString", "Into", "IntoFuture", "Default", "Clone",
 ];
 
+/// Longest header-set name built from its headers (without `Headers`); longer sets are named
+/// after their first use.
+const MAX_HEADER_SET_WORDS: usize = 48;
+
+/// A header set's name from its headers: each header's name, except that headers sharing a
+/// prefix before their last `-` are one word for the family (`X-RateLimit-Limit`,
+/// `X-RateLimit-Remaining` and `X-RateLimit-Reset` are `XRateLimit`). The set Confluent returns
+/// on most successes is then `XRequestIdXRateLimitHeaders` wherever it appears, instead of being
+/// named after whichever operation came first (`ListCmkV2ClustersOkHeaders` on a get).
+fn header_set_words<'h>(names: impl Iterator<Item = &'h str> + Clone) -> String {
+    let family = |h: &'h str| h.rfind('-').map(|i| &h[..i]).filter(|f| !f.is_empty());
+    let mut seen: Vec<String> = Vec::new();
+    let mut words = String::new();
+    for h in names.clone() {
+        let shared = family(h).filter(|f| names.clone().filter(|o| family(o).is_some_and(|g| g.eq_ignore_ascii_case(f))).count() > 1);
+        // A family is one word, spelled as its first member spells it.
+        let key = shared.unwrap_or(h).to_ascii_lowercase();
+        if !seen.contains(&key) {
+            words.push_str(&type_ident(shared.unwrap_or(h), "Header"));
+            seen.push(key);
+        }
+    }
+    words
+}
+
 /// Names every operation's own types, in one scope for the operations module: its error enum,
 /// its parameter struct, its success enum, and the response header structs (one per distinct
 /// set of headers, compared by wire name and type, and shared by every response that has that
-/// set). Small sets are named after their headers (`XRequestIdHeaders`), larger ones after
-/// their first use (`UpdateIamV2ApiKeyOkHeaders`).
+/// set). Sets are named after their headers (`XRequestIdHeaders`, `XRequestIdXRateLimitHeaders`),
+/// sets too large for that after their first use (`UpdateIamV2ApiKeyOkHeaders`).
 pub fn name_operation_types(ops: &mut [crate::model::Operation]) {
     use crate::model::TypeRef;
     let mut scope = Scope::with_reserved(OPERATIONS_MODULE_NAMES);
@@ -189,11 +214,13 @@ pub fn name_operation_types(ops: &mut [crate::model::Operation]) {
                 case.headers_type = Some(n.clone());
                 continue;
             }
-            let base = if case.headers.len() <= 2 {
-                let words: String = case.headers.iter().map(|h| type_ident(&h.wire_name, "Header")).collect();
-                format!("{words}Headers")
-            } else {
-                format!("{}{}Headers", op.type_prefix, case.variant)
+            // (Quadratic in the set's size, so only small sets are tried.)
+            let by_content = (case.headers.len() <= 16)
+                .then(|| header_set_words(case.headers.iter().map(|h| h.wire_name.as_str())))
+                .filter(|w| w.len() <= MAX_HEADER_SET_WORDS);
+            let base = match by_content {
+                Some(words) => format!("{words}Headers"),
+                None => format!("{}{}Headers", op.type_prefix, case.variant),
             };
             let name = scope.claim(base);
             header_sets.push((key, name.clone()));
@@ -308,5 +335,22 @@ mod tests {
         for bad in ["", "1api", "-x", "a\"b", "a\nbuild = \"evil.rs\"", "caf\u{e9}", "self", "test", &"a".repeat(65)] {
             assert!(validate_crate_name(bad).is_err(), "{bad:?} accepted");
         }
+    }
+}
+
+#[cfg(test)]
+mod header_set_tests {
+    use super::header_set_words;
+
+    #[test]
+    fn header_families_are_one_word_and_single_headers_keep_their_name() {
+        let confluent = ["X-Request-Id", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"];
+        assert_eq!(header_set_words(confluent.iter().copied()), "XRequestIdXRateLimit");
+        let with_retry = ["X-Request-Id", "X-RateLimit-Limit", "X-RateLimit-Reset", "Retry-After"];
+        assert_eq!(header_set_words(with_retry.iter().copied()), "XRequestIdXRateLimitRetryAfter");
+        // Two headers that only share `X` are not a family: each keeps its own name.
+        assert_eq!(header_set_words(["X-Request-Id", "Location"].iter().copied()), "XRequestIdLocation");
+        // Families match case-insensitively, as header names do.
+        assert_eq!(header_set_words(["x-ratelimit-limit", "X-RateLimit-Reset"].iter().copied()), "XRatelimit");
     }
 }

@@ -32,6 +32,10 @@ pub struct OperationSamples {
     /// One value per entry of [`Operation::params`] (same order); `None` for an optional
     /// parameter left out.
     pub params: Vec<Option<Value>>,
+    /// Values for the optional query and header parameters, one per entry of
+    /// [`Operation::params`] (`None` for the others): the conformance suite sends them in every
+    /// other success call, so optional inputs are checked too, not only the smallest request.
+    pub optional: Vec<Option<Value>>,
     /// The request body: JSON for JSON and form bodies, a JSON string for text and byte bodies;
     /// `None` when there is no body, or an optional one is left out.
     pub body: Option<Value>,
@@ -49,19 +53,13 @@ pub fn operation_samples(model: &NormalizedModel, root: Option<&Value>) -> Vec<O
 pub fn samples_for(model: &NormalizedModel, root: Option<&Value>, op: &Operation) -> OperationSamples {
     let mut s = Sampler { model, root, notes: Vec::new(), stack: Vec::new() };
     let op_obj = s.lookup(&op.pointer);
-    let params = op
+    let params = op.params.iter().map(|p| p.required.then(|| s.param_value(op_obj, op, p))).collect();
+    let optional = op
         .params
         .iter()
         .map(|p| {
-            if !p.required {
-                return None;
-            }
-            let raw = op_obj.and_then(|o| s.find_param(o, &op.pointer, &p.wire_name, p.location));
-            let ptr = format!("{}/parameters/{}", op.pointer, crate::json::escape_token(&p.wire_name));
-            // The parameter's own example(s) first, then its schema's.
-            let schema = raw.and_then(|r| r.get("schema")).map(|v| s.resolve(v));
-            let examples = raw.map(own_examples).unwrap_or_default();
-            Some(s.value_with_examples(&p.ty, schema, examples, &ptr))
+            let sent = !p.required && matches!(p.location, ParamLocation::Query | ParamLocation::Header);
+            sent.then(|| s.param_value(op_obj, op, p))
         })
         .collect();
     let body = op.body.as_ref().and_then(|b| {
@@ -85,7 +83,7 @@ pub fn samples_for(model: &NormalizedModel, root: Option<&Value>, op: &Operation
             BodyEncoding::Bytes => Value::String("sample".into()),
         })
     });
-    OperationSamples { params, body, notes: s.notes }
+    OperationSamples { params, optional, body, notes: s.notes }
 }
 
 /// Optional bodies are sent too: most operations need theirs, and an empty object is valid
@@ -118,6 +116,16 @@ struct Sampler<'a> {
 }
 
 impl<'a> Sampler<'a> {
+    /// A value for parameter `p` of `op` (`op_obj`: the operation in the document).
+    fn param_value(&mut self, op_obj: Option<&'a Value>, op: &Operation, p: &crate::model::Param) -> Value {
+        let raw = op_obj.and_then(|o| self.find_param(o, &op.pointer, &p.wire_name, p.location));
+        let ptr = format!("{}/parameters/{}", op.pointer, crate::json::escape_token(&p.wire_name));
+        // The parameter's own example(s) first, then its schema's.
+        let schema = raw.and_then(|r| r.get("schema")).map(|v| self.resolve(v));
+        let examples = raw.map(own_examples).unwrap_or_default();
+        self.value_with_examples(&p.ty, schema, examples, &ptr)
+    }
+
     fn note(&mut self, pointer: &str, message: String) {
         let n = SampleNote { pointer: pointer.to_string(), message };
         if !self.notes.contains(&n) {

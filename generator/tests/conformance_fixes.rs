@@ -37,3 +37,32 @@ fn a_required_example_only_overlay_property_is_a_field() {
     assert!(text.contains(r#"environment "environment": any [required]"#), "{text}");
     assert!(!text.contains(r#""display_name""#), "an example-only property nobody requires makes no field:\n{text}");
 }
+
+/// Prism filled the required `metadata` of every Confluent list response with `null` (29
+/// operations): its schema, `allOf: [ListMeta, overlay]`, names no `type`, so JSON Schema admits
+/// `null`, but the field was a required struct and the response did not decode. A required
+/// property whose schema (through `$ref`s and every `allOf` member) has no `type`, `enum`,
+/// `const` or union, yet a shape, is nullable; typed ones, unions and `{}` stay as they were.
+#[test]
+fn a_required_property_without_type_admits_null() {
+    let path = support::crate_dir().join("tests/fixtures/regress_untyped_null.yaml");
+    let text = support::model_of(&path).to_text();
+    let field = |name: &str| {
+        text.lines().find(|l| l.trim_start().starts_with(&format!("{name} \""))).unwrap_or_else(|| panic!("no field {name}:\n{text}")).to_string()
+    };
+    for untyped in ["metadata", "data", "format_only"] {
+        assert!(field(untyped).ends_with("[required, nullable]"), "{}", field(untyped));
+    }
+    for typed in ["typed", "any", "choice", "typed_member"] {
+        assert!(field(typed).ends_with("[required]"), "{}", field(typed));
+    }
+    assert!(!field("optional_meta").contains("nullable"), "{}", field("optional_meta"));
+
+    // The emitted field is an `Option`, which serde decodes from `null` (and from absence).
+    let mut g = openapi_forge::Generator::new(openapi_forge::Settings::crate_named("fixture"));
+    g.input(openapi_forge::Input::from_file(&path).unwrap_or_else(|e| panic!("{e}")));
+    let out = g.generate().unwrap_or_else(|e| panic!("{e}"));
+    let types = out.files().iter().find(|f| f.path == "src/types.rs").map(|f| f.contents.clone()).expect("types.rs");
+    assert!(types.contains("pub metadata: ::std::option::Option<ListMeta>"), "{types}");
+    assert!(types.contains("pub typed: Thing"), "{types}");
+}

@@ -59,6 +59,7 @@ snapshot_tests!(
     conformance_samples,
     regress_vendor_json_accept,
     regress_required_example_only,
+    regress_untyped_null,
     crate_name_clash,
     encodings,
     response_ref_request_body,

@@ -28,7 +28,11 @@ fn constraints_examples_and_formats_are_met() {
     assert_eq!(param("page_size"), Some(json!(5)));
     assert_eq!(param("region"), Some(json!("eu-west-1")));
     assert_eq!(param("mode"), Some(json!("fast")));
-    assert_eq!(param("note"), None, "optional parameters are left out");
+    assert_eq!(param("note"), None, "optional parameters are left out of the smallest request");
+    // ... and sampled apart, for the calls that send them; required ones are not repeated.
+    let optional = |wire: &str| s.optional[op.params.iter().position(|p| p.wire_name == wire).unwrap()].clone();
+    assert_eq!(optional("note"), Some(json!("sample")));
+    assert_eq!(optional("page_size"), None);
     let body = s.body.clone().expect("body");
     let name = body["name"].as_str().unwrap();
     assert!((20..=30).contains(&name.len()), "{name}");
@@ -59,4 +63,7 @@ fn the_suite_embeds_samples_as_string_literals() {
     let suite = out.files().iter().find(|f| f.path == "tests/conformance.rs").expect("suite");
     assert!(suite.contents.contains(r#"sample("\"crn://"#) || suite.contents.contains("crn://confluent.cloud/widget=w-1"));
     assert!(suite.contents.contains("fn conformance()"));
+    // The optional query parameter is set in the calls that send optional inputs.
+    assert!(suite.contents.contains("if full {"), "{}", suite.contents);
+    assert!(suite.contents.contains("call = call.note("), "{}", suite.contents);
 }

@@ -147,7 +147,12 @@ async fn execute_success_returns_status_headers_body_and_attempts() {
     let response: Response<List, ()> = raw.to_response(list, ());
     assert_eq!(response.status, 200);
     assert_eq!(response.request_id.as_deref(), Some("req-1"));
-    assert_eq!(response.map(|l| l.data.len()).into_body(), 2);
+    // Undocumented headers stay readable on a success, and survive `map`.
+    let response = response.map(|l| l.data.len());
+    assert_eq!(response.raw_headers.get("x-total").and_then(|v| v.to_str().ok()), Some("42"));
+    assert!(format!("{:?}", response.raw_headers).contains("x-total"), "Debug lists the header names");
+    assert!(!format!("{:?}", response.raw_headers).contains("42"), "Debug shows no header values");
+    assert_eq!(response.into_body(), 2);
 }
 
 #[tokio::test]

@@ -5,12 +5,16 @@
 //! the generator's `emit::conformance`) into a scratch workspace under `target/conformance/`,
 //! builds every suite in one cargo call (one shared target folder), and runs each against its own
 //! Prism: first in static mode (responses from the spec's examples), then in dynamic mode (`-d`
-//! with a fixed `--seed`, several draws per operation). Prism runs with `--errors`: a request it
-//! finds invalid gets an error response, never the asked-for one, so a violation cannot pass.
+//! with a fixed `--seed`, several draws per operation). Prism runs without `--errors`, so it
+//! always serves the response it made up, and lists what it found wrong in the `sl-violations`
+//! header: a request violation fails the check, and a violation of its own response is the
+//! evidence when it, not the client, is why a response does not decode.
 //!
 //! An operation passes when every check passes in both modes: the success call (accepted,
 //! decoded), and each documented error status asked for with `Prefer: code=NNN` (typed
-//! variant).
+//! variant). It is a Prism-side exception when no check failed but some could not be judged
+//! because of Prism (see the suite's `Verdict::Prism`); the run succeeds when no operation
+//! fails.
 
 use crate::{cargo, wait_ready, workspace_root, ServerGuard};
 use openapi_forge::{Generator, Input, Settings, WriteOptions};
@@ -53,7 +57,7 @@ pub fn run(args: ConformanceArgs) -> ExitCode {
         return ExitCode::from(1);
     }
     match run_specs(&specs, args.draws, args.parallel.max(1)) {
-        Ok(s) if s.passed == s.total => ExitCode::SUCCESS,
+        Ok(s) if s.passed + s.prism == s.total => ExitCode::SUCCESS,
         Ok(_) => ExitCode::from(1),
         Err(e) => {
             eprintln!("conformance: {e}");
@@ -65,6 +69,8 @@ pub fn run(args: ConformanceArgs) -> ExitCode {
 /// Operation counts of a run.
 pub struct Totals {
     pub passed: usize,
+    /// Operations Prism could not serve (no check failed, some were Prism's).
+    pub prism: usize,
     pub total: usize,
 }
 
@@ -79,8 +85,9 @@ struct Job {
 /// Each mode's check results.
 type ModeResults = Vec<(String, Vec<CheckResult>)>;
 
-/// One operation in a spec's table: route, per mode (passed checks, failures), sample notes.
-type OpRow = (String, BTreeMap<String, (usize, Vec<String>)>, Vec<String>);
+/// One operation in a spec's table: route, per mode (passed checks, failures, Prism-side
+/// checks), sample notes.
+type OpRow = (String, BTreeMap<String, (usize, Vec<String>, Vec<String>)>, Vec<String>);
 
 /// One check's outcome, as the suite reports it.
 #[derive(Debug, Clone)]
@@ -89,6 +96,8 @@ struct CheckResult {
     route: String,
     check: String,
     ok: bool,
+    /// Not judged: Prism could not serve it (the message says how Prism showed that).
+    prism: bool,
     message: Option<String>,
     notes: Vec<String>,
 }
@@ -148,40 +157,43 @@ pub fn run_specs(specs: &[PathBuf], draws: usize, parallel: usize) -> Result<Tot
 
     // 4. Report.
     let mut report = String::new();
-    let (mut passed, mut total) = (0, 0);
+    let (mut passed, mut prism_total, mut total) = (0, 0, 0);
     let mut spec_rows = Vec::new();
     for job in &jobs {
         total += job.operations;
         let mut lines = Vec::new();
-        let spec_passed = match results.get(&job.stem) {
+        let (spec_passed, spec_prism) = match results.get(&job.stem) {
             Some(Ok(modes)) => {
-                let p = spec_table(job, modes, &mut lines);
+                let (p, x) = spec_table(job, modes, &mut lines);
                 passed += p;
-                p
+                prism_total += x;
+                (p, x)
             }
             Some(Err(e)) => {
                 lines.push(format!("  not run: {e}"));
-                0
+                (0, 0)
             }
-            None => 0,
+            None => (0, 0),
         };
-        spec_rows.push(format!("{:<36} {:>4}/{:<4}", job.stem, spec_passed, job.operations));
-        report.push_str(&format!("== {} ({spec_passed}/{} operations pass)\n", job.stem, job.operations));
+        spec_rows.push(format!("{:<36} {:>4}/{:<4} {:>5}", job.stem, spec_passed, job.operations, spec_prism));
+        report.push_str(&format!("== {} ({spec_passed}/{} operations pass, {spec_prism} Prism-side)\n", job.stem, job.operations));
         for l in lines {
             report.push_str(&l);
             report.push('\n');
         }
     }
     print!("{report}");
-    println!("\n{:<36} {:>9}", "spec", "pass/ops");
+    println!("\n{:<36} {:>9} {:>5}", "spec", "pass/ops", "prism");
     for r in &spec_rows {
         println!("{r}");
     }
     for f in &gen_failures {
         println!("generation failed: {f}");
     }
+    let checks: usize = results.values().flatten().flat_map(|modes| modes.iter().map(|(_, c)| c.len())).sum();
     let summary = format!(
-        "conformance: {passed}/{total} operations pass ({} specs; static + dynamic with {draws} draws; generate {:.1} s, build {:.1} s, run {:.1} s, total {:.1} s)",
+        "conformance: {passed}/{total} operations pass, {prism_total} Prism-side exceptions, {} fail ({} specs; static + dynamic with {draws} draws, {checks} checks; generate {:.1} s, build {:.1} s, run {:.1} s, total {:.1} s)",
+        total - passed - prism_total,
         jobs.len(),
         gen_time.as_secs_f64(),
         build_time.as_secs_f64(),
@@ -192,44 +204,55 @@ pub fn run_specs(specs: &[PathBuf], draws: usize, parallel: usize) -> Result<Tot
     report.push('\n');
     let _ = std::fs::write(ws.join("report.txt"), &report);
     println!("{summary}\n(full report: {})", ws.join("report.txt").display());
-    Ok(Totals { passed, total })
+    Ok(Totals { passed, prism: prism_total, total })
 }
 
-/// The rows of one spec; returns how many operations passed in every mode.
-fn spec_table(job: &Job, modes: &ModeResults, lines: &mut Vec<String>) -> usize {
+/// The rows of one spec (`P`: a Prism-side exception, `x`: failed); returns how many operations
+/// passed in every mode, and how many were Prism-side exceptions.
+fn spec_table(job: &Job, modes: &ModeResults, lines: &mut Vec<String>) -> (usize, usize) {
     // operation -> (route, mode -> (passed checks, failed checks), notes)
     let mut ops: BTreeMap<String, OpRow> = BTreeMap::new();
     for (mode, checks) in modes {
         for c in checks {
             let e = ops.entry(c.operation.clone()).or_insert_with(|| (c.route.clone(), BTreeMap::new(), c.notes.clone()));
             let m = e.1.entry(mode.clone()).or_default();
+            let msg = c.message.clone().unwrap_or_default();
             if c.ok {
                 m.0 += 1;
+            } else if c.prism {
+                m.2.push(format!("{mode} {} (Prism): {}", c.check, shorten(&msg, 400)));
             } else {
-                let msg = c.message.clone().unwrap_or_default();
                 m.1.push(format!("{mode} {}: {}", c.check, shorten(&msg, 400)));
             }
         }
     }
-    let mut passed = 0;
+    let (mut passed, mut prism) = (0, 0);
     lines.push(format!("  {:<52} {:<8} {:<8} route", "operation", "static", "dynamic"));
     for (name, (route, by_mode, notes)) in &ops {
         let cell = |mode: &str| match by_mode.get(mode) {
-            Some((ok, failed)) if failed.is_empty() => format!("{ok}/{ok}"),
-            Some((ok, failed)) => format!("{ok}/{}", ok + failed.len()),
+            Some((ok, failed, theirs)) => format!("{ok}/{}", ok + failed.len() + theirs.len()),
             None => "-".into(),
         };
-        let all_ok = by_mode.len() == modes.len() && by_mode.values().all(|(_, f)| f.is_empty());
+        let none_failed = by_mode.len() == modes.len() && by_mode.values().all(|(_, f, _)| f.is_empty());
+        let all_ok = none_failed && by_mode.values().all(|(_, _, p)| p.is_empty());
+        let mark = if all_ok {
+            " "
+        } else if none_failed {
+            prism += 1;
+            "P"
+        } else {
+            "x"
+        };
         if all_ok {
             passed += 1;
         }
-        lines.push(format!("  {} {:<50} {:<8} {:<8} {route}", if all_ok { " " } else { "x" }, name, cell("static"), cell("dynamic")));
-        for (_, failed) in by_mode.values() {
-            for f in failed {
+        lines.push(format!("  {mark} {:<50} {:<8} {:<8} {route}", name, cell("static"), cell("dynamic")));
+        for (_, failed, theirs) in by_mode.values() {
+            for f in failed.iter().chain(theirs) {
                 lines.push(format!("      {f}"));
             }
         }
-        if !all_ok {
+        if !none_failed {
             for n in notes {
                 lines.push(format!("      sample note: {n}"));
             }
@@ -238,7 +261,7 @@ fn spec_table(job: &Job, modes: &ModeResults, lines: &mut Vec<String>) -> usize 
     if ops.len() < job.operations {
         lines.push(format!("  {} operations reported nothing", job.operations - ops.len()));
     }
-    passed
+    (passed, prism)
 }
 
 fn shorten(s: &str, n: usize) -> String {
@@ -334,7 +357,7 @@ fn run_job(bin: &Path, ws: &Path, job: &Job, exe: &Path, draws: usize) -> Result
         let log2 = log.try_clone().map_err(|e| e.to_string())?;
         let child = Command::new("node")
             .arg(bin)
-            .args(["mock", "-h", "127.0.0.1", "-p", &port.to_string(), "--errors", "-v", "warn"])
+            .args(["mock", "-h", "127.0.0.1", "-p", &port.to_string(), "-v", "warn"])
             .args(&extra)
             .arg(&job.prism_doc)
             .stdout(log)
@@ -365,6 +388,7 @@ fn run_job(bin: &Path, ws: &Path, job: &Job, exe: &Path, draws: usize) -> Result
                 route: v["route"].as_str().unwrap_or_default().to_string(),
                 check: v["check"].as_str().unwrap_or_default().to_string(),
                 ok: v["ok"].as_bool().unwrap_or(false),
+                prism: v["prism"].as_bool().unwrap_or(false),
                 message: v["message"].as_str().map(str::to_string),
                 notes: v["notes"].as_array().map(|a| a.iter().filter_map(|n| n.as_str().map(str::to_string)).collect()).unwrap_or_default(),
             })

@@ -225,9 +225,10 @@ fn test_all() -> ExitCode {
     if sample.iter().all(|p| p.is_file()) {
         println!("\n==> conformance suite on {} corpus specs", sample.len());
         match conformance::run_specs(&sample, 2, 2) {
-            Ok(t) if t.passed == t.total => {}
+            // Prism-side exceptions are reported in the table and do not fail the step.
+            Ok(t) if t.passed + t.prism == t.total => {}
             Ok(t) => {
-                eprintln!("conformance: {}/{} operations pass", t.passed, t.total);
+                eprintln!("conformance: {}/{} operations pass, {} Prism-side", t.passed, t.total, t.prism);
                 failed.push("conformance");
             }
             Err(e) => {

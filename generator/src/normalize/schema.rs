@@ -486,6 +486,37 @@ impl<'a> SchemaGraph<'a> {
         self.aliases.clear();
     }
 
+    /// Whether `v` admits `null` because it never says which JSON type it is: no `type`, `enum`,
+    /// `const`, `oneOf` or `anyOf` on it or on anything it is made of (`$ref` targets, every
+    /// `allOf` member), yet keywords that give it a shape (`properties`, `items`, `format`, ...).
+    /// JSON Schema applies `properties` only to objects (and so on), so such a schema accepts
+    /// `null` too; the type inferred from its keywords would reject it. `{}` (any value) is not
+    /// meant: its Rust type, a JSON value, admits `null` already.
+    fn untyped_structured(&self, v: &Value, depth: usize) -> bool {
+        let Value::Object(o) = v else { return false };
+        if depth > 16 || ["type", "enum", "x-extensible-enum", "const", "oneOf", "anyOf", "not"].iter().any(|k| o.contains_key(*k)) {
+            return false;
+        }
+        let mut shaped = ["properties", "additionalProperties", "items", "prefixItems", "format"].iter().any(|k| o.contains_key(*k));
+        if let Some(r) = o.get("$ref") {
+            let target = r.as_str().and_then(|r| r.strip_prefix('#')).and_then(|f| lookup_pointer(self.root, f));
+            match target {
+                Some(t) if self.untyped_structured(t, depth + 1) => shaped = true,
+                _ => return false,
+            }
+        }
+        if let Some(members) = o.get("allOf") {
+            let Value::Array(members) = members else { return false };
+            for m in members.iter().filter(|m| !is_annotation_only(m)) {
+                if !self.untyped_structured(m, depth + 1) {
+                    return false;
+                }
+                shaped = true;
+            }
+        }
+        shaped
+    }
+
     /// Whether a schema admits `null`, looking through refs and composition (shallowly).
     fn schema_nullable(&self, v: &Value, depth: usize) -> bool {
         let Value::Object(o) = v else { return false };
@@ -1014,10 +1045,15 @@ impl<'a> SchemaGraph<'a> {
                     docs.notes.push(format!("Format `{f}`: kept as a string, not validated."));
                 }
             }
+            let is_required = required.contains(&name.as_str());
+            // A required property whose schema has no `type` admits `null` (see
+            // `untyped_structured`): Prism sends it, and so may a server; the field decodes it as
+            // `None` instead of failing. Optional fields are `Option`s already.
+            let untyped = is_required && self.untyped_structured(pv, 0);
             props.push(Prop {
                 wire: name.clone(),
-                ty: Use { node: u.node, nullable: u.nullable || ann.nullable },
-                required: required.contains(&name.as_str()),
+                ty: Use { node: u.node, nullable: u.nullable || ann.nullable || untyped },
+                required: is_required,
                 redacted: ann.redact || self.secret(pv),
                 docs,
             });

@@ -260,6 +260,7 @@ impl RawResponse {
             body,
             headers,
             request_id: self.request_id(),
+            raw_headers: ResponseHeaders(self.headers.clone()),
         }
     }
 }
@@ -352,6 +353,10 @@ pub struct Response<T, H> {
     pub headers: H,
     /// The `X-Request-Id` response header, if any.
     pub request_id: Option<String>,
+    /// Every response header, documented or not (rate limits, deprecation notices, a mock
+    /// server's diagnostics), as a documented error keeps them in
+    /// [`ApiError::headers`](super::ApiError::headers). `Debug` lists the names only.
+    pub raw_headers: ResponseHeaders,
 }
 
 impl<T, H> Response<T, H> {
@@ -367,6 +372,7 @@ impl<T, H> Response<T, H> {
             body: f(self.body),
             headers: self.headers,
             request_id: self.request_id,
+            raw_headers: self.raw_headers,
         }
     }
 }

@@ -69,6 +69,7 @@ snapshot_tests!(
     openapi31_webhooks,
     openapi32_basic,
     doc_lazy_continuation,
+    multipart,
 );
 
 /// Specs published as trees of files (`tests/trees/NAME/openapi.yaml`), snapshot as `tree_NAME`.

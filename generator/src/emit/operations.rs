@@ -260,9 +260,16 @@ enum BodyPlan {
     /// A multipart body the caller encodes, so the caller also gives its content type (with the
     /// boundary).
     Multipart,
+    /// A multipart body the client builds from the operation's form struct (owned: it holds
+    /// files, which may be streams).
+    Form { ty: TokenStream },
 }
 
-fn body_plan(b: &crate::model::RequestBody, model: &NormalizedModel) -> BodyPlan {
+fn body_plan(b: &crate::model::RequestBody, model: &NormalizedModel, form: Option<&str>) -> BodyPlan {
+    if let (Some(_), Some(name)) = (&b.multipart, form) {
+        let ty = ident(name);
+        return BodyPlan::Form { ty: quote!(#ty) };
+    }
     let ct = &b.content_type;
     let base = ct.split(';').next().unwrap_or(ct).trim().to_ascii_lowercase();
     match b.encoding {
@@ -387,7 +394,12 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, header_names: &[Optio
             }
         });
     }
-    let body_plan = op.body.as_ref().map(|b| (body_plan(b, model), b.required));
+    let body_plan = op.body.as_ref().map(|b| (body_plan(b, model, op.type_names.form.as_deref()), b.required));
+    if let (Some(b), Some(name)) = (&op.body, &op.type_names.form) {
+        if let Some(plan) = &b.multipart {
+            extra_items.push(super::multipart::form_struct(model, name, &op.fn_name, plan, &b.ty, &types_path()));
+        }
+    }
     let body_stmt = match &body_plan {
         None => TokenStream::new(),
         Some((plan, required)) => {
@@ -415,11 +427,12 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, header_names: &[Optio
                     quote!(body: impl Into<::bytes::Bytes>, content_type: &'a str),
                     quote!(spec.bytes("application/octet-stream", body.0).header("Content-Type", body.1)),
                 ),
+                BodyPlan::Form { ty } => (quote!(#ty), quote!(body), quote!(body: #ty), quote!(spec.multipart(body.into_multipart()?).await?)),
             };
             if *required {
                 fields.push(quote!(body: #held,));
                 inits.push(match plan {
-                    BodyPlan::Typed { .. } => quote!(body,),
+                    BodyPlan::Typed { .. } | BodyPlan::Form { .. } => quote!(body,),
                     _ => quote!(body: #arg,),
                 });
                 arg_names.push(ident("body"));
@@ -427,6 +440,7 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, header_names: &[Optio
                     BodyPlan::Typed { ty, .. } => quote!(&'a #ty),
                     BodyPlan::Bytes { .. } => quote!(impl Into<::bytes::Bytes>),
                     BodyPlan::Multipart => quote!(impl Into<::bytes::Bytes>),
+                    BodyPlan::Form { ty } => quote!(#ty),
                 });
                 if matches!(plan, BodyPlan::Multipart) {
                     arg_names.push(ident("content_type"));

@@ -380,6 +380,7 @@ impl<T> Operation<T> {
             content_type: b.content_type,
             encoding: b.encoding,
             multipart: b.multipart,
+            form_fields: b.form_fields,
             required: b.required,
             redacted: b.redacted,
             docs: b.docs,
@@ -621,6 +622,22 @@ pub enum PartKind {
     Files,
 }
 
+/// How one property of an `application/x-www-form-urlencoded` body is written (its `encoding`
+/// entry). Properties without one use the bracket style (`a[b]=c`, `list=x&list=y`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormField {
+    /// `style: deepObject` (the default spelled out): brackets.
+    Brackets,
+    /// `contentType: application/json` (or `+json`): the value as JSON text.
+    Json,
+    /// `style: form, explode: true` given explicitly: an array one pair per item, an object one
+    /// pair per property, under the property's own name.
+    Explode,
+    /// `explode: false`: items (or key,value pairs) joined by this separator (`,` for `form`, ` `
+    /// for `spaceDelimited`, `|` for `pipeDelimited`).
+    Delimited(char),
+}
+
 /// A request body.
 #[derive(Debug, Clone)]
 pub struct RequestBody<T = TypeRef> {
@@ -633,6 +650,9 @@ pub struct RequestBody<T = TypeRef> {
     /// For `multipart/form-data` bodies whose schema lists properties: how the client builds the
     /// body from them. `None` for other multipart bodies: the caller encodes those.
     pub multipart: Option<MultipartPlan>,
+    /// For form bodies: properties the media type's `encoding` object writes otherwise than the
+    /// default bracket style, by wire name (sorted).
+    pub form_fields: Vec<(String, FormField)>,
     /// Required by the spec.
     pub required: bool,
     /// The body schema itself is a secret (or a list or map of secrets).
@@ -832,6 +852,9 @@ impl NormalizedModel {
             }
             if let Some(b) = &op.body {
                 let _ = writeln!(out, "  body {} {:?}: {}", b.content_type, b.encoding, self.type_ref_text(&b.ty));
+                for (name, how) in &b.form_fields {
+                    let _ = writeln!(out, "    form field {name:?} {how:?}");
+                }
                 for part in b.multipart.iter().flat_map(|m| &m.parts) {
                     let headers: Vec<String> = part.headers.iter().map(|(n, v)| format!("{n}: {v}")).collect();
                     let _ = writeln!(

@@ -594,3 +594,46 @@ async fn multipart_forms_reach_the_server_part_by_part() {
     let boundary = ct.strip_prefix("multipart/form-data; boundary=").expect("multipart").to_string();
     assert_eq!(String::from_utf8_lossy(&requests[1].body), format!("--{boundary}\r\n{}\r\n\r\nme\r\n--{boundary}--\r\n", d("alt")));
 }
+
+/// A form body whose `encoding` object sets per-property styles (`generator/tests/fixtures/encodings.yaml`,
+/// `createCustomer`): what the server receives.
+#[tokio::test]
+async fn form_body_encoding_object_styles() {
+    use fixture_encodings::types::{
+        CreateCustomerRequest, CreateCustomerRequestAddress, CreateCustomerRequestMeta, CreateCustomerRequestPoint,
+        CreateCustomerRequestPrefs,
+    };
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    let c = client!(fixture_encodings, server);
+    let v = |xs: &[&str]| Some(xs.iter().map(|x| x.to_string()).collect::<Vec<_>>());
+    let body = CreateCustomerRequest {
+        name: Some("Ann".into()),
+        tags: v(&["t1", "t2"]),
+        codes: v(&["a", "b"]),
+        roles: v(&["r1", "r2"]),
+        prefs: Some(CreateCustomerRequestPrefs { lang: Some("en".into()), tz: Some("UTC".into()) }),
+        point: Some(CreateCustomerRequestPoint { x: Some(1), y: Some(2) }),
+        meta: Some(CreateCustomerRequestMeta { a: Some(1) }),
+        address: Some(CreateCustomerRequestAddress { city: Some("Köln".into()) }),
+    };
+    c.create_customer(&body).await.expect("204");
+    let requests = server.received_requests().await.expect("recorded");
+    let decoded: Vec<(String, String)> =
+        url::form_urlencoded::parse(&requests[0].body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    let want: Vec<(String, String)> = [
+        ("address[city]", "Köln"),
+        ("codes", "a b"),
+        ("meta", r#"{"a":1}"#),
+        ("name", "Ann"),
+        ("point", "x,1,y,2"),
+        ("lang", "en"),
+        ("tz", "UTC"),
+        ("roles", "r1|r2"),
+        ("tags", "t1,t2"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    assert_eq!(decoded, want);
+}

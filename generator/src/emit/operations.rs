@@ -254,7 +254,7 @@ fn required_arg_type(p: &Param, model: &NormalizedModel) -> TokenStream {
 /// client method, the setter and `send`.
 enum BodyPlan {
     /// JSON or form: a borrowed value of the body type.
-    Typed { ty: TokenStream, form: bool, content_type: Option<String> },
+    Typed { ty: TokenStream, form: bool, content_type: Option<String>, form_fields: Vec<TokenStream> },
     /// Raw bytes sent with the spec's media type.
     Bytes { content_type: String },
     /// A multipart body the caller encodes, so the caller also gives its content type (with the
@@ -280,6 +280,18 @@ fn body_plan(b: &crate::model::RequestBody, model: &NormalizedModel, form: Optio
                 ty: rust_type(&b.ty, model, &types_path()),
                 form,
                 content_type: (ct != plain).then(|| ct.clone()),
+                form_fields: b.form_fields.iter().map(|(name, how)| {
+                    let how = match how {
+                        crate::model::FormField::Brackets => quote!(Brackets),
+                        crate::model::FormField::Json => quote!(Json),
+                        crate::model::FormField::Explode => quote!(Explode),
+                        crate::model::FormField::Delimited(sep) => {
+                            let sep = sep.to_string();
+                            quote!(Delimited(#sep))
+                        }
+                    };
+                    quote!((#name, super::runtime::FormEncoding::#how))
+                }).collect(),
             }
         }
         BodyEncoding::Bytes if base.starts_with("multipart/") => BodyPlan::Multipart,
@@ -404,11 +416,13 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, header_names: &[Optio
         None => TokenStream::new(),
         Some((plan, required)) => {
             let (held, arg, setter_args, send) = match plan {
-                BodyPlan::Typed { ty, form, content_type } => {
+                BodyPlan::Typed { ty, form, content_type, form_fields } => {
                     let ct = content_type.as_ref().map(|ct| quote!(.header("Content-Type", #ct)));
                     // Form bodies go through the bracket encoder, which also takes nested objects
                     // and arrays (`address[city]=…`), as the APIs with such bodies read them.
-                    let send = if *form {
+                    let send = if *form && !form_fields.is_empty() {
+                        quote!(spec.bytes("application/x-www-form-urlencoded", super::runtime::form_body_with(body, &[#( #form_fields ),*])?) #ct)
+                    } else if *form {
                         quote!(spec.bytes("application/x-www-form-urlencoded", super::runtime::form_body(body)?) #ct)
                     } else {
                         quote!(spec.json(body)? #ct)

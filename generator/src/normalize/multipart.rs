@@ -2,6 +2,9 @@
 //! files, which are plain fields (one part, or one part per item of an array of plain values),
 //! and each part's content type and fixed headers from the media type's `encoding` object.
 //!
+//! Also here: the `encoding` entries of an `application/x-www-form-urlencoded` body
+//! ([`form_fields`]), the other media type whose `encoding` object says how properties travel.
+//!
 //! Decided here, from the raw schema, as plain data ([`MultipartPlan`]); the emitter renders a
 //! form struct from it and the runtime's `Multipart` writes the parts. A property is a file when
 //! it is a string with `format: binary` (OpenAPI 3.0) or `contentMediaType` without
@@ -10,7 +13,7 @@
 
 use crate::diag::{child, Diagnostics};
 use crate::json::lookup_pointer;
-use crate::model::{MultipartPlan, PartKind, PartPlan};
+use crate::model::{FormField, MultipartPlan, PartKind, PartPlan};
 use serde_json::{Map, Value};
 
 /// Follows `$ref`s (at most a few hops) to the schema object they name.
@@ -144,4 +147,47 @@ pub(super) fn plan(root: &Value, schema: Option<&Value>, media: &Map<String, Val
         parts.push(PartPlan { wire_name: name.clone(), kind, content_type, headers });
     }
     Some(MultipartPlan { parts })
+}
+
+/// The properties of a form body (media type object `media` at `mptr`) whose `encoding` entry
+/// asks for something other than the default bracket style, sorted by name.
+pub(super) fn form_fields(media: &Map<String, Value>, mptr: &str, d: &mut Diagnostics) -> Vec<(String, FormField)> {
+    let mut out = Vec::new();
+    for (name, enc) in media.get("encoding").and_then(Value::as_object).into_iter().flatten() {
+        let Some(enc) = enc.as_object() else { continue };
+        let eptr = child(&child(mptr, "encoding"), name);
+        let explode = enc.get("explode").and_then(Value::as_bool);
+        if enc.get("allowReserved").and_then(Value::as_bool) == Some(true) {
+            d.warn(&child(&eptr, "allowReserved"), "`allowReserved` is not honoured: reserved characters are sent percent-encoded");
+        }
+        if enc.contains_key("headers") {
+            d.warn(&child(&eptr, "headers"), "`headers` apply to multipart parts only: ignored in a form body");
+        }
+        let ct = enc.get("contentType").and_then(Value::as_str);
+        let how = match (ct, enc.get("style").and_then(Value::as_str)) {
+            (Some(ct), _) if is_json(ct) => Some(FormField::Json),
+            (ct, style) => {
+                if let Some(ct) = ct.filter(|ct| !ct.trim().to_ascii_lowercase().starts_with("text/plain")) {
+                    d.warn(&child(&eptr, "contentType"), format!("content type {ct:?} of a form property is not applied: the value is sent as form text"));
+                }
+                let delimited = |sep| if explode == Some(false) { FormField::Delimited(sep) } else { FormField::Explode };
+                match style {
+                    None if explode.is_none() => None,
+                    None | Some("form") => Some(delimited(',')),
+                    Some("spaceDelimited") => Some(delimited(' ')),
+                    Some("pipeDelimited") => Some(delimited('|')),
+                    Some("deepObject") => Some(FormField::Brackets),
+                    Some(other) => {
+                        d.warn(&child(&eptr, "style"), format!("style {other:?} is not a form style: the property is sent in the bracket style"));
+                        None
+                    }
+                }
+            }
+        };
+        if let Some(how) = how {
+            out.push((name.clone(), how));
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
 }

@@ -70,6 +70,7 @@ snapshot_tests!(
     openapi32_basic,
     doc_lazy_continuation,
     multipart,
+    anyof,
 );
 
 /// Specs published as trees of files (`tests/trees/NAME/openapi.yaml`), snapshot as `tree_NAME`.

@@ -637,3 +637,36 @@ async fn form_body_encoding_object_styles() {
     .collect();
     assert_eq!(decoded, want);
 }
+
+/// `anyOf` (`generator/tests/fixtures/anyof.yaml`): a value matching the second branch that would
+/// also fit the first (`{name, barks}` is a valid Cat, whose fields are all optional but `name`)
+/// decodes whole into the merged struct, never as a Cat that drops `barks`; it round-trips.
+/// Distinct primitives are an untagged enum; overlapping object branches a union whose decode
+/// follows the value's field types.
+#[tokio::test]
+async fn any_of_never_picks_the_wrong_branch() {
+    use fixture_anyof::types::{Id, Pet, Shape};
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/pets/p1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"name": "Rex", "barks": true})))
+        .mount(&server)
+        .await;
+    let c = client!(fixture_anyof, server);
+    let pet = c.get_pet("p1").await.expect("200").body;
+    assert_eq!(pet, Pet { name: Some("Rex".into()), meows: None, barks: Some(true), id: None });
+    assert_eq!(serde_json::to_value(&pet).unwrap(), serde_json::json!({"name": "Rex", "barks": true}));
+    let both: Pet = serde_json::from_value(serde_json::json!({"name": "Tom", "meows": true, "barks": false, "id": "x"})).unwrap();
+    assert_eq!((both.meows, both.barks, both.id.as_deref()), (Some(true), Some(false), Some("x")), "a value of every branch at once");
+
+    assert_eq!(serde_json::from_value::<Id>(serde_json::json!(42)).unwrap(), Id::Integer(42));
+    assert_eq!(serde_json::from_value::<Id>(serde_json::json!("42")).unwrap(), Id::String("42".into()));
+    match serde_json::from_value::<Shape>(serde_json::json!({"size": 3})).unwrap() {
+        Shape::ShapeVariant2(s) => assert_eq!(s.size, Some(3)),
+        other => panic!("an integer size is the second branch: {other:?}"),
+    }
+    match serde_json::from_value::<Shape>(serde_json::json!({"size": "xl"})).unwrap() {
+        Shape::ShapeVariant1(s) => assert_eq!(s.size.as_deref(), Some("xl")),
+        other => panic!("a string size is the first branch: {other:?}"),
+    }
+}

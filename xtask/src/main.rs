@@ -56,7 +56,7 @@ fn main() -> ExitCode {
 /// Fixture specs whose generated clients are committed and tested against live servers
 /// (`generator/tests/fixtures/NAME.yaml` -> `generator/tests/clients/NAME`).
 const CLIENT_FIXTURES: &[&str] =
-    &["pagination", "pagination_styles", "parameters", "content_types", "oneof_discriminator", "secrets", "patch_clear", "encodings", "api_key_auth", "multipart"];
+    &["pagination", "pagination_styles", "parameters", "content_types", "oneof_discriminator", "secrets", "patch_clear", "encodings", "api_key_auth", "multipart", "anyof"];
 
 /// Corpus specs (`$OPENAPI_CORPUS/confluent/NAME.yaml`) whose conformance suites `cargo xtask
 /// test` runs against Prism: small, and passing every check today.

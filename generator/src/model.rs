@@ -385,6 +385,8 @@ impl<T> Operation<T> {
             ty: f(b.ty),
             content_type: b.content_type,
             encoding: b.encoding,
+            multipart: b.multipart,
+            form_fields: b.form_fields,
             required: b.required,
             redacted: b.redacted,
             docs: b.docs,
@@ -437,6 +439,9 @@ pub struct OperationTypes {
     pub request: String,
     /// The enum of successful responses (`{prefix}Success`), when they differ in body or headers.
     pub success: Option<String>,
+    /// The struct of a multipart body's fields and files (`{prefix}Form`), when the client builds
+    /// the body (see [`MultipartPlan`]).
+    pub form: Option<String>,
 }
 
 /// How a list operation pages: the request takes a page token (or cursor, or page number) in
@@ -586,6 +591,59 @@ pub enum BodyEncoding {
     Text,
 }
 
+/// How the client builds a `multipart/form-data` body: one entry per property of the body
+/// schema, naming a field of the body's struct type by its wire name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MultipartPlan {
+    /// The parts, in the schema's property order.
+    pub parts: Vec<PartPlan>,
+}
+
+/// One property of a multipart body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartPlan {
+    /// The property (and part) name.
+    pub wire_name: String,
+    /// What the part holds.
+    pub kind: PartKind,
+    /// The part's `Content-Type` from the media type's `encoding` (or the property's
+    /// `contentMediaType`); `None`: the default (`text/plain` for text, `application/json` for
+    /// objects and arrays, `application/octet-stream` for files).
+    pub content_type: Option<String>,
+    /// Fixed part headers from `encoding.<property>.headers` (a `const`, single `enum` value or
+    /// `default` in the header's schema).
+    pub headers: Vec<(String, String)>,
+}
+
+/// What a multipart property is sent as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartKind {
+    /// One part: the value's text, or JSON for objects and arrays (and JSON content types).
+    Field,
+    /// An array of plain values: one part per item, all with the property's name.
+    EachItem,
+    /// A file (`format: binary`, `contentMediaType`): the caller gives a `FilePart`.
+    File,
+    /// An array of files: one file part per item.
+    Files,
+}
+
+/// How one property of an `application/x-www-form-urlencoded` body is written (its `encoding`
+/// entry). Properties without one use the bracket style (`a[b]=c`, `list=x&list=y`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormField {
+    /// `style: deepObject` (the default spelled out): brackets.
+    Brackets,
+    /// `contentType: application/json` (or `+json`): the value as JSON text.
+    Json,
+    /// `style: form, explode: true` given explicitly: an array one pair per item, an object one
+    /// pair per property, under the property's own name.
+    Explode,
+    /// `explode: false`: items (or key,value pairs) joined by this separator (`,` for `form`, ` `
+    /// for `spaceDelimited`, `|` for `pipeDelimited`).
+    Delimited(char),
+}
+
 /// A request body.
 #[derive(Debug, Clone)]
 pub struct RequestBody<T = TypeRef> {
@@ -595,6 +653,12 @@ pub struct RequestBody<T = TypeRef> {
     pub encoding: BodyEncoding,
     /// Its type (for JSON and form bodies).
     pub ty: T,
+    /// For `multipart/form-data` bodies whose schema lists properties: how the client builds the
+    /// body from them. `None` for other multipart bodies: the caller encodes those.
+    pub multipart: Option<MultipartPlan>,
+    /// For form bodies: properties the media type's `encoding` object writes otherwise than the
+    /// default bracket style, by wire name (sorted).
+    pub form_fields: Vec<(String, FormField)>,
     /// Required by the spec.
     pub required: bool,
     /// The body schema itself is a secret (or a list or map of secrets).
@@ -754,10 +818,11 @@ impl NormalizedModel {
             let names = &op.type_names;
             let _ = writeln!(
                 out,
-                "  types error {}, request {}{}",
+                "  types error {}, request {}{}{}",
                 names.error,
                 names.request,
-                names.success.as_deref().map(|s| format!(", success {s}")).unwrap_or_default()
+                names.success.as_deref().map(|s| format!(", success {s}")).unwrap_or_default(),
+                names.form.as_deref().map(|s| format!(", form {s}")).unwrap_or_default()
             );
             if let Some(p) = &op.pagination {
                 let dotted = |path: &[(String, bool)]| path.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(".");
@@ -797,6 +862,20 @@ impl NormalizedModel {
             }
             if let Some(b) = &op.body {
                 let _ = writeln!(out, "  body {} {:?}: {}", b.content_type, b.encoding, self.type_ref_text(&b.ty));
+                for (name, how) in &b.form_fields {
+                    let _ = writeln!(out, "    form field {name:?} {how:?}");
+                }
+                for part in b.multipart.iter().flat_map(|m| &m.parts) {
+                    let headers: Vec<String> = part.headers.iter().map(|(n, v)| format!("{n}: {v}")).collect();
+                    let _ = writeln!(
+                        out,
+                        "    part {:?} {:?}{}{}",
+                        part.wire_name,
+                        part.kind,
+                        part.content_type.as_deref().map(|c| format!(" [{c}]")).unwrap_or_default(),
+                        if headers.is_empty() { String::new() } else { format!(" headers [{}]", headers.join(", ")) }
+                    );
+                }
             }
             for r in &op.responses {
                 let body = r.body.as_ref().map(|b| self.type_ref_text(&b.ty)).unwrap_or_else(|| "-".into());

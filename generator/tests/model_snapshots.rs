@@ -71,6 +71,8 @@ snapshot_tests!(
     openapi31_webhooks,
     openapi32_basic,
     doc_lazy_continuation,
+    multipart,
+    anyof,
 );
 
 /// Specs published as trees of files (`tests/trees/NAME/openapi.yaml`), snapshot as `tree_NAME`.

@@ -523,3 +523,150 @@ async fn declared_last_item_and_next_url_walks() {
     let names: Vec<String> = c.list_feed().stream().map(|r| r.expect("entry").name).collect().await;
     assert_eq!(names, ["a", "b", "c"]);
 }
+
+/// `multipart/form-data` bodies built by the client (`generator/tests/fixtures/multipart.yaml`):
+/// the server receives text parts, one part per tag, a JSON part, per-part content types and
+/// fixed headers from `encoding`, a file from bytes, from a path (with its file name) and a
+/// streamed one.
+#[tokio::test]
+async fn multipart_forms_reach_the_server_part_by_part() {
+    use fixture_multipart::runtime::FilePart;
+    use fixture_multipart::types::UploadDocumentRequestMeta;
+    use fixture_multipart::{PutAvatarForm, UploadDocumentForm};
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(201).set_body_json(serde_json::json!({"id": "d1"}))).mount(&server).await;
+    Mock::given(method("PUT")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    let c = client!(fixture_multipart, server);
+    let dir = std::env::temp_dir().join(format!("forge-features-mp-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("scan.png"), b"\x89PNG").unwrap();
+    let chunks: Vec<Result<bytes::Bytes, std::io::Error>> = vec![Ok(bytes::Bytes::from_static(b"GIF8")), Ok(bytes::Bytes::from_static(b"9a"))];
+    let form = UploadDocumentForm {
+        title: "Q3 \"report\"".into(),
+        count: Some(2),
+        tags: Some(vec!["a".into(), "b".into()]),
+        meta: Some(UploadDocumentRequestMeta { source: Some("scanner".into()), pages: Some(3) }),
+        note: Some("# hi".into()),
+        file: FilePart::bytes(&b"%PDF-1.7"[..]).file_name("q3.pdf"),
+        attachments: Some(vec![
+            FilePart::path(dir.join("scan.png")),
+            FilePart::stream(futures::stream::iter(chunks)).file_name("anim.gif").content_type("image/gif"),
+        ]),
+    };
+    let response = c.upload_document(form).await.expect("201");
+    assert_eq!(response.body.id.as_deref(), Some("d1"));
+    c.put_avatar().body(PutAvatarForm { image: None, alt: Some("me".into()) }).await.expect("204");
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    let requests = server.received_requests().await.expect("recorded");
+    let ct = requests[0].headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    let boundary = ct.strip_prefix("multipart/form-data; boundary=").expect("a multipart content type").to_string();
+    // Each part as (headers, body), split on the boundary the client chose.
+    let parts = |body: &[u8]| -> Vec<(String, String)> {
+        let text = String::from_utf8_lossy(body).into_owned();
+        let close = format!("--{boundary}--\r\n");
+        assert!(text.ends_with(&close), "{text}");
+        text[..text.len() - close.len()]
+            .split(&format!("--{boundary}\r\n"))
+            .skip(1)
+            .map(|p| {
+                let (head, body) = p.split_once("\r\n\r\n").expect("headers end");
+                (head.to_string(), body.strip_suffix("\r\n").expect("part end").to_string())
+            })
+            .collect()
+    };
+    let d = |name: &str| format!("Content-Disposition: form-data; name=\"{name}\"");
+    assert_eq!(
+        parts(&requests[0].body),
+        vec![
+            (d("title"), "Q3 \"report\"".to_string()),
+            (d("count"), "2".into()),
+            (d("tags"), "a".into()),
+            (d("tags"), "b".into()),
+            (format!("{}\r\nContent-Type: application/json", d("meta")), r#"{"pages":3,"source":"scanner"}"#.into()),
+            (format!("{}\r\nContent-Type: text/markdown", d("note")), "# hi".into()),
+            (format!("{}; filename=\"q3.pdf\"\r\nContent-Type: application/pdf\r\nX-Scan: virus-checked", d("file")), "%PDF-1.7".into()),
+            (format!("{}; filename=\"scan.png\"\r\nContent-Type: application/octet-stream", d("attachments")), "\u{fffd}PNG".into()),
+            (format!("{}; filename=\"anim.gif\"\r\nContent-Type: image/gif", d("attachments")), "GIF89a".into()),
+        ]
+    );
+    let ct = requests[1].headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    let boundary = ct.strip_prefix("multipart/form-data; boundary=").expect("multipart").to_string();
+    assert_eq!(String::from_utf8_lossy(&requests[1].body), format!("--{boundary}\r\n{}\r\n\r\nme\r\n--{boundary}--\r\n", d("alt")));
+}
+
+/// A form body whose `encoding` object sets per-property styles (`generator/tests/fixtures/encodings.yaml`,
+/// `createCustomer`): what the server receives.
+#[tokio::test]
+async fn form_body_encoding_object_styles() {
+    use fixture_encodings::types::{
+        CreateCustomerRequest, CreateCustomerRequestAddress, CreateCustomerRequestMeta, CreateCustomerRequestPoint,
+        CreateCustomerRequestPrefs,
+    };
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    let c = client!(fixture_encodings, server);
+    let v = |xs: &[&str]| Some(xs.iter().map(|x| x.to_string()).collect::<Vec<_>>());
+    let body = CreateCustomerRequest {
+        name: Some("Ann".into()),
+        tags: v(&["t1", "t2"]),
+        codes: v(&["a", "b"]),
+        roles: v(&["r1", "r2"]),
+        prefs: Some(CreateCustomerRequestPrefs { lang: Some("en".into()), tz: Some("UTC".into()) }),
+        point: Some(CreateCustomerRequestPoint { x: Some(1), y: Some(2) }),
+        meta: Some(CreateCustomerRequestMeta { a: Some(1) }),
+        address: Some(CreateCustomerRequestAddress { city: Some("Köln".into()) }),
+    };
+    c.create_customer(&body).await.expect("204");
+    let requests = server.received_requests().await.expect("recorded");
+    let decoded: Vec<(String, String)> =
+        url::form_urlencoded::parse(&requests[0].body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    let want: Vec<(String, String)> = [
+        ("address[city]", "Köln"),
+        ("codes", "a b"),
+        ("meta", r#"{"a":1}"#),
+        ("name", "Ann"),
+        ("point", "x,1,y,2"),
+        ("lang", "en"),
+        ("tz", "UTC"),
+        ("roles", "r1|r2"),
+        ("tags", "t1,t2"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    assert_eq!(decoded, want);
+}
+
+/// `anyOf` (`generator/tests/fixtures/anyof.yaml`): a value matching the second branch that would
+/// also fit the first (`{name, barks}` is a valid Cat, whose fields are all optional but `name`)
+/// decodes whole into the merged struct, never as a Cat that drops `barks`; it round-trips.
+/// Distinct primitives are an untagged enum; overlapping object branches a union whose decode
+/// follows the value's field types.
+#[tokio::test]
+async fn any_of_never_picks_the_wrong_branch() {
+    use fixture_anyof::types::{Id, Pet, Shape};
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/pets/p1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"name": "Rex", "barks": true})))
+        .mount(&server)
+        .await;
+    let c = client!(fixture_anyof, server);
+    let pet = c.get_pet("p1").await.expect("200").body;
+    assert_eq!(pet, Pet { name: Some("Rex".into()), meows: None, barks: Some(true), id: None });
+    assert_eq!(serde_json::to_value(&pet).unwrap(), serde_json::json!({"name": "Rex", "barks": true}));
+    let both: Pet = serde_json::from_value(serde_json::json!({"name": "Tom", "meows": true, "barks": false, "id": "x"})).unwrap();
+    assert_eq!((both.meows, both.barks, both.id.as_deref()), (Some(true), Some(false), Some("x")), "a value of every branch at once");
+
+    assert_eq!(serde_json::from_value::<Id>(serde_json::json!(42)).unwrap(), Id::Integer(42));
+    assert_eq!(serde_json::from_value::<Id>(serde_json::json!("42")).unwrap(), Id::String("42".into()));
+    match serde_json::from_value::<Shape>(serde_json::json!({"size": 3})).unwrap() {
+        Shape::ShapeVariant2(s) => assert_eq!(s.size, Some(3)),
+        other => panic!("an integer size is the second branch: {other:?}"),
+    }
+    match serde_json::from_value::<Shape>(serde_json::json!({"size": "xl"})).unwrap() {
+        Shape::ShapeVariant1(s) => assert_eq!(s.size.as_deref(), Some("xl")),
+        other => panic!("a string size is the first branch: {other:?}"),
+    }
+}

@@ -56,7 +56,7 @@ fn main() -> ExitCode {
 /// Fixture specs whose generated clients are committed and tested against live servers
 /// (`generator/tests/fixtures/NAME.yaml` -> `generator/tests/clients/NAME`).
 const CLIENT_FIXTURES: &[&str] =
-    &["pagination", "pagination_styles", "parameters", "content_types", "oneof_discriminator", "secrets", "patch_clear", "encodings", "api_key_auth", "response_variants"];
+    &["pagination", "pagination_styles", "parameters", "content_types", "oneof_discriminator", "secrets", "patch_clear", "encodings", "api_key_auth", "response_variants", "multipart", "anyof", "openapi31_types"];
 
 /// Corpus specs (`$OPENAPI_CORPUS/confluent/NAME.yaml`) whose conformance suites `cargo xtask
 /// test` runs against Prism: small, and passing every check today.
@@ -305,6 +305,29 @@ fn prism_tests() -> Result<(), String> {
             cargo().env("PRISM_URL", &url).env("PRISM_MODE", mode).args(["test", "-p", "forge-templates", "--test", "prism", "--", "--ignored", "--test-threads=1"]),
         );
         results.push((mode, ok));
+    }
+    // An OpenAPI 3.1 document, served as is (static mode): Prism reads 3.1, and the client of
+    // the 3.1 fixture decodes its answer and sends a body Prism validates against 3.1 schemas.
+    {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_err(|e| e.to_string())?.port();
+        let log = std::fs::File::create(work.join("prism-openapi31.log")).map_err(|e| e.to_string())?;
+        let log2 = log.try_clone().map_err(|e| e.to_string())?;
+        let child = Command::new("node")
+            .arg(&bin)
+            .args(["mock", "-h", "127.0.0.1", "-p", &port.to_string()])
+            .arg(root.join("generator/tests/fixtures/openapi31_types.yaml"))
+            .stdout(log)
+            .stderr(log2)
+            .spawn()
+            .map_err(|e| format!("cannot start prism: {e}"))?;
+        let _guard = ServerGuard(child);
+        let url = format!("http://127.0.0.1:{port}");
+        wait_ready(port)?;
+        let ok = run_step(
+            &format!("OpenAPI 3.1 fixture client against Prism (static responses) at {url}"),
+            cargo().env("PRISM31_URL", &url).args(["test", "-p", "forge-templates", "--test", "prism31", "--", "--ignored"]),
+        );
+        results.push(("openapi31", ok));
     }
     let failed: Vec<&str> = results.iter().filter(|(_, ok)| !ok).map(|(m, _)| *m).collect();
     if failed.is_empty() {

@@ -63,7 +63,7 @@ pub fn asked_error_statuses(op: &Operation) -> Vec<u16> {
 }
 
 /// A JSON value as an escaped string literal.
-fn json_literal(v: &Value) -> Literal {
+pub(super) fn json_literal(v: &Value) -> Literal {
     Literal::string(&serde_json::to_string(v).unwrap_or_else(|_| "null".into()))
 }
 
@@ -456,21 +456,30 @@ fn render_call(model: &NormalizedModel, op: &Operation, s: &OperationSamples, ty
     }
     if let Some(b) = &op.body {
         let v = s.body.clone().unwrap_or(Value::Null);
-        let body_args = match b.encoding {
-            BodyEncoding::Json | BodyEncoding::Form => {
-                let t = rust_type(&b.ty, model, types);
-                let json = json_literal(&v);
-                lets.push(quote!(let body: #t = sample(#json)?;));
-                vec![quote!(&body)]
-            }
-            BodyEncoding::Bytes | BodyEncoding::Text => {
-                let text = Literal::string(v.as_str().unwrap_or("sample"));
-                let base = b.content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-                if base.starts_with("multipart/") {
-                    let part = Literal::string("--sample\r\nContent-Disposition: form-data; name=\"file\"; filename=\"sample\"\r\n\r\nsample\r\n--sample--\r\n");
-                    vec![quote!(::std::vec::Vec::from(#part.as_bytes())), quote!("multipart/form-data; boundary=sample")]
-                } else {
-                    vec![quote!(::std::vec::Vec::from(#text.as_bytes()))]
+        let form = b.multipart.as_ref().zip(op.type_names.form.as_deref());
+        let body_args = if let Some((plan, name)) = form {
+            let name = ident(name);
+            let runtime = quote!(::#_krate::runtime);
+            let built = super::multipart::sample_form(model, &quote!(::#_krate::#name), plan, &b.ty, s.body.as_ref(), types, &runtime);
+            lets.push(quote!(let body = #built;));
+            vec![quote!(body)]
+        } else {
+            match b.encoding {
+                BodyEncoding::Json | BodyEncoding::Form => {
+                    let t = rust_type(&b.ty, model, types);
+                    let json = json_literal(&v);
+                    lets.push(quote!(let body: #t = sample(#json)?;));
+                    vec![quote!(&body)]
+                }
+                BodyEncoding::Bytes | BodyEncoding::Text => {
+                    let text = Literal::string(v.as_str().unwrap_or("sample"));
+                    let base = b.content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+                    if base.starts_with("multipart/") {
+                        let part = Literal::string("--sample\r\nContent-Disposition: form-data; name=\"file\"; filename=\"sample\"\r\n\r\nsample\r\n--sample--\r\n");
+                        vec![quote!(::std::vec::Vec::from(#part.as_bytes())), quote!("multipart/form-data; boundary=sample")]
+                    } else {
+                        vec![quote!(::std::vec::Vec::from(#text.as_bytes()))]
+                    }
                 }
             }
         };

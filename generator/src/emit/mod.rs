@@ -6,6 +6,7 @@ pub mod conformance;
 pub mod docs;
 mod guide;
 pub mod multi;
+mod multipart;
 pub mod operations;
 pub mod types;
 

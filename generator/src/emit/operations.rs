@@ -254,15 +254,22 @@ fn required_arg_type(p: &Param, model: &NormalizedModel) -> TokenStream {
 /// client method, the setter and `send`.
 enum BodyPlan {
     /// JSON or form: a borrowed value of the body type.
-    Typed { ty: TokenStream, form: bool, content_type: Option<String> },
+    Typed { ty: TokenStream, form: bool, content_type: Option<String>, form_fields: Vec<TokenStream> },
     /// Raw bytes sent with the spec's media type.
     Bytes { content_type: String },
     /// A multipart body the caller encodes, so the caller also gives its content type (with the
     /// boundary).
     Multipart,
+    /// A multipart body the client builds from the operation's form struct (owned: it holds
+    /// files, which may be streams).
+    Form { ty: TokenStream },
 }
 
-fn body_plan(b: &crate::model::RequestBody, model: &NormalizedModel) -> BodyPlan {
+fn body_plan(b: &crate::model::RequestBody, model: &NormalizedModel, form: Option<&str>) -> BodyPlan {
+    if let (Some(_), Some(name)) = (&b.multipart, form) {
+        let ty = ident(name);
+        return BodyPlan::Form { ty: quote!(#ty) };
+    }
     let ct = &b.content_type;
     let base = ct.split(';').next().unwrap_or(ct).trim().to_ascii_lowercase();
     match b.encoding {
@@ -273,6 +280,18 @@ fn body_plan(b: &crate::model::RequestBody, model: &NormalizedModel) -> BodyPlan
                 ty: rust_type(&b.ty, model, &types_path()),
                 form,
                 content_type: (ct != plain).then(|| ct.clone()),
+                form_fields: b.form_fields.iter().map(|(name, how)| {
+                    let how = match how {
+                        crate::model::FormField::Brackets => quote!(Brackets),
+                        crate::model::FormField::Json => quote!(Json),
+                        crate::model::FormField::Explode => quote!(Explode),
+                        crate::model::FormField::Delimited(sep) => {
+                            let sep = sep.to_string();
+                            quote!(Delimited(#sep))
+                        }
+                    };
+                    quote!((#name, super::runtime::FormEncoding::#how))
+                }).collect(),
             }
         }
         BodyEncoding::Bytes if base.starts_with("multipart/") => BodyPlan::Multipart,
@@ -387,16 +406,23 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, header_names: &[Optio
             }
         });
     }
-    let body_plan = op.body.as_ref().map(|b| (body_plan(b, model), b.required));
+    let body_plan = op.body.as_ref().map(|b| (body_plan(b, model, op.type_names.form.as_deref()), b.required));
+    if let (Some(b), Some(name)) = (&op.body, &op.type_names.form) {
+        if let Some(plan) = &b.multipart {
+            extra_items.push(super::multipart::form_struct(model, name, &op.fn_name, plan, &b.ty, &types_path()));
+        }
+    }
     let body_stmt = match &body_plan {
         None => TokenStream::new(),
         Some((plan, required)) => {
             let (held, arg, setter_args, send) = match plan {
-                BodyPlan::Typed { ty, form, content_type } => {
+                BodyPlan::Typed { ty, form, content_type, form_fields } => {
                     let ct = content_type.as_ref().map(|ct| quote!(.header("Content-Type", #ct)));
                     // Form bodies go through the bracket encoder, which also takes nested objects
                     // and arrays (`address[city]=…`), as the APIs with such bodies read them.
-                    let send = if *form {
+                    let send = if *form && !form_fields.is_empty() {
+                        quote!(spec.bytes("application/x-www-form-urlencoded", super::runtime::form_body_with(body, &[#( #form_fields ),*])?) #ct)
+                    } else if *form {
                         quote!(spec.bytes("application/x-www-form-urlencoded", super::runtime::form_body(body)?) #ct)
                     } else {
                         quote!(spec.json(body)? #ct)
@@ -415,11 +441,12 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, header_names: &[Optio
                     quote!(body: impl Into<::bytes::Bytes>, content_type: &'a str),
                     quote!(spec.bytes("application/octet-stream", body.0).header("Content-Type", body.1)),
                 ),
+                BodyPlan::Form { ty } => (quote!(#ty), quote!(body), quote!(body: #ty), quote!(spec.multipart(body.into_multipart()?).await?)),
             };
             if *required {
                 fields.push(quote!(body: #held,));
                 inits.push(match plan {
-                    BodyPlan::Typed { .. } => quote!(body,),
+                    BodyPlan::Typed { .. } | BodyPlan::Form { .. } => quote!(body,),
                     _ => quote!(body: #arg,),
                 });
                 arg_names.push(ident("body"));
@@ -427,6 +454,7 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, header_names: &[Optio
                     BodyPlan::Typed { ty, .. } => quote!(&'a #ty),
                     BodyPlan::Bytes { .. } => quote!(impl Into<::bytes::Bytes>),
                     BodyPlan::Multipart => quote!(impl Into<::bytes::Bytes>),
+                    BodyPlan::Form { ty } => quote!(#ty),
                 });
                 if matches!(plan, BodyPlan::Multipart) {
                     arg_names.push(ident("content_type"));

@@ -244,7 +244,8 @@ pub fn name_operation_types(ops: &mut [crate::model::Operation]) {
             body(w[0]) == body(w[1]) && w[0].headers_type == w[1].headers_type
         });
         let success = (!uniform).then(|| scope.claim(format!("{}Success", op.type_prefix)));
-        op.type_names = crate::model::OperationTypes { error, request, success };
+        let form = op.body.as_ref().and_then(|b| b.multipart.as_ref()).map(|_| scope.claim(format!("{}Form", op.type_prefix)));
+        op.type_names = crate::model::OperationTypes { error, request, success, form };
     }
 }
 

@@ -26,7 +26,6 @@ const UNSUPPORTED_SCHEMA_KEYWORDS: &[(&str, &str)] = &[
     ("dependentRequired", "`dependentRequired` is not checked: the dependent fields stay optional"),
     ("contains", "`contains` is not checked: ignored"),
     ("$dynamicRef", "`$dynamicRef` is not supported: read as any JSON value"),
-    ("anyOf", "`anyOf` is read like `oneOf`: a value decodes as the first variant that fits"),
 ];
 
 /// The JSON Schema dialects OpenAPI 3.1 and 3.2 define (their base vocabularies).

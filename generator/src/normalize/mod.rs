@@ -8,6 +8,7 @@
 mod convert;
 pub mod dedup;
 pub mod lint;
+mod multipart;
 mod pagination;
 pub mod schema;
 
@@ -490,8 +491,12 @@ fn read_body(root: &Value, op: &Map<String, Value>, op_ptr: &str, graph: &mut Sc
         d.warn(&bptr, "request body without content: ignored");
         return;
     };
-    if mt.to_ascii_lowercase().starts_with("multipart/") {
-        d.warn(&child(&child(&bptr, "content"), mt), "multipart bodies are not built by the client: the method takes the encoded body and its Content-Type (with the boundary)");
+    let mptr = child(&child(&bptr, "content"), mt);
+    let base = mt.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    let multipart = if base == "multipart/form-data" { multipart::plan(root, media.get("schema"), media, &mptr, d) } else { None };
+    let form_fields = if encoding == BodyEncoding::Form { multipart::form_fields(media, &mptr, d) } else { Vec::new() };
+    if base.starts_with("multipart/") && multipart.is_none() {
+        d.warn(&mptr, "multipart body without listed properties (or not form-data): the method takes the encoded body and its Content-Type (with the boundary)");
     }
     if body.get("content").and_then(Value::as_object).is_some_and(|c| c.len() > 1) {
         d.warn(&child(&bptr, "content"), format!("several request media types: the client sends {mt}"));
@@ -514,6 +519,8 @@ fn read_body(root: &Value, op: &Map<String, Value>, op_ptr: &str, graph: &mut Sc
         content_type: mt.clone(),
         encoding,
         ty: Slot::Node(u),
+        multipart,
+        form_fields,
         required: body.get("required").and_then(Value::as_bool).unwrap_or(false),
         redacted: schema.is_some_and(|v| graph.secret(v)),
         docs: Docs { description: body.get("description").and_then(Value::as_str).map(str::to_string), ..Docs::default() },

@@ -414,6 +414,10 @@ impl<'a> SchemaGraph<'a> {
     }
 
     fn build_rest(&mut self, obj: &Map<String, Value>, nullable: bool, ptr: &str, dir: Direction, origin: Origin, d: &mut Diagnostics) -> Use {
+        if let Some(merged) = obj.get("anyOf").filter(|_| !obj.contains_key("oneOf")).and_then(|list| self.merge_any_of(obj, list, ptr, d)) {
+            let u = self.build(&merged, ptr, dir, origin, d);
+            return Use { node: u.node, nullable: u.nullable || nullable };
+        }
         for key in ["oneOf", "anyOf"] {
             if let Some(list) = obj.get(key) {
                 let u = self.build_union(obj, key, list, ptr, dir, origin, d);
@@ -619,6 +623,106 @@ impl<'a> SchemaGraph<'a> {
             acc.insert("type".into(), Value::String("object".into()));
         }
         Merged::Many(Value::Object(acc))
+    }
+
+    /// `anyOf` whose branches are all objects, as one object schema: every branch's properties,
+    /// required only when every branch requires them (or the wrapper does). `anyOf` means "valid
+    /// against at least one", so a value may match several branches at once; a struct holding
+    /// the union of their fields reads every such value whole, where picking one branch could
+    /// drop the fields of another. `None` (read as a union) when a branch is not an object, or
+    /// when two branches declare the same property differently (warned: a struct field cannot
+    /// have two types).
+    fn merge_any_of(&mut self, obj: &Map<String, Value>, list: &Value, ptr: &str, d: &mut Diagnostics) -> Option<Value> {
+        let Value::Array(items) = list else { return None };
+        let lptr = child(ptr, "anyOf");
+        let mut null_branch = false;
+        let mut mergeable = true;
+        let mut objectish = 0;
+        let mut branches: Vec<Map<String, Value>> = Vec::new();
+        for (i, m) in items.iter().enumerate() {
+            if m.get("type").and_then(Value::as_str) == Some("null") {
+                null_branch = true;
+                continue;
+            }
+            // A broken reference is reported once, by the union that is built instead.
+            let target = match m.get("$ref").and_then(Value::as_str) {
+                Some(r) => r.strip_prefix('#').and_then(|f| lookup_pointer(self.root, f)),
+                None => Some(m),
+            };
+            if !target.is_some_and(Value::is_object) {
+                return None;
+            }
+            let mptr = child(&lptr, &i.to_string());
+            let Some(o) = self.resolve_for_merge(m, &mptr, d) else {
+                mergeable = false;
+                continue;
+            };
+            let object_like = matches!(o.get("type").and_then(Value::as_str), None | Some("object"))
+                && o.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty())
+                && !["oneOf", "anyOf", "discriminator", "enum", "items", "const", "prefixItems"].iter().any(|k| o.contains_key(*k));
+            // Could hold an object: such branches can match the same value.
+            if matches!(o.get("type").and_then(Value::as_str), None | Some("object")) && !o.contains_key("enum") && !o.contains_key("const") {
+                objectish += 1;
+            }
+            mergeable &= object_like;
+            branches.push(o);
+        }
+        if !mergeable {
+            if objectish >= 2 {
+                d.warn(ptr, "anyOf branches that are not all plain objects may match the same value: read as a union, a value decodes into the branch that explains most of its fields");
+            }
+            return None;
+        }
+        if branches.len() < 2 {
+            return None;
+        }
+        let mut wrapper = obj.clone();
+        wrapper.remove("anyOf");
+        let mut props = wrapper.get("properties").and_then(Value::as_object).cloned().unwrap_or_default();
+        let own: Vec<String> = props.keys().cloned().collect();
+        for b in &branches {
+            for (name, schema) in b.get("properties").and_then(Value::as_object).into_iter().flatten() {
+                match props.get(name) {
+                    None => {
+                        props.insert(name.clone(), schema.clone());
+                    }
+                    // The wrapper's own declaration applies to every branch.
+                    Some(_) if own.contains(name) => {}
+                    Some(existing) if existing == schema => {}
+                    Some(_) => {
+                        d.warn(ptr, format!(
+                            "anyOf branches declare property {name:?} differently: read as a union, a value decodes into the branch that explains most of its fields"
+                        ));
+                        return None;
+                    }
+                }
+            }
+        }
+        let required_by = |b: &Map<String, Value>, n: &str| {
+            b.get("required").and_then(Value::as_array).is_some_and(|r| r.iter().any(|x| x.as_str() == Some(n)))
+        };
+        let mut required: Vec<Value> = wrapper.get("required").and_then(Value::as_array).cloned().unwrap_or_default();
+        for name in props.keys() {
+            if branches.iter().all(|b| required_by(b, name)) && !required.iter().any(|r| r.as_str() == Some(name)) {
+                required.push(Value::String(name.clone()));
+            }
+        }
+        if !wrapper.contains_key("additionalProperties") {
+            if let Some(extra) = branches.iter().find_map(|b| b.get("additionalProperties").filter(|a| **a != Value::Bool(false))) {
+                wrapper.insert("additionalProperties".into(), extra.clone());
+            }
+        }
+        wrapper.insert("type".into(), Value::String("object".into()));
+        wrapper.insert("properties".into(), Value::Object(props));
+        if required.is_empty() {
+            wrapper.remove("required");
+        } else {
+            wrapper.insert("required".into(), Value::Array(required));
+        }
+        if null_branch {
+            wrapper.insert("nullable".into(), Value::Bool(true));
+        }
+        Some(Value::Object(wrapper))
     }
 
     /// A member's schema with its top-level `$ref` followed and nested `allOf` merged.

@@ -189,3 +189,64 @@ impl<'a> ::std::future::IntoFuture for CreateChargeBuilder<'a> {
         Box::pin(self.send())
     }
 }
+/// Documented error responses of [`Client::create_customer`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CreateCustomerError {}
+impl Client {
+    /// `POST /customers` with a `application/x-www-form-urlencoded` body.
+    ///
+    /// `.await` the returned [`CreateCustomerBuilder`], or call its [`send`](CreateCustomerBuilder::send).
+    pub fn create_customer<'a>(
+        &'a self,
+        body: &'a types::CreateCustomerRequest,
+    ) -> CreateCustomerBuilder<'a> {
+        CreateCustomerBuilder {
+            client: self,
+            body,
+        }
+    }
+}
+/// A `POST /customers` request of [`Client::create_customer`]: set optional inputs, then `.await` it or call [`send`](Self::send).
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateCustomerBuilder<'a> {
+    client: &'a Client,
+    body: &'a types::CreateCustomerRequest,
+}
+impl<'a> CreateCustomerBuilder<'a> {
+    /// Sends the request and decodes the response by status.
+    pub async fn send(self) -> Result<Response<(), ()>, Error<CreateCustomerError>> {
+        let path = ToString::to_string("/customers");
+        let spec = RequestSpec::new(::reqwest::Method::POST, "/customers", path)
+            .authenticated(false);
+        let body = self.body;
+        let spec = spec
+            .bytes(
+                "application/x-www-form-urlencoded",
+                super::runtime::form_body_with(
+                    body,
+                    &[
+                        ("address", super::runtime::FormEncoding::Brackets),
+                        ("codes", super::runtime::FormEncoding::Delimited(" ")),
+                        ("meta", super::runtime::FormEncoding::Json),
+                        ("point", super::runtime::FormEncoding::Delimited(",")),
+                        ("prefs", super::runtime::FormEncoding::Explode),
+                        ("roles", super::runtime::FormEncoding::Delimited("|")),
+                        ("tags", super::runtime::FormEncoding::Delimited(",")),
+                    ],
+                )?,
+            );
+        let raw = self.client.execute(spec).await?;
+        match raw.status {
+            204 => raw.ok((), ()),
+            _ => raw.fail_unexpected(),
+        }
+    }
+}
+impl<'a> ::std::future::IntoFuture for CreateCustomerBuilder<'a> {
+    type Output = Result<Response<(), ()>, Error<CreateCustomerError>>;
+    type IntoFuture = BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}

@@ -1,6 +1,8 @@
 //! Description of one HTTP request, built by generated operation code.
 
+use std::borrow::Cow;
 use std::fmt;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -8,6 +10,7 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::Method;
 
 use super::error::EncodeError;
+use super::multipart::{ByteStream, Encoded, Multipart};
 
 /// Characters percent-encoded by [`encode_path_segment`]: everything except the
 /// RFC 3986 "unreserved" characters `A-Z a-z 0-9 - . _ ~`.
@@ -32,8 +35,29 @@ pub fn encode_path_segment(s: &str) -> String {
 /// A request body together with its content type.
 #[derive(Clone)]
 pub(super) struct Body {
-    pub(super) content_type: &'static str,
+    pub(super) content_type: Cow<'static, str>,
+    /// The body; empty when it is [`stream`](Self::stream)ed.
     pub(super) bytes: Bytes,
+    /// A body produced while it is sent (a multipart body with a streamed file): taken by the
+    /// first attempt, so such a request is never retried.
+    pub(super) stream: Option<OneShot>,
+}
+
+impl Body {
+    fn bytes(content_type: &'static str, bytes: Bytes) -> Self {
+        Body { content_type: Cow::Borrowed(content_type), bytes, stream: None }
+    }
+}
+
+/// A body stream that can be taken once; clones share it.
+#[derive(Clone)]
+pub(super) struct OneShot(Arc<Mutex<Option<ByteStream>>>);
+
+impl OneShot {
+    /// The stream, unless an earlier attempt took it.
+    pub(super) fn take(&self) -> Option<ByteStream> {
+        self.0.lock().map(|mut s| s.take()).unwrap_or(None)
+    }
 }
 
 /// One HTTP request, as built by generated code and sent by
@@ -181,10 +205,7 @@ impl RequestSpec {
     /// with non-string keys, or a failing `Serialize` implementation).
     pub fn json<T: serde::Serialize + ?Sized>(mut self, body: &T) -> Result<Self, EncodeError> {
         let bytes = serde_json::to_vec(body).map_err(EncodeError::json)?;
-        self.body = Some(Body {
-            content_type: "application/json",
-            bytes: Bytes::from(bytes),
-        });
+        self.body = Some(Body::bytes("application/json", Bytes::from(bytes)));
         Ok(self)
     }
 
@@ -203,20 +224,39 @@ impl RequestSpec {
         let value = serde_json::to_value(body)
             .map_err(|e| EncodeError::form("the value could not be serialised", Some(e)))?;
         let encoded = encode_form(&value)?;
-        self.body = Some(Body {
-            content_type: "application/x-www-form-urlencoded",
-            bytes: Bytes::from(encoded),
-        });
+        self.body = Some(Body::bytes("application/x-www-form-urlencoded", Bytes::from(encoded)));
         Ok(self)
     }
 
     /// Sends `body` as is with the given `Content-Type`.
     pub fn bytes(mut self, content_type: &'static str, body: Bytes) -> Self {
-        self.body = Some(Body {
-            content_type,
-            bytes: body,
-        });
+        self.body = Some(Body::bytes(content_type, body));
         self
+    }
+
+    /// Sends `form` as a `multipart/form-data` body. Files given as paths are read now; a body
+    /// with a streamed file is sent at most once (see [`Multipart`]: such a request is never
+    /// retried).
+    ///
+    /// # Errors
+    ///
+    /// An [`EncodeError`] if a file cannot be read.
+    pub async fn multipart(mut self, form: Multipart) -> Result<Self, EncodeError> {
+        let (content_type, encoded) = form.encode().await?;
+        self.body = Some(match encoded {
+            Encoded::Bytes(bytes) => Body { content_type: Cow::Owned(content_type), bytes, stream: None },
+            Encoded::Stream(s) => Body {
+                content_type: Cow::Owned(content_type),
+                bytes: Bytes::new(),
+                stream: Some(OneShot(Arc::new(Mutex::new(Some(s))))),
+            },
+        });
+        Ok(self)
+    }
+
+    /// Whether the request can be sent again: false when its body is streamed.
+    pub fn is_replayable(&self) -> bool {
+        self.body.as_ref().and_then(|b| b.stream.as_ref()).is_none()
     }
 
     /// Whether to send the client's credentials (default `true`). Operations
@@ -268,14 +308,15 @@ impl RequestSpec {
         &self.query
     }
 
-    /// The request body, if any.
+    /// The request body, if any (empty when it is streamed: see
+    /// [`is_replayable`](Self::is_replayable)).
     pub fn body(&self) -> Option<&Bytes> {
         self.body.as_ref().map(|b| &b.bytes)
     }
 
     /// The `Content-Type` of the request body, if any.
-    pub fn content_type(&self) -> Option<&'static str> {
-        self.body.as_ref().map(|b| b.content_type)
+    pub fn content_type(&self) -> Option<&str> {
+        self.body.as_ref().map(|b| b.content_type.as_ref())
     }
 
     /// Whether the client's credentials will be sent.

@@ -13,7 +13,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use bytes::BytesMut;
+use bytes::{Bytes, BytesMut};
 use reqwest::header::{
     HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT,
 };
@@ -1437,6 +1437,8 @@ impl Client {
                 Attempt::Failed(mut error) => {
                     let delay = policy
                         .transport_retry_delay(&spec.method, error.kind(), attempt)
+                        // A streamed body cannot be sent again.
+                        .filter(|_| spec.is_replayable())
                         .filter(|&delay| {
                             let fits = fits_before(deadline, delay);
                             if !fits {
@@ -1527,7 +1529,9 @@ impl Client {
             }
         }
         if let Some(body) = &spec.body {
-            headers.insert(CONTENT_TYPE, HeaderValue::from_static(body.content_type));
+            let value = HeaderValue::from_str(&body.content_type)
+                .map_err(|_| invalid("invalid request body content type".to_owned()))?;
+            headers.insert(CONTENT_TYPE, value);
         }
         let mut explicit: Vec<HeaderName> = Vec::new();
         for (name, value) in &spec.headers {
@@ -1631,13 +1635,28 @@ impl Client {
         };
         let transport = &self.inner.transport.inner;
         let incoming = if let Some(mock) = &transport.mock {
+            let body = match spec.body.as_ref().and_then(|b| b.stream.as_ref()) {
+                // A streamed body is read whole, so the mock records what the server would get.
+                Some(stream) => match collect_stream(stream).await {
+                    Ok(body) => body,
+                    Err(reason) => {
+                        return Attempt::Failed(TransportError::new(
+                            TransportErrorKind::InvalidRequest { reason },
+                            spec.method.clone(),
+                            spec.path_template,
+                            attempt,
+                        ))
+                    }
+                },
+                None => spec.body.as_ref().map(|b| b.bytes.clone()).unwrap_or_default(),
+            };
             let response = mock.answer(MockRequest {
                 method: spec.method.clone(),
                 path_template: spec.path_template,
                 attempt,
                 url,
                 headers,
-                body: spec.body.as_ref().map(|b| b.bytes.clone()).unwrap_or_default(),
+                body,
             });
             let failure = match (&response.failure, &response.invalid_header) {
                 (Some(kind), _) => Some(kind.clone()),
@@ -1658,7 +1677,20 @@ impl Client {
         } else {
             let mut request = transport.http.request(spec.method.clone(), url).headers(headers);
             if let Some(body) = &spec.body {
-                request = request.body(body.bytes.clone());
+                match &body.stream {
+                    None => request = request.body(body.bytes.clone()),
+                    Some(stream) => match stream.take() {
+                        Some(stream) => request = request.body(reqwest::Body::wrap_stream(stream)),
+                        None => {
+                            return Attempt::Failed(TransportError::new(
+                                TransportErrorKind::InvalidRequest { reason: STREAM_TAKEN.to_owned() },
+                                spec.method.clone(),
+                                spec.path_template,
+                                attempt,
+                            ))
+                        }
+                    },
+                }
             }
             // Set on every request, so that it also applies to a caller-supplied
             // reqwest client, and cut to what is left of the deadline.
@@ -1687,8 +1719,11 @@ impl Client {
         }
 
         let policy = &transport.retry_policy;
-        if let Some(delay) =
-            policy.status_retry_delay(&spec.method, status, response_headers, attempt)
+        // A streamed body is gone after this attempt: its response is the result.
+        let replayable = spec.is_replayable();
+        if let Some(delay) = policy
+            .status_retry_delay(&spec.method, status, response_headers, attempt)
+            .filter(|_| replayable)
         {
             if fits_before(deadline, delay) {
                 tracing::debug!(
@@ -1766,4 +1801,19 @@ impl Client {
             sensitive: spec.sensitive,
         })
     }
+}
+
+/// Why a streamed body is not sent twice.
+const STREAM_TAKEN: &str = "the request body was streamed by an earlier attempt and cannot be sent again";
+
+/// The whole of a streamed body (for the mock transport), or why it failed.
+async fn collect_stream(stream: &super::request::OneShot) -> Result<Bytes, String> {
+    use futures::StreamExt;
+
+    let mut stream = stream.take().ok_or_else(|| STREAM_TAKEN.to_owned())?;
+    let mut body = BytesMut::new();
+    while let Some(chunk) = stream.next().await {
+        body.extend_from_slice(&chunk.map_err(|e| format!("the request body stream failed: {e}"))?);
+    }
+    Ok(body.freeze())
 }

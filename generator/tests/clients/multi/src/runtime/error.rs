@@ -185,9 +185,9 @@ impl fmt::Display for DecodeError {
 
 impl std::error::Error for DecodeError {}
 
-/// A request body could not be serialised.
+/// A request body could not be serialised (or a file of a multipart body could not be read).
 ///
-/// The underlying `serde_json` error, if any, is available through
+/// The underlying `serde_json` or I/O error, if any, is available through
 /// [`std::error::Error::source`].
 #[derive(Debug)]
 pub struct EncodeError {
@@ -198,7 +198,7 @@ pub struct EncodeError {
 struct EncodeErrorInner {
     format: &'static str,
     detail: Option<String>,
-    source: Option<serde_json::Error>,
+    source: Option<BoxError>,
 }
 
 impl EncodeError {
@@ -208,7 +208,7 @@ impl EncodeError {
             inner: Box::new(EncodeErrorInner {
                 format: "JSON",
                 detail: None,
-                source: Some(source),
+                source: Some(Box::new(source)),
             }),
         }
     }
@@ -218,6 +218,17 @@ impl EncodeError {
         EncodeError {
             inner: Box::new(EncodeErrorInner {
                 format: "a form (application/x-www-form-urlencoded)",
+                detail: Some(detail.into()),
+                source: source.map(|e| Box::new(e) as BoxError),
+            }),
+        }
+    }
+
+    /// A `multipart/form-data` body could not be built (a file could not be read).
+    pub fn multipart(detail: impl Into<String>, source: Option<BoxError>) -> Self {
+        EncodeError {
+            inner: Box::new(EncodeErrorInner {
+                format: "multipart/form-data",
                 detail: Some(detail.into()),
                 source,
             }),
@@ -249,7 +260,7 @@ impl std::error::Error for EncodeError {
         self.inner
             .source
             .as_ref()
-            .map(|e| e as &(dyn std::error::Error + 'static))
+            .map(|e| &**e as &(dyn std::error::Error + 'static))
     }
 }
 

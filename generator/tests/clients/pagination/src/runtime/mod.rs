@@ -55,6 +55,8 @@
 //!   client, and records every [`MockRequest`].
 //! * `Blocking` (the `blocking` cargo feature): `.wait()` on any operation,
 //!   for synchronous code.
+//! * [`Multipart`] and [`FilePart`]: `multipart/form-data` bodies built from typed fields
+//!   and files (bytes, a path read at send time, or a stream, which is never retried).
 //! * [`pagination`]: helpers to walk token-paginated list endpoints, bounded by
 //!   [`PageLimits`] (a stream stopped early ends with a [`PaginationError`]).
 //!
@@ -71,6 +73,7 @@ mod decode;
 mod encode;
 mod error;
 mod mock;
+mod multipart;
 pub mod pagination;
 mod patch;
 mod request;
@@ -82,13 +85,14 @@ pub use self::auth::{ApiKeyLocation, ApiKeyScheme, BoxError, BoxFuture, Outgoing
 pub use self::blocking::Blocking;
 pub use self::client::{same_origin_redirects, BuildError, Client, ClientBuilder, Transport, DEFAULT_USER_AGENT};
 pub use self::decode::deserialize_str_with;
-pub use self::encode::{deep_object_pairs, form_body, form_pairs};
+pub use self::encode::{deep_object_pairs, form_body, form_body_with, form_pairs, form_pairs_with, FormEncoding};
 pub use self::pagination::{PageLimits, PaginationError, PaginationErrorKind};
 pub use self::error::{
     ApiError, DecodeError, DecodeErrorKind, EncodeError, Error, ResponseContext, ResponseHeaders, TransportError,
     TransportErrorKind, BODY_SNIPPET_LIMIT,
 };
 pub use self::mock::{MockRequest, MockResponse, MockTransport};
+pub use self::multipart::{FilePart, Multipart};
 pub use self::patch::Patch;
 pub use self::request::{encode_path_segment, param_json, param_text, RequestSpec};
 pub use self::response::{is_json_content_type, unmatched_fields, FromHeaders, RawResponse, Reply, Response, REQUEST_ID_HEADER};

@@ -15,7 +15,7 @@
 //! run time: spec text never becomes code.
 
 use super::types::{ident, rust_type};
-use crate::model::{AuthKind, BodyEncoding, NormalizedModel, Operation, ParamLocation, StatusMatch, TypeRef};
+use crate::model::{AuthKind, BodyEncoding, NormalizedModel, Operation, StatusMatch, TypeRef};
 use crate::samples::OperationSamples;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -310,56 +310,74 @@ fn render_check(model: &NormalizedModel, op: &Operation, s: &OperationSamples, t
 /// as `impl Into<Bytes>`, a multipart body with its content type); optional inputs are setters
 /// named after the parameter (`.body(...)` for an optional body); awaiting the builder sends it.
 fn render_call(model: &NormalizedModel, op: &Operation, s: &OperationSamples, types: &TokenStream, _krate: &proc_macro2::Ident) -> TokenStream {
+    use super::plan::{Arg, CallPlan, Setter};
     let fn_name = ident(&op.fn_name);
     let mut lets = Vec::new();
     let mut args = Vec::new();
     let mut setters = Vec::new();
-    let path = op.params.iter().enumerate().filter(|(_, p)| p.location == ParamLocation::Path);
-    let required = op.params.iter().enumerate().filter(|(_, p)| p.location != ParamLocation::Path && p.required);
-    for (i, p) in path.chain(required) {
-        let n = format_ident!("p_{}", i);
-        let t = rust_type(&p.ty, model, types);
-        let json = json_literal(s.params.get(i).cloned().flatten().as_ref().unwrap_or(&Value::Null));
-        lets.push(quote!(let #n: #t = sample(#json)?;));
-        if matches!(p.ty, TypeRef::Integer(_) | TypeRef::F32 | TypeRef::F64 | TypeRef::Boolean) {
-            args.push(quote!(#n));
+    // A body the caller encodes as bytes: a one-part multipart form, or the sample text.
+    let byte_body = |b: &crate::model::RequestBody| {
+        if super::plan::is_multipart(b) {
+            let part = Literal::string("--sample\r\nContent-Disposition: form-data; name=\"file\"; filename=\"sample\"\r\n\r\nsample\r\n--sample--\r\n");
+            quote!(::std::vec::Vec::from(#part.as_bytes()))
         } else {
-            args.push(quote!(&#n));
+            let v = s.body.clone().unwrap_or(Value::Null);
+            let text = Literal::string(v.as_str().unwrap_or("sample"));
+            quote!(::std::vec::Vec::from(#text.as_bytes()))
         }
-    }
-    // Optional parameters with a sample (none today: the samples are the smallest valid input).
-    for (i, p) in op.params.iter().enumerate().filter(|(_, p)| p.location != ParamLocation::Path && !p.required) {
-        if let Some(v) = s.params.get(i).cloned().flatten() {
-            let n = ident(&p.name);
-            let t = rust_type(&p.ty, model, types);
-            let json = json_literal(&v);
-            setters.push(quote!(.#n(sample::<#t>(#json)?)));
-        }
-    }
-    if let Some(b) = &op.body {
-        let v = s.body.clone().unwrap_or(Value::Null);
-        let body_args = match b.encoding {
-            BodyEncoding::Json | BodyEncoding::Form => {
-                let t = rust_type(&b.ty, model, types);
-                let json = json_literal(&v);
-                lets.push(quote!(let body: #t = sample(#json)?;));
-                vec![quote!(&body)]
-            }
-            BodyEncoding::Bytes | BodyEncoding::Text => {
-                let text = Literal::string(v.as_str().unwrap_or("sample"));
-                let base = b.content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-                if base.starts_with("multipart/") {
-                    let part = Literal::string("--sample\r\nContent-Disposition: form-data; name=\"file\"; filename=\"sample\"\r\n\r\nsample\r\n--sample--\r\n");
-                    vec![quote!(::std::vec::Vec::from(#part.as_bytes())), quote!("multipart/form-data; boundary=sample")]
+    };
+    let content_type = quote!("multipart/form-data; boundary=sample");
+    let plan = CallPlan::of(op);
+    for a in &plan.args {
+        match a {
+            Arg::Param { index: i, param: p } => {
+                let n = format_ident!("p_{}", i);
+                let t = rust_type(&p.ty, model, types);
+                let json = json_literal(s.params.get(*i).cloned().flatten().as_ref().unwrap_or(&Value::Null));
+                lets.push(quote!(let #n: #t = sample(#json)?;));
+                if matches!(p.ty, TypeRef::Integer(_) | TypeRef::F32 | TypeRef::F64 | TypeRef::Boolean) {
+                    args.push(quote!(#n));
                 } else {
-                    vec![quote!(::std::vec::Vec::from(#text.as_bytes()))]
+                    args.push(quote!(&#n));
                 }
             }
-        };
-        if b.required {
-            args.extend(body_args);
-        } else if s.body.is_some() {
-            setters.push(quote!(.body(#( #body_args ),*)));
+            Arg::Body(b) => match b.encoding {
+                BodyEncoding::Json | BodyEncoding::Form => {
+                    let t = rust_type(&b.ty, model, types);
+                    let json = json_literal(&s.body.clone().unwrap_or(Value::Null));
+                    lets.push(quote!(let body: #t = sample(#json)?;));
+                    args.push(quote!(&body));
+                }
+                BodyEncoding::Bytes | BodyEncoding::Text => args.push(byte_body(b)),
+            },
+            Arg::ContentType => args.push(content_type.clone()),
+        }
+    }
+    for setter in &plan.setters {
+        match setter {
+            // Optional parameters with a sample (none today: the samples are the smallest valid input).
+            Setter::Param { index: i, param: p } => {
+                if let Some(v) = s.params.get(*i).cloned().flatten() {
+                    let n = ident(&p.name);
+                    let t = rust_type(&p.ty, model, types);
+                    let json = json_literal(&v);
+                    setters.push(quote!(.#n(sample::<#t>(#json)?)));
+                }
+            }
+            Setter::Body(b) if s.body.is_some() => match b.encoding {
+                BodyEncoding::Json | BodyEncoding::Form => {
+                    let t = rust_type(&b.ty, model, types);
+                    let json = json_literal(&s.body.clone().unwrap_or(Value::Null));
+                    lets.push(quote!(let body: #t = sample(#json)?;));
+                    setters.push(quote!(.body(&body)));
+                }
+                BodyEncoding::Bytes | BodyEncoding::Text => {
+                    let bytes = byte_body(b);
+                    let ct = super::plan::is_multipart(b).then(|| quote!(, #content_type));
+                    setters.push(quote!(.body(#bytes #ct)));
+                }
+            },
+            Setter::Body(_) => {}
         }
     }
     quote! {

@@ -7,6 +7,7 @@ pub mod docs;
 mod guide;
 pub mod multi;
 pub mod operations;
+pub mod plan;
 pub mod types;
 
 use crate::model::NormalizedModel;

@@ -184,7 +184,7 @@ pub fn measure(corpus: &[(String, PathBuf)], work: &Path, target_mb: f64) -> Str
         .iter()
         .filter_map(|(n, p)| std::fs::read_to_string(p).ok().map(|t| (n.clone(), t)))
         .collect();
-    let mut out = String::from("## Scale\n\n");
+    let mut out = String::from("### Scale\n\n");
     let mut inputs = Vec::new();
     for (label, mb) in [("quarter", target_mb / 4.0), ("full", target_mb)] {
         let path = work.join(format!("synthetic-{label}.yaml"));

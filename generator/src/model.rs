@@ -437,6 +437,9 @@ pub struct OperationTypes {
     /// The request builder `Client::{fn_name}` returns (`{prefix}Builder`): required inputs are
     /// the method's arguments, optional ones its setters (named by the parameters' Rust names).
     pub request: String,
+    /// The struct of the operation's inputs (`{prefix}Inputs`) the builder holds: the
+    /// builder is the runtime's `Call` over it.
+    pub inputs: String,
     /// The enum of successful responses (`{prefix}Success`), when they differ in body or headers.
     pub success: Option<String>,
     /// The struct of a multipart body's fields and files (`{prefix}Form`), when the client builds

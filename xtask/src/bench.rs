@@ -49,6 +49,15 @@ pub struct BenchArgs {
     /// Skip the criterion runtime-overhead benches.
     #[arg(long)]
     skip_runtime: bool,
+    /// Skip the scale test (a synthetic spec of --scale-mb MB built from the corpus).
+    #[arg(long)]
+    skip_scale: bool,
+    /// Run only the scale test and print its section (BENCHMARKS.md is not rewritten).
+    #[arg(long)]
+    scale_only: bool,
+    /// Size of the scale test's synthetic spec, in MB.
+    #[arg(long, default_value_t = super::scale::DEFAULT_SCALE_MB)]
+    scale_mb: f64,
     /// Print the report only; do not rewrite BENCHMARKS.md.
     #[arg(long)]
     no_write: bool,
@@ -189,7 +198,7 @@ fn rss_child(spec: &Path, parse_only: bool) -> ExitCode {
 }
 
 /// Runs this binary in `--rss-of` mode and returns the child's peak RSS in kB.
-fn measure_rss(spec: &Path, parse_only: bool) -> Result<u64, String> {
+pub(crate) fn measure_rss(spec: &Path, parse_only: bool) -> Result<u64, String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let mut cmd = Command::new(exe);
     cmd.args(["bench", "--rss-of"]).arg(spec).env(REEXEC_ENV, "1");
@@ -546,6 +555,11 @@ impl Bench {
         };
 
         let corpus = self.corpus();
+        if self.args.scale_only {
+            let Some((_, specs)) = &corpus else { return ExitCode::from(1) };
+            println!("\n{}", self.scale(specs));
+            return ExitCode::SUCCESS;
+        }
         let mut results: Vec<SpecResult> = Vec::new();
         let mut parse_rss_largest: Option<(String, u64)> = None;
         if let Some((_, specs)) = &corpus {
@@ -588,7 +602,18 @@ impl Bench {
             self.measure_runtime()
         };
 
-        let report = self.report(&facts, &results, parse_rss_largest, theirs_version.as_deref(), &compile, runtime.as_ref());
+        let scale = match &corpus {
+            Some((_, specs)) if !self.args.skip_scale => Some(self.scale(specs)),
+            _ => {
+                self.note("scale test skipped (--skip-scale, or no corpus)");
+                None
+            }
+        };
+        let mut report = self.report(&facts, &results, parse_rss_largest, theirs_version.as_deref(), &compile, runtime.as_ref());
+        if let Some(scale) = scale {
+            report.push('\n');
+            report.push_str(&scale);
+        }
         println!("\n{report}");
         if !self.args.no_write {
             match self.write_benchmarks_md(&report) {
@@ -600,6 +625,13 @@ impl Bench {
             }
         }
         ExitCode::SUCCESS
+    }
+
+    /// The scale section (see `scale.rs`), over the corpus's specs (the seed fragment aside).
+    fn scale(&self, specs: &[Spec]) -> String {
+        let corpus: Vec<(String, PathBuf)> = specs.iter().filter(|s| !s.fragment).map(|s| (s.name.clone(), s.path.clone())).collect();
+        // Under the target folder: tens of MB that must never be committed.
+        super::scale::measure(&corpus, &target_dir().join("bench-scale"), self.args.scale_mb)
     }
 
     // --- 1 + 2: parse floor and generation -------------------------------------------------

@@ -4,6 +4,7 @@
 //! - `cargo xtask conformance [--spec FILE ...]`: every operation of whole specs against Prism.
 
 mod bench;
+mod scale;
 mod conformance;
 
 use clap::{Parser, Subcommand};

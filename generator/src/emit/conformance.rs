@@ -427,66 +427,76 @@ fn sends_optional(op: &Operation, s: &OperationSamples) -> bool {
 /// as `impl Into<Bytes>`, a multipart body with its content type); optional inputs are setters
 /// named after the parameter (`.body(...)` for an optional body); awaiting the builder sends it.
 fn render_call(model: &NormalizedModel, op: &Operation, s: &OperationSamples, types: &TokenStream, _krate: &proc_macro2::Ident) -> TokenStream {
+    use super::plan::{Arg, CallPlan, Setter};
     let fn_name = ident(&op.fn_name);
     let mut lets = Vec::new();
     let mut args = Vec::new();
     let mut setters = Vec::new();
-    let path = op.params.iter().enumerate().filter(|(_, p)| p.location == ParamLocation::Path);
-    let required = op.params.iter().enumerate().filter(|(_, p)| p.location != ParamLocation::Path && p.required);
-    for (i, p) in path.chain(required) {
-        let n = format_ident!("p_{}", i);
-        let t = rust_type(&p.ty, model, types);
-        let json = json_literal(s.params.get(i).cloned().flatten().as_ref().unwrap_or(&Value::Null));
-        lets.push(quote!(let #n: #t = sample(#json)?;));
-        if matches!(p.ty, TypeRef::Integer(_) | TypeRef::F32 | TypeRef::F64 | TypeRef::Boolean) {
-            args.push(quote!(#n));
-        } else {
-            args.push(quote!(&#n));
-        }
-    }
-    // Optional parameters, sent when `full` (every other success call).
-    let mut optional = Vec::new();
-    for (i, p) in optional_params(op) {
-        if let Some(v) = s.optional.get(i).cloned().flatten() {
-            let n = ident(&p.name);
-            let t = rust_type(&p.ty, model, types);
-            let json = json_literal(&v);
-            optional.push(quote!(call = call.#n(sample::<#t>(#json)?);));
-        }
-    }
-    if let Some(b) = &op.body {
+    let content_type = quote!("multipart/form-data; boundary=sample");
+    // The body value as the method or setter takes it: a built form, a borrowed typed value, or
+    // bytes (a one-part multipart form the caller encodes, or the sample text).
+    let body_value = |b: &crate::model::RequestBody, lets: &mut Vec<TokenStream>| -> TokenStream {
         let v = s.body.clone().unwrap_or(Value::Null);
-        let form = b.multipart.as_ref().zip(op.type_names.form.as_deref());
-        let body_args = if let Some((plan, name)) = form {
+        if let Some((plan, name)) = b.multipart.as_ref().zip(op.type_names.form.as_deref()) {
             let name = ident(name);
             let runtime = quote!(::#_krate::runtime);
             let built = super::multipart::sample_form(model, &quote!(::#_krate::#name), plan, &b.ty, s.body.as_ref(), types, &runtime);
             lets.push(quote!(let body = #built;));
-            vec![quote!(body)]
-        } else {
-            match b.encoding {
-                BodyEncoding::Json | BodyEncoding::Form => {
-                    let t = rust_type(&b.ty, model, types);
-                    let json = json_literal(&v);
-                    lets.push(quote!(let body: #t = sample(#json)?;));
-                    vec![quote!(&body)]
-                }
-                BodyEncoding::Bytes | BodyEncoding::Text => {
-                    let text = Literal::string(v.as_str().unwrap_or("sample"));
-                    let base = b.content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-                    if base.starts_with("multipart/") {
-                        let part = Literal::string("--sample\r\nContent-Disposition: form-data; name=\"file\"; filename=\"sample\"\r\n\r\nsample\r\n--sample--\r\n");
-                        vec![quote!(::std::vec::Vec::from(#part.as_bytes())), quote!("multipart/form-data; boundary=sample")]
-                    } else {
-                        vec![quote!(::std::vec::Vec::from(#text.as_bytes()))]
-                    }
+            return quote!(body);
+        }
+        match b.encoding {
+            BodyEncoding::Json | BodyEncoding::Form => {
+                let t = rust_type(&b.ty, model, types);
+                let json = json_literal(&v);
+                lets.push(quote!(let body: #t = sample(#json)?;));
+                quote!(&body)
+            }
+            BodyEncoding::Bytes | BodyEncoding::Text if super::plan::is_multipart(b) => {
+                let part = Literal::string("--sample\r\nContent-Disposition: form-data; name=\"file\"; filename=\"sample\"\r\n\r\nsample\r\n--sample--\r\n");
+                quote!(::std::vec::Vec::from(#part.as_bytes()))
+            }
+            BodyEncoding::Bytes | BodyEncoding::Text => {
+                let text = Literal::string(v.as_str().unwrap_or("sample"));
+                quote!(::std::vec::Vec::from(#text.as_bytes()))
+            }
+        }
+    };
+    let plan = CallPlan::of(op);
+    for a in &plan.args {
+        match a {
+            Arg::Param { index: i, param: p } => {
+                let n = format_ident!("p_{}", i);
+                let t = rust_type(&p.ty, model, types);
+                let json = json_literal(s.params.get(*i).cloned().flatten().as_ref().unwrap_or(&Value::Null));
+                lets.push(quote!(let #n: #t = sample(#json)?;));
+                if matches!(p.ty, TypeRef::Integer(_) | TypeRef::F32 | TypeRef::F64 | TypeRef::Boolean) {
+                    args.push(quote!(#n));
+                } else {
+                    args.push(quote!(&#n));
                 }
             }
-        };
-        if b.required {
-            args.extend(body_args);
-        } else if s.body.is_some() {
-            setters.push(quote!(.body(#( #body_args ),*)));
+            Arg::Body(b) => args.push(body_value(b, &mut lets)),
+            Arg::ContentType => args.push(content_type.clone()),
+        }
+    }
+    // Optional parameters, sent when `full` (every other success call).
+    let mut optional = Vec::new();
+    for setter in &plan.setters {
+        match setter {
+            Setter::Param { index: i, param: p } => {
+                if let Some(v) = s.optional.get(*i).cloned().flatten() {
+                    let n = ident(&p.name);
+                    let t = rust_type(&p.ty, model, types);
+                    let json = json_literal(&v);
+                    optional.push(quote!(call = call.#n(sample::<#t>(#json)?);));
+                }
+            }
+            Setter::Body(b) if s.body.is_some() => {
+                let value = body_value(b, &mut lets);
+                let ct = super::plan::is_multipart(b).then(|| quote!(, #content_type));
+                setters.push(quote!(.body(#value #ct)));
+            }
+            Setter::Body(_) => {}
         }
     }
     let send = if optional.is_empty() {

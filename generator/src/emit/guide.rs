@@ -8,7 +8,8 @@
 //! the index, through the sanitizers of `docs.rs`, never inside the code block.
 
 use super::docs::{code_span, sanitize};
-use crate::model::{AuthKind, NormalizedModel, Operation, ParamLocation, StatusMatch, TypeRef};
+use super::plan::{Arg, CallPlan};
+use crate::model::{AuthKind, NormalizedModel, Operation, StatusMatch, TypeRef};
 
 /// Where the guide is shown: the crate root of a one-spec crate, or an API group's module.
 pub struct GuideContext {
@@ -76,38 +77,43 @@ fn pick_call(model: &NormalizedModel) -> Option<&Operation> {
         .operations
         .iter()
         .filter(|op| !op.docs.deprecated)
-        .min_by_key(|op| (op.method.as_str() != "GET", op.body.as_ref().is_some_and(|b| b.required), required_inputs(op).len()))
+        .min_by_key(|op| {
+            let plan = CallPlan::of(op);
+            (op.method.as_str() != "GET", plan.body_required(), plan.args.len())
+        })
 }
 
-fn required_inputs(op: &Operation) -> Vec<&crate::model::Param> {
-    let path = op.params.iter().filter(|p| p.location == ParamLocation::Path);
-    let rest = op.params.iter().filter(|p| p.location != ParamLocation::Path && p.required);
-    path.chain(rest).collect()
-}
-
-/// Rust text of a call with placeholder values for its required inputs.
+/// Rust text of a call with placeholder values for its arguments (the call plan's).
 fn call_text(op: &Operation) -> String {
-    let mut args: Vec<String> = required_inputs(op)
+    let args: Vec<String> = CallPlan::of(op)
+        .args
         .iter()
-        .map(|p| match &p.ty {
-            TypeRef::Integer(_) => "1".to_string(),
-            TypeRef::F32 | TypeRef::F64 => "1.0".to_string(),
-            TypeRef::Boolean => "true".to_string(),
-            TypeRef::String | TypeRef::Binary => format!("\"{}\"", p.name),
-            _ => format!("&{}", p.name),
+        .map(|a| match a {
+            Arg::Param { param: p, .. } => match &p.ty {
+                TypeRef::Integer(_) => "1".to_string(),
+                TypeRef::F32 | TypeRef::F64 => "1.0".to_string(),
+                TypeRef::Boolean => "true".to_string(),
+                TypeRef::String | TypeRef::Binary => format!("\"{}\"", p.name),
+                _ => format!("&{}", p.name),
+            },
+            // A form the client builds is taken by value; other bodies are borrowed.
+            Arg::Body(b) if b.multipart.is_some() => "body".to_string(),
+            Arg::Body(_) => "&body".to_string(),
+            Arg::ContentType => "content_type".to_string(),
         })
         .collect();
-    if op.body.as_ref().is_some_and(|b| b.required) {
-        args.push("&body".into());
-    }
     format!("client.{}({})", op.fn_name, args.join(", "))
 }
 
 fn quick_start(model: &NormalizedModel, cx: &GuideContext) -> Option<String> {
     let op = pick_call(model)?;
     let mut s = format!("{}\n\n{}\n\n", cx.imports, cx.make_client);
-    if op.body.as_ref().is_some_and(|b| b.required) {
+    let plan = CallPlan::of(op);
+    if plan.body_required() {
         s.push_str("let body = /* the request body */;\n");
+    }
+    if plan.args.iter().any(|a| matches!(a, Arg::ContentType)) {
+        s.push_str("let content_type = /* its media type, with the multipart boundary */;\n");
     }
     let call = call_text(op);
     let documented = op.responses.iter().find(|c| !c.success && matches!(c.status, StatusMatch::Code(_)));

@@ -8,6 +8,7 @@ mod guide;
 pub mod multi;
 mod multipart;
 pub mod operations;
+pub mod plan;
 pub mod types;
 
 use crate::model::NormalizedModel;

@@ -10,7 +10,8 @@
 //! so each documented status costs one short line. The module names std prelude items
 //! unqualified: `naming` keeps every name defined here off them.
 
-use super::docs::{code_span, doc_attrs, doc_lines, render};
+use super::docs::{code_span, doc_lines, render};
+use super::plan::{Arg, CallPlan, Setter};
 use super::types::{ident, rust_type};
 use crate::model::{
     BodyEncoding, HeaderDef, NormalizedModel, Operation, Param, ParamLocation, ParamStyle, ResponseCase, StatusMatch,
@@ -35,13 +36,32 @@ pub fn emit_operations(model: &NormalizedModel) -> TokenStream {
 /// never all held at once.
 pub fn emit_operations_parts(model: &NormalizedModel) -> (TokenStream, impl Iterator<Item = TokenStream> + '_) {
     let header_items = header_structs(model).into_iter();
-    let ops = model.operations.iter().map(move |op| {
-        let header_names: Vec<Option<String>> = op.responses.iter().map(|c| c.headers_type.clone()).collect();
-        emit_operation(model, op, &header_names)
+    // Operations in runs of one first tag: each run is one `impl Client` block with the run's
+    // methods, then each operation's own items.
+    let mut runs: Vec<&[Operation]> = Vec::new();
+    let mut rest = model.operations.as_slice();
+    while let Some(first) = rest.first() {
+        let len = rest.iter().take_while(|op| op.tags.first() == first.tags.first()).count();
+        runs.push(&rest[..len]);
+        rest = &rest[len..];
+    }
+    let ops = runs.into_iter().map(move |run| {
+        let methods = run.iter().map(|op| emit_method(model, op));
+        let items = run.iter().map(|op| {
+            let header_names: Vec<Option<String>> = op.responses.iter().map(|c| c.headers_type.clone()).collect();
+            emit_operation(model, op, &header_names)
+        });
+        quote! {
+            impl Client { #( #methods )* }
+            #( #items )*
+        }
     });
+    // Only operations name HTTP methods; a spec of webhooks alone has none.
+    let method_import = (!model.operations.is_empty()).then(|| quote!(use ::reqwest::Method;));
     let head = quote! {
-        //! One method per operation on [`Client`], returning a request builder, with the
-        //! operation's header, success and error types.
+        //! One method per operation on [`Client`], returning a request builder (the runtime's
+        //! [`Call`] over the operation's inputs), with the operation's header, success and error
+        //! types.
         #![allow(
             clippy::large_enum_variant,
             clippy::result_large_err,
@@ -50,13 +70,55 @@ pub fn emit_operations_parts(model: &NormalizedModel) -> (TokenStream, impl Iter
             clippy::match_overlapping_arm
         )]
         #[allow(unused_imports)]
-        use super::runtime::{encode_path_segment, BoxFuture, Error, FromHeaders, RawResponse, Reply, RequestSpec, Response};
-        #[allow(unused_imports)]
-        use super::types;
-        #[allow(unused_imports)]
-        use super::Client;
+        use super::{runtime::*, types, Client};
+        #method_import
     };
     (head, header_items.chain(ops))
+}
+
+/// `rust_type` with the prelude's `String`, `Vec` and `Option` unqualified: no name this module
+/// defines or imports takes them (`naming` keeps them off), and spec types live under `types::`.
+fn op_type(t: &TypeRef, model: &NormalizedModel) -> TokenStream {
+    match t {
+        TypeRef::String | TypeRef::Binary => quote!(String),
+        TypeRef::Array(i) => {
+            let i = op_type(i, model);
+            quote!(Vec<#i>)
+        }
+        TypeRef::Nullable(i) => {
+            let i = op_type(i, model);
+            quote!(Option<#i>)
+        }
+        TypeRef::Map(v) => {
+            let v = op_type(v, model);
+            quote!(::std::collections::BTreeMap<String, #v>)
+        }
+        TypeRef::Tuple(items) => {
+            let items = items.iter().map(|i| op_type(i, model));
+            quote!(( #( #items, )* ))
+        }
+        other => rust_type(other, model, &types_path()),
+    }
+}
+
+/// `docs` with a short `fact` added: at the end of its last paragraph when that is plain prose,
+/// else as a paragraph of its own (after a list, a table, a code block or a heading it would
+/// join them).
+fn with_fact(mut docs: String, fact: &str) -> String {
+    let last = docs.trim_end().lines().last().unwrap_or_default().trim();
+    let fences_closed = docs.matches("```").count().is_multiple_of(2);
+    let prose = !last.is_empty()
+        && fences_closed
+        && !last.starts_with(['-', '*', '+', '|', '#', '>', '<', '`'])
+        && !last.chars().next().is_some_and(|c| c.is_ascii_digit())
+        && last.ends_with(['.', '!', '?', ')', '`']);
+    if docs.trim().is_empty() {
+        return fact.to_string();
+    }
+    docs.truncate(docs.trim_end().len());
+    docs.push_str(if prose { " " } else { "\n\n" });
+    docs.push_str(fact);
+    docs
 }
 
 /// How a parameter value becomes text on the wire.
@@ -72,6 +134,17 @@ fn is_scalarish(t: &TypeRef, model: &NormalizedModel) -> bool {
         TypeRef::Named(id) => matches!(model.ty(*id).kind, TypeKind::Enum { .. }),
         TypeRef::Any | TypeRef::JsonObject | TypeRef::Map(_) | TypeRef::Array(_) | TypeRef::Nullable(_) | TypeRef::Tuple(_) => false,
         _ => true,
+    }
+}
+
+/// `query_opt` or `header_opt` for an optional parameter sent as its plain text (a scalar that
+/// is not JSON content nor a deep object), which `emit_param_push` would send the same way.
+fn simple_optional(p: &Param, model: &NormalizedModel) -> Option<TokenStream> {
+    let plain = !p.json_content && is_scalarish(&p.ty, model) && !matches!(p.ty, TypeRef::Array(_));
+    match p.location {
+        ParamLocation::Query if plain => Some(quote!(query_opt)),
+        ParamLocation::Header if plain => Some(quote!(header_opt)),
+        _ => None,
     }
 }
 
@@ -156,9 +229,8 @@ fn emit_header_struct(name: &str, case: &ResponseCase) -> TokenStream {
     let fields = case.headers.iter().map(|h| {
         let f = ident(&h.name);
         let ty = header_field_type(h);
-        let docs = doc_attrs(&h.docs);
-        let wire_doc = doc_lines(&format!("\nHeader {}.", code_span(&h.wire_name)));
-        quote! { #docs #wire_doc pub #f: Option<#ty>, }
+        let docs = doc_lines(&with_fact(render(&h.docs), &format!("Header {}.", code_span(&h.wire_name))));
+        quote! { #docs pub #f: Option<#ty>, }
     });
     let reads = case.headers.iter().map(|h| {
         let f = ident(&h.name);
@@ -253,7 +325,8 @@ fn required_arg_type(p: &Param, model: &NormalizedModel) -> TokenStream {
 /// What the request builder holds for the request body, decided once for the struct, the
 /// client method, the setter and `send`.
 enum BodyPlan {
-    /// JSON or form: a borrowed value of the body type.
+    /// JSON or form: a borrowed value of the body type (`form_fields`: per-property form
+    /// encodings from the media type's `encoding` object).
     Typed { ty: TokenStream, form: bool, content_type: Option<String>, form_fields: Vec<TokenStream> },
     /// Raw bytes sent with the spec's media type.
     Bytes { content_type: String },
@@ -261,7 +334,8 @@ enum BodyPlan {
     /// boundary).
     Multipart,
     /// A multipart body the client builds from the operation's form struct (owned: it holds
-    /// files, which may be streams).
+    /// files, which may be streams); it is encoded when the request is sent
+    /// (`Operation::into_request`), because a file given as a path is read then.
     Form { ty: TokenStream },
 }
 
@@ -271,7 +345,6 @@ fn body_plan(b: &crate::model::RequestBody, model: &NormalizedModel, form: Optio
         return BodyPlan::Form { ty: quote!(#ty) };
     }
     let ct = &b.content_type;
-    let base = ct.split(';').next().unwrap_or(ct).trim().to_ascii_lowercase();
     match b.encoding {
         BodyEncoding::Json | BodyEncoding::Form => {
             let form = b.encoding == BodyEncoding::Form;
@@ -280,27 +353,33 @@ fn body_plan(b: &crate::model::RequestBody, model: &NormalizedModel, form: Optio
                 ty: rust_type(&b.ty, model, &types_path()),
                 form,
                 content_type: (ct != plain).then(|| ct.clone()),
-                form_fields: b.form_fields.iter().map(|(name, how)| {
-                    let how = match how {
-                        crate::model::FormField::Brackets => quote!(Brackets),
-                        crate::model::FormField::Json => quote!(Json),
-                        crate::model::FormField::Explode => quote!(Explode),
-                        crate::model::FormField::Delimited(sep) => {
-                            let sep = sep.to_string();
-                            quote!(Delimited(#sep))
-                        }
-                    };
-                    quote!((#name, super::runtime::FormEncoding::#how))
-                }).collect(),
+                form_fields: b
+                    .form_fields
+                    .iter()
+                    .map(|(name, how)| {
+                        let how = match how {
+                            crate::model::FormField::Brackets => quote!(Brackets),
+                            crate::model::FormField::Json => quote!(Json),
+                            crate::model::FormField::Explode => quote!(Explode),
+                            crate::model::FormField::Delimited(sep) => {
+                                let sep = sep.to_string();
+                                quote!(Delimited(#sep))
+                            }
+                        };
+                        quote!((#name, super::runtime::FormEncoding::#how))
+                    })
+                    .collect(),
             }
         }
-        BodyEncoding::Bytes if base.starts_with("multipart/") => BodyPlan::Multipart,
+        BodyEncoding::Bytes if super::plan::is_multipart(b) => BodyPlan::Multipart,
         BodyEncoding::Bytes | BodyEncoding::Text => BodyPlan::Bytes { content_type: ct.clone() },
     }
 }
 
+/// An operation's items besides its client method: its error (and success) enum, the builder
+/// (an alias of the runtime's `Call` over its inputs struct), the setters, and how the inputs
+/// become a request and the responses decode (`impl Operation`).
 fn emit_operation(model: &NormalizedModel, op: &Operation, header_names: &[Option<String>]) -> TokenStream {
-    let fn_name = ident(&op.fn_name);
     let err_name = ident(&op.type_names.error);
     let req_name = ident(&op.type_names.request);
 
@@ -332,6 +411,13 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, header_names: &[Optio
     // Success type.
     let success: Vec<(usize, &ResponseCase)> = op.responses.iter().enumerate().filter(|(_, c)| c.success).collect();
     let mut extra_items = Vec::new();
+    let form_name = op.type_names.form.as_deref();
+    // A multipart body the client builds: its form struct.
+    if let (Some(b), Some(name)) = (&op.body, form_name) {
+        if let Some(plan) = &b.multipart {
+            extra_items.push(super::multipart::form_struct(model, name, &op.fn_name, plan, &b.ty, &types_path()));
+        }
+    }
     let (ok_body_ty, ok_headers_ty, success_enum) = match op.type_names.success.as_deref() {
         None => {
             let b = success.first().map(|(_, c)| body_type(c, model)).unwrap_or_else(|| quote!(()));
@@ -368,125 +454,72 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, header_names: &[Optio
             (quote!(#name), quote!(()), Some(name))
         }
     };
-    let output = quote!(Result<Response<#ok_body_ty, #ok_headers_ty>, Error<#err_name>>);
+    let ok_ty = quote!(Response<#ok_body_ty, #ok_headers_ty>);
+    let inputs_name = ident(&op.type_names.inputs);
+    let plan = CallPlan::of(op);
+    let inputs = inputs_plan(model, &plan, form_name);
 
-    // Inputs: required ones are the method's arguments (path parameters in URL order, then
-    // required query and header parameters, then a required body), optional ones setters.
-    let path_params: Vec<&Param> = op.params.iter().filter(|p| p.location == ParamLocation::Path).collect();
-    let other_params: Vec<&Param> = op.params.iter().filter(|p| p.location != ParamLocation::Path).collect();
-    let mut arg_names = Vec::new();
-    let mut arg_types = Vec::new();
-    let mut fields = Vec::new();
-    let mut inits = Vec::new();
+    // The inputs struct and its setters (inherent methods of `Call<'a, Inputs>`).
+    let fields = inputs.fields.iter().map(|(n, t)| quote!(#n: #t,));
     let mut setters = Vec::new();
-    for p in path_params.iter().chain(other_params.iter().filter(|p| p.required)) {
-        let n = ident(&p.name);
-        let t = required_arg_type(p, model);
-        fields.push(quote!(#n: #t,));
-        inits.push(quote!(#n,));
-        arg_names.push(n);
-        arg_types.push(t);
-    }
-    for p in other_params.iter().filter(|p| !p.required) {
-        let n = ident(&p.name);
-        let t = rust_type(&p.ty, model, &types_path());
-        fields.push(quote!(#n: Option<#t>,));
-        inits.push(quote!(#n: None,));
-        let docs = doc_attrs(&p.docs);
-        let place = doc_lines(&format!(
-            "\n{} parameter {}.",
-            if p.location == ParamLocation::Header { "Header" } else { "Query" },
-            code_span(&p.wire_name)
-        ));
-        setters.push(quote! {
-            #docs #place
-            pub fn #n(mut self, value: impl Into<#t>) -> Self {
-                self.#n = Some(value.into());
-                self
-            }
-        });
-    }
-    let body_plan = op.body.as_ref().map(|b| (body_plan(b, model, op.type_names.form.as_deref()), b.required));
-    if let (Some(b), Some(name)) = (&op.body, &op.type_names.form) {
-        if let Some(plan) = &b.multipart {
-            extra_items.push(super::multipart::form_struct(model, name, &op.fn_name, plan, &b.ty, &types_path()));
-        }
-    }
-    let body_stmt = match &body_plan {
-        None => TokenStream::new(),
-        Some((plan, required)) => {
-            let (held, arg, setter_args, send) = match plan {
-                BodyPlan::Typed { ty, form, content_type, form_fields } => {
-                    let ct = content_type.as_ref().map(|ct| quote!(.header("Content-Type", #ct)));
-                    // Form bodies go through the bracket encoder, which also takes nested objects
-                    // and arrays (`address[city]=…`), as the APIs with such bodies read them.
-                    let send = if *form && !form_fields.is_empty() {
-                        quote!(spec.bytes("application/x-www-form-urlencoded", super::runtime::form_body_with(body, &[#( #form_fields ),*])?) #ct)
-                    } else if *form {
-                        quote!(spec.bytes("application/x-www-form-urlencoded", super::runtime::form_body(body)?) #ct)
-                    } else {
-                        quote!(spec.json(body)? #ct)
-                    };
-                    (quote!(&'a #ty), quote!(body), quote!(body: &'a #ty), send)
-                }
-                BodyPlan::Bytes { content_type } => (
-                    quote!(::bytes::Bytes),
-                    quote!(body.into()),
-                    quote!(body: impl Into<::bytes::Bytes>),
-                    quote!(spec.bytes("application/octet-stream", body).header("Content-Type", #content_type)),
-                ),
-                BodyPlan::Multipart => (
-                    quote!((::bytes::Bytes, &'a str)),
-                    quote!((body.into(), content_type)),
-                    quote!(body: impl Into<::bytes::Bytes>, content_type: &'a str),
-                    quote!(spec.bytes("application/octet-stream", body.0).header("Content-Type", body.1)),
-                ),
-                BodyPlan::Form { ty } => (quote!(#ty), quote!(body), quote!(body: #ty), quote!(spec.multipart(body.into_multipart()?).await?)),
-            };
-            if *required {
-                fields.push(quote!(body: #held,));
-                inits.push(match plan {
-                    BodyPlan::Typed { .. } | BodyPlan::Form { .. } => quote!(body,),
-                    _ => quote!(body: #arg,),
-                });
-                arg_names.push(ident("body"));
-                arg_types.push(match plan {
-                    BodyPlan::Typed { ty, .. } => quote!(&'a #ty),
-                    BodyPlan::Bytes { .. } => quote!(impl Into<::bytes::Bytes>),
-                    BodyPlan::Multipart => quote!(impl Into<::bytes::Bytes>),
-                    BodyPlan::Form { ty } => quote!(#ty),
-                });
-                if matches!(plan, BodyPlan::Multipart) {
-                    arg_names.push(ident("content_type"));
-                    arg_types.push(quote!(&'a str));
-                }
-                quote! { let body = self.body; let spec = #send; }
-            } else {
-                fields.push(quote!(body: Option<#held>,));
-                inits.push(quote!(body: None,));
-                let ct_doc = op.body.as_ref().map(|b| code_span(&b.content_type)).unwrap_or_default();
-                let doc = doc_lines(&format!("The request body ({ct_doc}), which the operation does not require."));
+    for s in &plan.setters {
+        match s {
+            Setter::Param { param: p, .. } => {
+                let n = ident(&p.name);
+                let t = op_type(&p.ty, model);
+                let place = format!(
+                    "{} parameter {}.",
+                    if p.location == ParamLocation::Header { "Header" } else { "Query" },
+                    code_span(&p.wire_name)
+                );
+                let docs = doc_lines(&with_fact(render(&p.docs), &place));
                 setters.push(quote! {
-                    #doc
-                    pub fn body(mut self, #setter_args) -> Self {
-                        self.body = Some(#arg);
-                        self
+                    #docs
+                    pub fn #n(self, value: impl Into<#t>) -> Self {
+                        self.with(|i| i.#n = Some(value.into()))
                     }
                 });
-                quote! { if let Some(body) = self.body { spec = #send; } }
+            }
+            Setter::Body(b) => {
+                let (args, value) = match body_plan(b, model, form_name) {
+                    BodyPlan::Typed { ty, .. } => (quote!(body: &'a #ty), quote!(body)),
+                    BodyPlan::Form { ty } => (quote!(body: #ty), quote!(body)),
+                    BodyPlan::Bytes { .. } => (quote!(body: impl Into<::bytes::Bytes>), quote!(body.into())),
+                    BodyPlan::Multipart => {
+                        (quote!(body: impl Into<::bytes::Bytes>, content_type: &'a str), quote!((body.into(), content_type)))
+                    }
+                };
+                let doc = doc_lines(&format!("The request body ({}), which the operation does not require.", code_span(&b.content_type)));
+                setters.push(quote! {
+                    #doc
+                    pub fn body(self, #args) -> Self {
+                        self.with(|i| i.body = Some(#value))
+                    }
+                });
             }
         }
-    };
-    let borrows = arg_types.iter().any(|t| t.to_string().contains("'a"));
-    let args = arg_names.iter().zip(&arg_types).map(|(n, t)| quote!(#n: #t));
-    let (method_generics, self_ref, ret_lt) = if borrows {
-        (quote!(<'a>), quote!(&'a self), quote!('a))
-    } else {
-        (TokenStream::new(), quote!(&self), quote!('_))
-    };
-    let accept = accept_header(op).map(|v| quote! { let spec = spec.header("Accept", #v); });
+    }
+    let inputs_lt = inputs.borrows.then(|| quote!(<'a>));
+    let inputs_anon = inputs.borrows.then(|| quote!(<'_>));
+    let mut derives = Vec::new();
+    if op.pagination.is_some() {
+        derives.push(quote!(Clone));
+    }
+    if plan.args.is_empty() {
+        derives.push(quote!(Default));
+    }
+    let derive = (!derives.is_empty()).then(|| quote!(#[derive(#( #derives ),*)]));
+    let paging = op.pagination.as_ref().map(|p| emit_paging_methods(model, p, &ok_ty, &err_name));
+    let builder_impl = (!setters.is_empty() || paging.is_some()).then(|| {
+        quote! {
+            impl<'a> #req_name<'a> {
+                #( #setters )*
+                #paging
+            }
+        }
+    });
 
-    // Path.
+    // The request.
     let mut fmt = String::new();
     let mut fmt_args = Vec::new();
     let mut rest = op.path.as_str();
@@ -494,8 +527,8 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, header_names: &[Optio
         let Some(len) = rest[start..].find('}') else { break };
         fmt.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
         let name = &rest[start + 1..start + len];
-        match path_params.iter().find(|p| p.wire_name == name) {
-            Some(p) => {
+        match plan.required_params().find(|(_, p)| p.location == ParamLocation::Path && p.wire_name == name) {
+            Some((_, p)) => {
                 let n = ident(&p.name);
                 let v = quote!(self.#n);
                 fmt.push_str("{}");
@@ -520,26 +553,72 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, header_names: &[Optio
     }
     fmt.push_str(&rest.replace('{', "{{").replace('}', "}}"));
     let template = &op.path;
-    let path_expr = if fmt_args.is_empty() {
-        quote!(ToString::to_string(#template))
-    } else {
-        quote!(format!(#fmt #(, #fmt_args)*))
-    };
+    let path_expr = if fmt_args.is_empty() { quote!(#template.into()) } else { quote!(format!(#fmt #(, #fmt_args)*)) };
     let method = format_ident!("{}", op.method.as_str());
-    let authenticated = !op.security.is_empty();
-    // Errors built from the responses of an operation that carries secrets never quote the body.
-    let sensitive = if op.sensitive { quote!(.sensitive(true)) } else { TokenStream::new() };
-    let param_pushes = other_params.iter().map(|p| {
-        let n = ident(&p.name);
-        if p.required {
-            emit_param_push(p, model, quote!(self.#n))
-        } else {
-            let push = emit_param_push(p, model, quote!(value));
-            quote! { if let Some(value) = &self.#n { #push } }
+    // Requests are authenticated unless the spec says otherwise; errors built from the
+    // responses of an operation that carries secrets never quote the body.
+    let unauthenticated = op.security.is_empty().then(|| quote!(.authenticated(false)));
+    let sensitive = op.sensitive.then(|| quote!(.sensitive(true)));
+    let accept = accept_header(op).map(|v| quote!(.header("Accept", #v)));
+    let mut stmts: Vec<TokenStream> = op
+        .params
+        .iter()
+        .filter(|p| p.location != ParamLocation::Path)
+        .map(|p| {
+            let n = ident(&p.name);
+            if p.required {
+                emit_param_push(p, model, quote!(self.#n))
+            } else if let Some(set) = simple_optional(p, model) {
+                // One line per optional scalar: the runtime skips a `None`.
+                let wire = &p.wire_name;
+                let value = match &p.ty {
+                    TypeRef::DateTime => quote!(self.#n.as_ref().map(|v| v.to_rfc3339())),
+                    _ => quote!(self.#n.as_ref()),
+                };
+                quote! { spec = spec.#set(#wire, #value); }
+            } else {
+                let push = emit_param_push(p, model, quote!(value));
+                quote! { if let Some(value) = &self.#n { #push } }
+            }
+        })
+        .collect();
+    if let Some(b) = &op.body {
+        let send = match body_plan(b, model, form_name) {
+            BodyPlan::Typed { content_type, form, form_fields, .. } => {
+                let ct = content_type.as_ref().map(|ct| quote!(.header("Content-Type", #ct)));
+                // Form bodies go through the bracket encoder, which also takes nested objects
+                // and arrays (`address[city]=…`), as the APIs with such bodies read them;
+                // properties the `encoding` object describes are encoded as it says.
+                if form && !form_fields.is_empty() {
+                    quote!(spec.bytes("application/x-www-form-urlencoded", super::runtime::form_body_with(body, &[#( #form_fields ),*])?) #ct)
+                } else if form {
+                    quote!(spec.bytes("application/x-www-form-urlencoded", super::runtime::form_body(body)?) #ct)
+                } else {
+                    quote!(spec.json(body)? #ct)
+                }
+            }
+            BodyPlan::Bytes { content_type } => {
+                quote!(spec.bytes("application/octet-stream", body.clone()).header("Content-Type", #content_type))
+            }
+            BodyPlan::Multipart => quote!(spec.bytes("application/octet-stream", body.0.clone()).header("Content-Type", body.1)),
+            // Added by `into_request`, which owns the form.
+            BodyPlan::Form { .. } => TokenStream::new(),
+        };
+        // (A form body adds nothing here: `into_request` encodes it.)
+        if !send.is_empty() {
+            stmts.push(if b.required {
+                quote! { let body = &self.body; spec = #send; }
+            } else {
+                quote! { if let Some(body) = &self.body { spec = #send; } }
+            });
         }
-    });
-    let optional_body = body_plan.as_ref().is_some_and(|(_, required)| !required);
-    let spec_mut = if other_params.is_empty() && !optional_body { TokenStream::new() } else { quote!(mut) };
+    }
+    let start = quote!(RequestSpec::new(Method::#method, #template, path) #unauthenticated #sensitive #accept);
+    let request_body = if stmts.is_empty() {
+        quote! { let path = #path_expr; Ok(#start) }
+    } else {
+        quote! { let path = #path_expr; let mut spec = #start; #( #stmts )* Ok(spec) }
+    };
 
     // Response arms: exact codes, then ranges, then default.
     let mut ordered: Vec<(usize, &ResponseCase)> = op.responses.iter().enumerate().collect();
@@ -578,91 +657,177 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, header_names: &[Optio
     // Short local names for the arms, so that each documented status stays one line.
     let error_alias = (!error_cases.is_empty()).then(|| quote!(use #err_name as E;));
     let success_alias = success_enum.as_ref().map(|s| quote!(use #s as S;));
-    let aliases = quote!(#error_alias #success_alias);
     let fallback = if has_default { TokenStream::new() } else { quote!(_ => raw.fail_unexpected(),) };
 
-    let mut method_docs = render(&op.docs);
-    if !method_docs.trim().is_empty() {
-        method_docs.push_str("\n\n");
-    }
-    method_docs.push_str(&code_span(&format!("{} {}", op.method.as_str(), op.path)));
-    if let Some(b) = &op.body {
-        method_docs.push_str(&format!(" with a {} body", code_span(&b.content_type)));
-    }
-    method_docs.push('.');
-    let setter_names: Vec<String> = other_params
-        .iter()
-        .filter(|p| !p.required)
-        .map(|p| p.name.clone())
-        .chain(optional_body.then(|| "body".to_string()))
-        .collect();
-    if setter_names.is_empty() {
-        method_docs.push_str(&format!("\n\n`.await` the returned [`{req_name}`], or call its [`send`]({req_name}::send)."));
-    } else {
-        let links: Vec<String> = setter_names.iter().map(|n| format!("[`{n}`]({req_name}::{n})")).collect();
-        method_docs.push_str(&format!(
-            "\n\nOptional inputs are setters on the returned [`{req_name}`]: {}. Then `.await` it, or call its [`send`]({req_name}::send).",
-            links.join(", ")
-        ));
-    }
-    if op.pagination.is_some() {
-        method_docs.push_str(&format!(
-            "\n\nA paginated list: [`stream`]({req_name}::stream) yields every item, [`pages`]({req_name}::pages) every page."
-        ));
-    }
-    if !error_cases.is_empty() {
-        method_docs.push_str(&format!("\n\nDocumented errors arrive as [`Error::Api`] holding a [`{err_name}`]."));
-    }
-    let method_docs = doc_lines(&method_docs);
-    let deprecated = if op.docs.deprecated { quote!(#[deprecated(note = "deprecated by the API")]) } else { TokenStream::new() };
+    // A form body is encoded when the request is sent, from the owned form.
+    let into_request = match (&op.body, form_name) {
+        (Some(b), Some(_)) if b.multipart.is_some() => {
+            let add = if b.required {
+                quote!(spec.multipart(self.body.into_multipart()?).await)
+            } else {
+                quote!(match self.body { Some(body) => spec.multipart(body.into_multipart()?).await, None => Ok(spec) })
+            };
+            quote! {
+                fn into_request<'f>(self) -> BoxFuture<'f, Result<RequestSpec, EncodeError>> where Self: 'f {
+                    Box::pin(async move { let spec = self.request()?; #add })
+                }
+            }
+        }
+        _ => TokenStream::new(),
+    };
     let req_doc = doc_lines(&format!(
-        "A {} request of [`Client::{}`]: set optional inputs, then `.await` it or call [`send`](Self::send).",
+        "A {} request of [`Client::{}`]: set optional inputs, then `.await` it or call [`send`](Call::send).",
         code_span(&format!("{} {}", op.method.as_str(), op.path)),
         op.fn_name
     ));
-    let clone = op.pagination.is_some().then(|| quote!(#[derive(Clone)]));
-    let paging = op.pagination.as_ref().map(|p| emit_paging_methods(model, p, &ok_body_ty, &ok_headers_ty, &err_name));
+    let inputs_doc = doc_lines(&format!("The inputs of [`Client::{}`], held by its [`{}`].", op.fn_name, op.type_names.request));
     quote! {
         #error_enum
         #( #extra_items )*
-        impl Client {
-            #method_docs
-            #deprecated
-            pub fn #fn_name #method_generics(#self_ref #(, #args)*) -> #req_name<#ret_lt> {
-                #req_name { client: self, #( #inits )* }
-            }
-        }
         #req_doc
-        #clone
-        #[must_use = "a request does nothing until it is awaited or sent"]
-        pub struct #req_name<'a> {
-            client: &'a Client,
-            #( #fields )*
-        }
-        impl<'a> #req_name<'a> {
-            #( #setters )*
-            /// Sends the request and decodes the response by status.
-            pub async fn send(self) -> #output {
-                let path = #path_expr;
-                let #spec_mut spec = RequestSpec::new(::reqwest::Method::#method, #template, path).authenticated(#authenticated) #sensitive;
-                #( #param_pushes )*
-                #body_stmt
-                #accept
-                let raw = self.client.execute(spec).await?;
-                #aliases
+        pub type #req_name<'a> = Call<'a, #inputs_name #inputs_lt>;
+        #inputs_doc
+        #derive
+        pub struct #inputs_name #inputs_lt { #( #fields )* }
+        #builder_impl
+        impl Operation for #inputs_name #inputs_anon {
+            type Ok = #ok_ty;
+            type Error = #err_name;
+            fn request(&self) -> Result<RequestSpec, EncodeError> {
+                #request_body
+            }
+            #into_request
+            fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+                #error_alias
+                #success_alias
                 match raw.status {
                     #( #arms )*
                     #fallback
                 }
             }
-            #paging
         }
-        impl<'a> ::std::future::IntoFuture for #req_name<'a> {
-            type Output = #output;
-            type IntoFuture = BoxFuture<'a, Self::Output>;
-            fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
+    }
+}
+
+/// The fields of an operation's inputs struct, in call-plan order: a required input as the
+/// method takes it, an optional one as an `Option` of what its setter takes.
+struct InputsPlan {
+    fields: Vec<(proc_macro2::Ident, TokenStream)>,
+    /// Whether a field borrows for the builder's life `'a`.
+    borrows: bool,
+}
+
+fn inputs_plan(model: &NormalizedModel, plan: &CallPlan, form_name: Option<&str>) -> InputsPlan {
+    let held = |b: &crate::model::RequestBody| match body_plan(b, model, form_name) {
+        BodyPlan::Typed { ty, .. } => quote!(&'a #ty),
+        BodyPlan::Form { ty } => ty,
+        BodyPlan::Bytes { .. } => quote!(::bytes::Bytes),
+        BodyPlan::Multipart => quote!((::bytes::Bytes, &'a str)),
+    };
+    let mut fields = Vec::new();
+    for a in &plan.args {
+        match a {
+            Arg::Param { param, .. } => fields.push((ident(&param.name), required_arg_type(param, model))),
+            Arg::Body(b) => fields.push((ident("body"), held(b))),
+            // Held with the body it describes.
+            Arg::ContentType => {}
+        }
+    }
+    for s in &plan.setters {
+        match s {
+            Setter::Param { param, .. } => {
+                let t = op_type(&param.ty, model);
+                fields.push((ident(&param.name), quote!(Option<#t>)));
             }
+            Setter::Body(b) => {
+                let t = held(b);
+                fields.push((ident("body"), quote!(Option<#t>)));
+            }
+        }
+    }
+    let borrows = fields.iter().any(|(_, t)| t.to_string().contains("'a"));
+    InputsPlan { fields, borrows }
+}
+
+/// The client method of an operation: its required inputs as arguments (in call-plan order),
+/// returning the request builder.
+fn emit_method(model: &NormalizedModel, op: &Operation) -> TokenStream {
+    let fn_name = ident(&op.fn_name);
+    let req_name = &op.type_names.request;
+    let req_ident = ident(req_name);
+    let inputs_name = ident(&op.type_names.inputs);
+    let plan = CallPlan::of(op);
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    for a in &plan.args {
+        match a {
+            Arg::Param { param, .. } => {
+                let n = ident(&param.name);
+                let t = required_arg_type(param, model);
+                args.push(quote!(#n: #t));
+                inits.push(quote!(#n,));
+            }
+            Arg::Body(b) => match body_plan(b, model, op.type_names.form.as_deref()) {
+                BodyPlan::Typed { ty, .. } => {
+                    args.push(quote!(body: &'a #ty));
+                    inits.push(quote!(body,));
+                }
+                BodyPlan::Form { ty } => {
+                    args.push(quote!(body: #ty));
+                    inits.push(quote!(body,));
+                }
+                BodyPlan::Bytes { .. } => {
+                    args.push(quote!(body: impl Into<::bytes::Bytes>));
+                    inits.push(quote!(body: body.into(),));
+                }
+                BodyPlan::Multipart => {
+                    args.push(quote!(body: impl Into<::bytes::Bytes>));
+                    inits.push(quote!(body: (body.into(), content_type),));
+                }
+            },
+            Arg::ContentType => args.push(quote!(content_type: &'a str)),
+        }
+    }
+    for s in &plan.setters {
+        let n = ident(match s {
+            Setter::Param { param, .. } => &param.name,
+            Setter::Body(_) => "body",
+        });
+        inits.push(quote!(#n: None,));
+    }
+    let inputs_value = if plan.args.is_empty() { quote!(Default::default()) } else { quote!(#inputs_name { #( #inits )* }) };
+    let borrows = args.iter().any(|t| t.to_string().contains("'a"));
+    let (generics, self_ref, ret_lt) = if borrows { (quote!(<'a>), quote!(&'a self), quote!('a)) } else { (TokenStream::new(), quote!(&self), quote!('_)) };
+
+    let mut docs = render(&op.docs);
+    if !docs.trim().is_empty() {
+        docs.push_str("\n\n");
+    }
+    // The mechanics in one paragraph: the request, then how to finish and send it.
+    docs.push_str(&code_span(&format!("{} {}", op.method.as_str(), op.path)));
+    if let Some(b) = &op.body {
+        docs.push_str(&format!(" with a {} body", code_span(&b.content_type)));
+    }
+    docs.push('.');
+    let setter_names: Vec<String> = plan.setter_names().map(|n| format!("`{n}`")).collect();
+    if setter_names.is_empty() {
+        docs.push_str(&format!(" `.await` the returned [`{req_name}`], or call its `send`."));
+    } else {
+        docs.push_str(&format!(" Optional inputs are setters on the returned [`{req_name}`] ({}); then `.await` it, or call its `send`.", setter_names.join(", ")));
+    }
+    if op.pagination.is_some() {
+        docs.push_str(" A paginated list: its `stream` yields every item, `pages` every page.");
+    }
+    if op.responses.iter().any(|c| !c.success) {
+        docs.push_str(&format!(" Documented errors arrive as [`Error::Api`] holding a [`{}`].", op.type_names.error));
+    }
+    let docs = doc_lines(&docs);
+    let deprecated = op.docs.deprecated.then(|| quote!(#[deprecated(note = "deprecated by the API")]));
+    quote! {
+        #docs
+        #deprecated
+        pub fn #fn_name #generics(#self_ref #(, #args)*) -> #req_ident<#ret_lt> {
+            Call::new(self, #inputs_value)
         }
     }
 }
@@ -700,8 +865,7 @@ fn status_text(s: StatusMatch) -> String {
 fn emit_paging_methods(
     model: &NormalizedModel,
     p: &crate::model::Pagination,
-    body_ty: &TokenStream,
-    headers_ty: &TokenStream,
+    ok_ty: &TokenStream,
     err_name: &proc_macro2::Ident,
 ) -> TokenStream {
     use crate::model::NextToken;
@@ -759,11 +923,11 @@ fn emit_paging_methods(
     // Page numbers and offsets: a next value that is not a number ends the walk (the request
     // could not carry it), and the token text is parsed back on the way in.
     let (first, take, next) = if p.token_ty == TypeRef::String {
-        (quote!(self.#token.clone()), quote!(token), next)
+        (quote!(self.inputs().#token.clone()), quote!(token), next)
     } else {
         let ty = rust_type(&p.token_ty, model, &types_path());
         (
-            quote!(self.#token.map(|v| v.to_string())),
+            quote!(self.inputs().#token.map(|v| v.to_string())),
             quote!(token.and_then(|t| t.parse().ok())),
             quote!(#pagination::numeric_token::<#ty>(#next)),
         )
@@ -780,11 +944,11 @@ fn emit_paging_methods(
     ));
     quote! {
         #pages_doc
-        pub fn pages(self) -> #pagination::Paged<'a, Response<#body_ty, #headers_ty>, #err_name> {
+        pub fn pages(self) -> #pagination::Paged<'a, #ok_ty, #err_name> {
             let first = #first;
-            let limits = self.client.page_limits();
+            let limits = self.client().page_limits();
             #pagination::pages(limits, first, move |token| {
-                let request = Self { #token: #take, ..self.clone() };
+                let request = self.clone().with(|i| i.#token = #take);
                 async move {
                     let page = request.send().await?;
                     let next = #next;

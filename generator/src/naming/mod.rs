@@ -167,6 +167,7 @@ pub const REQUEST_RESERVED: &[&str] =
 /// The module also uses the standard prelude's names unqualified (`Option`, `String`, `Ok`).
 const OPERATIONS_MODULE_NAMES: &[&str] = &[
     "Client", "ClientBuilder", "BuildError", "RetryPolicy", "Transport", "Error", "RawResponse", "RequestSpec", "Response", "DEFAULT_BASE_URL", "FromHeaders", "BoxFuture", "Paged", "Walked", "Bytes", "Reply", "Patch",
+    "Call", "Operation", "Method", "EncodeError",
     "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "ToString", "Into", "IntoFuture", "Default", "Clone",
 ];
 
@@ -230,6 +231,7 @@ pub fn name_operation_types(ops: &mut [crate::model::Operation]) {
     for op in ops.iter_mut() {
         let error = scope.claim(format!("{}Error", op.type_prefix));
         let request = scope.claim(format!("{}Builder", op.type_prefix));
+        let inputs = scope.claim(format!("{}Inputs", op.type_prefix));
         // Successful responses that differ in body type or headers get an enum of their own.
         let successes: Vec<&crate::model::ResponseCase> = op.responses.iter().filter(|c| c.success).collect();
         let uniform = successes.windows(2).all(|w| {
@@ -245,7 +247,7 @@ pub fn name_operation_types(ops: &mut [crate::model::Operation]) {
         });
         let success = (!uniform).then(|| scope.claim(format!("{}Success", op.type_prefix)));
         let form = op.body.as_ref().and_then(|b| b.multipart.as_ref()).map(|_| scope.claim(format!("{}Form", op.type_prefix)));
-        op.type_names = crate::model::OperationTypes { error, request, success, form };
+        op.type_names = crate::model::OperationTypes { error, request, inputs, success, form };
     }
 }
 

@@ -568,11 +568,18 @@ impl<E> ApiError<E> {
 
     /// How long the server asked to wait (`Retry-After`, else `X-RateLimit-Reset`), if it did.
     pub fn retry_after(&self) -> Option<Duration> {
-        let text = |name: &str| self.headers.0.get(name).and_then(|v| v.to_str().ok());
-        text("retry-after")
-            .and_then(|v| super::retry::parse_retry_after(v, std::time::SystemTime::now()))
-            .or_else(|| text("x-ratelimit-reset").and_then(super::retry::parse_rate_limit_reset))
+        retry_after_in(&self.headers.0)
     }
+}
+
+/// The wait a response's headers ask for: `Retry-After` (seconds or an HTTP date), else
+/// `X-RateLimit-Reset` (seconds). One reading for [`ApiError::retry_after`] and
+/// [`Error::retry_after`], so the two never disagree.
+fn retry_after_in(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    text("retry-after")
+        .and_then(|v| super::retry::parse_retry_after(v, std::time::SystemTime::now()))
+        .or_else(|| text("x-ratelimit-reset").and_then(super::retry::parse_rate_limit_reset))
 }
 
 /// The error type of every generated operation.
@@ -654,11 +661,7 @@ impl<E> Error<E> {
 
     /// How long the server asked to wait (`Retry-After`, else `X-RateLimit-Reset`), if it did.
     pub fn retry_after(&self) -> Option<Duration> {
-        let headers = self.headers()?;
-        let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-        text("retry-after")
-            .and_then(|v| super::retry::parse_retry_after(v, std::time::SystemTime::now()))
-            .or_else(|| text("x-ratelimit-reset").and_then(super::retry::parse_rate_limit_reset))
+        retry_after_in(self.headers()?)
     }
 
     /// The documented error response, if this is an [`Error::Api`].

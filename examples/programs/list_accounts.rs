@@ -29,10 +29,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("service-account {} {}", account.id, account.resource_id.as_deref().unwrap_or("-"));
     }
 
-    // API keys come in pages; the stream follows `metadata.next` and yields every key.
-    // The stream borrows the group's client, so the client gets a name of its own.
-    let api_keys = cloud.apikeys_v2()?;
-    let mut keys = api_keys.list_iam_v2_api_keys().page_size(100).stream();
+    // API keys come in pages; the stream follows `metadata.next` and yields every key. The
+    // builder holds its own handle on the client, so the temporary group client can go.
+    let mut keys = cloud.apikeys_v2()?.list_iam_v2_api_keys().page_size(100).stream();
     let mut count = 0;
     while let Some(key) = keys.next().await {
         let key = key?;

@@ -124,7 +124,7 @@ impl Client {
     ///
     /// `PATCH /iam/v2/api-keys/{id}` with a `application/json` body. Optional inputs are setters on the returned [`UpdateIamV2ApiKeyBuilder`] (`body`); then `.await` it, or call its `send`. Documented errors arrive as [`Error::Api`] holding a [`UpdateIamV2ApiKeyError`].
     pub fn update_iam_v2_api_key<'a>(
-        &'a self,
+        &self,
         id: &'a str,
     ) -> UpdateIamV2ApiKeyBuilder<'a> {
         Call::new(

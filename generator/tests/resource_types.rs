@@ -9,10 +9,11 @@ use openapi_forge::model::{NormalizedModel, TypeKind, TypeRef};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-/// A struct's fields with required-ness left out: equal keys are response variants of one shape.
-fn loose_fields(model: &NormalizedModel, i: usize) -> Option<Vec<(String, TypeRef, bool)>> {
+/// A struct's fields with required-ness and nullability left out: equal keys are response
+/// variants of one shape.
+fn loose_fields(model: &NormalizedModel, i: usize) -> Option<Vec<(String, TypeRef)>> {
     match &model.types[i].kind {
-        TypeKind::Struct { fields, .. } => Some(fields.iter().map(|f| (f.wire_name.clone(), f.ty.clone(), f.nullable)).collect()),
+        TypeKind::Struct { fields, .. } => Some(fields.iter().map(|f| (f.wire_name.clone(), f.ty.clone())).collect()),
         _ => None,
     }
 }
@@ -48,7 +49,7 @@ fn count(model: &NormalizedModel, spec: &str, violations: &mut Vec<String>) -> C
             for &y in &response[a + 1..] {
                 if loose_fields(model, x) == loose_fields(model, y) {
                     violations.push(format!(
-                        "{spec}: {} and {} (schema {resource:?}) differ only in required fields",
+                        "{spec}: {} and {} (schema {resource:?}) differ only in required or nullable fields",
                         model.types[x].name, model.types[y].name
                     ));
                 }

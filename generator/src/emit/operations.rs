@@ -797,7 +797,10 @@ fn emit_method(model: &NormalizedModel, op: &Operation) -> TokenStream {
     }
     let inputs_value = if plan.args.is_empty() { quote!(Default::default()) } else { quote!(#inputs_name { #( #inits )* }) };
     let borrows = args.iter().any(|t| t.to_string().contains("'a"));
-    let (generics, self_ref, ret_lt) = if borrows { (quote!(<'a>), quote!(&'a self), quote!('a)) } else { (TokenStream::new(), quote!(&self), quote!('_)) };
+    // The builder holds its own handle on the client (an `Arc`), so it borrows only the
+    // caller's arguments: `cloud.apikeys_v2()?.list_iam_v2_api_keys().stream()` can be kept.
+    let (generics, ret_lt) = if borrows { (quote!(<'a>), quote!('a)) } else { (TokenStream::new(), quote!('static)) };
+    let self_ref = quote!(&self);
 
     let mut docs = render(&op.docs);
     if !docs.trim().is_empty() {

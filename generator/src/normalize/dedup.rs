@@ -28,7 +28,7 @@ enum Label<'n> {
     Union { tag: Option<&'n str>, variants: Vec<(&'n [String], bool)> },
 }
 
-/// `loose`: leave out which properties are required (see `merge_response_variants`).
+/// `loose`: leave out which properties are required or nullable (see `merge_response_variants`).
 fn label(n: &Node, loose: bool) -> Label<'_> {
     match &n.shape {
         Shape::Pending => Label::Pending,
@@ -36,7 +36,7 @@ fn label(n: &Node, loose: bool) -> Label<'_> {
         Shape::Array(u) => Label::Array(u.nullable),
         Shape::Map(u) => Label::Map(u.nullable),
         Shape::Object { props, additional } => Label::Object {
-            props: props.iter().map(|p| (p.wire.as_str(), p.required && !loose, p.ty.nullable, p.redacted)).collect(),
+            props: props.iter().map(|p| (p.wire.as_str(), p.required && !loose, p.ty.nullable && !loose, p.redacted)).collect(),
             additional: additional.map(|a| a.nullable),
         },
         Shape::Enum(v) => Label::Enum(v),
@@ -73,7 +73,7 @@ pub fn dedup_structural(nodes: &[Node]) -> Vec<usize> {
 }
 
 /// One type per resource on the response side: classes that are only ever received and whose
-/// shapes differ only in which properties are required become one class.
+/// shapes differ only in which properties are required (or admit `null`) become one class.
 ///
 /// Confluent-style specs (and many others) return one schema through `allOf` overlays that each
 /// require a different subset of its fields: create returns the plain component, get requires
@@ -257,7 +257,11 @@ pub fn materialize(nodes: &[Node], body_roles: &[(NodeId, String)]) -> TypeSpace
                             Shape::Object { props, .. } => props.get(i).is_none_or(|q| q.required),
                             _ => true,
                         }),
-                        nullable: p.ty.nullable,
+                        // ... and nullable where any of them admits `null`.
+                        nullable: members[c].iter().any(|&m| match &nodes[m].shape {
+                            Shape::Object { props, .. } => props.get(i).is_some_and(|q| q.ty.nullable),
+                            _ => false,
+                        }),
                         boxed: false,
                         redacted: p.redacted,
                         // Only a type that is never received can use the three-state field:

@@ -15,15 +15,15 @@ use super::{runtime::*, types, Client};
 use ::reqwest::Method;
 impl Client {
     /// `GET /pets/{id}`. `.await` the returned [`GetPetBuilder`], or call its `send`.
-    pub fn get_pet<'a>(&'a self, id: &'a str) -> GetPetBuilder<'a> {
+    pub fn get_pet<'a>(&self, id: &'a str) -> GetPetBuilder<'a> {
         Call::new(self, GetPetInputs { id })
     }
     /// `GET /ids`. `.await` the returned [`GetIdBuilder`], or call its `send`.
-    pub fn get_id(&self) -> GetIdBuilder<'_> {
+    pub fn get_id(&self) -> GetIdBuilder<'static> {
         Call::new(self, Default::default())
     }
     /// `GET /shapes`. `.await` the returned [`GetShapeBuilder`], or call its `send`.
-    pub fn get_shape(&self) -> GetShapeBuilder<'_> {
+    pub fn get_shape(&self) -> GetShapeBuilder<'static> {
         Call::new(self, Default::default())
     }
 }

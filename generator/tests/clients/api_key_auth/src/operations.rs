@@ -15,15 +15,15 @@ use super::{runtime::*, types, Client};
 use ::reqwest::Method;
 impl Client {
     /// `GET /things/{id}`. `.await` the returned [`GetThingBuilder`], or call its `send`. Documented errors arrive as [`Error::Api`] holding a [`GetThingError`].
-    pub fn get_thing<'a>(&'a self, id: &'a str) -> GetThingBuilder<'a> {
+    pub fn get_thing<'a>(&self, id: &'a str) -> GetThingBuilder<'a> {
         Call::new(self, GetThingInputs { id })
     }
     /// `POST /things` with a `application/json` body. `.await` the returned [`CreateThingBuilder`], or call its `send`.
-    pub fn create_thing<'a>(&'a self, body: &'a types::Thing) -> CreateThingBuilder<'a> {
+    pub fn create_thing<'a>(&self, body: &'a types::Thing) -> CreateThingBuilder<'a> {
         Call::new(self, CreateThingInputs { body })
     }
     /// `GET /health`. `.await` the returned [`GetHealthBuilder`], or call its `send`.
-    pub fn get_health(&self) -> GetHealthBuilder<'_> {
+    pub fn get_health(&self) -> GetHealthBuilder<'static> {
         Call::new(self, Default::default())
     }
 }

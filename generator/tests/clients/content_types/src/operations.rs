@@ -15,23 +15,23 @@ use super::{runtime::*, types, Client};
 use ::reqwest::Method;
 impl Client {
     /// `GET /vendor`. `.await` the returned [`GetVendorBuilder`], or call its `send`.
-    pub fn get_vendor(&self) -> GetVendorBuilder<'_> {
+    pub fn get_vendor(&self) -> GetVendorBuilder<'static> {
         Call::new(self, Default::default())
     }
     /// `PUT /upload` with a `application/octet-stream` body. `.await` the returned [`UploadBuilder`], or call its `send`.
-    pub fn upload(&self, body: impl Into<::bytes::Bytes>) -> UploadBuilder<'_> {
+    pub fn upload(&self, body: impl Into<::bytes::Bytes>) -> UploadBuilder<'static> {
         Call::new(self, UploadInputs { body: body.into() })
     }
     /// `POST /login` with a `application/x-www-form-urlencoded` body. Optional inputs are setters on the returned [`LoginBuilder`] (`body`); then `.await` it, or call its `send`.
-    pub fn login(&self) -> LoginBuilder<'_> {
+    pub fn login(&self) -> LoginBuilder<'static> {
         Call::new(self, Default::default())
     }
     /// `GET /anything`. `.await` the returned [`GetAnythingBuilder`], or call its `send`.
-    pub fn get_anything(&self) -> GetAnythingBuilder<'_> {
+    pub fn get_anything(&self) -> GetAnythingBuilder<'static> {
         Call::new(self, Default::default())
     }
     /// `POST /jobs`. `.await` the returned [`CreateJobBuilder`], or call its `send`.
-    pub fn create_job(&self) -> CreateJobBuilder<'_> {
+    pub fn create_job(&self) -> CreateJobBuilder<'static> {
         Call::new(self, Default::default())
     }
 }

@@ -15,19 +15,19 @@ use super::{runtime::*, types, Client};
 use ::reqwest::Method;
 impl Client {
     /// `GET /charges`. Optional inputs are setters on the returned [`ListChargesBuilder`] (`metadata`, `created`, `ids`, `states`, `q`); then `.await` it, or call its `send`.
-    pub fn list_charges(&self) -> ListChargesBuilder<'_> {
+    pub fn list_charges(&self) -> ListChargesBuilder<'static> {
         Call::new(self, Default::default())
     }
     /// `POST /charges` with a `application/x-www-form-urlencoded` body. `.await` the returned [`CreateChargeBuilder`], or call its `send`.
     pub fn create_charge<'a>(
-        &'a self,
+        &self,
         body: &'a types::CreateChargeRequest,
     ) -> CreateChargeBuilder<'a> {
         Call::new(self, CreateChargeInputs { body })
     }
     /// `POST /customers` with a `application/x-www-form-urlencoded` body. `.await` the returned [`CreateCustomerBuilder`], or call its `send`.
     pub fn create_customer<'a>(
-        &'a self,
+        &self,
         body: &'a types::CreateCustomerRequest,
     ) -> CreateCustomerBuilder<'a> {
         Call::new(self, CreateCustomerInputs { body })

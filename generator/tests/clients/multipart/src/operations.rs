@@ -18,16 +18,16 @@ impl Client {
     pub fn upload_document(
         &self,
         body: UploadDocumentForm,
-    ) -> UploadDocumentBuilder<'_> {
+    ) -> UploadDocumentBuilder<'static> {
         Call::new(self, UploadDocumentInputs { body })
     }
     /// `PUT /avatars` with a `multipart/form-data` body. Optional inputs are setters on the returned [`PutAvatarBuilder`] (`body`); then `.await` it, or call its `send`.
-    pub fn put_avatar(&self) -> PutAvatarBuilder<'_> {
+    pub fn put_avatar(&self) -> PutAvatarBuilder<'static> {
         Call::new(self, Default::default())
     }
     /// `POST /raw` with a `multipart/mixed` body. `.await` the returned [`PostRawBuilder`], or call its `send`.
     pub fn post_raw<'a>(
-        &'a self,
+        &self,
         body: impl Into<::bytes::Bytes>,
         content_type: &'a str,
     ) -> PostRawBuilder<'a> {

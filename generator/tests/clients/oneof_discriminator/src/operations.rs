@@ -15,7 +15,7 @@ use super::{runtime::*, types, Client};
 use ::reqwest::Method;
 impl Client {
     /// `POST /shapes` with a `application/json` body. Optional inputs are setters on the returned [`CreateShapeBuilder`] (`body`); then `.await` it, or call its `send`.
-    pub fn create_shape(&self) -> CreateShapeBuilder<'_> {
+    pub fn create_shape(&self) -> CreateShapeBuilder<'static> {
         Call::new(self, Default::default())
     }
 }

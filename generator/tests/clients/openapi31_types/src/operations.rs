@@ -15,11 +15,11 @@ use super::{runtime::*, types, Client};
 use ::reqwest::Method;
 impl Client {
     /// `GET /things`. `.await` the returned [`GetThingBuilder`], or call its `send`.
-    pub fn get_thing(&self) -> GetThingBuilder<'_> {
+    pub fn get_thing(&self) -> GetThingBuilder<'static> {
         Call::new(self, Default::default())
     }
     /// `POST /things` with a `application/json` body. `.await` the returned [`PutThingBuilder`], or call its `send`.
-    pub fn put_thing<'a>(&'a self, body: &'a types::Thing) -> PutThingBuilder<'a> {
+    pub fn put_thing<'a>(&self, body: &'a types::Thing) -> PutThingBuilder<'a> {
         Call::new(self, PutThingInputs { body })
     }
 }

@@ -15,7 +15,7 @@ use super::{runtime::*, types, Client};
 use ::reqwest::Method;
 impl Client {
     /// `GET /envs/{env}/items`. Optional inputs are setters on the returned [`ListItemsBuilder`] (`page_size`, `page_token`); then `.await` it, or call its `send`. A paginated list: its `stream` yields every item, `pages` every page.
-    pub fn list_items<'a>(&'a self, env: &'a str) -> ListItemsBuilder<'a> {
+    pub fn list_items<'a>(&self, env: &'a str) -> ListItemsBuilder<'a> {
         Call::new(
             self,
             ListItemsInputs {
@@ -26,7 +26,7 @@ impl Client {
         )
     }
     /// `GET /all-items`. `.await` the returned [`ListAllItemsBuilder`], or call its `send`.
-    pub fn list_all_items(&self) -> ListAllItemsBuilder<'_> {
+    pub fn list_all_items(&self) -> ListAllItemsBuilder<'static> {
         Call::new(self, Default::default())
     }
 }

@@ -26,15 +26,15 @@ impl FromHeaders for LinkHeaders {
 }
 impl Client {
     /// `GET /charges`. Optional inputs are setters on the returned [`ListChargesBuilder`] (`limit`, `starting_after`); then `.await` it, or call its `send`. A paginated list: its `stream` yields every item, `pages` every page.
-    pub fn list_charges(&self) -> ListChargesBuilder<'_> {
+    pub fn list_charges(&self) -> ListChargesBuilder<'static> {
         Call::new(self, Default::default())
     }
     /// `GET /events`. Optional inputs are setters on the returned [`ListEventsBuilder`] (`cursor`); then `.await` it, or call its `send`. A paginated list: its `stream` yields every item, `pages` every page.
-    pub fn list_events(&self) -> ListEventsBuilder<'_> {
+    pub fn list_events(&self) -> ListEventsBuilder<'static> {
         Call::new(self, Default::default())
     }
     /// `GET /orgs/{org}/repos`. Optional inputs are setters on the returned [`ListReposBuilder`] (`per_page`, `page`); then `.await` it, or call its `send`. A paginated list: its `stream` yields every item, `pages` every page.
-    pub fn list_repos<'a>(&'a self, org: &'a str) -> ListReposBuilder<'a> {
+    pub fn list_repos<'a>(&self, org: &'a str) -> ListReposBuilder<'a> {
         Call::new(
             self,
             ListReposInputs {
@@ -45,7 +45,7 @@ impl Client {
         )
     }
     /// `GET /v1/instances`. Optional inputs are setters on the returned [`InstanceListBuilder`] (`limit`, `page_token`); then `.await` it, or call its `send`. A paginated list: its `stream` yields every item, `pages` every page.
-    pub fn instance_list<'a>(&'a self, project: &'a str) -> InstanceListBuilder<'a> {
+    pub fn instance_list<'a>(&self, project: &'a str) -> InstanceListBuilder<'a> {
         Call::new(
             self,
             InstanceListInputs {
@@ -56,31 +56,31 @@ impl Client {
         )
     }
     /// `GET /widgets`. Optional inputs are setters on the returned [`ListWidgetsBuilder`] (`after`); then `.await` it, or call its `send`. A paginated list: its `stream` yields every item, `pages` every page.
-    pub fn list_widgets(&self) -> ListWidgetsBuilder<'_> {
+    pub fn list_widgets(&self) -> ListWidgetsBuilder<'static> {
         Call::new(self, Default::default())
     }
     /// `GET /rows`. Optional inputs are setters on the returned [`ListRowsBuilder`] (`after`); then `.await` it, or call its `send`. A paginated list: its `stream` yields every item, `pages` every page.
-    pub fn list_rows(&self) -> ListRowsBuilder<'_> {
+    pub fn list_rows(&self) -> ListRowsBuilder<'static> {
         Call::new(self, Default::default())
     }
     /// `GET /feed`. Optional inputs are setters on the returned [`ListFeedBuilder`] (`after`); then `.await` it, or call its `send`. A paginated list: its `stream` yields every item, `pages` every page.
-    pub fn list_feed(&self) -> ListFeedBuilder<'_> {
+    pub fn list_feed(&self) -> ListFeedBuilder<'static> {
         Call::new(self, Default::default())
     }
     /// `GET /charges/search`. Optional inputs are setters on the returned [`SearchChargesBuilder`] (`starting_after`); then `.await` it, or call its `send`.
-    pub fn search_charges(&self) -> SearchChargesBuilder<'_> {
+    pub fn search_charges(&self) -> SearchChargesBuilder<'static> {
         Call::new(self, Default::default())
     }
     /// `GET /balances`. Optional inputs are setters on the returned [`ListBalancesBuilder`] (`starting_after`); then `.await` it, or call its `send`.
-    pub fn list_balances(&self) -> ListBalancesBuilder<'_> {
+    pub fn list_balances(&self) -> ListBalancesBuilder<'static> {
         Call::new(self, Default::default())
     }
     /// `GET /logs`. Optional inputs are setters on the returned [`ListLogsBuilder`] (`cursor`); then `.await` it, or call its `send`.
-    pub fn list_logs(&self) -> ListLogsBuilder<'_> {
+    pub fn list_logs(&self) -> ListLogsBuilder<'static> {
         Call::new(self, Default::default())
     }
     /// `GET /orgs/{org}/members`. Optional inputs are setters on the returned [`ListMembersBuilder`] (`page`); then `.await` it, or call its `send`.
-    pub fn list_members<'a>(&'a self, org: &'a str) -> ListMembersBuilder<'a> {
+    pub fn list_members<'a>(&self, org: &'a str) -> ListMembersBuilder<'a> {
         Call::new(
             self,
             ListMembersInputs {
@@ -90,7 +90,7 @@ impl Client {
         )
     }
     /// `GET /v1/disks`. Optional inputs are setters on the returned [`DiskListBuilder`] (`page_token`); then `.await` it, or call its `send`.
-    pub fn disk_list(&self) -> DiskListBuilder<'_> {
+    pub fn disk_list(&self) -> DiskListBuilder<'static> {
         Call::new(self, Default::default())
     }
 }

@@ -16,7 +16,7 @@ use ::reqwest::Method;
 impl Client {
     /// `GET /envs/{env_id}/clusters/{cluster-id}`. Optional inputs are setters on the returned [`GetClusterBuilder`] (`page_size`, `spec_owner`, `tags`, `ids`, `filter`, `since`, `x_trace_id`); then `.await` it, or call its `send`.
     pub fn get_cluster<'a>(
-        &'a self,
+        &self,
         env_id: &'a str,
         cluster_id: i64,
         status: &'a types::GetClusterStatus,

@@ -16,7 +16,7 @@ use ::reqwest::Method;
 impl Client {
     /// `PATCH /keys/{id}` with a `application/json` body. `.await` the returned [`UpdateKeyBuilder`], or call its `send`.
     pub fn update_key<'a>(
-        &'a self,
+        &self,
         id: &'a str,
         body: &'a types::KeyUpdate,
     ) -> UpdateKeyBuilder<'a> {

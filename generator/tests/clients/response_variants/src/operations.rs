@@ -15,19 +15,19 @@ use super::{runtime::*, types, Client};
 use ::reqwest::Method;
 impl Client {
     /// `GET /widgets`. `.await` the returned [`ListWidgetsBuilder`], or call its `send`.
-    pub fn list_widgets(&self) -> ListWidgetsBuilder<'_> {
+    pub fn list_widgets(&self) -> ListWidgetsBuilder<'static> {
         Call::new(self, Default::default())
     }
     /// `POST /widgets` with a `application/json` body. Optional inputs are setters on the returned [`CreateWidgetBuilder`] (`body`); then `.await` it, or call its `send`.
-    pub fn create_widget(&self) -> CreateWidgetBuilder<'_> {
+    pub fn create_widget(&self) -> CreateWidgetBuilder<'static> {
         Call::new(self, Default::default())
     }
     /// `GET /widgets/{id}`. `.await` the returned [`GetWidgetBuilder`], or call its `send`.
-    pub fn get_widget<'a>(&'a self, id: &'a str) -> GetWidgetBuilder<'a> {
+    pub fn get_widget<'a>(&self, id: &'a str) -> GetWidgetBuilder<'a> {
         Call::new(self, GetWidgetInputs { id })
     }
     /// `PATCH /widgets/{id}` with a `application/json` body. Optional inputs are setters on the returned [`UpdateWidgetBuilder`] (`body`); then `.await` it, or call its `send`.
-    pub fn update_widget<'a>(&'a self, id: &'a str) -> UpdateWidgetBuilder<'a> {
+    pub fn update_widget<'a>(&self, id: &'a str) -> UpdateWidgetBuilder<'a> {
         Call::new(
             self,
             UpdateWidgetInputs {
@@ -37,11 +37,11 @@ impl Client {
         )
     }
     /// `PUT /gadgets` with a `application/json` body. Optional inputs are setters on the returned [`ReplaceGadgetBuilder`] (`body`); then `.await` it, or call its `send`.
-    pub fn replace_gadget(&self) -> ReplaceGadgetBuilder<'_> {
+    pub fn replace_gadget(&self) -> ReplaceGadgetBuilder<'static> {
         Call::new(self, Default::default())
     }
     /// `POST /gadgets` with a `application/json` body. Optional inputs are setters on the returned [`CreateGadgetBuilder`] (`body`); then `.await` it, or call its `send`.
-    pub fn create_gadget(&self) -> CreateGadgetBuilder<'_> {
+    pub fn create_gadget(&self) -> CreateGadgetBuilder<'static> {
         Call::new(self, Default::default())
     }
 }

@@ -15,7 +15,7 @@ use super::{runtime::*, types, Client};
 use ::reqwest::Method;
 impl Client {
     /// `GET /tokens`. Optional inputs are setters on the returned [`ListTokensBuilder`] (`x_session`, `limit`); then `.await` it, or call its `send`.
-    pub fn list_tokens<'a>(&'a self, api_key: &'a str) -> ListTokensBuilder<'a> {
+    pub fn list_tokens<'a>(&self, api_key: &'a str) -> ListTokensBuilder<'a> {
         Call::new(
             self,
             ListTokensInputs {
@@ -26,11 +26,11 @@ impl Client {
         )
     }
     /// `GET /raw-secret`. `.await` the returned [`GetRawSecretBuilder`], or call its `send`.
-    pub fn get_raw_secret(&self) -> GetRawSecretBuilder<'_> {
+    pub fn get_raw_secret(&self) -> GetRawSecretBuilder<'static> {
         Call::new(self, Default::default())
     }
     /// `GET /public`. `.await` the returned [`GetPublicBuilder`], or call its `send`.
-    pub fn get_public(&self) -> GetPublicBuilder<'_> {
+    pub fn get_public(&self) -> GetPublicBuilder<'static> {
         Call::new(self, Default::default())
     }
 }

@@ -15,7 +15,7 @@ use super::{runtime::*, types, Client};
 use ::reqwest::Method;
 impl Client {
     /// `GET /alpha/keys/{id}`. `.await` the returned [`GetKeyBuilder`], or call its `send`. Documented errors arrive as [`Error::Api`] holding a [`GetKeyError`].
-    pub fn get_key<'a>(&'a self, id: &'a str) -> GetKeyBuilder<'a> {
+    pub fn get_key<'a>(&self, id: &'a str) -> GetKeyBuilder<'a> {
         Call::new(self, GetKeyInputs { id })
     }
 }

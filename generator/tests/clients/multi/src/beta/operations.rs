@@ -15,7 +15,7 @@ use super::{runtime::*, types, Client};
 use ::reqwest::Method;
 impl Client {
     /// `GET /beta/keys`. Optional inputs are setters on the returned [`ListKeysBuilder`] (`page_size`); then `.await` it, or call its `send`. Documented errors arrive as [`Error::Api`] holding a [`ListKeysError`].
-    pub fn list_keys(&self) -> ListKeysBuilder<'_> {
+    pub fn list_keys(&self) -> ListKeysBuilder<'static> {
         Call::new(self, Default::default())
     }
 }

@@ -15,7 +15,7 @@ use super::{runtime::*, types, Client};
 use ::reqwest::Method;
 impl Client {
     /// `GET /delta/meta`. `.await` the returned [`GetMetaBuilder`], or call its `send`. Documented errors arrive as [`Error::Api`] holding a [`GetMetaError`].
-    pub fn get_meta(&self) -> GetMetaBuilder<'_> {
+    pub fn get_meta(&self) -> GetMetaBuilder<'static> {
         Call::new(self, Default::default())
     }
 }

@@ -16,7 +16,7 @@ use ::reqwest::Method;
 impl Client {
     /// `POST /gamma/topics` with a `application/json` body. `.await` the returned [`CreateTopicBuilder`], or call its `send`. Documented errors arrive as [`Error::Api`] holding a [`CreateTopicError`].
     pub fn create_topic<'a>(
-        &'a self,
+        &self,
         body: &'a types::CreateTopicRequest,
     ) -> CreateTopicBuilder<'a> {
         Call::new(self, CreateTopicInputs { body })

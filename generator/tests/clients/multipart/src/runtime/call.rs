@@ -9,6 +9,7 @@
 //! the inputs become a [`RequestSpec`] and how each documented status decodes.
 
 use std::future::IntoFuture;
+use std::marker::PhantomData;
 
 use super::auth::BoxFuture;
 use super::client::Client;
@@ -59,14 +60,18 @@ pub trait Operation: Send {
 /// optional inputs with its setters, then `.await` it or call [`send`](Self::send).
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct Call<'a, I> {
-    client: &'a Client,
+    // Owned (a clone of the client is one reference count): a builder made from a temporary
+    // group client (`cloud.apikeys_v2()?.list()`) can outlive it. `'a` is what the inputs borrow
+    // (the caller's path arguments and body).
+    client: Client,
     inputs: I,
+    borrows: PhantomData<&'a ()>,
 }
 
 impl<'a, I> Call<'a, I> {
     /// A request of `client` with these inputs (generated operation methods call it).
-    pub fn new(client: &'a Client, inputs: I) -> Self {
-        Call { client, inputs }
+    pub fn new(client: &Client, inputs: I) -> Self {
+        Call { client: client.clone(), inputs, borrows: PhantomData }
     }
 
     /// The request with `set` applied to its inputs: the body of every generated setter.
@@ -76,8 +81,8 @@ impl<'a, I> Call<'a, I> {
     }
 
     /// The client the request is sent with.
-    pub fn client(&self) -> &'a Client {
-        self.client
+    pub fn client(&self) -> &Client {
+        &self.client
     }
 
     /// The inputs as set so far.
@@ -88,10 +93,7 @@ impl<'a, I> Call<'a, I> {
 
 impl<I: Clone> Clone for Call<'_, I> {
     fn clone(&self) -> Self {
-        Call {
-            client: self.client,
-            inputs: self.inputs.clone(),
-        }
+        Call { client: self.client.clone(), inputs: self.inputs.clone(), borrows: PhantomData }
     }
 }
 

@@ -32,6 +32,7 @@ pub struct ApiKey {
     pub id: ::std::string::String,
     /// ObjectMeta is metadata that all persisted resources must have, which includes all objects users must create.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(deserialize_with = "super::runtime::shaped_or_none")]
     pub metadata: ::std::option::Option<ObjectMeta>,
     /// The desired state of the Api Key
     pub spec: ApiKeySpec,

@@ -235,6 +235,10 @@ pub struct Field {
     pub boxed: bool,
     /// `x-redact`: never shown by `Debug`.
     pub redacted: bool,
+    /// Its schema has a shape but no `type`: JSON Schema accepts any value there, so a value
+    /// of another JSON kind (`""` where an object is described) decodes as `None` rather than
+    /// failing (`runtime::shaped_or_none`). Always an `Option` field.
+    pub untyped: bool,
     /// An optional, nullable field of a type only ever sent: a three-state `runtime::Patch`
     /// (left out, `null`, or a value), so an update can clear it. Elsewhere optional or nullable
     /// fields are `Option`s.
@@ -772,6 +776,9 @@ impl NormalizedModel {
                         }
                         if f.patch {
                             flags.push("patch");
+                        }
+                        if f.untyped {
+                            flags.push("untyped");
                         }
                         let _ = writeln!(
                             out,

@@ -33,3 +33,28 @@ where
 
     deserializer.deserialize_str(StrVisitor { from, target: PhantomData })
 }
+
+/// Reads a field whose schema describes a shape (properties, items, a format) but never says
+/// `type`. JSON Schema applies those keywords only to values of their kind, so any other value
+/// is valid there: Confluent's `metadata` has no `type`, and Prism's examples send `null` or
+/// `""` for it. A value that decodes is `Some`; `null`, or a value of another kind than the
+/// shape (not an object or array where those are described), is `None`, not an error. An object
+/// or array that does not fit the shape is still an error.
+///
+/// # Errors
+///
+/// The deserializer's error for malformed input, and the shape's for an object or array that
+/// does not fit it.
+pub fn shaped_or_none<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    use serde::de::Error as _;
+    let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+    match value {
+        serde_json::Value::Null => Ok(None),
+        serde_json::Value::Object(_) | serde_json::Value::Array(_) => serde_json::from_value(value).map(Some).map_err(D::Error::custom),
+        other => Ok(serde_json::from_value(other).ok()),
+    }
+}

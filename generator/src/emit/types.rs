@@ -350,7 +350,9 @@ fn emit_type(model: &NormalizedModel, t: &TypeDef, default: bool, cfg: &TokenStr
                     (true, true) => quote!(#[serde(default)]),
                     _ => TokenStream::new(),
                 };
-                quote! { #fdocs #redact_doc #patch_doc #rename #opt pub #fname: #ty, }
+                // A shape without a `type`: any JSON value is valid there (see `Field::untyped`).
+                let lenient = (f.untyped && !f.patch && f.optional()).then(|| quote!(#[serde(deserialize_with = "super::runtime::shaped_or_none")]));
+                quote! { #fdocs #redact_doc #patch_doc #rename #opt #lenient pub #fname: #ty, }
             });
             let additional_field = additional.as_ref().map(|a| {
                 let v = rust_type(a, model, &TokenStream::new());

@@ -22,7 +22,7 @@ enum Label<'n> {
     Scalar(Scalar),
     Array(bool),
     Map(bool),
-    Object { props: Vec<(&'n str, bool, bool, bool)>, additional: Option<bool> },
+    Object { props: Vec<(&'n str, bool, bool, bool, bool)>, additional: Option<bool> },
     Enum(&'n [String]),
     Tuple(Vec<bool>),
     Union { tag: Option<&'n str>, variants: Vec<(&'n [String], bool)> },
@@ -36,7 +36,7 @@ fn label(n: &Node, loose: bool) -> Label<'_> {
         Shape::Array(u) => Label::Array(u.nullable),
         Shape::Map(u) => Label::Map(u.nullable),
         Shape::Object { props, additional } => Label::Object {
-            props: props.iter().map(|p| (p.wire.as_str(), p.required && !loose, p.ty.nullable && !loose, p.redacted)).collect(),
+            props: props.iter().map(|p| (p.wire.as_str(), p.required && !loose, p.ty.nullable && !loose, p.redacted, p.untyped)).collect(),
             additional: additional.map(|a| a.nullable),
         },
         Shape::Enum(v) => Label::Enum(v),
@@ -264,6 +264,7 @@ pub fn materialize(nodes: &[Node], body_roles: &[(NodeId, String)]) -> TypeSpace
                         }),
                         boxed: false,
                         redacted: p.redacted,
+                        untyped: p.untyped,
                         // Only a type that is never received can use the three-state field:
                         // responses keep `Option`, which reads both absent and `null` as `None`.
                         patch: directions.request && !directions.response && !p.required && p.ty.nullable,

@@ -91,6 +91,9 @@ pub struct Prop {
     pub ty: Use,
     pub required: bool,
     pub redacted: bool,
+    /// Its schema gives a shape but never a `type` (`untyped_structured`): any JSON value is
+    /// valid there, so one of another kind reads as absent.
+    pub untyped: bool,
     pub docs: Docs,
 }
 
@@ -1153,10 +1156,11 @@ impl<'a> SchemaGraph<'a> {
             // A required property whose schema has no `type` admits `null` (see
             // `untyped_structured`): Prism sends it, and so may a server; the field decodes it as
             // `None` instead of failing. Optional fields are `Option`s already.
-            let untyped = is_required && self.untyped_structured(pv, 0);
+            let untyped = self.untyped_structured(pv, 0);
             props.push(Prop {
                 wire: name.clone(),
-                ty: Use { node: u.node, nullable: u.nullable || ann.nullable || untyped },
+                ty: Use { node: u.node, nullable: u.nullable || ann.nullable || (untyped && is_required) },
+                untyped,
                 required: is_required,
                 redacted: ann.redact || self.secret(pv),
                 docs,

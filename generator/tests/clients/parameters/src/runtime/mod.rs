@@ -91,7 +91,7 @@ pub use self::auth::{ApiKeyLocation, ApiKeyScheme, BoxError, BoxFuture, Outgoing
 pub use self::blocking::Blocking;
 pub use self::call::{Call, Operation};
 pub use self::client::{same_origin_redirects, BuildError, Client, ClientBuilder, Transport, DEFAULT_USER_AGENT};
-pub use self::decode::deserialize_str_with;
+pub use self::decode::{deserialize_str_with, shaped_or_none};
 pub use self::encode::{deep_object_pairs, form_body, form_body_with, form_pairs, form_pairs_with, FormEncoding};
 pub use self::pagination::{PageLimits, PaginationError, PaginationErrorKind};
 pub use self::error::{

@@ -212,12 +212,10 @@ fn constructor(model: &NormalizedModel, t: &TypeDef, fields: &[Field], additiona
         quote!(#fname: #ty)
     });
     let inits = fields.iter().map(|f| {
-        let fname = ident(&f.name);
-        if f.patch {
-            quote!(#fname: super::runtime::Patch::Absent)
-        } else if f.optional() {
-            quote!(#fname: None)
+        if f.patch || f.optional() {
+            absent_init(f)
         } else {
+            let fname = ident(&f.name);
             quote!(#fname)
         }
     });
@@ -239,6 +237,17 @@ fn constructor(model: &NormalizedModel, t: &TypeDef, fields: &[Field], additiona
     }
 }
 
+/// The initializer of a field left out of a value being built: `Patch::Absent` for a three-state
+/// field, `None` for an optional one (used by `new` and by conversions).
+fn absent_init(f: &Field) -> TokenStream {
+    let fname = ident(&f.name);
+    if f.patch {
+        quote!(#fname: super::runtime::Patch::Absent)
+    } else {
+        quote!(#fname: None)
+    }
+}
+
 /// `impl From<&Source> for Target`: each target field from the source field of its wire name
 /// (cloned, or converted through the nested type's own `From`), fields the source lacks absent.
 fn conversion(model: &NormalizedModel, t: &TypeDef, fields: &[Field], additional: bool, source: TypeId, cfg: &TokenStream) -> TokenStream {
@@ -252,7 +261,7 @@ fn conversion(model: &NormalizedModel, t: &TypeDef, fields: &[Field], additional
     let inits = fields.iter().map(|f| {
         let fname = ident(&f.name);
         let Some(g) = src_fields.iter().find(|g| g.wire_name == f.wire_name) else {
-            return if f.patch { quote!(#fname: super::runtime::Patch::Absent) } else { quote!(#fname: None) };
+            return absent_init(f);
         };
         let gname = ident(&g.name);
         let (one, many) = match (&f.ty, &g.ty) {

@@ -4,6 +4,8 @@
 //! - `cargo xtask conformance [--spec FILE ...]`: every operation of whole specs against Prism.
 
 mod bench;
+mod compile;
+mod progenitor;
 mod scale;
 mod conformance;
 

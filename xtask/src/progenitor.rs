@@ -57,10 +57,14 @@ fn ensure_cli(work: &Path) -> Result<(PathBuf, String), String> {
     Ok((bin, version))
 }
 
+/// What a failed run said: the panic or error line and the one after it, else its last lines.
 fn output_tail(out: &std::process::Output) -> String {
     let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
-    lines[lines.len().saturating_sub(3)..].join(" / ")
+    match lines.iter().position(|l| l.contains("panicked at") || l.starts_with("gen fail") || l.starts_with("Error") || l.starts_with("error")) {
+        Some(i) => lines[i..(i + 2).min(lines.len())].join(" / "),
+        None => lines[lines.len().saturating_sub(3)..].join(" / "),
+    }
 }
 
 /// Runs the comparison on the specs in `dir`. Returns the results (None when the column is
@@ -112,7 +116,7 @@ pub(crate) fn measure(dir: &Path, work: &Path, target: &Path, forge_bin: &Path) 
             .and_then(|out| if out.status.success() { Ok(theirs_name.clone()) } else { Err(format!("progenitor rejects it: {}", output_tail(&out))) });
         let ours_name = crate_name("ours-", &stem);
         let ours_dir = scratch.dir.join(&ours_name);
-        let ours = Command::new(forge_bin)
+        let generated = Command::new(forge_bin)
             .args(["generate", "--spec"])
             .arg(spec)
             .arg("--out")
@@ -123,7 +127,12 @@ pub(crate) fn measure(dir: &Path, work: &Path, target: &Path, forge_bin: &Path) 
             .and_then(|out| if out.status.success() { Ok(ours_name.clone()) } else { Err(format!("openapi-forge rejects it: {}", output_tail(&out))) });
         // Only specs progenitor accepts are compiled (the comparison is on common ground; a spec
         // it rejects, such as the 3.7 MB GitHub one, would cost minutes for no column).
-        let ours = match (&theirs, ours) {
+        println!(
+            "  {stem:<24} progenitor: {:<8} openapi-forge: {}",
+            if theirs.is_ok() { "ok" } else { "rejects" },
+            if generated.is_ok() { "ok" } else { "rejects" }
+        );
+        let ours = match (&theirs, generated) {
             (Ok(n), ours) => {
                 members.push(n.clone());
                 if let Ok(o) = &ours {
@@ -145,11 +154,6 @@ pub(crate) fn measure(dir: &Path, work: &Path, target: &Path, forge_bin: &Path) 
                 notes.push(format!("**BUG (ours)**, progenitor sample {stem}: {e}"));
             }
         }
-        println!(
-            "  {stem:<24} progenitor: {:<8} openapi-forge: {}",
-            if theirs.is_ok() { "ok" } else { "rejects" },
-            if ours.is_ok() { "ok" } else { "rejects" }
-        );
         laid.push((stem, bytes, theirs, ours));
     }
     if let Err(e) = scratch.write_manifest(&members) {

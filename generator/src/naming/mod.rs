@@ -166,7 +166,7 @@ pub const REQUEST_RESERVED: &[&str] =
 /// Names the operations module already uses (its imports), which no generated type may take.
 /// The module also uses the standard prelude's names unqualified (`Option`, `String`, `Ok`).
 const OPERATIONS_MODULE_NAMES: &[&str] = &[
-    "Client", "ClientBuilder", "BuildError", "RetryPolicy", "Transport", "Error", "RawResponse", "RequestSpec", "Response", "DEFAULT_BASE_URL", "FromHeaders", "BoxFuture", "Paged", "Walked", "Bytes", "Reply", "Patch",
+    "Client", "ClientBuilder", "BuildError", "RetryPolicy", "Transport", "Error", "RawResponse", "RequestSpec", "Response", "DEFAULT_BASE_URL", "ErrorResponses", "NoErrorResponses", "FromHeaders", "BoxFuture", "Paged", "Walked", "Bytes", "Reply", "Patch",
     "Call", "Operation", "Method", "EncodeError",
     "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "ToString", "Into", "IntoFuture", "Default", "Clone",
 ];
@@ -228,8 +228,20 @@ pub fn name_operation_types(ops: &mut [crate::model::Operation]) {
             case.headers_type = Some(name);
         }
     }
+    // Documented error responses that are the same in every respect the enum shows share it.
+    let mut error_sets: Vec<(Vec<ErrorShape>, String)> = Vec::new();
     for op in ops.iter_mut() {
         let error = scope.claim(format!("{}Error", op.type_prefix));
+        let shape: Vec<ErrorShape> = op.responses.iter().filter(|c| !c.success).map(ErrorShape::of).collect();
+        let error_enum = match error_sets.iter().find(|(s, _)| *s == shape) {
+            // The runtime's uninhabited enum.
+            None if shape.is_empty() => NO_ERRORS.to_string(),
+            Some((_, owner)) => owner.clone(),
+            None => {
+                error_sets.push((shape, error.clone()));
+                error.clone()
+            }
+        };
         let request = scope.claim(format!("{}Builder", op.type_prefix));
         let inputs = scope.claim(format!("{}Inputs", op.type_prefix));
         // Successful responses that differ in body type or headers get an enum of their own.
@@ -247,7 +259,33 @@ pub fn name_operation_types(ops: &mut [crate::model::Operation]) {
         });
         let success = (!uniform).then(|| scope.claim(format!("{}Success", op.type_prefix)));
         let form = op.body.as_ref().and_then(|b| b.multipart.as_ref()).map(|_| scope.claim(format!("{}Form", op.type_prefix)));
-        op.type_names = crate::model::OperationTypes { error, request, inputs, success, form };
+        op.type_names = crate::model::OperationTypes { error, error_enum, request, inputs, success, form };
+    }
+}
+
+/// The runtime's error enum of operations that document no error response.
+pub const NO_ERRORS: &str = "NoErrorResponses";
+
+/// What an error enum's variant shows of a documented error response: status, variant name,
+/// description (its doc), what the body decodes into, and its header struct.
+#[derive(PartialEq)]
+struct ErrorShape {
+    status: crate::model::StatusMatch,
+    variant: String,
+    description: String,
+    body: Option<(crate::model::BodyEncoding, crate::model::TypeRef)>,
+    headers: Option<String>,
+}
+
+impl ErrorShape {
+    fn of(c: &crate::model::ResponseCase) -> Self {
+        ErrorShape {
+            status: c.status,
+            variant: c.variant.clone(),
+            description: c.description.clone(),
+            body: c.body.as_ref().map(|b| (b.encoding, b.ty.clone())),
+            headers: c.headers_type.clone(),
+        }
     }
 }
 

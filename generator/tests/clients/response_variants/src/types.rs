@@ -96,6 +96,10 @@ pub struct ListWidgetsResponse {
     pub data: ::std::vec::Vec<Widget>,
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+pub struct Problem {
+    pub title: ::std::string::String,
+}
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct UpdateWidgetRequest {
     pub name: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

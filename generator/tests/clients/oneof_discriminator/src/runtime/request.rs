@@ -89,6 +89,28 @@ impl RequestSpec {
     /// * `path` is the concrete path with every parameter already encoded with
     ///   [`encode_path_segment`]; it is appended to the client's base URL.
     pub fn new(method: Method, path_template: &'static str, path: String) -> Self {
+        Self::with_path(method, path_template, path)
+    }
+
+    /// Starts a request to `path_template` (e.g. `/keys/{id}/versions/{version}`) with its
+    /// `{…}` placeholders filled, in order, by `segments`, each encoded as one path segment
+    /// ([`encode_path_segment`]). Placeholders beyond the last segment stay as written.
+    pub fn at(method: Method, path_template: &'static str, segments: &[&str]) -> Self {
+        let mut path = String::with_capacity(path_template.len() + segments.iter().map(|s| s.len()).sum::<usize>());
+        let mut rest = path_template;
+        let mut segments = segments.iter();
+        while let Some(open) = rest.find('{') {
+            let Some(len) = rest[open..].find('}') else { break };
+            let Some(segment) = segments.next() else { break };
+            path.push_str(&rest[..open]);
+            path.extend(utf8_percent_encode(segment, PATH_SEGMENT));
+            rest = &rest[open + len + 1..];
+        }
+        path.push_str(rest);
+        Self::with_path(method, path_template, path)
+    }
+
+    fn with_path(method: Method, path_template: &'static str, path: String) -> Self {
         RequestSpec {
             method,
             path_template,

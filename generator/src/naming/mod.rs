@@ -156,6 +156,16 @@ impl Scope {
 pub const CRATE_ROOT_NAMES: &[&str] =
     &["Client", "ClientBuilder", "BuildError", "Error", "Patch", "Reply", "Response", "RetryPolicy", "Transport"];
 
+/// The standard prelude's names that generated types modules use unqualified (`Option<String>`,
+/// `Vec<T>`, `Some`/`None` in hand-written decoding): a schema called `String` becomes
+/// `StringBody`, as one called `Error` does.
+pub const PRELUDE_TYPE_NAMES: &[&str] = &["Option", "Some", "None", "String", "Vec"];
+
+/// Whether a spec type may not take `name` (see [`CRATE_ROOT_NAMES`] and [`PRELUDE_TYPE_NAMES`]).
+pub fn is_reserved_type_name(name: &str) -> bool {
+    CRATE_ROOT_NAMES.contains(&name) || PRELUDE_TYPE_NAMES.contains(&name)
+}
+
 /// Names a parameter's Rust name may not take: a parameter is a field of its operation's
 /// request builder and, when optional, a setter on it, so it must not clash with the builder's
 /// own fields and methods (`client`, `body`, `send`, `pages`, `stream`, `into_future`) or with

@@ -38,15 +38,15 @@ pub type UploadDocumentError = NoErrorResponses;
 /// The `multipart/form-data` body of [`Client::upload_document`]: its fields and files. Files are [`FilePart`](super::runtime::FilePart)s, from bytes, a path (read when the request is sent) or a stream (a request with a streamed file is sent once, never retried).
 pub struct UploadDocumentForm {
     /// Part `title`.
-    pub title: ::std::string::String,
+    pub title: String,
     /// Part `count`.
     pub count: ::std::option::Option<i64>,
     /// Parts (one per item) `tags`.
-    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub tags: ::std::option::Option<Vec<String>>,
     /// Part `meta`.
     pub meta: ::std::option::Option<types::UploadDocumentRequestMeta>,
     /// Part `note`, sent as `text/markdown`.
-    pub note: ::std::option::Option<::std::string::String>,
+    pub note: ::std::option::Option<String>,
     /// File part `file`, sent as `application/pdf`.
     pub file: super::runtime::FilePart,
     /// File parts (one per file) `attachments`.
@@ -129,7 +129,7 @@ pub struct PutAvatarForm {
     /// File part `image`.
     pub image: ::std::option::Option<super::runtime::FilePart>,
     /// Part `alt`.
-    pub alt: ::std::option::Option<::std::string::String>,
+    pub alt: ::std::option::Option<String>,
 }
 impl PutAvatarForm {
     /// The parts, in the order the API description lists them.

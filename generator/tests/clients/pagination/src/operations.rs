@@ -110,7 +110,7 @@ pub type ListAllItemsBuilder<'a> = Call<'a, ListAllItemsInputs>;
 #[derive(Default)]
 pub struct ListAllItemsInputs {}
 impl Operation for ListAllItemsInputs {
-    type Ok = Response<::std::vec::Vec<types::Item>>;
+    type Ok = Response<Vec<types::Item>>;
     type Error = ListAllItemsError;
     const PATH: &'static str = "/all-items";
     fn request(&self) -> Result<RequestSpec, EncodeError> {

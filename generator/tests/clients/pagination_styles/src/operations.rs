@@ -257,7 +257,7 @@ impl<'a> ListReposBuilder<'a> {
         self,
     ) -> super::runtime::pagination::Paged<
         'a,
-        Response<::std::vec::Vec<types::Event>, LinkHeaders>,
+        Response<Vec<types::Event>, LinkHeaders>,
         ListReposError,
     > {
         let first = self.inputs().page.map(|v| v.to_string());
@@ -299,7 +299,7 @@ impl<'a> ListReposBuilder<'a> {
     }
 }
 impl Operation for ListReposInputs<'_> {
-    type Ok = Response<::std::vec::Vec<types::Event>, LinkHeaders>;
+    type Ok = Response<Vec<types::Event>, LinkHeaders>;
     type Error = ListReposError;
     const PATH: &'static str = "/orgs/{org}/repos";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
@@ -728,7 +728,7 @@ impl<'a> ListMembersBuilder<'a> {
     }
 }
 impl Operation for ListMembersInputs<'_> {
-    type Ok = Response<::std::vec::Vec<types::Event>>;
+    type Ok = Response<Vec<types::Event>>;
     type Error = ListMembersError;
     const PATH: &'static str = "/orgs/{org}/members";
     fn request(&self) -> Result<RequestSpec, EncodeError> {

@@ -75,7 +75,7 @@ pub type GetRawSecretBuilder<'a> = Call<'a, GetRawSecretInputs>;
 #[derive(Default)]
 pub struct GetRawSecretInputs {}
 impl Operation for GetRawSecretInputs {
-    type Ok = Response<::std::string::String>;
+    type Ok = Response<String>;
     type Error = GetRawSecretError;
     const PATH: &'static str = "/raw-secret";
     fn request(&self) -> Result<RequestSpec, EncodeError> {

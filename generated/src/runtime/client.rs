@@ -429,6 +429,7 @@ pub struct ClientBuilder {
     api_keys: Vec<ApiKeyValue>,
     default_headers: Vec<(String, String)>,
     hook: Option<Arc<dyn RequestHook>>,
+    observer: Option<Arc<ResponseObserver>>,
     mock: Option<MockTransport>,
     timeout: Duration,
     connect_timeout: Duration,
@@ -458,6 +459,7 @@ impl ClientBuilder {
             api_keys: Vec::new(),
             default_headers: Vec::new(),
             hook: None,
+            observer: None,
             mock: None,
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
@@ -614,6 +616,19 @@ impl ClientBuilder {
     /// [`RequestHook`]). Replaces any earlier hook.
     pub fn request_hook(mut self, hook: impl RequestHook + 'static) -> Self {
         self.hook = Some(Arc::new(hook));
+        self
+    }
+
+    /// Calls `observer` with the final response of every request (after any
+    /// retries, with the whole body read), before the operation decodes it.
+    /// For recording or logging what a server really sent, for example to
+    /// check a body that did not decode against the API description (the
+    /// conformance suite does). It sees every response as it came, also those
+    /// of [sensitive](RawResponse::sensitive) requests, whose bodies may hold
+    /// secrets: check that flag before keeping or logging a body. Replaces any
+    /// earlier observer.
+    pub fn response_observer(mut self, observer: impl Fn(&RawResponse) + Send + Sync + 'static) -> Self {
+        self.observer = Some(Arc::new(observer));
         self
     }
 
@@ -817,6 +832,7 @@ impl ClientBuilder {
                 api_key_schemes: self.api_key_schemes,
                 default_headers,
                 hook: self.hook,
+                observer: self.observer,
                 mock: self.mock,
                 user_agent,
                 retry_policy: self.retry_policy,
@@ -987,6 +1003,7 @@ impl fmt::Debug for ClientBuilder {
                 &self.default_headers.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(),
             )
             .field("request_hook", &self.hook.is_some())
+            .field("response_observer", &self.observer.is_some())
             .field("mock", &self.mock.is_some())
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
@@ -1000,6 +1017,9 @@ impl fmt::Debug for ClientBuilder {
             .finish()
     }
 }
+
+/// What [`ClientBuilder::response_observer`] takes.
+type ResponseObserver = dyn Fn(&RawResponse) + Send + Sync;
 
 /// What several API clients share: the connection pool (`reqwest` client),
 /// retry policy, timeouts, deadline, page limits, user agent, response size
@@ -1028,6 +1048,7 @@ struct TransportInner {
     api_key_schemes: &'static [ApiKeyScheme],
     default_headers: HeaderMap,
     hook: Option<Arc<dyn RequestHook>>,
+    observer: Option<Arc<ResponseObserver>>,
     mock: Option<MockTransport>,
     user_agent: Option<HeaderValue>,
     retry_policy: RetryPolicy,
@@ -1057,6 +1078,7 @@ impl fmt::Debug for Transport {
             &inner.default_headers.keys().map(|k| k.as_str()).collect::<Vec<_>>(),
         )
         .field("request_hook", &inner.hook.is_some())
+        .field("response_observer", &inner.observer.is_some())
         .field("mock", &inner.mock.is_some())
         .field("user_agent", &inner.user_agent)
         .field("retry_policy", &inner.retry_policy)
@@ -1432,7 +1454,12 @@ impl Client {
                 .instrument(span.clone())
                 .await;
             let delay = match outcome {
-                Attempt::Done(response) => return Ok(response),
+                Attempt::Done(response) => {
+                    if let Some(observe) = &self.inner.transport.inner.observer {
+                        observe(&response);
+                    }
+                    return Ok(response);
+                }
                 Attempt::RetryAfter(delay) => delay,
                 Attempt::Failed(mut error) => {
                     let delay = policy

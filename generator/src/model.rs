@@ -592,7 +592,7 @@ pub enum ParamStyle {
 }
 
 /// How a body is encoded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BodyEncoding {
     /// JSON (`application/json`, `+json`, `; charset`).
     Json,
@@ -681,7 +681,7 @@ pub struct RequestBody<T = TypeRef> {
 }
 
 /// Which statuses a response case covers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum StatusMatch {
     /// One status.
     Code(u16),

@@ -63,7 +63,7 @@ fn a_required_property_without_type_admits_null() {
     g.input(openapi_forge::Input::from_file(&path).unwrap_or_else(|e| panic!("{e}")));
     let out = g.generate().unwrap_or_else(|e| panic!("{e}"));
     let types = out.files().iter().find(|f| f.path == "src/types.rs").map(|f| f.contents.clone()).expect("types.rs");
-    assert!(types.contains("pub metadata: ::std::option::Option<ListMeta>"), "{types}");
+    assert!(types.contains("pub metadata: Option<ListMeta>"), "{types}");
     assert!(types.contains("pub typed: Thing"), "{types}");
 }
 

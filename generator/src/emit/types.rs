@@ -1,7 +1,9 @@
 //! Named types to Rust items (`types.rs` of the generated crate).
 //!
 //! Everything from std, serde and chrono is written with absolute paths, so a spec type named
-//! `Result`, `Option`, `String` or `Error` cannot shadow them.
+//! `Result` or `Error` cannot shadow them; except the prelude's `String`, `Vec`, `Option`,
+//! `Some` and `None`, which are everywhere and which no spec type may take as its name
+//! (`naming::PRELUDE_TYPE_NAMES`: a schema called `String` is `StringBody`).
 
 use super::docs::{code_span, doc_attrs, doc_lines};
 use crate::model::{Field, IntKind, NormalizedModel, TypeDef, TypeId, TypeKind, TypeRef};

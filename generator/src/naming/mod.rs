@@ -188,8 +188,9 @@ const MAX_HEADER_SET_WORDS: usize = 48;
 /// A header set's name from its headers: each header's name, except that headers sharing a
 /// prefix before their last `-` are one word for the family (`X-RateLimit-Limit`,
 /// `X-RateLimit-Remaining` and `X-RateLimit-Reset` are `XRateLimit`). The set Confluent returns
-/// on most successes is then `XRequestIdXRateLimitHeaders` wherever it appears, instead of being
-/// named after whichever operation came first (`ListCmkV2ClustersOkHeaders` on a get).
+/// on most successes is then `XRateLimitHeaders` wherever it appears (the request id is left
+/// out: see `normalize::drop_request_id_header`), instead of being named after whichever
+/// operation came first (`ListCmkV2ClustersOkHeaders` on a get).
 fn header_set_words<'h>(names: impl Iterator<Item = &'h str> + Clone) -> String {
     let family = |h: &'h str| h.rfind('-').map(|i| &h[..i]).filter(|f| !f.is_empty());
     let mut seen: Vec<String> = Vec::new();
@@ -209,8 +210,10 @@ fn header_set_words<'h>(names: impl Iterator<Item = &'h str> + Clone) -> String 
 /// Names every operation's own types, in one scope for the operations module: its error enum,
 /// its parameter struct, its success enum, and the response header structs (one per distinct
 /// set of headers, compared by wire name and type, and shared by every response that has that
-/// set). Sets are named after their headers (`XRequestIdHeaders`, `XRequestIdXRateLimitHeaders`),
-/// sets too large for that after their first use (`UpdateIamV2ApiKeyOkHeaders`).
+/// set). Sets are named after their headers (`LocationHeaders`, `XRateLimitRetryAfterHeaders`),
+/// sets too large for that after their first use (`UpdateIamV2ApiKeyOkHeaders`). Operations
+/// whose documented errors are the same share one error enum (see
+/// [`OperationTypes::error_enum`](crate::model::OperationTypes::error_enum)).
 pub fn name_operation_types(ops: &mut [crate::model::Operation]) {
     use crate::model::TypeRef;
     let mut scope = Scope::with_reserved(OPERATIONS_MODULE_NAMES);
@@ -239,18 +242,16 @@ pub fn name_operation_types(ops: &mut [crate::model::Operation]) {
         }
     }
     // Documented error responses that are the same in every respect the enum shows share it.
-    let mut error_sets: Vec<(Vec<ErrorShape>, String)> = Vec::new();
+    let mut error_sets: std::collections::HashMap<Vec<ErrorShape>, String> = std::collections::HashMap::new();
     for op in ops.iter_mut() {
         let error = scope.claim(format!("{}Error", op.type_prefix));
         let shape: Vec<ErrorShape> = op.responses.iter().filter(|c| !c.success).map(ErrorShape::of).collect();
-        let error_enum = match error_sets.iter().find(|(s, _)| *s == shape) {
+        let error_enum = if shape.is_empty() {
             // The runtime's uninhabited enum.
-            None if shape.is_empty() => NO_ERRORS.to_string(),
-            Some((_, owner)) => owner.clone(),
-            None => {
-                error_sets.push((shape, error.clone()));
-                error.clone()
-            }
+            NO_ERRORS.to_string()
+        } else {
+            // The first operation with this set owns the enum (operations are in spec order).
+            error_sets.entry(shape).or_insert_with(|| error.clone()).clone()
         };
         let request = scope.claim(format!("{}Builder", op.type_prefix));
         let inputs = scope.claim(format!("{}Inputs", op.type_prefix));
@@ -278,7 +279,7 @@ pub const NO_ERRORS: &str = "NoErrorResponses";
 
 /// What an error enum's variant shows of a documented error response: status, variant name,
 /// description (its doc), what the body decodes into, and its header struct.
-#[derive(PartialEq)]
+#[derive(PartialEq, Eq, Hash)]
 struct ErrorShape {
     status: crate::model::StatusMatch,
     variant: String,

@@ -6,9 +6,9 @@
 //! [`Client::execute`]:
 //!
 //! ```text
+//! const PATH: &'static str = "/iam/v2/api-keys/{id}";
 //! fn request(&self) -> Result<RequestSpec, EncodeError> {
-//!     let path = format!("/iam/v2/api-keys/{}", encode_path_segment(self.id));
-//!     Ok(RequestSpec::new(Method::GET, "/iam/v2/api-keys/{id}", path))
+//!     Ok(RequestSpec::at(Method::GET, Self::PATH, &[self.id]))
 //! }
 //! fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
 //!     match raw.status {
@@ -23,10 +23,10 @@
 //!
 //! ```text
 //! fn from_response(raw: &RawResponse) -> Result<Self, Error<Self>> {
-//!     Ok(match raw.status {
-//!         404 => Self::NotFound(raw.reply(raw.decode()?)),
-//!         _ => return raw.fail_unexpected(),
-//!     })
+//!     match raw.status {
+//!         404 => Ok(Self::NotFound(raw.reply(raw.decode()?))),
+//!         _ => raw.fail_unexpected(),
+//!     }
 //! }
 //! ```
 //!

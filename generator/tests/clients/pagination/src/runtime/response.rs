@@ -341,8 +341,11 @@ pub trait ErrorResponses: Sized {
 }
 
 /// The errors of an operation that documents none: no value has this type, so `Error::Api`
-/// cannot happen, and every error status is [`Error::UnexpectedStatus`].
+/// cannot happen, and every error status is [`Error::UnexpectedStatus`]. `non_exhaustive` as
+/// every generated error enum is: when a later spec documents an error, the operation gets an
+/// enum of its own, and a match with a `_` arm keeps compiling.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum NoErrorResponses {}
 
 impl ErrorResponses for NoErrorResponses {

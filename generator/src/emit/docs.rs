@@ -43,7 +43,26 @@ fn is_unwanted_char(c: char) -> bool {
 /// Char-level scrub applied to every doc line, sanitized or not (wire values, paths, media types
 /// are put into docs verbatim by the emitters).
 fn scrub(text: &str) -> String {
-    text.replace("\r\n", "\n").replace('\r', "\n").replace('\t', " ").chars().filter(|c| !is_unwanted_char(*c)).collect()
+    // Every doc string passes here (some twice), so in one pass, and most are plain ASCII
+    // lines with nothing to change: those are copied whole.
+    if text.bytes().all(|b| b == b'\n' || (b' '..0x7f).contains(&b)) {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            // CRLF and a lone CR are both one line break.
+            '\r' => {
+                chars.next_if_eq(&'\n');
+                out.push('\n');
+            }
+            '\t' => out.push(' '),
+            c if is_unwanted_char(c) => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Longest text quoted from the spec inside one code span (a 10,000-character name would
@@ -585,6 +604,14 @@ mod lazy_continuation_tests {
 #[cfg(test)]
 mod tests {
     use super::sanitize;
+
+    #[test]
+    fn scrub_breaks_lines_once_and_drops_controls() {
+        use super::scrub;
+        assert_eq!(scrub("plain `text`\nline two"), "plain `text`\nline two");
+        assert_eq!(scrub("a\r\nb\rc\r\r\nd"), "a\nb\nc\n\nd");
+        assert_eq!(scrub("tab\there\u{7}\u{7f} bidi\u{202e}é"), "tab here bidié");
+    }
 
     #[test]
     fn seed_markup_is_tamed() {

@@ -1434,7 +1434,10 @@ impl Client {
     /// [`TransportErrorKind`]): the request was invalid, the connection failed
     /// or timed out on the last attempt, or the body was too large or cut off.
     pub async fn execute(&self, spec: RequestSpec) -> Result<RawResponse, TransportError> {
-        let prepared = self.prepare(&spec)?;
+        // The first attempt takes the prepared URL and headers as they are; a retry prepares
+        // them again (the same result: `prepare` reads only the spec and the client), so the
+        // common single attempt copies neither.
+        let mut prepared = Some(self.prepare(&spec)?);
         let policy = &self.inner.transport.inner.retry_policy;
         // `None` only if the deadline is too far away to represent: no deadline.
         let deadline = Instant::now().checked_add(self.inner.transport.inner.deadline);
@@ -1450,7 +1453,7 @@ impl Client {
                 request_id = tracing::field::Empty,
             );
             let outcome = self
-                .attempt(&spec, &prepared, attempt, deadline)
+                .attempt(&spec, prepared.take(), attempt, deadline)
                 .instrument(span.clone())
                 .await;
             let delay = match outcome {
@@ -1586,7 +1589,7 @@ impl Client {
     async fn attempt_parts(
         &self,
         spec: &RequestSpec,
-        prepared: &Prepared,
+        prepared: Prepared,
         attempt: u32,
         deadline: Option<Instant>,
     ) -> Result<(Url, HeaderMap), TransportError> {
@@ -1594,8 +1597,8 @@ impl Client {
         let caused = |kind, source| {
             TransportError::caused_by(kind, spec.method.clone(), spec.path_template, attempt, source)
         };
-        let mut headers = prepared.headers.clone();
-        if let Some(provider) = &prepared.provider {
+        let Prepared { url, mut headers, provider } = prepared;
+        if let Some(provider) = &provider {
             let token = before_deadline(deadline, provider.token())
                 .await
                 .ok_or_else(|| error(TransportErrorKind::Timeout))?
@@ -1614,7 +1617,6 @@ impl Client {
             })?;
             headers.insert(AUTHORIZATION, value);
         }
-        let url = prepared.url.clone();
         let Some(hook) = &self.inner.transport.inner.hook else {
             return Ok((url, headers));
         };
@@ -1644,7 +1646,7 @@ impl Client {
     async fn attempt(
         &self,
         spec: &RequestSpec,
-        prepared: &Prepared,
+        prepared: Option<Prepared>,
         attempt: u32,
         deadline: Option<Instant>,
     ) -> Attempt {
@@ -1655,6 +1657,13 @@ impl Client {
                 spec.path_template,
                 attempt,
             ))
+        };
+        let prepared = match prepared.map_or_else(|| self.prepare(spec), Ok) {
+            Ok(prepared) => prepared,
+            Err(mut error) => {
+                error.set_attempts(attempt);
+                return Attempt::Failed(error);
+            }
         };
         let (url, headers) = match self.attempt_parts(spec, prepared, attempt, deadline).await {
             Ok(parts) => parts,

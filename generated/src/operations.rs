@@ -3,21 +3,13 @@
 //! One method per operation on [`Client`], returning a request builder (the runtime's
 //! [`Call`] over the operation's inputs), with the operation's header, success and error
 //! types.
-#![allow(
-    clippy::large_enum_variant,
-    clippy::result_large_err,
-    clippy::too_many_arguments,
-    clippy::match_single_binding,
-    clippy::match_overlapping_arm
-)]
+#![allow(clippy::large_enum_variant, clippy::result_large_err)]
 #[allow(unused_imports)]
 use super::{runtime::*, types, Client};
 use ::reqwest::Method;
 /// Documented response headers. A header that is missing or does not parse is `None`.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct XRequestIdXRateLimitHeaders {
-    /// The unique identifier for the API request. Header `X-Request-Id`.
-    pub x_request_id: Option<String>,
+pub struct XRateLimitHeaders {
     /// The maximum number of requests you're permitted to make per time period. Header `X-RateLimit-Limit`.
     pub x_rate_limit_limit: Option<i64>,
     /// The number of requests remaining in the current rate limit window. Header `X-RateLimit-Remaining`.
@@ -29,10 +21,9 @@ pub struct XRequestIdXRateLimitHeaders {
     /// Header `X-RateLimit-Reset`.
     pub x_rate_limit_reset: Option<i64>,
 }
-impl FromHeaders for XRequestIdXRateLimitHeaders {
+impl FromHeaders for XRateLimitHeaders {
     fn from_headers(raw: &RawResponse) -> Self {
         Self {
-            x_request_id: raw.header("X-Request-Id"),
             x_rate_limit_limit: raw.header("X-RateLimit-Limit"),
             x_rate_limit_remaining: raw.header("X-RateLimit-Remaining"),
             x_rate_limit_reset: raw.header("X-RateLimit-Reset"),
@@ -41,56 +32,35 @@ impl FromHeaders for XRequestIdXRateLimitHeaders {
 }
 /// Documented response headers. A header that is missing or does not parse is `None`.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct XRequestIdHeaders {
-    /// The unique identifier for the API request. Header `X-Request-Id`.
-    pub x_request_id: Option<String>,
-}
-impl FromHeaders for XRequestIdHeaders {
-    fn from_headers(raw: &RawResponse) -> Self {
-        Self {
-            x_request_id: raw.header("X-Request-Id"),
-        }
-    }
-}
-/// Documented response headers. A header that is missing or does not parse is `None`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct XRequestIdWwwAuthenticateHeaders {
-    /// The unique identifier for the API request. Header `X-Request-Id`.
-    pub x_request_id: Option<String>,
+pub struct WwwAuthenticateHeaders {
     /// The unique identifier for the API request. Header `WWW-Authenticate`.
     pub www_authenticate: Option<String>,
 }
-impl FromHeaders for XRequestIdWwwAuthenticateHeaders {
+impl FromHeaders for WwwAuthenticateHeaders {
     fn from_headers(raw: &RawResponse) -> Self {
         Self {
-            x_request_id: raw.header("X-Request-Id"),
             www_authenticate: raw.header("WWW-Authenticate"),
         }
     }
 }
 /// Documented response headers. A header that is missing or does not parse is `None`.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct XRequestIdLocationHeaders {
-    /// The unique identifier for the API request. Header `X-Request-Id`.
-    pub x_request_id: Option<String>,
+pub struct LocationHeaders {
     /// Resource URI of conflicting resource
     ///
     /// Header `Location`.
     pub location: Option<String>,
 }
-impl FromHeaders for XRequestIdLocationHeaders {
+impl FromHeaders for LocationHeaders {
     fn from_headers(raw: &RawResponse) -> Self {
         Self {
-            x_request_id: raw.header("X-Request-Id"),
             location: raw.header("Location"),
         }
     }
 }
 /// Documented response headers. A header that is missing or does not parse is `None`.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct XRequestIdXRateLimitRetryAfterHeaders {
-    /// The unique identifier for the API request. Header `X-Request-Id`.
-    pub x_request_id: Option<String>,
+pub struct XRateLimitRetryAfterHeaders {
     /// The maximum number of requests you're permitted to make per time period. Header `X-RateLimit-Limit`.
     pub x_rate_limit_limit: Option<i64>,
     /// The number of requests remaining in the current rate limit window. Header `X-RateLimit-Remaining`.
@@ -104,10 +74,9 @@ pub struct XRequestIdXRateLimitRetryAfterHeaders {
     /// The number of seconds to wait until the rate limit window resets. Only sent when the rate limit is reached. Header `Retry-After`.
     pub retry_after: Option<i64>,
 }
-impl FromHeaders for XRequestIdXRateLimitRetryAfterHeaders {
+impl FromHeaders for XRateLimitRetryAfterHeaders {
     fn from_headers(raw: &RawResponse) -> Self {
         Self {
-            x_request_id: raw.header("X-Request-Id"),
             x_rate_limit_limit: raw.header("X-RateLimit-Limit"),
             x_rate_limit_remaining: raw.header("X-RateLimit-Remaining"),
             x_rate_limit_reset: raw.header("X-RateLimit-Reset"),
@@ -141,23 +110,39 @@ impl Client {
 #[non_exhaustive]
 pub enum UpdateIamV2ApiKeyError {
     /// 400: Bad Request
-    BadRequest(Reply<types::Failure, XRequestIdHeaders>),
+    BadRequest(Reply<types::Failure>),
     /// 401: The request lacks valid authentication credentials for this resource.
-    Unauthorized(Reply<types::Failure, XRequestIdWwwAuthenticateHeaders>),
+    Unauthorized(Reply<types::Failure, WwwAuthenticateHeaders>),
     /// 402: The request would exceed one or more quotas.
-    PaymentRequired(Reply<types::Failure, XRequestIdHeaders>),
+    PaymentRequired(Reply<types::Failure>),
     /// 403: The access credentials were considered insufficient to grant access
-    Forbidden(Reply<types::Failure, XRequestIdHeaders>),
+    Forbidden(Reply<types::Failure>),
     /// 404: Not Found
-    NotFound(Reply<types::Failure, XRequestIdHeaders>),
+    NotFound(Reply<types::Failure>),
     /// 409: The request is in conflict with the current server state
-    Conflict(Reply<types::Failure, XRequestIdLocationHeaders>),
+    Conflict(Reply<types::Failure, LocationHeaders>),
     /// 422: Validation Failed
-    UnprocessableEntity(Reply<types::Failure, XRequestIdHeaders>),
+    UnprocessableEntity(Reply<types::Failure>),
     /// 429: Rate Limit Exceeded
-    TooManyRequests(Reply<(), XRequestIdXRateLimitRetryAfterHeaders>),
+    TooManyRequests(Reply<(), XRateLimitRetryAfterHeaders>),
     /// 500: Oops, something went wrong!
-    InternalServerError(Reply<types::Failure, XRequestIdHeaders>),
+    InternalServerError(Reply<types::Failure>),
+}
+impl ErrorResponses for UpdateIamV2ApiKeyError {
+    fn from_response(raw: &RawResponse) -> Result<Self, Error<Self>> {
+        match raw.status {
+            400 => Ok(Self::BadRequest(raw.reply(raw.decode()?))),
+            401 => Ok(Self::Unauthorized(raw.reply(raw.decode()?))),
+            402 => Ok(Self::PaymentRequired(raw.reply(raw.decode()?))),
+            403 => Ok(Self::Forbidden(raw.reply(raw.decode()?))),
+            404 => Ok(Self::NotFound(raw.reply(raw.decode()?))),
+            409 => Ok(Self::Conflict(raw.reply(raw.decode()?))),
+            422 => Ok(Self::UnprocessableEntity(raw.reply(raw.decode()?))),
+            429 => Ok(Self::TooManyRequests(raw.reply(()))),
+            500 => Ok(Self::InternalServerError(raw.reply(raw.decode()?))),
+            _ => raw.fail_unexpected(),
+        }
+    }
 }
 /// A `PATCH /iam/v2/api-keys/{id}` request of [`Client::update_iam_v2_api_key`]: set optional inputs, then `.await` it or call [`send`](Call::send).
 pub type UpdateIamV2ApiKeyBuilder<'a> = Call<'a, UpdateIamV2ApiKeyInputs<'a>>;
@@ -173,31 +158,21 @@ impl<'a> UpdateIamV2ApiKeyBuilder<'a> {
     }
 }
 impl Operation for UpdateIamV2ApiKeyInputs<'_> {
-    type Ok = Response<types::ApiKey, XRequestIdXRateLimitHeaders>;
+    type Ok = Response<types::ApiKey, XRateLimitHeaders>;
     type Error = UpdateIamV2ApiKeyError;
+    const PATH: &'static str = "/iam/v2/api-keys/{id}";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let path = format!("/iam/v2/api-keys/{}", encode_path_segment(self.id));
-        let mut spec = RequestSpec::new(Method::PATCH, "/iam/v2/api-keys/{id}", path)
-            .sensitive(true);
+        let mut spec = RequestSpec::at(Method::PATCH, Self::PATH, &[self.id]);
+        spec = spec.sensitive(true);
         if let Some(body) = &self.body {
             spec = spec.json(body)?;
         }
         Ok(spec)
     }
     fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
-        use UpdateIamV2ApiKeyError as E;
         match raw.status {
             200 => raw.ok(raw.decode()?, raw.typed()),
-            400 => raw.fail(E::BadRequest(raw.reply(raw.decode()?))),
-            401 => raw.fail(E::Unauthorized(raw.reply(raw.decode()?))),
-            402 => raw.fail(E::PaymentRequired(raw.reply(raw.decode()?))),
-            403 => raw.fail(E::Forbidden(raw.reply(raw.decode()?))),
-            404 => raw.fail(E::NotFound(raw.reply(raw.decode()?))),
-            409 => raw.fail(E::Conflict(raw.reply(raw.decode()?))),
-            422 => raw.fail(E::UnprocessableEntity(raw.reply(raw.decode()?))),
-            429 => raw.fail(E::TooManyRequests(raw.reply(()))),
-            500 => raw.fail(E::InternalServerError(raw.reply(raw.decode()?))),
-            _ => raw.fail_unexpected(),
+            _ => raw.fail_documented(),
         }
     }
 }

@@ -29,11 +29,11 @@ pub struct ApiKey {
     /// Kind defines the object this REST resource represents.
     pub kind: ApiKeyKind,
     /// ID is the "natural identifier" for an object within its scope/namespace; it is normally unique across time but not space. That is, you can assume that the ID will not be reclaimed and reused after an object is deleted ("time"); however, it may collide with IDs for other object `kinds` or objects of the same `kind` within a different scope/namespace ("space").
-    pub id: ::std::string::String,
+    pub id: String,
     /// ObjectMeta is metadata that all persisted resources must have, which includes all objects users must create.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(deserialize_with = "super::runtime::shaped_or_none")]
-    pub metadata: ::std::option::Option<ObjectMeta>,
+    pub metadata: Option<ObjectMeta>,
     /// The desired state of the Api Key
     pub spec: ApiKeySpec,
 }
@@ -46,7 +46,7 @@ pub enum ApiKeyApiVersion {
     #[default]
     IamV2,
     /// A value not in the spec, kept verbatim.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl ApiKeyApiVersion {
     /// The variant for a wire value (`Unknown` for values not in the spec).
@@ -98,7 +98,7 @@ pub enum ApiKeyKind {
     #[default]
     ApiKey,
     /// A value not in the spec, kept verbatim.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl ApiKeyKind {
     /// The variant for a wire value (`Unknown` for values not in the spec).
@@ -151,19 +151,19 @@ pub struct ApiKeySpec {
     /// Immutable: cannot be changed after the object is created.
     ///
     /// Secret: `Debug` prints it as `[redacted]`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub secret: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
     /// A human readable name for the API key
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub display_name: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
     /// A human readable description for the API key
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// The date and time at which this API key will expire. It is represented in RFC3339 format and is in UTC.
     ///
     /// Immutable: cannot be changed after the object is created.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The owner to which this belongs. The owner can be one of iam.v2.User, iam.v2.ServiceAccount.
     ///
     /// Immutable: cannot be changed after the object is created.
@@ -179,8 +179,8 @@ pub struct ApiKeySpec {
     /// Note - Flink is in the [Preview lifecycle stage](https://docs.confluent.io/cloud/current/api.html#section/Versioning/API-Lifecycle-Policy)
     ///
     /// Immutable: cannot be changed after the object is created.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub resource: ::std::option::Option<TypedEnvScopedObjectReference>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<TypedEnvScopedObjectReference>,
 }
 impl ::std::fmt::Debug for ApiKeySpec {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -200,11 +200,11 @@ impl ::std::fmt::Debug for ApiKeySpec {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct ApiKeySpecRequest {
     /// A human readable name for the API key
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub display_name: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
     /// A human readable description for the API key
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 impl ::std::convert::From<&ApiKeySpec> for ApiKeySpecRequest {
     /// Every field `ApiKeySpecRequest` has, taken from a received `ApiKeySpec` (e.g. to send back what was read, changed); fields it does not have are left out.
@@ -221,37 +221,37 @@ impl ::std::convert::From<&ApiKeySpec> for ApiKeySpecRequest {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct ErrorBody {
     /// A unique identifier for this particular occurrence of the problem.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// The HTTP status code applicable to this problem, expressed as a string value.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub status: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
     /// An application-specific error code, expressed as a string value.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
     /// A short, human-readable summary of the problem. It **SHOULD NOT** change from occurrence to occurrence of the problem, except for purposes of localization.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub title: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
     /// A human-readable explanation specific to this occurrence of the problem.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub detail: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
     /// If this error was caused by a particular part of the API request, the source will point to the query string parameter or request body property that caused it.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub source: ::std::option::Option<ErrorBodySource>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub error_code: ::std::option::Option<i32>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub message: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<ErrorBodySource>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
 }
 /// If this error was caused by a particular part of the API request, the source will point to the query string parameter or request body property that caused it.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct ErrorBodySource {
     /// A JSON Pointer \[RFC6901\] to the associated entity in the request document \[e.g. "/spec" for a spec object, or "/spec/title" for a specific field\].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub pointer: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pointer: Option<String>,
     /// A string indicating which query parameter caused the error.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub parameter: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parameter: Option<String>,
 }
 /// Failure
 ///
@@ -259,7 +259,7 @@ pub struct ErrorBodySource {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct Failure {
     /// List of errors which caused this operation to fail
-    pub errors: ::std::vec::Vec<ErrorBody>,
+    pub errors: Vec<ErrorBody>,
 }
 /// ObjectMeta is metadata that all persisted resources must have, which includes all objects users must create.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
@@ -268,21 +268,21 @@ pub struct ObjectMeta {
     ///
     /// Format `uri`: kept as a string, not validated.
     #[serde(rename = "self")]
-    pub self_: ::std::string::String,
+    pub self_: String,
     /// Resource Name is a Uniform Resource Identifier (URI) that is globally unique across space and time. It is represented as a Confluent Resource Name
     ///
     /// Format `uri`: kept as a string, not validated.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub resource_name: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_name: Option<String>,
     /// The date and time at which this object was created. It is represented in RFC3339 format and is in UTC.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The date and time at which this object was last updated. It is represented in RFC3339 format and is in UTC.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The date and time at which this object was (or will be) deleted. It is represented in RFC3339 format and is in UTC.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub deleted_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
 /// TypedEnvScopedObjectReference
 ///
@@ -290,24 +290,24 @@ pub struct ObjectMeta {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct TypedEnvScopedObjectReference {
     /// ID of the referred resource
-    pub id: ::std::string::String,
+    pub id: String,
     /// Environment of the referred resource, if env-scoped
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub environment: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environment: Option<String>,
     /// API URL for accessing or modifying the referred object
     ///
     /// Format `uri`: kept as a string, not validated.
-    pub related: ::std::string::String,
+    pub related: String,
     /// CRN reference to the referred resource
     ///
     /// Format `uri`: kept as a string, not validated.
-    pub resource_name: ::std::string::String,
+    pub resource_name: String,
     /// API group and version of the referred resource
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_version: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_version: Option<String>,
     /// Kind of the referred resource
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub kind: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
 }
 /// TypedGlobalObjectReference
 ///
@@ -315,21 +315,21 @@ pub struct TypedEnvScopedObjectReference {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct TypedGlobalObjectReference {
     /// ID of the referred resource
-    pub id: ::std::string::String,
+    pub id: String,
     /// API URL for accessing or modifying the referred object
     ///
     /// Format `uri`: kept as a string, not validated.
-    pub related: ::std::string::String,
+    pub related: String,
     /// CRN reference to the referred resource
     ///
     /// Format `uri`: kept as a string, not validated.
-    pub resource_name: ::std::string::String,
+    pub resource_name: String,
     /// API group and version of the referred resource
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_version: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_version: Option<String>,
     /// Kind of the referred resource
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub kind: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
 }
 /// `ApiKey` objects represent access to different parts of Confluent Cloud. Some types
 /// of API keys represent access to a single cluster/resource such as a Kafka cluster,
@@ -356,8 +356,8 @@ pub struct UpdateApiKeyRequest {
     /// The desired state of the Api Key
     ///
     /// Spec title: `iam.v2.ApiKeySpec`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub spec: ::std::option::Option<ApiKeySpecRequest>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spec: Option<ApiKeySpecRequest>,
 }
 impl ::std::convert::From<&ApiKey> for UpdateApiKeyRequest {
     /// Every field `UpdateApiKeyRequest` has, taken from a received `ApiKey` (e.g. to send back what was read, changed); fields it does not have are left out.

@@ -14,6 +14,11 @@ use crate::naming::{validate_crate_name, value_ident, Scope};
 use crate::write::{check_crate, write_crate, CheckReport, WriteError, WriteOptions, WriteReport};
 use std::path::{Path, PathBuf};
 
+/// The JSON Schema validator the conformance suite checks response bodies with (a
+/// dev-dependency of a crate generated with its suite, never of a normal client): without
+/// default features it fetches nothing and resolves only references inside the document.
+const CONFORMANCE_VALIDATOR: &str = "jsonschema = { version = \"0.61\", default-features = false }";
+
 /// One spec to generate from.
 #[derive(Debug, Clone)]
 pub struct Input {
@@ -167,6 +172,19 @@ impl Generator {
                     let suite = crate::emit::conformance::emit_conformance_suite(&model, &samples, &settings.crate_name)
                         .map_err(|m| GenerateError::single(&one.label, "#", m))?;
                     files.push(crate::emit::GeneratedFile { path: "tests/conformance.rs".into(), contents: crate::emit::header(&one.label) + &suite });
+                    // The schemas the suite validates Prism's bodies against: data, read when
+                    // the suite runs, never code.
+                    let schemas = crate::response_schemas::response_schemas(&root, &model);
+                    let schemas = serde_json::to_string(&schemas).map_err(|e| GenerateError::single(&one.label, "#", e.to_string()))?;
+                    files.push(crate::emit::GeneratedFile { path: "tests/conformance_schemas.json".into(), contents: schemas + "\n" });
+                    // The validator is the suite's alone: a dev-dependency of this crate only.
+                    let manifest = files.iter_mut().find(|f| f.path == "Cargo.toml");
+                    match manifest {
+                        Some(f) if f.contents.contains("[dev-dependencies]\n") => {
+                            f.contents = f.contents.replacen("[dev-dependencies]\n", &format!("[dev-dependencies]\n{CONFORMANCE_VALIDATOR}\n"), 1);
+                        }
+                        _ => return Err(GenerateError::single("settings", "#", "the conformance suite needs the crate's Cargo.toml")),
+                    }
                 }
                 let summary = Summary { groups: 1, types: model.types.len(), operations: model.operations.len() };
                 Ok(Output {

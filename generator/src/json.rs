@@ -11,7 +11,21 @@ use std::borrow::Cow;
 
 /// Escapes one reference token per RFC 6901 (`~` to `~0`, `/` to `~1`).
 pub fn escape_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
+    let mut out = String::with_capacity(token.len());
+    push_escaped(&mut out, token);
+    out
+}
+
+/// Appends `token` escaped per RFC 6901. Pointers are built for every node the normalizer
+/// visits, so this copies in one pass and allocates nothing of its own.
+fn push_escaped(out: &mut String, token: &str) {
+    let mut rest = token;
+    while let Some(at) = rest.find(['~', '/']) {
+        out.push_str(&rest[..at]);
+        out.push_str(if rest.as_bytes()[at] == b'~' { "~0" } else { "~1" });
+        rest = &rest[at + 1..];
+    }
+    out.push_str(rest);
 }
 
 /// Unescapes one reference token per RFC 6901 (`~1` to `/`, then `~0` to `~`); borrows when
@@ -29,7 +43,7 @@ pub fn child(pointer: &str, token: &str) -> String {
     let mut s = String::with_capacity(pointer.len() + token.len() + 1);
     s.push_str(pointer);
     s.push('/');
-    s.push_str(&escape_token(token));
+    push_escaped(&mut s, token);
     s
 }
 
@@ -95,6 +109,8 @@ mod tests {
         for token in ["a", "a/b", "~", "~1", "a~0/b"] {
             assert_eq!(unescape_token(&escape_token(token)), token);
         }
+        assert_eq!(escape_token("a~0/b/"), "a~00~1b~1");
+        assert_eq!(child("#/paths", "/x~y"), "#/paths/~1x~0y");
         let root = serde_json::json!({"paths": {"/a/{id}": {"get": [1, {"x~y": true}]}}});
         let ptr = child(&child(&child(&child("", "paths"), "/a/{id}"), "get"), "1");
         assert_eq!(lookup_pointer(&root, &child(&ptr, "x~y")), Some(&Value::Bool(true)));

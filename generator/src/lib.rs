@@ -63,6 +63,8 @@ pub mod model;
 pub mod naming;
 #[doc(hidden)]
 pub mod samples;
+/// The spec's response schemas as JSON Schema, for the conformance suite's own validator.
+pub mod response_schemas;
 #[doc(hidden)]
 pub mod normalize;
 mod stack;

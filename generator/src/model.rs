@@ -436,8 +436,14 @@ impl<T> Operation<T> {
 /// The names of an operation's own types, decided by `naming` with the rest.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OperationTypes {
-    /// The enum of documented error responses (`{prefix}Error`).
+    /// The name of the operation's documented error responses (`{prefix}Error`): the enum
+    /// itself, or an alias of [`error_enum`](Self::error_enum).
     pub error: String,
+    /// The enum `error` names. Operations whose documented errors are the same (statuses,
+    /// variant names, descriptions, body and header types) share one enum: the first one's
+    /// `{prefix}Error`, which the others' names alias. Operations that document no error
+    /// alias the runtime's `NoErrorResponses`.
+    pub error_enum: String,
     /// The request builder `Client::{fn_name}` returns (`{prefix}Builder`): required inputs are
     /// the method's arguments, optional ones its setters (named by the parameters' Rust names).
     pub request: String,
@@ -586,7 +592,7 @@ pub enum ParamStyle {
 }
 
 /// How a body is encoded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BodyEncoding {
     /// JSON (`application/json`, `+json`, `; charset`).
     Json,
@@ -675,7 +681,7 @@ pub struct RequestBody<T = TypeRef> {
 }
 
 /// Which statuses a response case covers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum StatusMatch {
     /// One status.
     Code(u16),
@@ -828,8 +834,9 @@ impl NormalizedModel {
             let names = &op.type_names;
             let _ = writeln!(
                 out,
-                "  types error {}, request {}{}{}",
+                "  types error {}{}, request {}{}{}",
                 names.error,
+                if names.error_enum != names.error { format!(" = {}", names.error_enum) } else { String::new() },
                 names.request,
                 names.success.as_deref().map(|s| format!(", success {s}")).unwrap_or_default(),
                 names.form.as_deref().map(|s| format!(", form {s}")).unwrap_or_default()

@@ -38,6 +38,7 @@ snapshot_tests!(
     pagination_styles,
     regress_allof_oneof,
     regress_compile_breakers,
+    conformance_statuses,
     regress_default_only,
     regress_deprecated_paginated,
     regress_disc_mapping,

@@ -25,12 +25,13 @@ enum GetThingError {
 impl Operation for GetThing<'_> {
     type Ok = Response<serde_json::Value, ()>;
     type Error = GetThingError;
+    const PATH: &'static str = "/things/{id}";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
         if self.unencodable {
             let bad = std::collections::BTreeMap::from([((1, 2), 3)]);
             forge_templates::runtime::param_json(&bad)?;
         }
-        let mut spec = RequestSpec::new(Method::GET, "/things/{id}", format!("/things/{}", self.id));
+        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[self.id]);
         if let Some(l) = self.limit {
             spec = spec.query("limit", l);
         }

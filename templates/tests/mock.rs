@@ -108,3 +108,38 @@ async fn mock_answers_meet_the_same_limits_and_failures() {
     let err = client.execute(get("/odd")).await.unwrap_err();
     assert!(matches!(err.kind(), TransportErrorKind::InvalidRequest { reason } if reason.contains("bad header")), "{err:?}");
 }
+
+/// The response observer sees the final response of each request once (not the retried
+/// attempts), with the whole body, also when the body is far longer than an error's snippet:
+/// the conformance suite validates that body against the spec when it does not decode.
+#[tokio::test]
+async fn the_response_observer_sees_each_final_response_whole() {
+    use std::sync::{Arc, Mutex};
+    let long = format!("{{\"items\": [{}]}}", vec!["\"x\""; 400].join(","));
+    let mock = MockTransport::replay([
+        MockResponse::new(503).header("retry-after", "0"),
+        MockResponse::text(200, long.clone()).header("content-type", "application/json"),
+        MockResponse::text(404, "gone"),
+    ]);
+    let seen: Arc<Mutex<Vec<(u16, u32, String)>>> = Arc::default();
+    let record = seen.clone();
+    let client = ClientBuilder::new()
+        .base_url("http://local.test")
+        .retry_policy(fast_retries())
+        .response_observer(move |r| {
+            record.lock().unwrap().push((r.status, r.attempts, String::from_utf8_lossy(&r.body).into_owned()));
+        })
+        .mock(mock)
+        .build()
+        .unwrap();
+    let first = client.execute(get("/a")).await.unwrap();
+    // A decode failure keeps only a snippet; the observer had the whole body.
+    let err = first.json::<Vec<u32>, ()>().unwrap_err();
+    let forge_templates::runtime::Error::Decode(d) = err else { panic!("{err:?}") };
+    assert!(d.response.is_snippet_truncated());
+    client.execute(get("/b")).await.unwrap();
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 2, "one call per request, not per attempt");
+    assert_eq!((seen[0].0, seen[0].1, seen[0].2.as_str()), (200, 2, long.as_str()));
+    assert_eq!((seen[1].0, seen[1].2.as_str()), (404, "gone"));
+}

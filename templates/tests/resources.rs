@@ -75,3 +75,58 @@ async fn a_body_with_a_required_enum_is_built_with_new() {
     let created = client(&server).create_gadget().body(&body).await.expect("create").body;
     assert_eq!(created.color, Some(Color::Blue));
 }
+
+/// Whether the widget was missing: written once against the shared enum, used for both
+/// operations whose documented errors are the same.
+fn missing(e: &fixture_response_variants::Error<fixture_response_variants::GetWidgetError>) -> Option<&str> {
+    match e.api()? {
+        fixture_response_variants::GetWidgetError::NotFound(reply) => Some(&reply.body.title),
+        _ => None,
+    }
+}
+
+#[tokio::test]
+async fn operations_with_the_same_errors_share_one_enum_and_its_decoding() {
+    use fixture_response_variants::{ReplaceGadgetError, UpdateWidgetError};
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/widgets/w-9"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(serde_json::json!({"title": "no widget w-9"})))
+        .mount(&server)
+        .await;
+    Mock::given(method("PATCH"))
+        .and(path("/widgets/w-9"))
+        .respond_with(ResponseTemplate::new(409).set_body_json(serde_json::json!({"title": "busy"})))
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path("/gadgets"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(serde_json::json!({"title": "no gadget"})))
+        .mount(&server)
+        .await;
+    Mock::given(method("PATCH"))
+        .and(path("/widgets/w-8"))
+        .respond_with(ResponseTemplate::new(418).set_body_json(serde_json::json!({"title": "teapot"})))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+
+    let get = client.get_widget("w-9").await.expect_err("404");
+    assert_eq!(missing(&get), Some("no widget w-9"));
+    // `UpdateWidgetError` is `GetWidgetError`: the same helper reads the update's errors.
+    let update: fixture_response_variants::Error<UpdateWidgetError> = client.update_widget("w-9").await.expect_err("409");
+    assert_eq!(missing(&update), None);
+    match update.api() {
+        Some(UpdateWidgetError::Conflict(reply)) => assert_eq!(reply.body.title, "busy"),
+        other => panic!("409 as {other:?}"),
+    }
+    // A status neither documents is still unexpected, not a variant.
+    let teapot = client.update_widget("w-8").await.expect_err("418");
+    assert!(teapot.api().is_none() && teapot.status() == Some(418), "{teapot:?}");
+    // A 404 described otherwise is another enum.
+    let gadget = client.replace_gadget().body(&GadgetRequest::new(1, Color::Red)).await.expect_err("404");
+    match gadget.api() {
+        Some(ReplaceGadgetError::NotFound(reply)) => assert_eq!(reply.body.title, "no gadget"),
+        other => panic!("404 as {other:?}"),
+    }
+}

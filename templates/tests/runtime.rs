@@ -410,6 +410,17 @@ async fn encoded_path_segment_stays_one_segment() {
     assert_eq!(requests[0].url.query(), None);
 }
 
+#[test]
+fn a_path_template_is_filled_in_order_one_encoded_segment_per_placeholder() {
+    let spec = RequestSpec::at(Method::GET, "/orgs/{org}/keys/{id}/v{version}", &["o 1", "a/b?c", "7"]);
+    assert_eq!(spec.path(), "/orgs/o%201/keys/a%2Fb%3Fc/v7");
+    // A placeholder without a segment stays as written (generated code has one per placeholder:
+    // the generator refuses a spec whose path has an undeclared parameter).
+    let spec = RequestSpec::at(Method::GET, "/orgs/{org}/keys/{id}", &["o"]);
+    assert_eq!(spec.path(), "/orgs/o/keys/{id}");
+    assert_eq!(RequestSpec::at(Method::GET, "/health", &[]).path(), "/health");
+}
+
 #[tokio::test]
 async fn dot_segments_and_empty_path_parameters_are_refused() {
     let server = MockServer::start().await;

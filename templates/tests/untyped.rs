@@ -40,3 +40,21 @@ fn an_object_that_does_not_fit_the_shape_is_still_an_error() {
     let err = page(r#"{"metadata": {"total": "two"}}"#).expect_err("total must be an integer");
     assert!(err.to_string().contains("invalid type"), "{err}");
 }
+
+#[derive(Debug, Deserialize, PartialEq)]
+struct Lists {
+    #[serde(default, deserialize_with = "forge_templates::runtime::shaped_or_none")]
+    items: Option<Vec<i64>>,
+    #[serde(default, deserialize_with = "forge_templates::runtime::shaped_or_none")]
+    ratio: Option<f64>,
+}
+
+#[test]
+fn arrays_decode_in_place_and_scalars_are_tried_as_the_shape() {
+    let lists: Lists = serde_json::from_str(r#"{"items": [1, -2, 3], "ratio": 2}"#).expect("lists");
+    assert_eq!(lists, Lists { items: Some(vec![1, -2, 3]), ratio: Some(2.0) });
+    let other: Lists = serde_json::from_str(r#"{"items": "1,2", "ratio": "half"}"#).expect("other kinds");
+    assert_eq!(other, Lists { items: None, ratio: None });
+    let err = serde_json::from_str::<Lists>(r#"{"items": [1, "two"]}"#).expect_err("an array that does not fit");
+    assert!(err.to_string().contains("invalid type"), "{err}");
+}

@@ -7,12 +7,13 @@
 //! Prism: first in static mode (responses from the spec's examples), then in dynamic mode (`-d`
 //! with a fixed `--seed`, several draws per operation). Prism runs without `--errors`, so it
 //! always serves the response it made up, and lists what it found wrong in the `sl-violations`
-//! header: a request violation fails the check, and a violation of its own response is the
-//! evidence when it, not the client, is why a response does not decode.
+//! header: a request violation fails the check. Whether Prism's own response, not the client,
+//! is why a body does not decode, the suite decides with its own JSON Schema validator on the
+//! whole body (see the generator's `response_schemas`); Prism's header is only quoted.
 //!
 //! An operation passes when every check passes in both modes: the success call (accepted,
 //! decoded), and each documented error status asked for with `Prefer: code=NNN` (typed
-//! variant). It is a Prism-side exception when no check failed but some could not be judged
+//! variant; a range or `default` with a code the spec does not list). It is a Prism-side exception when no check failed but some could not be judged
 //! because of Prism (see the suite's `Verdict::Prism`); the run succeeds when no operation
 //! fails.
 

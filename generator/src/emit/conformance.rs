@@ -5,15 +5,25 @@
 //! Per operation it checks that the request is accepted and the success response decodes
 //! (`CONFORMANCE_DRAWS` times: Prism's dynamic mode invents a new response each time; every
 //! second call also sends the sampled optional query and header parameters), and that
-//! each documented error status, asked for with `Prefer: code=NNN`, arrives as its typed variant.
+//! each documented error status, asked for with `Prefer: code=NNN`, arrives as its typed variant
+//! (an error range or `default` with a concrete code the spec does not list, see
+//! [`asked_error_statuses`]).
 //! Every response is searched for Prism's `sl-violations` header (`Response::raw_headers` on a
 //! success, the error's headers otherwise): a violation located in the request fails the check.
-//! Violations of Prism's own response do not, by themselves: the check judges what the client
-//! does with it. Only where decoding fails at a place Prism itself reports as breaking the spec
-//! (or Prism failed internally) is the check "Prism's", reported apart and not failed. Each
-//! check becomes one JSON line in `$CONFORMANCE_REPORT` (when set), and the test fails when any
-//! check fails. `CONFORMANCE_ONLY` (comma-separated function names) narrows it to some
-//! operations.
+//!
+//! Whether Prism's own response is at fault is not taken from that header (Prism cuts it at
+//! 8 KB): the client's response observer keeps the whole body Prism sent, and the suite
+//! validates it with a JSON Schema validator of its own (`jsonschema`, a dev-dependency of the
+//! suite's crate only) against the spec's schema for that status and media type, translated
+//! by [`crate::response_schemas`] and written beside the suite as
+//! `tests/conformance_schemas.json` (data, read when the suite runs). A check whose response
+//! does not decode is "Prism's", reported apart and not failed, only when the validator
+//! rejects the body at the place decoding failed (at it, inside it or around it), or when Prism
+//! failed internally (a 500 problem document about its own crash). A body the validator
+//! accepts that does not decode is the client's failure. Prism's matching header entry, when
+//! there is one, is quoted as a second opinion. Each check becomes one JSON line in
+//! `$CONFORMANCE_REPORT` (when set), and the test fails when any check fails.
+//! `CONFORMANCE_ONLY` (comma-separated function names) narrows it to some operations.
 //!
 //! Sample values are embedded as JSON string literals and decoded into the generated types at
 //! run time: spec text never becomes code.
@@ -50,14 +60,24 @@ fn auth_of(model: &NormalizedModel, op: &Operation) -> Auth {
     }
 }
 
-/// The statuses the suite asks Prism for with `Prefer: code=NNN`: every documented error code.
-pub fn asked_error_statuses(op: &Operation) -> Vec<u16> {
-    op.responses
+/// The statuses the suite asks Prism for with `Prefer: code=NNN`, each with what it stands for
+/// (`"404"`, `"4XX"`, `"default"`): every documented error code, and for an error range or
+/// `default` one concrete code the spec does not list otherwise. Prism 5.14 takes only numbers
+/// in `Prefer: code=` (`code=4XX` is a 422 about the header), and answers a number it does not
+/// find as a code with the range that holds it, else with `default`; the client must then pick
+/// the range's or the default's variant. A `default` beside both `4XX` and `5XX` stands for no
+/// error code and is not asked for.
+pub fn asked_error_statuses(op: &Operation) -> Vec<(u16, String)> {
+    let errors: Vec<&StatusMatch> = op.responses.iter().filter(|c| !c.success).map(|c| &c.status).collect();
+    let listed = |code: u16| errors.iter().any(|s| matches!(s, StatusMatch::Code(c) if *c == code));
+    let in_range = |code: u16| errors.iter().any(|s| matches!(s, StatusMatch::Range(h) if *h == code / 100));
+    errors
         .iter()
-        .filter(|c| !c.success)
-        .filter_map(|c| match c.status {
-            StatusMatch::Code(code) => Some(code),
-            _ => None,
+        .filter_map(|s| match s {
+            StatusMatch::Code(code) => Some((*code, code.to_string())),
+            StatusMatch::Range(h) => (h * 100..=h * 100 + 99).find(|c| !listed(*c)).map(|c| (c, format!("{h}XX"))),
+            // Server errors first: `default` is mostly "an unexpected error".
+            StatusMatch::Default => (500..=599).chain(400..=499).find(|c| !listed(*c) && !in_range(*c)).map(|c| (c, "default".to_string())),
         })
         .collect()
 }
@@ -80,7 +100,7 @@ pub fn emit_conformance_suite(model: &NormalizedModel, samples: &[OperationSampl
         // `full` is only read where there are optional parameters to send.
         let full = if sends_optional(op, s) { quote!(full) } else { quote!(_full) };
         fns.push(quote! {
-            async fn #f(client: &Client, want: Want, #full: bool) -> Verdict {
+            async fn #f(client: &Client, seen: &Seen, want: Want, #full: bool) -> Verdict {
                 match async { #body }.await {
                     ::std::result::Result::Ok(v) => v,
                     ::std::result::Result::Err(e) => Verdict::Fail(e),
@@ -89,7 +109,10 @@ pub fn emit_conformance_suite(model: &NormalizedModel, samples: &[OperationSampl
         });
         let name = Literal::string(&op.fn_name);
         let route = Literal::string(&format!("{} {}", op.method.as_str(), op.path));
-        let statuses = asked_error_statuses(op).into_iter().map(Literal::u16_unsuffixed);
+        let statuses = asked_error_statuses(op).into_iter().map(|(code, key)| {
+            let (code, key) = (Literal::u16_unsuffixed(code), Literal::string(&key));
+            quote!((#code, #key))
+        });
         let auth = match auth_of(model, op) {
             Auth::None => quote!(Auth::None),
             Auth::Basic => quote!(Auth::Basic),
@@ -102,7 +125,7 @@ pub fn emit_conformance_suite(model: &NormalizedModel, samples: &[OperationSampl
         let notes: Vec<String> = s.notes.iter().map(|n| format!("{}: {}", n.pointer, n.message)).collect();
         let notes = notes.iter().map(|n| Literal::string(n));
         table.push(quote!(Op { name: #name, route: #route, auth: #auth, errors: &[#( #statuses ),*], notes: &[#( #notes ),*] },));
-        arms.push(quote!(#i => ::std::boxed::Box::pin(#f(client, want, full)),));
+        arms.push(quote!(#i => ::std::boxed::Box::pin(#f(client, seen, want, full)),));
     }
     let tokens = quote! {
         //! Conformance suite generated by openapi-forge: every operation called through the client
@@ -138,7 +161,8 @@ pub fn emit_conformance_suite(model: &NormalizedModel, samples: &[OperationSampl
             name: &'static str,
             route: &'static str,
             auth: Auth,
-            errors: &'static [u16],
+            /// The statuses asked for, each with the response key it stands for (`"4XX"`, ...).
+            errors: &'static [(u16, &'static str)],
             notes: &'static [&'static str],
         }
 
@@ -148,7 +172,11 @@ pub fn emit_conformance_suite(model: &NormalizedModel, samples: &[OperationSampl
             ::serde_json::from_str(json).map_err(|e| ::std::format!("the sample does not decode into its type ({e}): {json}"))
         }
 
-        fn client(url: &str, auth: Auth, want: Want) -> ::std::result::Result<Client, ::std::string::String> {
+        /// The last response the client received, whole (its observer keeps it): what the
+        /// validator checks when a body does not decode.
+        type Seen = ::std::sync::Arc<::std::sync::Mutex<::std::option::Option<::#krate::runtime::RawResponse>>>;
+
+        fn client(url: &str, auth: Auth, want: Want, seen: &Seen) -> ::std::result::Result<Client, ::std::string::String> {
             let mut headers = ::reqwest::header::HeaderMap::new();
             if let Want::Status(code) = want {
                 let v = ::reqwest::header::HeaderValue::from_str(&::std::format!("code={code}")).map_err(|e| e.to_string())?;
@@ -159,7 +187,17 @@ pub fn emit_conformance_suite(model: &NormalizedModel, samples: &[OperationSampl
                 headers.insert(n, ::reqwest::header::HeaderValue::from_static("sample-key"));
             }
             let http = ::reqwest::Client::builder().default_headers(headers).build().map_err(|e| e.to_string())?;
-            let b = Client::builder().base_url(url).allow_insecure_http(true).reqwest_client(http).retry_policy(RetryPolicy::none());
+            let keep = seen.clone();
+            let b = Client::builder()
+                .base_url(url)
+                .allow_insecure_http(true)
+                .reqwest_client(http)
+                .retry_policy(RetryPolicy::none())
+                .response_observer(move |r| {
+                    if let ::std::result::Result::Ok(mut s) = keep.lock() {
+                        *s = ::std::option::Option::Some(r.clone());
+                    }
+                });
             let b = match auth {
                 Auth::Basic => b.basic_auth("KEY", "SECRET"),
                 Auth::Bearer => b.bearer_token("TOKEN"),
@@ -222,18 +260,99 @@ pub fn emit_conformance_suite(model: &NormalizedModel, samples: &[OperationSampl
         /// root, which would explain anything).
         fn explaining(path: &str, response: &[::serde_json::Value]) -> ::std::option::Option<::std::string::String> {
             let at = path_segments(path);
+            let at = at.as_slice();
             response.iter().find_map(|v| {
                 let loc: ::std::vec::Vec<::std::string::String> = v["location"].as_array()?.iter().skip(2).map(|s| match s {
                     ::serde_json::Value::String(s) => s.clone(),
                     other => other.to_string(),
                 }).collect();
                 let body = v["location"][1] == "body" && v["severity"] == "Error";
-                let related = loc == at || loc.starts_with(&at) || (!loc.is_empty() && at.starts_with(&loc));
-                (body && related).then(|| v.to_string())
+                (body && related(&loc, at)).then(|| v.to_string())
             })
         }
 
+        /// `tests/conformance_schemas.json`: the spec's response schemas as JSON Schema, and per
+        /// operation, status key and media type the pointer of each (made by the generator's
+        /// `response_schemas`; read here, never compiled in).
+        fn schemas() -> ::std::option::Option<&'static ::serde_json::Value> {
+            static SCHEMAS: ::std::sync::OnceLock<::std::option::Option<::serde_json::Value>> = ::std::sync::OnceLock::new();
+            SCHEMAS
+                .get_or_init(|| {
+                    let path = ::std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance_schemas.json");
+                    ::std::fs::read_to_string(path).ok().and_then(|t| ::serde_json::from_str(&t).ok())
+                })
+                .as_ref()
+        }
+
+        /// One compiled validator per schema pointer.
+        fn validator(at: &str) -> ::std::result::Result<::std::sync::Arc<::jsonschema::Validator>, ::std::string::String> {
+            static CACHE: ::std::sync::OnceLock<::std::sync::Mutex<::std::collections::HashMap<::std::string::String, ::std::sync::Arc<::jsonschema::Validator>>>> = ::std::sync::OnceLock::new();
+            let cache = CACHE.get_or_init(::std::default::Default::default);
+            if let ::std::option::Option::Some(v) = cache.lock().ok().and_then(|c| c.get(at).cloned()) {
+                return ::std::result::Result::Ok(v);
+            }
+            let mut root = schemas().ok_or("tests/conformance_schemas.json is missing or not JSON")?["document"].clone();
+            root["$ref"] = ::serde_json::Value::String(at.to_string());
+            let v = ::jsonschema::options()
+                .should_validate_formats(true)
+                .build(&root)
+                .map_err(|e| ::std::format!("the schema at {at} does not compile: {e}"))?;
+            let v = ::std::sync::Arc::new(v);
+            if let ::std::result::Result::Ok(mut c) = cache.lock() {
+                c.insert(at.to_string(), v.clone());
+            }
+            ::std::result::Result::Ok(v)
+        }
+
+        /// What the validator finds wrong in a response body of operation `name`, checked
+        /// against the schema the spec documents for its status (the code, else its range, else
+        /// `default`) and media type: `(instance path segments, message)` each. `Err` when
+        /// there is nothing to check it against.
+        fn body_violations(name: &str, raw: &::#krate::runtime::RawResponse) -> ::std::result::Result<::std::vec::Vec<(::std::vec::Vec<::std::string::String>, ::std::string::String)>, ::std::string::String> {
+            let ops = &schemas().ok_or("tests/conformance_schemas.json is missing or not JSON")?["operations"][name];
+            let code = raw.status.to_string();
+            let range = ::std::format!("{}XX", raw.status / 100);
+            let media = [code.as_str(), range.as_str(), "default"]
+                .iter()
+                .find_map(|k| ops.get(*k))
+                .and_then(|m| m.as_object())
+                .ok_or_else(|| ::std::format!("the spec documents no response {code} for {name}"))?;
+            let ct = raw.content_type().unwrap_or_default().split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+            let at = match media.get(&ct) {
+                ::std::option::Option::Some(at) => at,
+                ::std::option::Option::None if media.len() == 1 => media.values().next().ok_or("no schema")?,
+                ::std::option::Option::None => return ::std::result::Result::Err(::std::format!("no schema for content type {ct:?}")),
+            };
+            let at = at.as_str().ok_or("a schema pointer is not a string")?;
+            let body: ::serde_json::Value = match ::serde_json::from_slice(&raw.body) {
+                ::std::result::Result::Ok(b) => b,
+                ::std::result::Result::Err(e) => return ::std::result::Result::Ok(::std::vec![(::std::vec::Vec::new(), ::std::format!("the body is not JSON: {e}"))]),
+            };
+            let v = validator(at)?;
+            ::std::result::Result::Ok(
+                v.iter_errors(&body)
+                    .map(|e| {
+                        let path = e.instance_path().to_string();
+                        let segments = path.split('/').skip(1).map(|s| s.replace("~1", "/").replace("~0", "~")).collect();
+                        // The message quotes the value; a long one is cut, the place kept first.
+                        let text = e.to_string();
+                        let text = if text.chars().count() > 240 { ::std::format!("{}...", text.chars().take(240).collect::<::std::string::String>()) } else { text };
+                        (segments, ::std::format!("at {path:?}: {text}"))
+                    })
+                    .collect(),
+            )
+        }
+
+        /// Whether a violation at `loc` explains a decode failure at `at`: the same place, inside
+        /// the value that failed, or around it (not merely the root, which would explain
+        /// anything).
+        fn related(loc: &[::std::string::String], at: &[::std::string::String]) -> bool {
+            loc == at || loc.starts_with(at) || (!loc.is_empty() && at.starts_with(loc))
+        }
+
         fn verdict<T, H, E: ::std::fmt::Debug>(
+            name: &str,
+            seen: &Seen,
             want: Want,
             result: ::std::result::Result<::#krate::Response<T, H>, Error<E>>,
             typed: impl FnOnce(&E) -> bool,
@@ -270,14 +389,33 @@ pub fn emit_conformance_suite(model: &NormalizedModel, samples: &[OperationSampl
                 (Want::Status(code), Error::Api(api)) if api.status == code => {
                     Verdict::Fail(::std::format!("status {code} decoded into the wrong variant: {:?}", api.error))
                 }
+                // The verdict is the validator's, on the body Prism really sent: Prism's own
+                // `sl-violations` (cut at 8 KB when long) are only quoted beside it.
                 (_, Error::Decode(d)) => {
-                    let why = match &d.kind {
-                        ::#krate::runtime::DecodeErrorKind::Malformed { path, .. } => explaining(path, &response),
-                        _ => ::std::option::Option::None,
+                    let ::#krate::runtime::DecodeErrorKind::Malformed { path, .. } = &d.kind else {
+                        return Verdict::Fail(::std::format!("{err}"));
                     };
-                    match why {
-                        ::std::option::Option::Some(v) => Verdict::Prism(::std::format!("Prism's own response breaks the spec: {v}; the client: {err}")),
-                        ::std::option::Option::None => Verdict::Fail(::std::format!("{err}")),
+                    let raw = seen.lock().ok().and_then(|s| s.clone());
+                    let ::std::option::Option::Some(raw) = raw else {
+                        return Verdict::Fail(::std::format!("{err} (the observer kept no response to validate)"));
+                    };
+                    let at = path_segments(path);
+                    match body_violations(name, &raw) {
+                        ::std::result::Result::Err(why) => Verdict::Fail(::std::format!("{err} (cannot validate the body: {why})")),
+                        ::std::result::Result::Ok(found) => match found.iter().filter(|(loc, _)| related(loc, &at)).map(|(_, m)| m.as_str()).collect::<::std::vec::Vec<_>>() {
+                            explained if !explained.is_empty() => {
+                                let v = explained.iter().take(3).copied().collect::<::std::vec::Vec<_>>().join("; ");
+                                let prism = explaining(path, &response).map(|p| ::std::format!("; Prism's sl-violations agree: {p}")).unwrap_or_default();
+                                Verdict::Prism(::std::format!("Prism's body breaks the spec's schema (validated by the suite): {v}{prism}; the client: {err}"))
+                            }
+                            _ if found.is_empty() => {
+                                Verdict::Fail(::std::format!("the body is valid for the spec's schema (validated by the suite), yet it did not decode: {err}"))
+                            }
+                            _ => {
+                                let list: ::std::vec::Vec<&str> = found.iter().take(3).map(|(_, m)| m.as_str()).collect();
+                                Verdict::Fail(::std::format!("{err}; the body breaks the schema only elsewhere: {}", list.join("; ")))
+                            }
+                        },
                     }
                 }
                 _ => Verdict::Fail(::std::format!("{err}")),
@@ -287,7 +425,7 @@ pub fn emit_conformance_suite(model: &NormalizedModel, samples: &[OperationSampl
         type Check<'a> = Pin<::std::boxed::Box<dyn Future<Output = Verdict> + Send + 'a>>;
 
         /// Operation `index`'s check; `full`: with every optional parameter that has a sample.
-        fn check<'a>(index: usize, client: &'a Client, want: Want, full: bool) -> Check<'a> {
+        fn check<'a>(index: usize, client: &'a Client, seen: &'a Seen, want: Want, full: bool) -> Check<'a> {
             match index {
                 #( #arms )*
                 _ => ::std::boxed::Box::pin(async { Verdict::Fail("no such operation".into()) }),
@@ -317,7 +455,7 @@ pub fn emit_conformance_suite(model: &NormalizedModel, samples: &[OperationSampl
                 for draw in 0..draws {
                     jobs.push((index, Want::Success, draw));
                 }
-                for code in op.errors {
+                for (code, _) in op.errors {
                     jobs.push((index, Want::Status(*code), 0));
                 }
             }
@@ -327,9 +465,10 @@ pub fn emit_conformance_suite(model: &NormalizedModel, samples: &[OperationSampl
                     .map(|(index, want, draw)| {
                         let url = url.clone();
                         async move {
-                            let outcome = match client(&url, OPERATIONS[index].auth, want) {
+                            let seen = Seen::default();
+                            let outcome = match client(&url, OPERATIONS[index].auth, want, &seen) {
                                 // Every other success call also sends the optional parameters.
-                                ::std::result::Result::Ok(c) => check(index, &c, want, draw % 2 == 1).await,
+                                ::std::result::Result::Ok(c) => check(index, &c, &seen, want, draw % 2 == 1).await,
                                 ::std::result::Result::Err(e) => Verdict::Fail(e),
                             };
                             (index, want, draw, outcome)
@@ -345,7 +484,10 @@ pub fn emit_conformance_suite(model: &NormalizedModel, samples: &[OperationSampl
                 let op = &OPERATIONS[*index];
                 let check = match want {
                     Want::Success => ::std::format!("success#{}", draw + 1),
-                    Want::Status(c) => c.to_string(),
+                    Want::Status(c) => match op.errors.iter().find(|(code, _)| code == c) {
+                        ::std::option::Option::Some((_, key)) if *key != c.to_string() => ::std::format!("{c} for {key}"),
+                        _ => c.to_string(),
+                    },
                 };
                 let line = ::serde_json::json!({
                     "operation": op.name,
@@ -383,6 +525,7 @@ pub fn emit_conformance_suite(model: &NormalizedModel, samples: &[OperationSampl
 /// The call itself is [`render_call`].
 fn render_check(model: &NormalizedModel, op: &Operation, s: &OperationSamples, types: &TokenStream, krate: &proc_macro2::Ident) -> TokenStream {
     let call = render_call(model, op, s, types, krate);
+    let name = Literal::string(&op.fn_name);
     let err_name = ident(&op.type_names.error);
     let arms = op.responses.iter().filter(|c| !c.success).map(|c| {
         let v = ident(&c.variant);
@@ -401,7 +544,7 @@ fn render_check(model: &NormalizedModel, op: &Operation, s: &OperationSamples, t
     });
     quote! {
         #call
-        ::std::result::Result::Ok::<Verdict, ::std::string::String>(verdict(want, result, |e| match (want, e) {
+        ::std::result::Result::Ok::<Verdict, ::std::string::String>(verdict(#name, seen, want, result, |e| match (want, e) {
             #( #arms )*
             #[allow(unreachable_patterns)]
             _ => false,

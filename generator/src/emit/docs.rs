@@ -43,7 +43,26 @@ fn is_unwanted_char(c: char) -> bool {
 /// Char-level scrub applied to every doc line, sanitized or not (wire values, paths, media types
 /// are put into docs verbatim by the emitters).
 fn scrub(text: &str) -> String {
-    text.replace("\r\n", "\n").replace('\r', "\n").replace('\t', " ").chars().filter(|c| !is_unwanted_char(*c)).collect()
+    // Every doc string passes here (some twice), so in one pass, and most are plain ASCII
+    // lines with nothing to change: those are copied whole.
+    if text.bytes().all(|b| b == b'\n' || (b' '..0x7f).contains(&b)) {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            // CRLF and a lone CR are both one line break.
+            '\r' => {
+                chars.next_if_eq(&'\n');
+                out.push('\n');
+            }
+            '\t' => out.push(' '),
+            c if is_unwanted_char(c) => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Longest text quoted from the spec inside one code span (a 10,000-character name would
@@ -157,18 +176,76 @@ pub fn doc_lines(text: &str) -> TokenStream {
     // A leading blank line means "new paragraph after the docs before"; more than one is noise.
     let starts_paragraph = text.starts_with('\n');
     let body = text.trim_start_matches('\n').trim_end();
-    let lines = starts_paragraph
-        .then(String::new)
-        .into_iter()
-        .chain(body.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") }));
-    quote! { #( #[doc = #lines] )* }
+    let lines = starts_paragraph.then_some("").into_iter().chain(body.lines());
+    match doc_block(lines) {
+        Some(block) => quote! { #[doc = #block] },
+        None => TokenStream::new(),
+    }
 }
 
 /// Inner `#![doc]` attributes (crate and module docs) from already-sanitized text.
 pub fn inner_doc_lines(text: &str) -> TokenStream {
     let text = defuse_code_blocks(&scrub(text));
-    let lines = text.trim_end().lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
-    quote! { #( #![doc = #lines] )* }
+    match doc_block(text.trim_end().lines()) {
+        Some(block) => quote! { #![doc = #block] },
+        None => TokenStream::new(),
+    }
+}
+
+// Doc blocks are most of the emitted text (over half of `types.rs` and `operations.rs` on the
+// corpus), and as one `#[doc = " line"]` attribute per line they were most of the tokens that syn
+// parses and prettyplease prints. So a block travels as one attribute instead: `DOC_BLOCK`, then
+// the lines joined by `DOC_LINE`. prettyplease prints a doc attribute without a line break as
+// `///` and its value on a line of its own, at the item's indentation; [`expand_doc_blocks`]
+// then writes each line as the `///` (or `//!`) line prettyplease would have printed for it, with
+// trailing spaces trimmed as prettyplease trims them. The output is byte for byte what one
+// attribute per line gives. Both markers are control characters, which [`scrub`] removes from
+// all doc text and which every string literal in generated code prints escaped, so the
+// expansion can never be triggered by spec text or touch anything but a doc block.
+const DOC_BLOCK: char = '\u{1}';
+const DOC_LINE: char = '\u{2}';
+
+/// The value of one doc attribute holding `lines` (already free of control characters), each
+/// written as ` line` (or empty); `None` when there are no lines.
+fn doc_block<'a>(lines: impl Iterator<Item = &'a str>) -> Option<String> {
+    let mut block = String::new();
+    for (i, line) in lines.enumerate() {
+        block.push(if i == 0 { DOC_BLOCK } else { DOC_LINE });
+        if !line.is_empty() {
+            block.push(' ');
+            block.push_str(line);
+        }
+    }
+    (!block.is_empty()).then_some(block)
+}
+
+/// prettyplease's output with every doc block (see [`doc_block`]) written out as one `///` or
+/// `//!` line per line of the block, at the indentation of the line prettyplease printed.
+pub(crate) fn expand_doc_blocks(text: String) -> String {
+    if !text.contains(DOC_BLOCK) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() * 2);
+    for line in text.split_inclusive('\n') {
+        let Some(at) = line.find(DOC_BLOCK) else {
+            out.push_str(line);
+            continue;
+        };
+        // `at` follows `///` or `//!`: the head is the indentation and the comment marker.
+        let head = &line[..at];
+        let indent = &head[..head.len() - head.trim_start().len()];
+        let marker = head.trim_start();
+        let body = line[at + DOC_BLOCK.len_utf8()..].trim_end_matches('\n');
+        for (i, piece) in body.split(DOC_LINE).enumerate() {
+            out.push_str(if i == 0 { head } else { indent });
+            if i > 0 {
+                out.push_str(marker);
+            }
+            out.push_str(piece.trim_end_matches(' '));
+            out.push('\n');
+        }
+    }
+    out
 }
 
 /// The docs record as sanitized Markdown.
@@ -527,6 +604,14 @@ mod lazy_continuation_tests {
 #[cfg(test)]
 mod tests {
     use super::sanitize;
+
+    #[test]
+    fn scrub_breaks_lines_once_and_drops_controls() {
+        use super::scrub;
+        assert_eq!(scrub("plain `text`\nline two"), "plain `text`\nline two");
+        assert_eq!(scrub("a\r\nb\rc\r\r\nd"), "a\nb\nc\n\nd");
+        assert_eq!(scrub("tab\there\u{7}\u{7f} bidi\u{202e}é"), "tab here bidié");
+    }
 
     #[test]
     fn seed_markup_is_tamed() {

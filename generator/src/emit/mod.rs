@@ -38,10 +38,11 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
-/// Formats tokens of a whole file with prettyplease.
+/// Formats tokens of a whole file with prettyplease (doc blocks are written out after it, see
+/// [`docs::expand_doc_blocks`]).
 pub fn format_file(tokens: TokenStream, what: &str) -> Result<String, String> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| format!("internal error: emitted {what} does not parse: {e}"))?;
-    Ok(prettyplease::unparse(&file))
+    Ok(docs::expand_doc_blocks(prettyplease::unparse(&file)))
 }
 
 /// Formats a file item by item: the head (inner docs and attributes, imports) and then each item

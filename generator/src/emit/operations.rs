@@ -62,13 +62,9 @@ pub fn emit_operations_parts(model: &NormalizedModel) -> (TokenStream, impl Iter
         //! One method per operation on [`Client`], returning a request builder (the runtime's
         //! [`Call`] over the operation's inputs), with the operation's header, success and error
         //! types.
-        #![allow(
-            clippy::large_enum_variant,
-            clippy::result_large_err,
-            clippy::too_many_arguments,
-            clippy::match_single_binding,
-            clippy::match_overlapping_arm
-        )]
+        // (Which variants are large depends on the spec's types; items that need other
+        // allowances carry their own.)
+        #![allow(clippy::large_enum_variant, clippy::result_large_err)]
         #[allow(unused_imports)]
         use super::{runtime::*, types, Client};
         #method_import
@@ -279,14 +275,14 @@ fn reply_type(case: &ResponseCase, model: &NormalizedModel, headers: &Option<Str
         return None;
     }
     let body = body_type(case, model);
-    let headers = match headers {
+    Some(match headers {
         Some(h) => {
             let h = ident(h);
-            quote!(#h)
+            quote!(Reply<#body, #h>)
         }
-        None => quote!(()),
-    };
-    Some(quote!(Reply<#body, #headers>))
+        // `Reply`'s headers default to `()`.
+        None => quote!(Reply<#body>),
+    })
 }
 
 fn status_pattern(s: StatusMatch) -> TokenStream {
@@ -383,31 +379,7 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, header_names: &[Optio
     let err_name = ident(&op.type_names.error);
     let req_name = ident(&op.type_names.request);
 
-    // Error enum.
-    let error_cases: Vec<(usize, &ResponseCase)> = op.responses.iter().enumerate().filter(|(_, c)| !c.success).collect();
-    let err_variants = error_cases.iter().map(|(i, c)| {
-        let v = ident(&c.variant);
-        let doc = doc_lines(&format!("{}: {}", status_text(c.status), super::docs::sanitize(&c.description)));
-        match (reply_type(c, model, &header_names[*i]), c.status) {
-            (None, StatusMatch::Code(_)) => quote! { #doc #v, },
-            (Some(reply), StatusMatch::Code(_)) => quote! { #doc #v(#reply), },
-            (reply, _) => {
-                let reply = reply.map(|r| quote! { /// The body and documented headers.
-                    reply: #r, });
-                quote! { #doc #v { /// The HTTP status.
-                    status: u16, #reply }, }
-            }
-        }
-    });
-    // `non_exhaustive`: a status the spec documents later is a new variant, not a broken match.
-    let err_doc = doc_lines(&format!("Documented error responses of [`Client::{}`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.", op.fn_name));
-    let error_enum = quote! {
-        #err_doc
-        #[derive(Debug, Clone, PartialEq)]
-        #[non_exhaustive]
-        pub enum #err_name { #( #err_variants )* }
-    };
-
+    let error_items = error_responses(model, op, header_names);
     // Success type.
     let success: Vec<(usize, &ResponseCase)> = op.responses.iter().enumerate().filter(|(_, c)| c.success).collect();
     let mut extra_items = Vec::new();
@@ -425,7 +397,7 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, header_names: &[Optio
                 let h = ident(h);
                 quote!(#h)
             });
-            (b, h.unwrap_or_else(|| quote!(())), None)
+            (b, h, None)
         }
         Some(name) => {
             let name = ident(name);
@@ -451,10 +423,14 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, header_names: &[Optio
                 #[non_exhaustive]
                 pub enum #name { #( #variants )* }
             });
-            (quote!(#name), quote!(()), Some(name))
+            (quote!(#name), None, Some(name))
         }
     };
-    let ok_ty = quote!(Response<#ok_body_ty, #ok_headers_ty>);
+    // `Response`'s headers default to `()`.
+    let ok_ty = match ok_headers_ty {
+        Some(h) => quote!(Response<#ok_body_ty, #h>),
+        None => quote!(Response<#ok_body_ty>),
+    };
     let inputs_name = ident(&op.type_names.inputs);
     let plan = CallPlan::of(op);
     let inputs = inputs_plan(model, &plan, form_name);
@@ -519,41 +495,33 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, header_names: &[Optio
         }
     });
 
-    // The request.
-    let mut fmt = String::new();
-    let mut fmt_args = Vec::new();
+    // The request: the path template and the text of each placeholder, in order; the runtime
+    // encodes and fills them (`RequestSpec::at`).
+    let mut segments = Vec::new();
     let mut rest = op.path.as_str();
     while let Some(start) = rest.find('{') {
         let Some(len) = rest[start..].find('}') else { break };
-        fmt.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
         let name = &rest[start + 1..start + len];
-        match plan.required_params().find(|(_, p)| p.location == ParamLocation::Path && p.wire_name == name) {
-            Some((_, p)) => {
-                let n = ident(&p.name);
-                let v = quote!(self.#n);
-                fmt.push_str("{}");
-                let text = match &p.ty {
-                    TypeRef::String | TypeRef::Binary => quote!(encode_path_segment(#v)),
-                    t if is_scalarish(t, model) => {
-                        let v = to_text(t, v);
-                        quote!(encode_path_segment(&ToString::to_string(&#v)))
-                    }
-                    TypeRef::Array(item) if is_scalarish(item, model) => {
-                        // `simple` style: comma-separated items.
-                        let item_text = to_text(item, quote!(item));
-                        quote!(encode_path_segment(&#v.iter().map(|item| ToString::to_string(&#item_text)).collect::<Vec<_>>().join(",")))
-                    }
-                    _ => quote!(encode_path_segment(&super::runtime::param_text(#v)?)),
-                };
-                fmt_args.push(text);
+        // (Every placeholder has its parameter: `normalize` reports one that is undeclared.)
+        let Some((_, p)) = plan.required_params().find(|(_, p)| p.location == ParamLocation::Path && p.wire_name == name) else { break };
+        let n = ident(&p.name);
+        let v = quote!(self.#n);
+        segments.push(match &p.ty {
+            TypeRef::String | TypeRef::Binary => v,
+            t if is_scalarish(t, model) => {
+                let v = to_text(t, v);
+                quote!(&ToString::to_string(&#v))
             }
-            None => fmt.push_str(&rest[start..start + len + 1].replace('{', "{{").replace('}', "}}")),
-        }
+            TypeRef::Array(item) if is_scalarish(item, model) => {
+                // `simple` style: comma-separated items.
+                let item_text = to_text(item, quote!(item));
+                quote!(&#v.iter().map(|item| ToString::to_string(&#item_text)).collect::<Vec<_>>().join(","))
+            }
+            _ => quote!(&super::runtime::param_text(#v)?),
+        });
         rest = &rest[start + len + 1..];
     }
-    fmt.push_str(&rest.replace('{', "{{").replace('}', "}}"));
     let template = &op.path;
-    let path_expr = if fmt_args.is_empty() { quote!(#template.into()) } else { quote!(format!(#fmt #(, #fmt_args)*)) };
     let method = format_ident!("{}", op.method.as_str());
     // Requests are authenticated unless the spec says otherwise; errors built from the
     // responses of an operation that carries secrets never quote the body.
@@ -613,51 +581,50 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, header_names: &[Optio
             });
         }
     }
-    let start = quote!(RequestSpec::new(Method::#method, #template, path) #unauthenticated #sensitive #accept);
+    let start = quote!(RequestSpec::at(Method::#method, Self::PATH, &[#( #segments ),*]));
+    // The request's flags as a statement of their own: chained onto a long `at(...)`,
+    // prettyplease would break every argument onto a line.
+    let flags = [unauthenticated, sensitive, accept].into_iter().flatten().collect::<Vec<_>>();
+    if !flags.is_empty() {
+        stmts.insert(0, quote! { spec = spec #( #flags )*; });
+    }
     let request_body = if stmts.is_empty() {
-        quote! { let path = #path_expr; Ok(#start) }
+        quote! { Ok(#start) }
     } else {
-        quote! { let path = #path_expr; let mut spec = #start; #( #stmts )* Ok(spec) }
+        quote! { let mut spec = #start; #( #stmts )* Ok(spec) }
     };
 
-    // Response arms: exact codes, then ranges, then default.
-    let mut ordered: Vec<(usize, &ResponseCase)> = op.responses.iter().enumerate().collect();
-    ordered.sort_by_key(|(_, c)| match c.status {
-        StatusMatch::Code(_) => 0,
-        StatusMatch::Range(_) => 1,
-        StatusMatch::Default => 2,
-    });
-    let has_default = ordered.iter().any(|(_, c)| c.status == StatusMatch::Default);
-    let arms = ordered.iter().map(|(i, c)| {
-        let pat = status_pattern(c.status);
-        let body = body_decode(c);
-        let has_headers = header_names[*i].is_some();
-        let headers = if has_headers { quote!(raw.typed()) } else { quote!(()) };
-        let v = ident(&c.variant);
-        if c.success {
+    // Success arms: exact codes, then ranges, then default. Every other status is the error
+    // enum's to decode (`ErrorResponses`).
+    let mut ordered: Vec<(usize, &ResponseCase)> = op.responses.iter().enumerate().filter(|(_, c)| c.success).collect();
+    ordered.sort_by_key(|(_, c)| status_rank(c.status));
+    let arms: Vec<TokenStream> = ordered
+        .iter()
+        .map(|(i, c)| {
+            let pat = status_pattern(c.status);
+            let body = body_decode(c);
+            let has_headers = header_names[*i].is_some();
+            let v = ident(&c.variant);
             let value = match (&success_enum, c.body.is_some(), has_headers) {
                 (Some(_), true, false) => quote!(S::#v(#body)),
                 (Some(_), false, false) => quote!(S::#v),
                 (Some(_), _, true) => quote!(S::#v(raw.reply(#body))),
                 (None, _, _) => body,
             };
-            let headers = if success_enum.is_some() { quote!(()) } else { headers };
+            let headers = if has_headers && success_enum.is_none() { quote!(raw.typed()) } else { quote!(()) };
             quote! { #pat => raw.ok(#value, #headers), }
-        } else {
-            let has_reply = c.body.is_some() || has_headers;
-            let value = match (c.status, has_reply) {
-                (StatusMatch::Code(_), false) => quote!(E::#v),
-                (StatusMatch::Code(_), true) => quote!(E::#v(raw.reply(#body))),
-                (_, false) => quote!(E::#v { status: raw.status }),
-                (_, true) => quote!(E::#v { status: raw.status, reply: raw.reply(#body) }),
-            };
-            quote! { #pat => raw.fail(#value), }
-        }
-    });
-    // Short local names for the arms, so that each documented status stays one line.
-    let error_alias = (!error_cases.is_empty()).then(|| quote!(use #err_name as E;));
+        })
+        .collect();
+    // A short local name for the success enum, so that each documented status stays one line.
     let success_alias = success_enum.as_ref().map(|s| quote!(use #s as S;));
-    let fallback = if has_default { TokenStream::new() } else { quote!(_ => raw.fail_unexpected(),) };
+    // (A `default` response is never a success: `normalize` gives an operation without one a
+    // `2XX` success, and keeps `default` as the error for the rest.)
+    let decode_allow = overlap_allowance(&ordered.iter().map(|(_, c)| c.status).collect::<Vec<_>>());
+    let decode_body = if arms.is_empty() {
+        quote!(raw.fail_documented())
+    } else {
+        quote!(#success_alias match raw.status { #( #arms )* _ => raw.fail_documented(), })
+    };
 
     // A form body is encoded when the request is sent, from the owned form.
     let into_request = match (&op.body, form_name) {
@@ -682,7 +649,7 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, header_names: &[Optio
     ));
     let inputs_doc = doc_lines(&format!("The inputs of [`Client::{}`], held by its [`{}`].", op.fn_name, op.type_names.request));
     quote! {
-        #error_enum
+        #error_items
         #( #extra_items )*
         #req_doc
         pub type #req_name<'a> = Call<'a, #inputs_name #inputs_lt>;
@@ -693,17 +660,114 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, header_names: &[Optio
         impl Operation for #inputs_name #inputs_anon {
             type Ok = #ok_ty;
             type Error = #err_name;
+            const PATH: &'static str = #template;
             fn request(&self) -> Result<RequestSpec, EncodeError> {
                 #request_body
             }
             #into_request
+            #decode_allow
             fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
-                #error_alias
-                #success_alias
-                match raw.status {
-                    #( #arms )*
-                    #fallback
-                }
+                #decode_body
+            }
+        }
+    }
+}
+
+/// `#[allow(clippy::match_overlapping_arm)]` for a match over these statuses when a code falls
+/// in one of their ranges (`404` before `4XX`: the code's arm comes first and wins, as the
+/// spec means).
+fn overlap_allowance(statuses: &[StatusMatch]) -> Option<TokenStream> {
+    let overlaps = statuses
+        .iter()
+        .any(|s| matches!(s, StatusMatch::Code(c) if statuses.contains(&StatusMatch::Range(c / 100))));
+    overlaps.then(|| quote!(#[allow(clippy::match_overlapping_arm)]))
+}
+
+/// The order of a status's match arm: exact codes, then ranges, then `default`.
+fn status_rank(s: StatusMatch) -> u8 {
+    match s {
+        StatusMatch::Code(_) => 0,
+        StatusMatch::Range(_) => 1,
+        StatusMatch::Default => 2,
+    }
+}
+
+/// An operation's error type: the enum of its documented error responses with the decoding
+/// of each status (`impl ErrorResponses`), when the operation owns it; an alias of the enum it
+/// shares with an earlier operation otherwise (`naming` decides which, see
+/// [`OperationTypes::error_enum`](crate::model::OperationTypes::error_enum)).
+fn error_responses(model: &NormalizedModel, op: &Operation, header_names: &[Option<String>]) -> TokenStream {
+    let err_name = ident(&op.type_names.error);
+    if op.type_names.error_enum != op.type_names.error {
+        let owner = ident(&op.type_names.error_enum);
+        let doc = if op.type_names.error_enum == crate::naming::NO_ERRORS {
+            doc_lines(&format!("[`Client::{}`] documents no error response: every error status is [`Error::UnexpectedStatus`].", op.fn_name))
+        } else {
+            doc_lines(&format!("Documented error responses of [`Client::{}`]: the same as [`{}`]'s.", op.fn_name, op.type_names.error_enum))
+        };
+        return quote! { #doc pub type #err_name = #owner; };
+    }
+    let mut cases: Vec<(usize, &ResponseCase)> = op.responses.iter().enumerate().filter(|(_, c)| !c.success).collect();
+    let variants: Vec<TokenStream> = cases.iter().map(|(i, c)| {
+        let v = ident(&c.variant);
+        let doc = doc_lines(&format!("{}: {}", status_text(c.status), super::docs::sanitize(&c.description)));
+        match (reply_type(c, model, &header_names[*i]), c.status) {
+            (None, StatusMatch::Code(_)) => quote! { #doc #v, },
+            (Some(reply), StatusMatch::Code(_)) => quote! { #doc #v(#reply), },
+            (reply, _) => {
+                let reply = reply.map(|r| quote! { /// The body and documented headers.
+                    reply: #r, });
+                quote! { #doc #v { /// The HTTP status.
+                    status: u16, #reply }, }
+            }
+        }
+    }).collect();
+    let users: Vec<String> = model
+        .operations
+        .iter()
+        .filter(|o| o.type_names.error_enum == op.type_names.error)
+        .map(|o| format!("[`Client::{}`]", o.fn_name))
+        .collect();
+    // `non_exhaustive`: a status the spec documents later is a new variant, not a broken match.
+    let doc = doc_lines(&format!(
+        "Documented error responses of {}. Match with a `_` arm: statuses a later version of the spec documents become new variants.",
+        users.join(", ")
+    ));
+    cases.sort_by_key(|(_, c)| status_rank(c.status));
+    let values: Vec<(TokenStream, TokenStream)> = cases
+        .iter()
+        .map(|(i, c)| {
+            let body = body_decode(c);
+            let has_reply = c.body.is_some() || header_names[*i].is_some();
+            let v = ident(&c.variant);
+            let value = match (c.status, has_reply) {
+                (StatusMatch::Code(_), false) => quote!(Self::#v),
+                (StatusMatch::Code(_), true) => quote!(Self::#v(raw.reply(#body))),
+                (_, false) => quote!(Self::#v { status: raw.status }),
+                (_, true) => quote!(Self::#v { status: raw.status, reply: raw.reply(#body) }),
+            };
+            (status_pattern(c.status), value)
+        })
+        .collect();
+    let arms = values.iter().map(|(pat, value)| quote! { #pat => Ok(#value), });
+    let has_default = cases.iter().any(|(_, c)| c.status == StatusMatch::Default);
+    let from_response = match (values.as_slice(), has_default) {
+        ([], _) => quote!(raw.fail_unexpected()),
+        // `default` alone: every status is it.
+        ([(_, only)], true) => quote!(Ok(#only)),
+        (_, true) => quote!(match raw.status { #( #arms )* }),
+        (_, false) => quote!(match raw.status { #( #arms )* _ => raw.fail_unexpected(), }),
+    };
+    let allow = overlap_allowance(&cases.iter().map(|(_, c)| c.status).collect::<Vec<_>>());
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum #err_name { #( #variants )* }
+        impl ErrorResponses for #err_name {
+            #allow
+            fn from_response(raw: &RawResponse) -> Result<Self, Error<Self>> {
+                #from_response
             }
         }
     }
@@ -826,9 +890,12 @@ fn emit_method(model: &NormalizedModel, op: &Operation) -> TokenStream {
     }
     let docs = doc_lines(&docs);
     let deprecated = op.docs.deprecated.then(|| quote!(#[deprecated(note = "deprecated by the API")]));
+    // Clippy's limit is 7, `&self` included; the spec decides how many inputs are required.
+    let many_args = (args.len() + 1 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     quote! {
         #docs
         #deprecated
+        #many_args
         pub fn #fn_name #generics(#self_ref #(, #args)*) -> #req_ident<#ret_lt> {
             Call::new(self, #inputs_value)
         }

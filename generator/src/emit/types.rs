@@ -1,7 +1,9 @@
 //! Named types to Rust items (`types.rs` of the generated crate).
 //!
 //! Everything from std, serde and chrono is written with absolute paths, so a spec type named
-//! `Result`, `Option`, `String` or `Error` cannot shadow them.
+//! `Result` or `Error` cannot shadow them; except the prelude's `String`, `Vec`, `Option`,
+//! `Some` and `None`, which are everywhere and which no spec type may take as its name
+//! (`naming::PRELUDE_TYPE_NAMES`: a schema called `String` is `StringBody`).
 
 use super::docs::{code_span, doc_attrs, doc_lines};
 use crate::model::{Field, IntKind, NormalizedModel, TypeDef, TypeId, TypeKind, TypeRef};
@@ -16,7 +18,10 @@ pub fn ident(name: &str) -> Ident {
 /// Rust type for a type reference; `named` is the path prefix of the `types` module.
 pub fn rust_type(t: &TypeRef, model: &NormalizedModel, named: &TokenStream) -> TokenStream {
     match t {
-        TypeRef::String | TypeRef::Binary => quote!(::std::string::String),
+        // The prelude's `String`, `Vec` and `Option` unqualified: no spec type takes their names
+        // (`naming::PRELUDE_TYPE_NAMES`), and every module these types are written into uses
+        // the prelude.
+        TypeRef::String | TypeRef::Binary => quote!(String),
         TypeRef::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
         TypeRef::Date => quote!(::chrono::NaiveDate),
         TypeRef::Integer(IntKind::I32) => quote!(i32),
@@ -27,18 +32,18 @@ pub fn rust_type(t: &TypeRef, model: &NormalizedModel, named: &TokenStream) -> T
         TypeRef::F64 => quote!(f64),
         TypeRef::Boolean => quote!(bool),
         TypeRef::Any => quote!(::serde_json::Value),
-        TypeRef::JsonObject => quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+        TypeRef::JsonObject => quote!(::serde_json::Map<String, ::serde_json::Value>),
         TypeRef::Array(i) => {
             let i = rust_type(i, model, named);
-            quote!(::std::vec::Vec<#i>)
+            quote!(Vec<#i>)
         }
         TypeRef::Map(v) => {
             let v = rust_type(v, model, named);
-            quote!(::std::collections::BTreeMap<::std::string::String, #v>)
+            quote!(::std::collections::BTreeMap<String, #v>)
         }
         TypeRef::Nullable(i) => {
             let i = rust_type(i, model, named);
-            quote!(::std::option::Option<#i>)
+            quote!(Option<#i>)
         }
         TypeRef::Tuple(items) => {
             let items = items.iter().map(|i| rust_type(i, model, named));
@@ -320,7 +325,7 @@ fn field_type(f: &Field, model: &NormalizedModel) -> TokenStream {
     if f.patch {
         quote!(super::runtime::Patch<#base>)
     } else if f.optional() {
-        quote!(::std::option::Option<#base>)
+        quote!(Option<#base>)
     } else {
         base
     }
@@ -355,7 +360,7 @@ fn emit_type(model: &NormalizedModel, t: &TypeDef, default: bool, cfg: &TokenStr
                 };
                 let opt = match (f.optional(), f.required) {
                     _ if f.patch => quote!(#[serde(default, skip_serializing_if = "super::runtime::Patch::is_absent")]),
-                    (true, false) => quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]),
+                    (true, false) => quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
                     (true, true) => quote!(#[serde(default)]),
                     _ => TokenStream::new(),
                 };
@@ -368,7 +373,7 @@ fn emit_type(model: &NormalizedModel, t: &TypeDef, default: bool, cfg: &TokenStr
                 quote! {
                     /// Properties beyond the ones listed above.
                     #[serde(flatten)]
-                    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #v>,
+                    pub additional_properties: ::std::collections::BTreeMap<String, #v>,
                 }
             });
             let debug_impl = if redacting {
@@ -431,7 +436,7 @@ fn emit_type(model: &NormalizedModel, t: &TypeDef, default: bool, cfg: &TokenStr
                 pub enum #name {
                     #( #vdocs #defaults #vnames, )*
                     /// A value not in the spec, kept verbatim.
-                    Unknown(::std::string::String),
+                    Unknown(String),
                 }
                 #cfg
                 impl #name {
@@ -502,7 +507,7 @@ fn emit_type(model: &NormalizedModel, t: &TypeDef, default: bool, cfg: &TokenStr
                     let arms = variants.iter().zip(&vnames).map(|(v, n)| {
                         let tags = &v.tags;
                         quote! {
-                            #( ::std::option::Option::Some(#tags) )|* => ::serde_json::from_value(value).map(Self::#n).map_err(::serde::de::Error::custom),
+                            #( Some(#tags) )|* => ::serde_json::from_value(value).map(Self::#n).map_err(::serde::de::Error::custom),
                         }
                     });
                     quote! {
@@ -520,8 +525,8 @@ fn emit_type(model: &NormalizedModel, t: &TypeDef, default: bool, cfg: &TokenStr
                     // unexplained wins (the first, on a tie), so a Dog is not read as a Cat
                     // that happens to have all-optional fields.
                     quote! {
-                        let mut first_error: ::std::option::Option<::serde_json::Error> = ::std::option::Option::None;
-                        let mut best: ::std::option::Option<(usize, Self)> = ::std::option::Option::None;
+                        let mut first_error: Option<::serde_json::Error> = None;
+                        let mut best: Option<(usize, Self)> = None;
                         #(
                             match ::serde_json::from_value(value.clone()) {
                                 ::std::result::Result::Ok(v) => {
@@ -531,17 +536,17 @@ fn emit_type(model: &NormalizedModel, t: &TypeDef, default: bool, cfg: &TokenStr
                                         return ::std::result::Result::Ok(candidate);
                                     }
                                     let better = match &best {
-                                        ::std::option::Option::Some((m, _)) => missed < *m,
-                                        ::std::option::Option::None => true,
+                                        Some((m, _)) => missed < *m,
+                                        None => true,
                                     };
                                     if better {
-                                        best = ::std::option::Option::Some((missed, candidate));
+                                        best = Some((missed, candidate));
                                     }
                                 }
                                 ::std::result::Result::Err(e) => { first_error.get_or_insert(e); }
                             }
                         )*
-                        if let ::std::option::Option::Some((_, v)) = best {
+                        if let Some((_, v)) = best {
                             return ::std::result::Result::Ok(v);
                         }
                         let detail = first_error.map(|e| e.to_string()).unwrap_or_default();

@@ -15,7 +15,7 @@
 //!   Up to [`MAX_DOCUMENT_DEPTH`] levels are read this way; deeper is refused.
 //! - **Exponential work**: `openapiv3`'s schema type is an untagged enum, and a malformed schema
 //!   nested a few dozen levels deep makes it retry every variant at every level (2^depth). The
-//!   skeleton is therefore read from a copy of the tree where every Schema Object is replaced by
+//!   skeleton is therefore read from the tree while every Schema Object in it is replaced by
 //!   `{}`: schemas are only ever read from [`RawSpec::root`], by the normalizer.
 //! - **Wrong kinds**: when the skeleton does not deserialize, each part is checked on its own so
 //!   every problem is reported with the JSON pointer of the node at fault, not of its ancestor.
@@ -46,7 +46,7 @@ use bundle::{bundle, drop_callbacks};
 use parse::parse_tree;
 use repair::{complete_fragment, warn_unknown_operation_keys, warn_webhooks};
 use serde_json::Value;
-use skeleton::{deserialize_skeleton, split_skeleton};
+use skeleton::{deserialize_skeleton, with_skeleton};
 
 /// A parsed spec, before normalization.
 #[derive(Debug)]
@@ -134,11 +134,10 @@ pub fn load_source(file: &str, bytes: &[u8], path: Option<&std::path::Path>) -> 
     drop_callbacks(&mut root, &mut diags);
     warn_unknown_operation_keys(&root, &mut diags);
     warn_webhooks(&root, &mut diags);
-    let (skeleton, schema_ptrs) = split_skeleton(&mut root);
-    warn_unsupported_keywords(&root, &schema_ptrs, &mut diags);
     // The typed skeleton only validates: every problem gets the pointer of the node at fault.
-    drop(deserialize_skeleton(file, &skeleton).map_err(relocated)?);
-    drop(skeleton);
+    let (checked, schema_ptrs) = with_skeleton(&mut root, |skeleton| deserialize_skeleton(file, skeleton).map(drop));
+    warn_unsupported_keywords(&root, &schema_ptrs, &mut diags);
+    checked.map_err(relocated)?;
     let mut later = diags.finish().map_err(relocated)?;
     provenance.relocate_all(&mut later);
     warnings.extend(later);

@@ -1,9 +1,9 @@
 //! The typed `openapiv3` skeleton: the document without its schemas, and its validation.
 //!
 //! `openapiv3`'s schema type is an untagged enum that retries every variant at every level, so
-//! the skeleton is read from a copy where every Schema Object is a stub (`{}`). When it does not
-//! deserialize, each part is checked on its own (`check_*`) so that every problem gets the pointer
-//! of the node at fault. Kept apart from parsing and repair because it is the one part tied to
+//! the skeleton is read from the tree while every Schema Object in it is a stub (`{}`). When it
+//! does not deserialize, each part is checked on its own (`check_*`) so that every problem gets
+//! the pointer of the node at fault. Kept apart from parsing and repair because it is the one part tied to
 //! `openapiv3` (and the part the design review expects to replace with views over the tree).
 //!
 //! `openapiv3` knows OpenAPI 3.0 only, so it checks 3.0 documents only: 3.1 and 3.2 documents get
@@ -16,15 +16,14 @@ use crate::json::{child, kind_of};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-/// Splits the skeleton off the tree: returns the skeleton (the tree with every Schema Object
-/// replaced by `{}`) and the pointers of the schemas, in document order; `root` is unchanged.
-pub(super) fn split_skeleton(root: &mut Value) -> (Value, Vec<String>) {
-    // The skeleton is the tree without its schemas. Schemas are most of a spec, so instead of
-    // cloning the whole tree and stubbing the copy, they are taken out, the rest is cloned, and
-    // they are put back: peak memory stays near one tree, not two.
+/// Runs `check` on the skeleton: the tree with every Schema Object replaced by `{}`. Schemas are
+/// most of a spec, so they are taken out of `root` in place, `check` reads the stubbed tree
+/// itself (no copy of the document is made), and they are put back. Returns what `check`
+/// returned and the pointers of the schemas, in document order; `root` is unchanged.
+pub(super) fn with_skeleton<R>(root: &mut Value, check: impl FnOnce(&Value) -> R) -> (R, Vec<String>) {
     let mut taken = Vec::new();
     stub_schemas(root, &mut taken);
-    let skeleton = root.clone();
+    let checked = check(root);
     let mut schema_ptrs = Vec::with_capacity(taken.len());
     for Taken { pointer, value, schema } in taken.into_iter().rev() {
         if let Some(slot) = root.pointer_mut(pointer.trim_start_matches('#')) {
@@ -35,10 +34,10 @@ pub(super) fn split_skeleton(root: &mut Value) -> (Value, Vec<String>) {
         }
     }
     schema_ptrs.reverse();
-    (skeleton, schema_ptrs)
+    (checked, schema_ptrs)
 }
 
-/// A subtree taken out of the document while the skeleton is cloned.
+/// A subtree taken out of the document while the skeleton is checked.
 struct Taken {
     pointer: String,
     value: Value,

@@ -156,6 +156,16 @@ impl Scope {
 pub const CRATE_ROOT_NAMES: &[&str] =
     &["Client", "ClientBuilder", "BuildError", "Error", "Patch", "Reply", "Response", "RetryPolicy", "Transport"];
 
+/// The standard prelude's names that generated types modules use unqualified (`Option<String>`,
+/// `Vec<T>`, `Some`/`None` in hand-written decoding): a schema called `String` becomes
+/// `StringBody`, as one called `Error` does.
+pub const PRELUDE_TYPE_NAMES: &[&str] = &["Option", "Some", "None", "String", "Vec"];
+
+/// Whether a spec type may not take `name` (see [`CRATE_ROOT_NAMES`] and [`PRELUDE_TYPE_NAMES`]).
+pub fn is_reserved_type_name(name: &str) -> bool {
+    CRATE_ROOT_NAMES.contains(&name) || PRELUDE_TYPE_NAMES.contains(&name)
+}
+
 /// Names a parameter's Rust name may not take: a parameter is a field of its operation's
 /// request builder and, when optional, a setter on it, so it must not clash with the builder's
 /// own fields and methods (`client`, `body`, `send`, `pages`, `stream`, `into_future`) or with
@@ -166,7 +176,7 @@ pub const REQUEST_RESERVED: &[&str] =
 /// Names the operations module already uses (its imports), which no generated type may take.
 /// The module also uses the standard prelude's names unqualified (`Option`, `String`, `Ok`).
 const OPERATIONS_MODULE_NAMES: &[&str] = &[
-    "Client", "ClientBuilder", "BuildError", "RetryPolicy", "Transport", "Error", "RawResponse", "RequestSpec", "Response", "DEFAULT_BASE_URL", "FromHeaders", "BoxFuture", "Paged", "Walked", "Bytes", "Reply", "Patch",
+    "Client", "ClientBuilder", "BuildError", "RetryPolicy", "Transport", "Error", "RawResponse", "RequestSpec", "Response", "DEFAULT_BASE_URL", "ErrorResponses", "NoErrorResponses", "FromHeaders", "BoxFuture", "Paged", "Walked", "Bytes", "Reply", "Patch",
     "Call", "Operation", "Method", "EncodeError",
     "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "ToString", "Into", "IntoFuture", "Default", "Clone",
 ];
@@ -178,8 +188,9 @@ const MAX_HEADER_SET_WORDS: usize = 48;
 /// A header set's name from its headers: each header's name, except that headers sharing a
 /// prefix before their last `-` are one word for the family (`X-RateLimit-Limit`,
 /// `X-RateLimit-Remaining` and `X-RateLimit-Reset` are `XRateLimit`). The set Confluent returns
-/// on most successes is then `XRequestIdXRateLimitHeaders` wherever it appears, instead of being
-/// named after whichever operation came first (`ListCmkV2ClustersOkHeaders` on a get).
+/// on most successes is then `XRateLimitHeaders` wherever it appears (the request id is left
+/// out: see `normalize::drop_request_id_header`), instead of being named after whichever
+/// operation came first (`ListCmkV2ClustersOkHeaders` on a get).
 fn header_set_words<'h>(names: impl Iterator<Item = &'h str> + Clone) -> String {
     let family = |h: &'h str| h.rfind('-').map(|i| &h[..i]).filter(|f| !f.is_empty());
     let mut seen: Vec<String> = Vec::new();
@@ -199,8 +210,10 @@ fn header_set_words<'h>(names: impl Iterator<Item = &'h str> + Clone) -> String 
 /// Names every operation's own types, in one scope for the operations module: its error enum,
 /// its parameter struct, its success enum, and the response header structs (one per distinct
 /// set of headers, compared by wire name and type, and shared by every response that has that
-/// set). Sets are named after their headers (`XRequestIdHeaders`, `XRequestIdXRateLimitHeaders`),
-/// sets too large for that after their first use (`UpdateIamV2ApiKeyOkHeaders`).
+/// set). Sets are named after their headers (`LocationHeaders`, `XRateLimitRetryAfterHeaders`),
+/// sets too large for that after their first use (`UpdateIamV2ApiKeyOkHeaders`). Operations
+/// whose documented errors are the same share one error enum (see
+/// [`OperationTypes::error_enum`](crate::model::OperationTypes::error_enum)).
 pub fn name_operation_types(ops: &mut [crate::model::Operation]) {
     use crate::model::TypeRef;
     let mut scope = Scope::with_reserved(OPERATIONS_MODULE_NAMES);
@@ -228,8 +241,18 @@ pub fn name_operation_types(ops: &mut [crate::model::Operation]) {
             case.headers_type = Some(name);
         }
     }
+    // Documented error responses that are the same in every respect the enum shows share it.
+    let mut error_sets: std::collections::HashMap<Vec<ErrorShape>, String> = std::collections::HashMap::new();
     for op in ops.iter_mut() {
         let error = scope.claim(format!("{}Error", op.type_prefix));
+        let shape: Vec<ErrorShape> = op.responses.iter().filter(|c| !c.success).map(ErrorShape::of).collect();
+        let error_enum = if shape.is_empty() {
+            // The runtime's uninhabited enum.
+            NO_ERRORS.to_string()
+        } else {
+            // The first operation with this set owns the enum (operations are in spec order).
+            error_sets.entry(shape).or_insert_with(|| error.clone()).clone()
+        };
         let request = scope.claim(format!("{}Builder", op.type_prefix));
         let inputs = scope.claim(format!("{}Inputs", op.type_prefix));
         // Successful responses that differ in body type or headers get an enum of their own.
@@ -247,7 +270,33 @@ pub fn name_operation_types(ops: &mut [crate::model::Operation]) {
         });
         let success = (!uniform).then(|| scope.claim(format!("{}Success", op.type_prefix)));
         let form = op.body.as_ref().and_then(|b| b.multipart.as_ref()).map(|_| scope.claim(format!("{}Form", op.type_prefix)));
-        op.type_names = crate::model::OperationTypes { error, request, inputs, success, form };
+        op.type_names = crate::model::OperationTypes { error, error_enum, request, inputs, success, form };
+    }
+}
+
+/// The runtime's error enum of operations that document no error response.
+pub const NO_ERRORS: &str = "NoErrorResponses";
+
+/// What an error enum's variant shows of a documented error response: status, variant name,
+/// description (its doc), what the body decodes into, and its header struct.
+#[derive(PartialEq, Eq, Hash)]
+struct ErrorShape {
+    status: crate::model::StatusMatch,
+    variant: String,
+    description: String,
+    body: Option<(crate::model::BodyEncoding, crate::model::TypeRef)>,
+    headers: Option<String>,
+}
+
+impl ErrorShape {
+    fn of(c: &crate::model::ResponseCase) -> Self {
+        ErrorShape {
+            status: c.status,
+            variant: c.variant.clone(),
+            description: c.description.clone(),
+            body: c.body.as_ref().map(|b| (b.encoding, b.ty.clone())),
+            headers: c.headers_type.clone(),
+        }
     }
 }
 

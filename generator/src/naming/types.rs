@@ -57,7 +57,7 @@ impl Namer<'_> {
             let short = type_ident(short_title(t), "Type");
             // A spec type may not take a name the crate root exports (`types::Error` beside the
             // crate's `Error` would be two different things under one name).
-            if super::CRATE_ROOT_NAMES.contains(&short.as_str()) {
+            if super::is_reserved_type_name(&short) {
                 titled.push(format!("{short}Body"));
             }
             titled.push(short.clone());
@@ -119,7 +119,7 @@ impl Namer<'_> {
             Origin::Root(n) => n,
             Origin::Component(c) => {
                 let name = type_ident(short_title(&c), "Type");
-                if super::CRATE_ROOT_NAMES.contains(&name.as_str()) {
+                if super::is_reserved_type_name(&name) {
                     format!("{name}Body")
                 } else {
                     name
@@ -185,7 +185,7 @@ pub(crate) fn name_types(
             verbs.push(verb.clone());
         }
     }
-    let mut namer = Namer { nodes, body_verbs, class, rep: rep.clone(), members: members.clone(), names: HashMap::new(), in_progress: Vec::new(), scope: Scope::with_reserved(super::CRATE_ROOT_NAMES) };
+    let mut namer = Namer { nodes, body_verbs, class, rep: rep.clone(), members: members.clone(), names: HashMap::new(), in_progress: Vec::new(), scope: Scope::with_reserved(&[super::CRATE_ROOT_NAMES, super::PRELUDE_TYPE_NAMES].concat()) };
     // Types seen by responses pick names first, so a request-only variant of the same title is the one renamed.
     order.sort_by_key(|c| (namer.request_only(*c), members[c][0]));
     for &c in &order {

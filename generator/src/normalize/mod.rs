@@ -195,6 +195,7 @@ fn normalize_here(spec: &RawSpec) -> Result<NormalizedModel, GenerateError> {
             Slot::Header(u) => header_type(resolve(&u)),
             Slot::Fixed(t) => t,
         });
+        drop_request_id_header(&mut op);
         op.sensitive = operation_sensitive(&op, &space.types);
         op.pagination = pagination::detect(&op, &space.types, &paging, &mut d);
         operations.push(op);
@@ -288,6 +289,21 @@ fn read_webhooks(root: &Value, graph: &mut SchemaGraph<'_>, d: &mut Diagnostics)
 }
 
 /// Headers are parsed as integers or strings; anything richer stays a string.
+/// The response header the runtime reads on every response, success or error
+/// (`Response::request_id`, `Error::request_id`, `ApiError::request_id`): `REQUEST_ID_HEADER` in
+/// `templates/runtime/response.rs` (a test keeps the two equal).
+pub(crate) const RUNTIME_REQUEST_ID_HEADER: &str = "x-request-id";
+
+/// Leaves the request id out of the documented headers when it is text: every response already
+/// carries it as `request_id`, so a typed field would say the same thing twice, and a header
+/// struct holding only it (most Confluent errors) would be a type for nothing. A request id
+/// documented as a number keeps its typed field.
+fn drop_request_id_header(op: &mut Operation) {
+    for case in &mut op.responses {
+        case.headers.retain(|h| !(h.wire_name.eq_ignore_ascii_case(RUNTIME_REQUEST_ID_HEADER) && h.ty == TypeRef::String));
+    }
+}
+
 fn header_type(t: TypeRef) -> TypeRef {
     match t {
         TypeRef::Integer(_) | TypeRef::Boolean | TypeRef::F64 | TypeRef::F32 => t,
@@ -764,4 +780,15 @@ fn first_server(servers: Option<&Value>) -> Option<String> {
         }
     }
     Some(url.trim_end_matches('/').to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    /// The header left out of documented header sets is the one the runtime reads.
+    #[test]
+    fn the_request_id_left_out_is_the_one_the_runtime_reads() {
+        let runtime = include_str!("../../../templates/runtime/response.rs");
+        let decl = format!("pub const REQUEST_ID_HEADER: &str = {:?};", super::RUNTIME_REQUEST_ID_HEADER);
+        assert!(runtime.contains(&decl), "templates/runtime/response.rs must declare `{decl}`");
+    }
 }

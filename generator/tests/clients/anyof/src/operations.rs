@@ -3,13 +3,7 @@
 //! One method per operation on [`Client`], returning a request builder (the runtime's
 //! [`Call`] over the operation's inputs), with the operation's header, success and error
 //! types.
-#![allow(
-    clippy::large_enum_variant,
-    clippy::result_large_err,
-    clippy::too_many_arguments,
-    clippy::match_single_binding,
-    clippy::match_overlapping_arm
-)]
+#![allow(clippy::large_enum_variant, clippy::result_large_err)]
 #[allow(unused_imports)]
 use super::{runtime::*, types, Client};
 use ::reqwest::Method;
@@ -27,10 +21,8 @@ impl Client {
         Call::new(self, Default::default())
     }
 }
-/// Documented error responses of [`Client::get_pet`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetPetError {}
+/// [`Client::get_pet`] documents no error response: every error status is [`Error::UnexpectedStatus`].
+pub type GetPetError = NoErrorResponses;
 /// A `GET /pets/{id}` request of [`Client::get_pet`]: set optional inputs, then `.await` it or call [`send`](Call::send).
 pub type GetPetBuilder<'a> = Call<'a, GetPetInputs<'a>>;
 /// The inputs of [`Client::get_pet`], held by its [`GetPetBuilder`].
@@ -38,62 +30,64 @@ pub struct GetPetInputs<'a> {
     id: &'a str,
 }
 impl Operation for GetPetInputs<'_> {
-    type Ok = Response<types::Pet, ()>;
+    type Ok = Response<types::Pet>;
     type Error = GetPetError;
+    const PATH: &'static str = "/pets/{id}";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let path = format!("/pets/{}", encode_path_segment(self.id));
-        Ok(RequestSpec::new(Method::GET, "/pets/{id}", path).authenticated(false))
+        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[self.id]);
+        spec = spec.authenticated(false);
+        Ok(spec)
     }
     fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_unexpected(),
+            _ => raw.fail_documented(),
         }
     }
 }
-/// Documented error responses of [`Client::get_id`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetIdError {}
+/// [`Client::get_id`] documents no error response: every error status is [`Error::UnexpectedStatus`].
+pub type GetIdError = NoErrorResponses;
 /// A `GET /ids` request of [`Client::get_id`]: set optional inputs, then `.await` it or call [`send`](Call::send).
 pub type GetIdBuilder<'a> = Call<'a, GetIdInputs>;
 /// The inputs of [`Client::get_id`], held by its [`GetIdBuilder`].
 #[derive(Default)]
 pub struct GetIdInputs {}
 impl Operation for GetIdInputs {
-    type Ok = Response<types::Id, ()>;
+    type Ok = Response<types::Id>;
     type Error = GetIdError;
+    const PATH: &'static str = "/ids";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let path = "/ids".into();
-        Ok(RequestSpec::new(Method::GET, "/ids", path).authenticated(false))
+        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[]);
+        spec = spec.authenticated(false);
+        Ok(spec)
     }
     fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_unexpected(),
+            _ => raw.fail_documented(),
         }
     }
 }
-/// Documented error responses of [`Client::get_shape`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetShapeError {}
+/// [`Client::get_shape`] documents no error response: every error status is [`Error::UnexpectedStatus`].
+pub type GetShapeError = NoErrorResponses;
 /// A `GET /shapes` request of [`Client::get_shape`]: set optional inputs, then `.await` it or call [`send`](Call::send).
 pub type GetShapeBuilder<'a> = Call<'a, GetShapeInputs>;
 /// The inputs of [`Client::get_shape`], held by its [`GetShapeBuilder`].
 #[derive(Default)]
 pub struct GetShapeInputs {}
 impl Operation for GetShapeInputs {
-    type Ok = Response<types::Shape, ()>;
+    type Ok = Response<types::Shape>;
     type Error = GetShapeError;
+    const PATH: &'static str = "/shapes";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let path = "/shapes".into();
-        Ok(RequestSpec::new(Method::GET, "/shapes", path).authenticated(false))
+        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[]);
+        spec = spec.authenticated(false);
+        Ok(spec)
     }
     fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_unexpected(),
+            _ => raw.fail_documented(),
         }
     }
 }

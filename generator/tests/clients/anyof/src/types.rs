@@ -7,7 +7,7 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum Id {
-    String(::std::string::String),
+    String(String),
     Integer(i64),
 }
 impl<'de> ::serde::Deserialize<'de> for Id {
@@ -17,8 +17,8 @@ impl<'de> ::serde::Deserialize<'de> for Id {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        let mut first_error: ::std::option::Option<::serde_json::Error> = ::std::option::Option::None;
-        let mut best: ::std::option::Option<(usize, Self)> = ::std::option::Option::None;
+        let mut first_error: Option<::serde_json::Error> = None;
+        let mut best: Option<(usize, Self)> = None;
         match ::serde_json::from_value(value.clone()) {
             ::std::result::Result::Ok(v) => {
                 let candidate = Self::String(v);
@@ -27,11 +27,11 @@ impl<'de> ::serde::Deserialize<'de> for Id {
                     return ::std::result::Result::Ok(candidate);
                 }
                 let better = match &best {
-                    ::std::option::Option::Some((m, _)) => missed < *m,
-                    ::std::option::Option::None => true,
+                    Some((m, _)) => missed < *m,
+                    None => true,
                 };
                 if better {
-                    best = ::std::option::Option::Some((missed, candidate));
+                    best = Some((missed, candidate));
                 }
             }
             ::std::result::Result::Err(e) => {
@@ -46,18 +46,18 @@ impl<'de> ::serde::Deserialize<'de> for Id {
                     return ::std::result::Result::Ok(candidate);
                 }
                 let better = match &best {
-                    ::std::option::Option::Some((m, _)) => missed < *m,
-                    ::std::option::Option::None => true,
+                    Some((m, _)) => missed < *m,
+                    None => true,
                 };
                 if better {
-                    best = ::std::option::Option::Some((missed, candidate));
+                    best = Some((missed, candidate));
                 }
             }
             ::std::result::Result::Err(e) => {
                 first_error.get_or_insert(e);
             }
         }
-        if let ::std::option::Option::Some((_, v)) = best {
+        if let Some((_, v)) = best {
             return ::std::result::Result::Ok(v);
         }
         let detail = first_error.map(|e| e.to_string()).unwrap_or_default();
@@ -74,14 +74,14 @@ impl<'de> ::serde::Deserialize<'de> for Id {
 /// Matches Cat, Dog, or both.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct Pet {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub meows: ::std::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub barks: ::std::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meows: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub barks: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
 }
 ///
 /// Decoded by trying each variant in order; the first that fits wins.
@@ -98,8 +98,8 @@ impl<'de> ::serde::Deserialize<'de> for Shape {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        let mut first_error: ::std::option::Option<::serde_json::Error> = ::std::option::Option::None;
-        let mut best: ::std::option::Option<(usize, Self)> = ::std::option::Option::None;
+        let mut first_error: Option<::serde_json::Error> = None;
+        let mut best: Option<(usize, Self)> = None;
         match ::serde_json::from_value(value.clone()) {
             ::std::result::Result::Ok(v) => {
                 let candidate = Self::ShapeVariant1(v);
@@ -108,11 +108,11 @@ impl<'de> ::serde::Deserialize<'de> for Shape {
                     return ::std::result::Result::Ok(candidate);
                 }
                 let better = match &best {
-                    ::std::option::Option::Some((m, _)) => missed < *m,
-                    ::std::option::Option::None => true,
+                    Some((m, _)) => missed < *m,
+                    None => true,
                 };
                 if better {
-                    best = ::std::option::Option::Some((missed, candidate));
+                    best = Some((missed, candidate));
                 }
             }
             ::std::result::Result::Err(e) => {
@@ -127,18 +127,18 @@ impl<'de> ::serde::Deserialize<'de> for Shape {
                     return ::std::result::Result::Ok(candidate);
                 }
                 let better = match &best {
-                    ::std::option::Option::Some((m, _)) => missed < *m,
-                    ::std::option::Option::None => true,
+                    Some((m, _)) => missed < *m,
+                    None => true,
                 };
                 if better {
-                    best = ::std::option::Option::Some((missed, candidate));
+                    best = Some((missed, candidate));
                 }
             }
             ::std::result::Result::Err(e) => {
                 first_error.get_or_insert(e);
             }
         }
-        if let ::std::option::Option::Some((_, v)) = best {
+        if let Some((_, v)) = best {
             return ::std::result::Result::Ok(v);
         }
         let detail = first_error.map(|e| e.to_string()).unwrap_or_default();
@@ -155,11 +155,11 @@ impl<'de> ::serde::Deserialize<'de> for Shape {
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct ShapeVariant1 {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub size: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct ShapeVariant2 {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub size: ::std::option::Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<i64>,
 }

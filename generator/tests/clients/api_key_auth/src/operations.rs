@@ -3,13 +3,7 @@
 //! One method per operation on [`Client`], returning a request builder (the runtime's
 //! [`Call`] over the operation's inputs), with the operation's header, success and error
 //! types.
-#![allow(
-    clippy::large_enum_variant,
-    clippy::result_large_err,
-    clippy::too_many_arguments,
-    clippy::match_single_binding,
-    clippy::match_overlapping_arm
-)]
+#![allow(clippy::large_enum_variant, clippy::result_large_err)]
 #[allow(unused_imports)]
 use super::{runtime::*, types, Client};
 use ::reqwest::Method;
@@ -32,7 +26,15 @@ impl Client {
 #[non_exhaustive]
 pub enum GetThingError {
     /// 401: no or wrong key
-    Unauthorized(Reply<types::Failure, ()>),
+    Unauthorized(Reply<types::Failure>),
+}
+impl ErrorResponses for GetThingError {
+    fn from_response(raw: &RawResponse) -> Result<Self, Error<Self>> {
+        match raw.status {
+            401 => Ok(Self::Unauthorized(raw.reply(raw.decode()?))),
+            _ => raw.fail_unexpected(),
+        }
+    }
 }
 /// A `GET /things/{id}` request of [`Client::get_thing`]: set optional inputs, then `.await` it or call [`send`](Call::send).
 pub type GetThingBuilder<'a> = Call<'a, GetThingInputs<'a>>;
@@ -41,25 +43,21 @@ pub struct GetThingInputs<'a> {
     id: &'a str,
 }
 impl Operation for GetThingInputs<'_> {
-    type Ok = Response<types::Thing, ()>;
+    type Ok = Response<types::Thing>;
     type Error = GetThingError;
+    const PATH: &'static str = "/things/{id}";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let path = format!("/things/{}", encode_path_segment(self.id));
-        Ok(RequestSpec::new(Method::GET, "/things/{id}", path))
+        Ok(RequestSpec::at(Method::GET, Self::PATH, &[self.id]))
     }
     fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
-        use GetThingError as E;
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),
-            401 => raw.fail(E::Unauthorized(raw.reply(raw.decode()?))),
-            _ => raw.fail_unexpected(),
+            _ => raw.fail_documented(),
         }
     }
 }
-/// Documented error responses of [`Client::create_thing`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum CreateThingError {}
+/// [`Client::create_thing`] documents no error response: every error status is [`Error::UnexpectedStatus`].
+pub type CreateThingError = NoErrorResponses;
 /// A `POST /things` request of [`Client::create_thing`]: set optional inputs, then `.await` it or call [`send`](Call::send).
 pub type CreateThingBuilder<'a> = Call<'a, CreateThingInputs<'a>>;
 /// The inputs of [`Client::create_thing`], held by its [`CreateThingBuilder`].
@@ -67,11 +65,11 @@ pub struct CreateThingInputs<'a> {
     body: &'a types::Thing,
 }
 impl Operation for CreateThingInputs<'_> {
-    type Ok = Response<types::Thing, ()>;
+    type Ok = Response<types::Thing>;
     type Error = CreateThingError;
+    const PATH: &'static str = "/things";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let path = "/things".into();
-        let mut spec = RequestSpec::new(Method::POST, "/things", path);
+        let mut spec = RequestSpec::at(Method::POST, Self::PATH, &[]);
         let body = &self.body;
         spec = spec.json(body)?;
         Ok(spec)
@@ -79,30 +77,30 @@ impl Operation for CreateThingInputs<'_> {
     fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             201 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_unexpected(),
+            _ => raw.fail_documented(),
         }
     }
 }
-/// Documented error responses of [`Client::get_health`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetHealthError {}
+/// [`Client::get_health`] documents no error response: every error status is [`Error::UnexpectedStatus`].
+pub type GetHealthError = NoErrorResponses;
 /// A `GET /health` request of [`Client::get_health`]: set optional inputs, then `.await` it or call [`send`](Call::send).
 pub type GetHealthBuilder<'a> = Call<'a, GetHealthInputs>;
 /// The inputs of [`Client::get_health`], held by its [`GetHealthBuilder`].
 #[derive(Default)]
 pub struct GetHealthInputs {}
 impl Operation for GetHealthInputs {
-    type Ok = Response<(), ()>;
+    type Ok = Response<()>;
     type Error = GetHealthError;
+    const PATH: &'static str = "/health";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let path = "/health".into();
-        Ok(RequestSpec::new(Method::GET, "/health", path).authenticated(false))
+        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[]);
+        spec = spec.authenticated(false);
+        Ok(spec)
     }
     fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             204 => raw.ok((), ()),
-            _ => raw.fail_unexpected(),
+            _ => raw.fail_documented(),
         }
     }
 }

@@ -3,13 +3,7 @@
 //! One method per operation on [`Client`], returning a request builder (the runtime's
 //! [`Call`] over the operation's inputs), with the operation's header, success and error
 //! types.
-#![allow(
-    clippy::large_enum_variant,
-    clippy::result_large_err,
-    clippy::too_many_arguments,
-    clippy::match_single_binding,
-    clippy::match_overlapping_arm
-)]
+#![allow(clippy::large_enum_variant, clippy::result_large_err)]
 #[allow(unused_imports)]
 use super::{runtime::*, types, Client};
 use ::reqwest::Method;
@@ -35,37 +29,31 @@ impl Client {
         Call::new(self, Default::default())
     }
 }
-/// Documented error responses of [`Client::get_vendor`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetVendorError {}
+/// [`Client::get_vendor`] documents no error response: every error status is [`Error::UnexpectedStatus`].
+pub type GetVendorError = NoErrorResponses;
 /// A `GET /vendor` request of [`Client::get_vendor`]: set optional inputs, then `.await` it or call [`send`](Call::send).
 pub type GetVendorBuilder<'a> = Call<'a, GetVendorInputs>;
 /// The inputs of [`Client::get_vendor`], held by its [`GetVendorBuilder`].
 #[derive(Default)]
 pub struct GetVendorInputs {}
 impl Operation for GetVendorInputs {
-    type Ok = Response<types::GetVendorResponse, ()>;
+    type Ok = Response<types::GetVendorResponse>;
     type Error = GetVendorError;
+    const PATH: &'static str = "/vendor";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let path = "/vendor".into();
-        Ok(
-            RequestSpec::new(Method::GET, "/vendor", path)
-                .authenticated(false)
-                .header("Accept", "application/vnd.api+json"),
-        )
+        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[]);
+        spec = spec.authenticated(false).header("Accept", "application/vnd.api+json");
+        Ok(spec)
     }
     fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_unexpected(),
+            _ => raw.fail_documented(),
         }
     }
 }
-/// Documented error responses of [`Client::upload`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum UploadError {}
+/// [`Client::upload`] documents no error response: every error status is [`Error::UnexpectedStatus`].
+pub type UploadError = NoErrorResponses;
 /// A `PUT /upload` request of [`Client::upload`]: set optional inputs, then `.await` it or call [`send`](Call::send).
 pub type UploadBuilder<'a> = Call<'a, UploadInputs>;
 /// The inputs of [`Client::upload`], held by its [`UploadBuilder`].
@@ -73,13 +61,12 @@ pub struct UploadInputs {
     body: ::bytes::Bytes,
 }
 impl Operation for UploadInputs {
-    type Ok = Response<::bytes::Bytes, ()>;
+    type Ok = Response<::bytes::Bytes>;
     type Error = UploadError;
+    const PATH: &'static str = "/upload";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let path = "/upload".into();
-        let mut spec = RequestSpec::new(Method::PUT, "/upload", path)
-            .authenticated(false)
-            .header("Accept", "application/octet-stream");
+        let mut spec = RequestSpec::at(Method::PUT, Self::PATH, &[]);
+        spec = spec.authenticated(false).header("Accept", "application/octet-stream");
         let body = &self.body;
         spec = spec
             .bytes("application/octet-stream", body.clone())
@@ -89,14 +76,12 @@ impl Operation for UploadInputs {
     fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.body.clone(), ()),
-            _ => raw.fail_unexpected(),
+            _ => raw.fail_documented(),
         }
     }
 }
-/// Documented error responses of [`Client::login`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum LoginError {}
+/// [`Client::login`] documents no error response: every error status is [`Error::UnexpectedStatus`].
+pub type LoginError = NoErrorResponses;
 /// A `POST /login` request of [`Client::login`]: set optional inputs, then `.await` it or call [`send`](Call::send).
 pub type LoginBuilder<'a> = Call<'a, LoginInputs<'a>>;
 /// The inputs of [`Client::login`], held by its [`LoginBuilder`].
@@ -111,13 +96,12 @@ impl<'a> LoginBuilder<'a> {
     }
 }
 impl Operation for LoginInputs<'_> {
-    type Ok = Response<String, ()>;
+    type Ok = Response<String>;
     type Error = LoginError;
+    const PATH: &'static str = "/login";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let path = "/login".into();
-        let mut spec = RequestSpec::new(Method::POST, "/login", path)
-            .authenticated(false)
-            .header("Accept", "text/html");
+        let mut spec = RequestSpec::at(Method::POST, Self::PATH, &[]);
+        spec = spec.authenticated(false).header("Accept", "text/html");
         if let Some(body) = &self.body {
             spec = spec
                 .bytes(
@@ -130,41 +114,35 @@ impl Operation for LoginInputs<'_> {
     fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.text(), ()),
-            _ => raw.fail_unexpected(),
+            _ => raw.fail_documented(),
         }
     }
 }
-/// Documented error responses of [`Client::get_anything`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetAnythingError {}
+/// [`Client::get_anything`] documents no error response: every error status is [`Error::UnexpectedStatus`].
+pub type GetAnythingError = NoErrorResponses;
 /// A `GET /anything` request of [`Client::get_anything`]: set optional inputs, then `.await` it or call [`send`](Call::send).
 pub type GetAnythingBuilder<'a> = Call<'a, GetAnythingInputs>;
 /// The inputs of [`Client::get_anything`], held by its [`GetAnythingBuilder`].
 #[derive(Default)]
 pub struct GetAnythingInputs {}
 impl Operation for GetAnythingInputs {
-    type Ok = Response<::bytes::Bytes, ()>;
+    type Ok = Response<::bytes::Bytes>;
     type Error = GetAnythingError;
+    const PATH: &'static str = "/anything";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let path = "/anything".into();
-        Ok(
-            RequestSpec::new(Method::GET, "/anything", path)
-                .authenticated(false)
-                .header("Accept", "*/*"),
-        )
+        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[]);
+        spec = spec.authenticated(false).header("Accept", "*/*");
+        Ok(spec)
     }
     fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.body.clone(), ()),
-            _ => raw.fail_unexpected(),
+            _ => raw.fail_documented(),
         }
     }
 }
-/// Documented error responses of [`Client::create_job`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum CreateJobError {}
+/// [`Client::create_job`] documents no error response: every error status is [`Error::UnexpectedStatus`].
+pub type CreateJobError = NoErrorResponses;
 /// The successful responses of [`Client::create_job`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -182,11 +160,13 @@ pub type CreateJobBuilder<'a> = Call<'a, CreateJobInputs>;
 #[derive(Default)]
 pub struct CreateJobInputs {}
 impl Operation for CreateJobInputs {
-    type Ok = Response<CreateJobSuccess, ()>;
+    type Ok = Response<CreateJobSuccess>;
     type Error = CreateJobError;
+    const PATH: &'static str = "/jobs";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let path = "/jobs".into();
-        Ok(RequestSpec::new(Method::POST, "/jobs", path).authenticated(false))
+        let mut spec = RequestSpec::at(Method::POST, Self::PATH, &[]);
+        spec = spec.authenticated(false);
+        Ok(spec)
     }
     fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         use CreateJobSuccess as S;
@@ -194,7 +174,7 @@ impl Operation for CreateJobInputs {
             200 => raw.ok(S::Ok(raw.decode()?), ()),
             202 => raw.ok(S::Accepted(raw.decode()?), ()),
             204 => raw.ok(S::NoContent, ()),
-            _ => raw.fail_unexpected(),
+            _ => raw.fail_documented(),
         }
     }
 }

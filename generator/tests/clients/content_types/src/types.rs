@@ -4,20 +4,20 @@
 #![allow(clippy::large_enum_variant, clippy::derive_partial_eq_without_eq)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct CreateJobAcceptedResponse {
-    pub job_id: ::std::string::String,
+    pub job_id: String,
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct CreateJobResponse {
-    pub result: ::std::string::String,
+    pub result: String,
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct GetVendorResponse {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub a: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub a: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct LoginRequest {
-    pub user: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub remember: ::std::option::Option<bool>,
+    pub user: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remember: Option<bool>,
 }

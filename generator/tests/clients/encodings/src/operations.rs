@@ -3,13 +3,7 @@
 //! One method per operation on [`Client`], returning a request builder (the runtime's
 //! [`Call`] over the operation's inputs), with the operation's header, success and error
 //! types.
-#![allow(
-    clippy::large_enum_variant,
-    clippy::result_large_err,
-    clippy::too_many_arguments,
-    clippy::match_single_binding,
-    clippy::match_overlapping_arm
-)]
+#![allow(clippy::large_enum_variant, clippy::result_large_err)]
 #[allow(unused_imports)]
 use super::{runtime::*, types, Client};
 use ::reqwest::Method;
@@ -33,10 +27,8 @@ impl Client {
         Call::new(self, CreateCustomerInputs { body })
     }
 }
-/// Documented error responses of [`Client::list_charges`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListChargesError {}
+/// [`Client::list_charges`] documents no error response: every error status is [`Error::UnexpectedStatus`].
+pub type ListChargesError = NoErrorResponses;
 /// A `GET /charges` request of [`Client::list_charges`]: set optional inputs, then `.await` it or call [`send`](Call::send).
 pub type ListChargesBuilder<'a> = Call<'a, ListChargesInputs>;
 /// The inputs of [`Client::list_charges`], held by its [`ListChargesBuilder`].
@@ -74,12 +66,12 @@ impl<'a> ListChargesBuilder<'a> {
     }
 }
 impl Operation for ListChargesInputs {
-    type Ok = Response<(), ()>;
+    type Ok = Response<()>;
     type Error = ListChargesError;
+    const PATH: &'static str = "/charges";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let path = "/charges".into();
-        let mut spec = RequestSpec::new(Method::GET, "/charges", path)
-            .authenticated(false);
+        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[]);
+        spec = spec.authenticated(false);
         if let Some(value) = &self.metadata {
             for (key, value) in super::runtime::deep_object_pairs("metadata", value)? {
                 spec = spec.query(&key, value);
@@ -112,14 +104,12 @@ impl Operation for ListChargesInputs {
     fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             204 => raw.ok((), ()),
-            _ => raw.fail_unexpected(),
+            _ => raw.fail_documented(),
         }
     }
 }
-/// Documented error responses of [`Client::create_charge`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum CreateChargeError {}
+/// [`Client::create_charge`] documents no error response: every error status is [`Error::UnexpectedStatus`].
+pub type CreateChargeError = NoErrorResponses;
 /// A `POST /charges` request of [`Client::create_charge`]: set optional inputs, then `.await` it or call [`send`](Call::send).
 pub type CreateChargeBuilder<'a> = Call<'a, CreateChargeInputs<'a>>;
 /// The inputs of [`Client::create_charge`], held by its [`CreateChargeBuilder`].
@@ -127,12 +117,12 @@ pub struct CreateChargeInputs<'a> {
     body: &'a types::CreateChargeRequest,
 }
 impl Operation for CreateChargeInputs<'_> {
-    type Ok = Response<(), ()>;
+    type Ok = Response<()>;
     type Error = CreateChargeError;
+    const PATH: &'static str = "/charges";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let path = "/charges".into();
-        let mut spec = RequestSpec::new(Method::POST, "/charges", path)
-            .authenticated(false);
+        let mut spec = RequestSpec::at(Method::POST, Self::PATH, &[]);
+        spec = spec.authenticated(false);
         let body = &self.body;
         spec = spec
             .bytes(
@@ -144,14 +134,12 @@ impl Operation for CreateChargeInputs<'_> {
     fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             204 => raw.ok((), ()),
-            _ => raw.fail_unexpected(),
+            _ => raw.fail_documented(),
         }
     }
 }
-/// Documented error responses of [`Client::create_customer`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum CreateCustomerError {}
+/// [`Client::create_customer`] documents no error response: every error status is [`Error::UnexpectedStatus`].
+pub type CreateCustomerError = NoErrorResponses;
 /// A `POST /customers` request of [`Client::create_customer`]: set optional inputs, then `.await` it or call [`send`](Call::send).
 pub type CreateCustomerBuilder<'a> = Call<'a, CreateCustomerInputs<'a>>;
 /// The inputs of [`Client::create_customer`], held by its [`CreateCustomerBuilder`].
@@ -159,12 +147,12 @@ pub struct CreateCustomerInputs<'a> {
     body: &'a types::CreateCustomerRequest,
 }
 impl Operation for CreateCustomerInputs<'_> {
-    type Ok = Response<(), ()>;
+    type Ok = Response<()>;
     type Error = CreateCustomerError;
+    const PATH: &'static str = "/customers";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let path = "/customers".into();
-        let mut spec = RequestSpec::new(Method::POST, "/customers", path)
-            .authenticated(false);
+        let mut spec = RequestSpec::at(Method::POST, Self::PATH, &[]);
+        spec = spec.authenticated(false);
         let body = &self.body;
         spec = spec
             .bytes(
@@ -187,7 +175,7 @@ impl Operation for CreateCustomerInputs<'_> {
     fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             204 => raw.ok((), ()),
-            _ => raw.fail_unexpected(),
+            _ => raw.fail_documented(),
         }
     }
 }

@@ -3,13 +3,7 @@
 //! One method per operation on [`Client`], returning a request builder (the runtime's
 //! [`Call`] over the operation's inputs), with the operation's header, success and error
 //! types.
-#![allow(
-    clippy::large_enum_variant,
-    clippy::result_large_err,
-    clippy::too_many_arguments,
-    clippy::match_single_binding,
-    clippy::match_overlapping_arm
-)]
+#![allow(clippy::large_enum_variant, clippy::result_large_err)]
 #[allow(unused_imports)]
 use super::{runtime::*, types, Client};
 use ::reqwest::Method;
@@ -39,22 +33,20 @@ impl Client {
         )
     }
 }
-/// Documented error responses of [`Client::upload_document`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum UploadDocumentError {}
+/// [`Client::upload_document`] documents no error response: every error status is [`Error::UnexpectedStatus`].
+pub type UploadDocumentError = NoErrorResponses;
 /// The `multipart/form-data` body of [`Client::upload_document`]: its fields and files. Files are [`FilePart`](super::runtime::FilePart)s, from bytes, a path (read when the request is sent) or a stream (a request with a streamed file is sent once, never retried).
 pub struct UploadDocumentForm {
     /// Part `title`.
-    pub title: ::std::string::String,
+    pub title: String,
     /// Part `count`.
     pub count: ::std::option::Option<i64>,
     /// Parts (one per item) `tags`.
-    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub tags: ::std::option::Option<Vec<String>>,
     /// Part `meta`.
     pub meta: ::std::option::Option<types::UploadDocumentRequestMeta>,
     /// Part `note`, sent as `text/markdown`.
-    pub note: ::std::option::Option<::std::string::String>,
+    pub note: ::std::option::Option<String>,
     /// File part `file`, sent as `application/pdf`.
     pub file: super::runtime::FilePart,
     /// File parts (one per file) `attachments`.
@@ -106,11 +98,13 @@ pub struct UploadDocumentInputs {
     body: UploadDocumentForm,
 }
 impl Operation for UploadDocumentInputs {
-    type Ok = Response<types::UploadDocumentResponse, ()>;
+    type Ok = Response<types::UploadDocumentResponse>;
     type Error = UploadDocumentError;
+    const PATH: &'static str = "/documents";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let path = "/documents".into();
-        Ok(RequestSpec::new(Method::POST, "/documents", path).authenticated(false))
+        let mut spec = RequestSpec::at(Method::POST, Self::PATH, &[]);
+        spec = spec.authenticated(false);
+        Ok(spec)
     }
     fn into_request<'f>(self) -> BoxFuture<'f, Result<RequestSpec, EncodeError>>
     where
@@ -124,20 +118,18 @@ impl Operation for UploadDocumentInputs {
     fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             201 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_unexpected(),
+            _ => raw.fail_documented(),
         }
     }
 }
-/// Documented error responses of [`Client::put_avatar`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum PutAvatarError {}
+/// [`Client::put_avatar`] documents no error response: every error status is [`Error::UnexpectedStatus`].
+pub type PutAvatarError = NoErrorResponses;
 /// The `multipart/form-data` body of [`Client::put_avatar`]: its fields and files. Files are [`FilePart`](super::runtime::FilePart)s, from bytes, a path (read when the request is sent) or a stream (a request with a streamed file is sent once, never retried).
 pub struct PutAvatarForm {
     /// File part `image`.
     pub image: ::std::option::Option<super::runtime::FilePart>,
     /// Part `alt`.
-    pub alt: ::std::option::Option<::std::string::String>,
+    pub alt: ::std::option::Option<String>,
 }
 impl PutAvatarForm {
     /// The parts, in the order the API description lists them.
@@ -175,11 +167,13 @@ impl<'a> PutAvatarBuilder<'a> {
     }
 }
 impl Operation for PutAvatarInputs {
-    type Ok = Response<(), ()>;
+    type Ok = Response<()>;
     type Error = PutAvatarError;
+    const PATH: &'static str = "/avatars";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let path = "/avatars".into();
-        Ok(RequestSpec::new(Method::PUT, "/avatars", path).authenticated(false))
+        let mut spec = RequestSpec::at(Method::PUT, Self::PATH, &[]);
+        spec = spec.authenticated(false);
+        Ok(spec)
     }
     fn into_request<'f>(self) -> BoxFuture<'f, Result<RequestSpec, EncodeError>>
     where
@@ -196,14 +190,12 @@ impl Operation for PutAvatarInputs {
     fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             204 => raw.ok((), ()),
-            _ => raw.fail_unexpected(),
+            _ => raw.fail_documented(),
         }
     }
 }
-/// Documented error responses of [`Client::post_raw`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum PostRawError {}
+/// [`Client::post_raw`] documents no error response: every error status is [`Error::UnexpectedStatus`].
+pub type PostRawError = NoErrorResponses;
 /// A `POST /raw` request of [`Client::post_raw`]: set optional inputs, then `.await` it or call [`send`](Call::send).
 pub type PostRawBuilder<'a> = Call<'a, PostRawInputs<'a>>;
 /// The inputs of [`Client::post_raw`], held by its [`PostRawBuilder`].
@@ -211,11 +203,12 @@ pub struct PostRawInputs<'a> {
     body: (::bytes::Bytes, &'a str),
 }
 impl Operation for PostRawInputs<'_> {
-    type Ok = Response<(), ()>;
+    type Ok = Response<()>;
     type Error = PostRawError;
+    const PATH: &'static str = "/raw";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let path = "/raw".into();
-        let mut spec = RequestSpec::new(Method::POST, "/raw", path).authenticated(false);
+        let mut spec = RequestSpec::at(Method::POST, Self::PATH, &[]);
+        spec = spec.authenticated(false);
         let body = &self.body;
         spec = spec
             .bytes("application/octet-stream", body.0.clone())
@@ -225,7 +218,7 @@ impl Operation for PostRawInputs<'_> {
     fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             204 => raw.ok((), ()),
-            _ => raw.fail_unexpected(),
+            _ => raw.fail_documented(),
         }
     }
 }

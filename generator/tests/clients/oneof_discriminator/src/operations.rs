@@ -3,13 +3,7 @@
 //! One method per operation on [`Client`], returning a request builder (the runtime's
 //! [`Call`] over the operation's inputs), with the operation's header, success and error
 //! types.
-#![allow(
-    clippy::large_enum_variant,
-    clippy::result_large_err,
-    clippy::too_many_arguments,
-    clippy::match_single_binding,
-    clippy::match_overlapping_arm
-)]
+#![allow(clippy::large_enum_variant, clippy::result_large_err)]
 #[allow(unused_imports)]
 use super::{runtime::*, types, Client};
 use ::reqwest::Method;
@@ -19,10 +13,8 @@ impl Client {
         Call::new(self, Default::default())
     }
 }
-/// Documented error responses of [`Client::create_shape`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum CreateShapeError {}
+/// [`Client::create_shape`] documents no error response: every error status is [`Error::UnexpectedStatus`].
+pub type CreateShapeError = NoErrorResponses;
 /// A `POST /shapes` request of [`Client::create_shape`]: set optional inputs, then `.await` it or call [`send`](Call::send).
 pub type CreateShapeBuilder<'a> = Call<'a, CreateShapeInputs<'a>>;
 /// The inputs of [`Client::create_shape`], held by its [`CreateShapeBuilder`].
@@ -37,12 +29,12 @@ impl<'a> CreateShapeBuilder<'a> {
     }
 }
 impl Operation for CreateShapeInputs<'_> {
-    type Ok = Response<types::Shape, ()>;
+    type Ok = Response<types::Shape>;
     type Error = CreateShapeError;
+    const PATH: &'static str = "/shapes";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let path = "/shapes".into();
-        let mut spec = RequestSpec::new(Method::POST, "/shapes", path)
-            .authenticated(false);
+        let mut spec = RequestSpec::at(Method::POST, Self::PATH, &[]);
+        spec = spec.authenticated(false);
         if let Some(body) = &self.body {
             spec = spec.json(body)?;
         }
@@ -51,7 +43,7 @@ impl Operation for CreateShapeInputs<'_> {
     fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_unexpected(),
+            _ => raw.fail_documented(),
         }
     }
 }

@@ -4,7 +4,7 @@
 #![allow(clippy::large_enum_variant, clippy::derive_partial_eq_without_eq)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct Circle {
-    pub kind: ::std::string::String,
+    pub kind: String,
     pub radius: f64,
 }
 ///
@@ -31,13 +31,12 @@ impl<'de> ::serde::Deserialize<'de> for Shape {
             .and_then(::serde_json::Value::as_str)
             .map(::std::string::ToString::to_string);
         match tag.as_deref() {
-            ::std::option::Option::Some("circle")
-            | ::std::option::Option::Some("round") => {
+            Some("circle") | Some("round") => {
                 ::serde_json::from_value(value)
                     .map(Self::Circle)
                     .map_err(::serde::de::Error::custom)
             }
-            ::std::option::Option::Some("Square") => {
+            Some("Square") => {
                 ::serde_json::from_value(value)
                     .map(Self::Square)
                     .map_err(::serde::de::Error::custom)
@@ -48,6 +47,6 @@ impl<'de> ::serde::Deserialize<'de> for Shape {
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct Square {
-    pub kind: ::std::string::String,
+    pub kind: String,
     pub side: i32,
 }

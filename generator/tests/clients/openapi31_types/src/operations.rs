@@ -3,13 +3,7 @@
 //! One method per operation on [`Client`], returning a request builder (the runtime's
 //! [`Call`] over the operation's inputs), with the operation's header, success and error
 //! types.
-#![allow(
-    clippy::large_enum_variant,
-    clippy::result_large_err,
-    clippy::too_many_arguments,
-    clippy::match_single_binding,
-    clippy::match_overlapping_arm
-)]
+#![allow(clippy::large_enum_variant, clippy::result_large_err)]
 #[allow(unused_imports)]
 use super::{runtime::*, types, Client};
 use ::reqwest::Method;
@@ -23,33 +17,31 @@ impl Client {
         Call::new(self, PutThingInputs { body })
     }
 }
-/// Documented error responses of [`Client::get_thing`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetThingError {}
+/// [`Client::get_thing`] documents no error response: every error status is [`Error::UnexpectedStatus`].
+pub type GetThingError = NoErrorResponses;
 /// A `GET /things` request of [`Client::get_thing`]: set optional inputs, then `.await` it or call [`send`](Call::send).
 pub type GetThingBuilder<'a> = Call<'a, GetThingInputs>;
 /// The inputs of [`Client::get_thing`], held by its [`GetThingBuilder`].
 #[derive(Default)]
 pub struct GetThingInputs {}
 impl Operation for GetThingInputs {
-    type Ok = Response<types::Thing, ()>;
+    type Ok = Response<types::Thing>;
     type Error = GetThingError;
+    const PATH: &'static str = "/things";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let path = "/things".into();
-        Ok(RequestSpec::new(Method::GET, "/things", path).authenticated(false))
+        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[]);
+        spec = spec.authenticated(false);
+        Ok(spec)
     }
     fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_unexpected(),
+            _ => raw.fail_documented(),
         }
     }
 }
-/// Documented error responses of [`Client::put_thing`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum PutThingError {}
+/// [`Client::put_thing`] documents no error response: every error status is [`Error::UnexpectedStatus`].
+pub type PutThingError = NoErrorResponses;
 /// A `POST /things` request of [`Client::put_thing`]: set optional inputs, then `.await` it or call [`send`](Call::send).
 pub type PutThingBuilder<'a> = Call<'a, PutThingInputs<'a>>;
 /// The inputs of [`Client::put_thing`], held by its [`PutThingBuilder`].
@@ -57,12 +49,12 @@ pub struct PutThingInputs<'a> {
     body: &'a types::Thing,
 }
 impl Operation for PutThingInputs<'_> {
-    type Ok = Response<(), ()>;
+    type Ok = Response<()>;
     type Error = PutThingError;
+    const PATH: &'static str = "/things";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let path = "/things".into();
-        let mut spec = RequestSpec::new(Method::POST, "/things", path)
-            .authenticated(false);
+        let mut spec = RequestSpec::at(Method::POST, Self::PATH, &[]);
+        spec = spec.authenticated(false);
         let body = &self.body;
         spec = spec.json(body)?;
         Ok(spec)
@@ -70,7 +62,7 @@ impl Operation for PutThingInputs<'_> {
     fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             204 => raw.ok((), ()),
-            _ => raw.fail_unexpected(),
+            _ => raw.fail_documented(),
         }
     }
 }

@@ -9,43 +9,43 @@ pub struct Thing {
     /// Always `"thing"` (`const`).
     pub kind: ThingKind,
     /// Always `2` (`const`).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub version: ::std::option::Option<i64>,
-    pub id: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub label: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub score: ::std::option::Option<f64>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub count: ::std::option::Option<i64>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub flag: ::std::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flag: Option<bool>,
     /// A string or an integer or a boolean.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub mixed: ::std::option::Option<ThingMixed>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub mixed_null: ::std::option::Option<ThingMixedNull>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mixed: Option<ThingMixed>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mixed_null: Option<ThingMixedNull>,
     /// An exact pair of numbers.
     pub point: (f64, f64),
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub pair: ::std::option::Option<(::std::string::String, i64)>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pair: Option<(String, i64)>,
     /// prefixItems that all say the same type stay a list.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
     /// prefixItems that is not exact is a list of JSON values.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub loose: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub level: ::std::option::Option<i64>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ratio: ::std::option::Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loose: Option<Vec<::serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ratio: Option<f64>,
     /// Content: `image/png`, encoded as `base64`; kept as the encoded string.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub avatar: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub anything: ::std::option::Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub legacy: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub anything: Option<::serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legacy: Option<String>,
 }
 /// The object kind.
 ///
@@ -58,7 +58,7 @@ pub enum ThingKind {
     #[default]
     Thing,
     /// A value not in the spec, kept verbatim.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl ThingKind {
     /// The variant for a wire value (`Unknown` for values not in the spec).
@@ -107,7 +107,7 @@ impl<'de> ::serde::Deserialize<'de> for ThingKind {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum ThingMixed {
-    String(::std::string::String),
+    String(String),
     Integer(i64),
     Boolean(bool),
 }
@@ -118,8 +118,8 @@ impl<'de> ::serde::Deserialize<'de> for ThingMixed {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        let mut first_error: ::std::option::Option<::serde_json::Error> = ::std::option::Option::None;
-        let mut best: ::std::option::Option<(usize, Self)> = ::std::option::Option::None;
+        let mut first_error: Option<::serde_json::Error> = None;
+        let mut best: Option<(usize, Self)> = None;
         match ::serde_json::from_value(value.clone()) {
             ::std::result::Result::Ok(v) => {
                 let candidate = Self::String(v);
@@ -128,11 +128,11 @@ impl<'de> ::serde::Deserialize<'de> for ThingMixed {
                     return ::std::result::Result::Ok(candidate);
                 }
                 let better = match &best {
-                    ::std::option::Option::Some((m, _)) => missed < *m,
-                    ::std::option::Option::None => true,
+                    Some((m, _)) => missed < *m,
+                    None => true,
                 };
                 if better {
-                    best = ::std::option::Option::Some((missed, candidate));
+                    best = Some((missed, candidate));
                 }
             }
             ::std::result::Result::Err(e) => {
@@ -147,11 +147,11 @@ impl<'de> ::serde::Deserialize<'de> for ThingMixed {
                     return ::std::result::Result::Ok(candidate);
                 }
                 let better = match &best {
-                    ::std::option::Option::Some((m, _)) => missed < *m,
-                    ::std::option::Option::None => true,
+                    Some((m, _)) => missed < *m,
+                    None => true,
                 };
                 if better {
-                    best = ::std::option::Option::Some((missed, candidate));
+                    best = Some((missed, candidate));
                 }
             }
             ::std::result::Result::Err(e) => {
@@ -166,18 +166,18 @@ impl<'de> ::serde::Deserialize<'de> for ThingMixed {
                     return ::std::result::Result::Ok(candidate);
                 }
                 let better = match &best {
-                    ::std::option::Option::Some((m, _)) => missed < *m,
-                    ::std::option::Option::None => true,
+                    Some((m, _)) => missed < *m,
+                    None => true,
                 };
                 if better {
-                    best = ::std::option::Option::Some((missed, candidate));
+                    best = Some((missed, candidate));
                 }
             }
             ::std::result::Result::Err(e) => {
                 first_error.get_or_insert(e);
             }
         }
-        if let ::std::option::Option::Some((_, v)) = best {
+        if let Some((_, v)) = best {
             return ::std::result::Result::Ok(v);
         }
         let detail = first_error.map(|e| e.to_string()).unwrap_or_default();
@@ -207,8 +207,8 @@ impl<'de> ::serde::Deserialize<'de> for ThingMixedNull {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        let mut first_error: ::std::option::Option<::serde_json::Error> = ::std::option::Option::None;
-        let mut best: ::std::option::Option<(usize, Self)> = ::std::option::Option::None;
+        let mut first_error: Option<::serde_json::Error> = None;
+        let mut best: Option<(usize, Self)> = None;
         match ::serde_json::from_value(value.clone()) {
             ::std::result::Result::Ok(v) => {
                 let candidate = Self::Integer(v);
@@ -217,11 +217,11 @@ impl<'de> ::serde::Deserialize<'de> for ThingMixedNull {
                     return ::std::result::Result::Ok(candidate);
                 }
                 let better = match &best {
-                    ::std::option::Option::Some((m, _)) => missed < *m,
-                    ::std::option::Option::None => true,
+                    Some((m, _)) => missed < *m,
+                    None => true,
                 };
                 if better {
-                    best = ::std::option::Option::Some((missed, candidate));
+                    best = Some((missed, candidate));
                 }
             }
             ::std::result::Result::Err(e) => {
@@ -236,18 +236,18 @@ impl<'de> ::serde::Deserialize<'de> for ThingMixedNull {
                     return ::std::result::Result::Ok(candidate);
                 }
                 let better = match &best {
-                    ::std::option::Option::Some((m, _)) => missed < *m,
-                    ::std::option::Option::None => true,
+                    Some((m, _)) => missed < *m,
+                    None => true,
                 };
                 if better {
-                    best = ::std::option::Option::Some((missed, candidate));
+                    best = Some((missed, candidate));
                 }
             }
             ::std::result::Result::Err(e) => {
                 first_error.get_or_insert(e);
             }
         }
-        if let ::std::option::Option::Some((_, v)) = best {
+        if let Some((_, v)) = best {
             return ::std::result::Result::Ok(v);
         }
         let detail = first_error.map(|e| e.to_string()).unwrap_or_default();

@@ -3,13 +3,7 @@
 //! One method per operation on [`Client`], returning a request builder (the runtime's
 //! [`Call`] over the operation's inputs), with the operation's header, success and error
 //! types.
-#![allow(
-    clippy::large_enum_variant,
-    clippy::result_large_err,
-    clippy::too_many_arguments,
-    clippy::match_single_binding,
-    clippy::match_overlapping_arm
-)]
+#![allow(clippy::large_enum_variant, clippy::result_large_err)]
 #[allow(unused_imports)]
 use super::{runtime::*, types, Client};
 use ::reqwest::Method;
@@ -30,10 +24,8 @@ impl Client {
         Call::new(self, Default::default())
     }
 }
-/// Documented error responses of [`Client::list_items`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListItemsError {}
+/// [`Client::list_items`] documents no error response: every error status is [`Error::UnexpectedStatus`].
+pub type ListItemsError = NoErrorResponses;
 /// A `GET /envs/{env}/items` request of [`Client::list_items`]: set optional inputs, then `.await` it or call [`send`](Call::send).
 pub type ListItemsBuilder<'a> = Call<'a, ListItemsInputs<'a>>;
 /// The inputs of [`Client::list_items`], held by its [`ListItemsBuilder`].
@@ -57,7 +49,7 @@ impl<'a> ListItemsBuilder<'a> {
         self,
     ) -> super::runtime::pagination::Paged<
         'a,
-        Response<types::ListItemsResponse, ()>,
+        Response<types::ListItemsResponse>,
         ListItemsError,
     > {
         let first = self.inputs().page_token.clone();
@@ -93,12 +85,12 @@ impl<'a> ListItemsBuilder<'a> {
     }
 }
 impl Operation for ListItemsInputs<'_> {
-    type Ok = Response<types::ListItemsResponse, ()>;
+    type Ok = Response<types::ListItemsResponse>;
     type Error = ListItemsError;
+    const PATH: &'static str = "/envs/{env}/items";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let path = format!("/envs/{}/items", encode_path_segment(self.env));
-        let mut spec = RequestSpec::new(Method::GET, "/envs/{env}/items", path)
-            .authenticated(false);
+        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[self.env]);
+        spec = spec.authenticated(false);
         spec = spec.query_opt("page_size", self.page_size.as_ref());
         spec = spec.query_opt("page_token", self.page_token.as_ref());
         Ok(spec)
@@ -106,30 +98,30 @@ impl Operation for ListItemsInputs<'_> {
     fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_unexpected(),
+            _ => raw.fail_documented(),
         }
     }
 }
-/// Documented error responses of [`Client::list_all_items`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListAllItemsError {}
+/// [`Client::list_all_items`] documents no error response: every error status is [`Error::UnexpectedStatus`].
+pub type ListAllItemsError = NoErrorResponses;
 /// A `GET /all-items` request of [`Client::list_all_items`]: set optional inputs, then `.await` it or call [`send`](Call::send).
 pub type ListAllItemsBuilder<'a> = Call<'a, ListAllItemsInputs>;
 /// The inputs of [`Client::list_all_items`], held by its [`ListAllItemsBuilder`].
 #[derive(Default)]
 pub struct ListAllItemsInputs {}
 impl Operation for ListAllItemsInputs {
-    type Ok = Response<::std::vec::Vec<types::Item>, ()>;
+    type Ok = Response<Vec<types::Item>>;
     type Error = ListAllItemsError;
+    const PATH: &'static str = "/all-items";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let path = "/all-items".into();
-        Ok(RequestSpec::new(Method::GET, "/all-items", path).authenticated(false))
+        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[]);
+        spec = spec.authenticated(false);
+        Ok(spec)
     }
     fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_unexpected(),
+            _ => raw.fail_documented(),
         }
     }
 }

@@ -4,19 +4,19 @@
 #![allow(clippy::large_enum_variant, clippy::derive_partial_eq_without_eq)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct Item {
-    pub id: ::std::string::String,
+    pub id: String,
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct ListItemsResponse {
     pub metadata: ListItemsResponseMetadata,
-    pub data: ::std::vec::Vec<Item>,
+    pub data: Vec<Item>,
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct ListItemsResponseMetadata {
     /// Format `uri`: kept as a string, not validated.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub first: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first: Option<String>,
     /// Format `uri`: kept as a string, not validated.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub next: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
 }

@@ -3,13 +3,7 @@
 //! One method per operation on [`Client`], returning a request builder (the runtime's
 //! [`Call`] over the operation's inputs), with the operation's header, success and error
 //! types.
-#![allow(
-    clippy::large_enum_variant,
-    clippy::result_large_err,
-    clippy::too_many_arguments,
-    clippy::match_single_binding,
-    clippy::match_overlapping_arm
-)]
+#![allow(clippy::large_enum_variant, clippy::result_large_err)]
 #[allow(unused_imports)]
 use super::{runtime::*, types, Client};
 use ::reqwest::Method;
@@ -94,10 +88,8 @@ impl Client {
         Call::new(self, Default::default())
     }
 }
-/// Documented error responses of [`Client::list_charges`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListChargesError {}
+/// [`Client::list_charges`] documents no error response: every error status is [`Error::UnexpectedStatus`].
+pub type ListChargesError = NoErrorResponses;
 /// A `GET /charges` request of [`Client::list_charges`]: set optional inputs, then `.await` it or call [`send`](Call::send).
 pub type ListChargesBuilder<'a> = Call<'a, ListChargesInputs>;
 /// The inputs of [`Client::list_charges`], held by its [`ListChargesBuilder`].
@@ -120,7 +112,7 @@ impl<'a> ListChargesBuilder<'a> {
         self,
     ) -> super::runtime::pagination::Paged<
         'a,
-        Response<types::ListChargesResponse, ()>,
+        Response<types::ListChargesResponse>,
         ListChargesError,
     > {
         let first = self.inputs().starting_after.clone();
@@ -152,12 +144,12 @@ impl<'a> ListChargesBuilder<'a> {
     }
 }
 impl Operation for ListChargesInputs {
-    type Ok = Response<types::ListChargesResponse, ()>;
+    type Ok = Response<types::ListChargesResponse>;
     type Error = ListChargesError;
+    const PATH: &'static str = "/charges";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let path = "/charges".into();
-        let mut spec = RequestSpec::new(Method::GET, "/charges", path)
-            .authenticated(false);
+        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[]);
+        spec = spec.authenticated(false);
         spec = spec.query_opt("limit", self.limit.as_ref());
         spec = spec.query_opt("starting_after", self.starting_after.as_ref());
         Ok(spec)
@@ -165,14 +157,12 @@ impl Operation for ListChargesInputs {
     fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_unexpected(),
+            _ => raw.fail_documented(),
         }
     }
 }
-/// Documented error responses of [`Client::list_events`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListEventsError {}
+/// [`Client::list_events`] documents no error response: every error status is [`Error::UnexpectedStatus`].
+pub type ListEventsError = NoErrorResponses;
 /// A `GET /events` request of [`Client::list_events`]: set optional inputs, then `.await` it or call [`send`](Call::send).
 pub type ListEventsBuilder<'a> = Call<'a, ListEventsInputs>;
 /// The inputs of [`Client::list_events`], held by its [`ListEventsBuilder`].
@@ -190,7 +180,7 @@ impl<'a> ListEventsBuilder<'a> {
         self,
     ) -> super::runtime::pagination::Paged<
         'a,
-        Response<types::ListEventsResponse, ()>,
+        Response<types::ListEventsResponse>,
         ListEventsError,
     > {
         let first = self.inputs().cursor.clone();
@@ -226,26 +216,24 @@ impl<'a> ListEventsBuilder<'a> {
     }
 }
 impl Operation for ListEventsInputs {
-    type Ok = Response<types::ListEventsResponse, ()>;
+    type Ok = Response<types::ListEventsResponse>;
     type Error = ListEventsError;
+    const PATH: &'static str = "/events";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let path = "/events".into();
-        let mut spec = RequestSpec::new(Method::GET, "/events", path)
-            .authenticated(false);
+        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[]);
+        spec = spec.authenticated(false);
         spec = spec.query_opt("cursor", self.cursor.as_ref());
         Ok(spec)
     }
     fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_unexpected(),
+            _ => raw.fail_documented(),
         }
     }
 }
-/// Documented error responses of [`Client::list_repos`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListReposError {}
+/// [`Client::list_repos`] documents no error response: every error status is [`Error::UnexpectedStatus`].
+pub type ListReposError = NoErrorResponses;
 /// A `GET /orgs/{org}/repos` request of [`Client::list_repos`]: set optional inputs, then `.await` it or call [`send`](Call::send).
 pub type ListReposBuilder<'a> = Call<'a, ListReposInputs<'a>>;
 /// The inputs of [`Client::list_repos`], held by its [`ListReposBuilder`].
@@ -269,7 +257,7 @@ impl<'a> ListReposBuilder<'a> {
         self,
     ) -> super::runtime::pagination::Paged<
         'a,
-        Response<::std::vec::Vec<types::Event>, LinkHeaders>,
+        Response<Vec<types::Event>, LinkHeaders>,
         ListReposError,
     > {
         let first = self.inputs().page.map(|v| v.to_string());
@@ -311,12 +299,12 @@ impl<'a> ListReposBuilder<'a> {
     }
 }
 impl Operation for ListReposInputs<'_> {
-    type Ok = Response<::std::vec::Vec<types::Event>, LinkHeaders>;
+    type Ok = Response<Vec<types::Event>, LinkHeaders>;
     type Error = ListReposError;
+    const PATH: &'static str = "/orgs/{org}/repos";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let path = format!("/orgs/{}/repos", encode_path_segment(self.org));
-        let mut spec = RequestSpec::new(Method::GET, "/orgs/{org}/repos", path)
-            .authenticated(false);
+        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[self.org]);
+        spec = spec.authenticated(false);
         spec = spec.query_opt("per_page", self.per_page.as_ref());
         spec = spec.query_opt("page", self.page.as_ref());
         Ok(spec)
@@ -324,14 +312,12 @@ impl Operation for ListReposInputs<'_> {
     fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.decode()?, raw.typed()),
-            _ => raw.fail_unexpected(),
+            _ => raw.fail_documented(),
         }
     }
 }
-/// Documented error responses of [`Client::instance_list`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum InstanceListError {}
+/// [`Client::instance_list`] documents no error response: every error status is [`Error::UnexpectedStatus`].
+pub type InstanceListError = NoErrorResponses;
 /// A `GET /v1/instances` request of [`Client::instance_list`]: set optional inputs, then `.await` it or call [`send`](Call::send).
 pub type InstanceListBuilder<'a> = Call<'a, InstanceListInputs<'a>>;
 /// The inputs of [`Client::instance_list`], held by its [`InstanceListBuilder`].
@@ -355,7 +341,7 @@ impl<'a> InstanceListBuilder<'a> {
         self,
     ) -> super::runtime::pagination::Paged<
         'a,
-        Response<types::InstanceResultsPage, ()>,
+        Response<types::InstanceResultsPage>,
         InstanceListError,
     > {
         let first = self.inputs().page_token.clone();
@@ -383,12 +369,12 @@ impl<'a> InstanceListBuilder<'a> {
     }
 }
 impl Operation for InstanceListInputs<'_> {
-    type Ok = Response<types::InstanceResultsPage, ()>;
+    type Ok = Response<types::InstanceResultsPage>;
     type Error = InstanceListError;
+    const PATH: &'static str = "/v1/instances";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let path = "/v1/instances".into();
-        let mut spec = RequestSpec::new(Method::GET, "/v1/instances", path)
-            .authenticated(false);
+        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[]);
+        spec = spec.authenticated(false);
         spec = spec.query("project", self.project);
         spec = spec.query_opt("limit", self.limit.as_ref());
         spec = spec.query_opt("page_token", self.page_token.as_ref());
@@ -397,14 +383,12 @@ impl Operation for InstanceListInputs<'_> {
     fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_unexpected(),
+            _ => raw.fail_documented(),
         }
     }
 }
-/// Documented error responses of [`Client::list_widgets`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListWidgetsError {}
+/// [`Client::list_widgets`] documents no error response: every error status is [`Error::UnexpectedStatus`].
+pub type ListWidgetsError = NoErrorResponses;
 /// A `GET /widgets` request of [`Client::list_widgets`]: set optional inputs, then `.await` it or call [`send`](Call::send).
 pub type ListWidgetsBuilder<'a> = Call<'a, ListWidgetsInputs>;
 /// The inputs of [`Client::list_widgets`], held by its [`ListWidgetsBuilder`].
@@ -422,7 +406,7 @@ impl<'a> ListWidgetsBuilder<'a> {
         self,
     ) -> super::runtime::pagination::Paged<
         'a,
-        Response<types::ListWidgetsResponse, ()>,
+        Response<types::ListWidgetsResponse>,
         ListWidgetsError,
     > {
         let first = self.inputs().after.clone();
@@ -456,26 +440,24 @@ impl<'a> ListWidgetsBuilder<'a> {
     }
 }
 impl Operation for ListWidgetsInputs {
-    type Ok = Response<types::ListWidgetsResponse, ()>;
+    type Ok = Response<types::ListWidgetsResponse>;
     type Error = ListWidgetsError;
+    const PATH: &'static str = "/widgets";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let path = "/widgets".into();
-        let mut spec = RequestSpec::new(Method::GET, "/widgets", path)
-            .authenticated(false);
+        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[]);
+        spec = spec.authenticated(false);
         spec = spec.query_opt("after", self.after.as_ref());
         Ok(spec)
     }
     fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_unexpected(),
+            _ => raw.fail_documented(),
         }
     }
 }
-/// Documented error responses of [`Client::list_rows`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListRowsError {}
+/// [`Client::list_rows`] documents no error response: every error status is [`Error::UnexpectedStatus`].
+pub type ListRowsError = NoErrorResponses;
 /// A `GET /rows` request of [`Client::list_rows`]: set optional inputs, then `.await` it or call [`send`](Call::send).
 pub type ListRowsBuilder<'a> = Call<'a, ListRowsInputs>;
 /// The inputs of [`Client::list_rows`], held by its [`ListRowsBuilder`].
@@ -493,7 +475,7 @@ impl<'a> ListRowsBuilder<'a> {
         self,
     ) -> super::runtime::pagination::Paged<
         'a,
-        Response<types::ListRowsResponse, ()>,
+        Response<types::ListRowsResponse>,
         ListRowsError,
     > {
         let first = self.inputs().after.clone();
@@ -544,25 +526,24 @@ impl<'a> ListRowsBuilder<'a> {
     }
 }
 impl Operation for ListRowsInputs {
-    type Ok = Response<types::ListRowsResponse, ()>;
+    type Ok = Response<types::ListRowsResponse>;
     type Error = ListRowsError;
+    const PATH: &'static str = "/rows";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let path = "/rows".into();
-        let mut spec = RequestSpec::new(Method::GET, "/rows", path).authenticated(false);
+        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[]);
+        spec = spec.authenticated(false);
         spec = spec.query_opt("after", self.after.as_ref());
         Ok(spec)
     }
     fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_unexpected(),
+            _ => raw.fail_documented(),
         }
     }
 }
-/// Documented error responses of [`Client::list_feed`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListFeedError {}
+/// [`Client::list_feed`] documents no error response: every error status is [`Error::UnexpectedStatus`].
+pub type ListFeedError = NoErrorResponses;
 /// A `GET /feed` request of [`Client::list_feed`]: set optional inputs, then `.await` it or call [`send`](Call::send).
 pub type ListFeedBuilder<'a> = Call<'a, ListFeedInputs>;
 /// The inputs of [`Client::list_feed`], held by its [`ListFeedBuilder`].
@@ -580,7 +561,7 @@ impl<'a> ListFeedBuilder<'a> {
         self,
     ) -> super::runtime::pagination::Paged<
         'a,
-        Response<types::ListFeedResponse, ()>,
+        Response<types::ListFeedResponse>,
         ListFeedError,
     > {
         let first = self.inputs().after.clone();
@@ -619,25 +600,24 @@ impl<'a> ListFeedBuilder<'a> {
     }
 }
 impl Operation for ListFeedInputs {
-    type Ok = Response<types::ListFeedResponse, ()>;
+    type Ok = Response<types::ListFeedResponse>;
     type Error = ListFeedError;
+    const PATH: &'static str = "/feed";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let path = "/feed".into();
-        let mut spec = RequestSpec::new(Method::GET, "/feed", path).authenticated(false);
+        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[]);
+        spec = spec.authenticated(false);
         spec = spec.query_opt("after", self.after.as_ref());
         Ok(spec)
     }
     fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_unexpected(),
+            _ => raw.fail_documented(),
         }
     }
 }
-/// Documented error responses of [`Client::search_charges`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum SearchChargesError {}
+/// [`Client::search_charges`] documents no error response: every error status is [`Error::UnexpectedStatus`].
+pub type SearchChargesError = NoErrorResponses;
 /// A `GET /charges/search` request of [`Client::search_charges`]: set optional inputs, then `.await` it or call [`send`](Call::send).
 pub type SearchChargesBuilder<'a> = Call<'a, SearchChargesInputs>;
 /// The inputs of [`Client::search_charges`], held by its [`SearchChargesBuilder`].
@@ -652,26 +632,24 @@ impl<'a> SearchChargesBuilder<'a> {
     }
 }
 impl Operation for SearchChargesInputs {
-    type Ok = Response<types::SearchChargesResponse, ()>;
+    type Ok = Response<types::SearchChargesResponse>;
     type Error = SearchChargesError;
+    const PATH: &'static str = "/charges/search";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let path = "/charges/search".into();
-        let mut spec = RequestSpec::new(Method::GET, "/charges/search", path)
-            .authenticated(false);
+        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[]);
+        spec = spec.authenticated(false);
         spec = spec.query_opt("starting_after", self.starting_after.as_ref());
         Ok(spec)
     }
     fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_unexpected(),
+            _ => raw.fail_documented(),
         }
     }
 }
-/// Documented error responses of [`Client::list_balances`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListBalancesError {}
+/// [`Client::list_balances`] documents no error response: every error status is [`Error::UnexpectedStatus`].
+pub type ListBalancesError = NoErrorResponses;
 /// A `GET /balances` request of [`Client::list_balances`]: set optional inputs, then `.await` it or call [`send`](Call::send).
 pub type ListBalancesBuilder<'a> = Call<'a, ListBalancesInputs>;
 /// The inputs of [`Client::list_balances`], held by its [`ListBalancesBuilder`].
@@ -686,26 +664,24 @@ impl<'a> ListBalancesBuilder<'a> {
     }
 }
 impl Operation for ListBalancesInputs {
-    type Ok = Response<types::ListBalancesResponse, ()>;
+    type Ok = Response<types::ListBalancesResponse>;
     type Error = ListBalancesError;
+    const PATH: &'static str = "/balances";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let path = "/balances".into();
-        let mut spec = RequestSpec::new(Method::GET, "/balances", path)
-            .authenticated(false);
+        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[]);
+        spec = spec.authenticated(false);
         spec = spec.query_opt("starting_after", self.starting_after.as_ref());
         Ok(spec)
     }
     fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_unexpected(),
+            _ => raw.fail_documented(),
         }
     }
 }
-/// Documented error responses of [`Client::list_logs`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListLogsError {}
+/// [`Client::list_logs`] documents no error response: every error status is [`Error::UnexpectedStatus`].
+pub type ListLogsError = NoErrorResponses;
 /// A `GET /logs` request of [`Client::list_logs`]: set optional inputs, then `.await` it or call [`send`](Call::send).
 pub type ListLogsBuilder<'a> = Call<'a, ListLogsInputs>;
 /// The inputs of [`Client::list_logs`], held by its [`ListLogsBuilder`].
@@ -720,25 +696,24 @@ impl<'a> ListLogsBuilder<'a> {
     }
 }
 impl Operation for ListLogsInputs {
-    type Ok = Response<types::ListLogsResponse, ()>;
+    type Ok = Response<types::ListLogsResponse>;
     type Error = ListLogsError;
+    const PATH: &'static str = "/logs";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let path = "/logs".into();
-        let mut spec = RequestSpec::new(Method::GET, "/logs", path).authenticated(false);
+        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[]);
+        spec = spec.authenticated(false);
         spec = spec.query_opt("cursor", self.cursor.as_ref());
         Ok(spec)
     }
     fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_unexpected(),
+            _ => raw.fail_documented(),
         }
     }
 }
-/// Documented error responses of [`Client::list_members`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListMembersError {}
+/// [`Client::list_members`] documents no error response: every error status is [`Error::UnexpectedStatus`].
+pub type ListMembersError = NoErrorResponses;
 /// A `GET /orgs/{org}/members` request of [`Client::list_members`]: set optional inputs, then `.await` it or call [`send`](Call::send).
 pub type ListMembersBuilder<'a> = Call<'a, ListMembersInputs<'a>>;
 /// The inputs of [`Client::list_members`], held by its [`ListMembersBuilder`].
@@ -753,26 +728,24 @@ impl<'a> ListMembersBuilder<'a> {
     }
 }
 impl Operation for ListMembersInputs<'_> {
-    type Ok = Response<::std::vec::Vec<types::Event>, ()>;
+    type Ok = Response<Vec<types::Event>>;
     type Error = ListMembersError;
+    const PATH: &'static str = "/orgs/{org}/members";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let path = format!("/orgs/{}/members", encode_path_segment(self.org));
-        let mut spec = RequestSpec::new(Method::GET, "/orgs/{org}/members", path)
-            .authenticated(false);
+        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[self.org]);
+        spec = spec.authenticated(false);
         spec = spec.query_opt("page", self.page.as_ref());
         Ok(spec)
     }
     fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_unexpected(),
+            _ => raw.fail_documented(),
         }
     }
 }
-/// Documented error responses of [`Client::disk_list`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum DiskListError {}
+/// [`Client::disk_list`] documents no error response: every error status is [`Error::UnexpectedStatus`].
+pub type DiskListError = NoErrorResponses;
 /// A `GET /v1/disks` request of [`Client::disk_list`]: set optional inputs, then `.await` it or call [`send`](Call::send).
 pub type DiskListBuilder<'a> = Call<'a, DiskListInputs>;
 /// The inputs of [`Client::disk_list`], held by its [`DiskListBuilder`].
@@ -787,19 +760,19 @@ impl<'a> DiskListBuilder<'a> {
     }
 }
 impl Operation for DiskListInputs {
-    type Ok = Response<types::InstanceResultsPage, ()>;
+    type Ok = Response<types::InstanceResultsPage>;
     type Error = DiskListError;
+    const PATH: &'static str = "/v1/disks";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let path = "/v1/disks".into();
-        let mut spec = RequestSpec::new(Method::GET, "/v1/disks", path)
-            .authenticated(false);
+        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[]);
+        spec = spec.authenticated(false);
         spec = spec.query_opt("page_token", self.page_token.as_ref());
         Ok(spec)
     }
     fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_unexpected(),
+            _ => raw.fail_documented(),
         }
     }
 }

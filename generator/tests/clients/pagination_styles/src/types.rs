@@ -4,89 +4,89 @@
 #![allow(clippy::large_enum_variant, clippy::derive_partial_eq_without_eq)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct Charge {
-    pub id: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub amount: ::std::option::Option<i64>,
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct Event {
-    pub name: ::std::string::String,
+    pub name: String,
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct Instance {
-    pub id: ::std::string::String,
+    pub id: String,
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct InstanceResultsPage {
-    pub items: ::std::vec::Vec<Instance>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub next_page: ::std::option::Option<::std::string::String>,
+    pub items: Vec<Instance>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_page: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct ListBalancesResponse {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub has_more: ::std::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub data: ::std::option::Option<::std::vec::Vec<ListBalancesResponseDataItem>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_more: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<ListBalancesResponseDataItem>>,
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct ListBalancesResponseDataItem {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub amount: ::std::option::Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct ListChargesResponse {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub object: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
     pub has_more: bool,
-    pub data: ::std::vec::Vec<Charge>,
+    pub data: Vec<Charge>,
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct ListEventsResponse {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub events: ::std::option::Option<::std::vec::Vec<Event>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub response_metadata: ::std::option::Option<ListEventsResponseResponseMetadata>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events: Option<Vec<Event>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_metadata: Option<ListEventsResponseResponseMetadata>,
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct ListEventsResponseResponseMetadata {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub next_cursor: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct ListFeedResponse {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub entries: ::std::option::Option<::std::vec::Vec<Event>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub links: ::std::option::Option<ListFeedResponseLinks>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entries: Option<Vec<Event>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<ListFeedResponseLinks>,
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct ListFeedResponseLinks {
     /// Format `uri`: kept as a string, not validated.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub next: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct ListLogsResponse {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub logs: ::std::option::Option<::std::vec::Vec<Event>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logs: Option<Vec<Event>>,
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct ListRowsResponse {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub page: ::std::option::Option<ListRowsResponsePage>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<ListRowsResponsePage>,
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct ListRowsResponsePage {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub more: ::std::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub rows: ::std::option::Option<::std::vec::Vec<ListRowsResponsePageRowsItem>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub more: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows: Option<Vec<ListRowsResponsePageRowsItem>>,
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct ListRowsResponsePageRowsItem {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub key: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct ListWidgetsResponse {
@@ -94,18 +94,18 @@ pub struct ListWidgetsResponse {
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct ListWidgetsResponseResult {
-    pub widgets: ::std::vec::Vec<Event>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub meta: ::std::option::Option<ListWidgetsResponseResultMeta>,
+    pub widgets: Vec<Event>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<ListWidgetsResponseResultMeta>,
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct ListWidgetsResponseResultMeta {
     #[serde(rename = "continue")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub continue_: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub continue_: Option<String>,
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct SearchChargesResponse {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub data: ::std::option::Option<::std::vec::Vec<Charge>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<Charge>>,
 }

@@ -4,10 +4,10 @@
 #![allow(clippy::large_enum_variant, clippy::derive_partial_eq_without_eq)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct GetClusterFilter {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub region: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub zone: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone: Option<String>,
 }
 ///
 /// Open enum: values this client does not know yet decode into `Unknown`.
@@ -18,7 +18,7 @@ pub enum GetClusterStatus {
     /// `DELETED`
     Deleted,
     /// A value not in the spec, kept verbatim.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl GetClusterStatus {
     /// The variant for a wire value (`Unknown` for values not in the spec).

@@ -3,13 +3,7 @@
 //! One method per operation on [`Client`], returning a request builder (the runtime's
 //! [`Call`] over the operation's inputs), with the operation's header, success and error
 //! types.
-#![allow(
-    clippy::large_enum_variant,
-    clippy::result_large_err,
-    clippy::too_many_arguments,
-    clippy::match_single_binding,
-    clippy::match_overlapping_arm
-)]
+#![allow(clippy::large_enum_variant, clippy::result_large_err)]
 #[allow(unused_imports)]
 use super::{runtime::*, types, Client};
 use ::reqwest::Method;
@@ -23,10 +17,8 @@ impl Client {
         Call::new(self, UpdateKeyInputs { id, body })
     }
 }
-/// Documented error responses of [`Client::update_key`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum UpdateKeyError {}
+/// [`Client::update_key`] documents no error response: every error status is [`Error::UnexpectedStatus`].
+pub type UpdateKeyError = NoErrorResponses;
 /// A `PATCH /keys/{id}` request of [`Client::update_key`]: set optional inputs, then `.await` it or call [`send`](Call::send).
 pub type UpdateKeyBuilder<'a> = Call<'a, UpdateKeyInputs<'a>>;
 /// The inputs of [`Client::update_key`], held by its [`UpdateKeyBuilder`].
@@ -35,13 +27,12 @@ pub struct UpdateKeyInputs<'a> {
     body: &'a types::KeyUpdate,
 }
 impl Operation for UpdateKeyInputs<'_> {
-    type Ok = Response<types::Key, ()>;
+    type Ok = Response<types::Key>;
     type Error = UpdateKeyError;
+    const PATH: &'static str = "/keys/{id}";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let path = format!("/keys/{}", encode_path_segment(self.id));
-        let mut spec = RequestSpec::new(Method::PATCH, "/keys/{id}", path)
-            .authenticated(false)
-            .sensitive(true);
+        let mut spec = RequestSpec::at(Method::PATCH, Self::PATH, &[self.id]);
+        spec = spec.authenticated(false).sensitive(true);
         let body = &self.body;
         spec = spec.json(body)?;
         Ok(spec)
@@ -49,7 +40,7 @@ impl Operation for UpdateKeyInputs<'_> {
     fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_unexpected(),
+            _ => raw.fail_documented(),
         }
     }
 }

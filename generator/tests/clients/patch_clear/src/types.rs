@@ -4,34 +4,34 @@
 #![allow(clippy::large_enum_variant, clippy::derive_partial_eq_without_eq)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct Key {
-    pub id: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub display_name: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::std::string::String>,
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct KeyUpdate {
     ///
     /// Leave it `Patch::Absent` to keep the server's value, `Patch::Null` to clear it.
     #[serde(default, skip_serializing_if = "super::runtime::Patch::is_absent")]
-    pub display_name: super::runtime::Patch<::std::string::String>,
+    pub display_name: super::runtime::Patch<String>,
     ///
     /// Leave it `Patch::Absent` to keep the server's value, `Patch::Null` to clear it.
     #[serde(default, skip_serializing_if = "super::runtime::Patch::is_absent")]
-    pub description: super::runtime::Patch<::std::string::String>,
+    pub description: super::runtime::Patch<String>,
     ///
     /// Leave it `Patch::Absent` to keep the server's value, `Patch::Null` to clear it.
     #[serde(default, skip_serializing_if = "super::runtime::Patch::is_absent")]
     pub expires_in_days: super::runtime::Patch<i32>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub labels: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub labels: Option<Vec<String>>,
     ///
     /// Secret: `Debug` prints it as `[redacted]`.
     ///
     /// Leave it `Patch::Absent` to keep the server's value, `Patch::Null` to clear it.
     #[serde(default, skip_serializing_if = "super::runtime::Patch::is_absent")]
-    pub token: super::runtime::Patch<::std::string::String>,
+    pub token: super::runtime::Patch<String>,
 }
 impl ::std::fmt::Debug for KeyUpdate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

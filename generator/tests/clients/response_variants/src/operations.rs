@@ -3,13 +3,7 @@
 //! One method per operation on [`Client`], returning a request builder (the runtime's
 //! [`Call`] over the operation's inputs), with the operation's header, success and error
 //! types.
-#![allow(
-    clippy::large_enum_variant,
-    clippy::result_large_err,
-    clippy::too_many_arguments,
-    clippy::match_single_binding,
-    clippy::match_overlapping_arm
-)]
+#![allow(clippy::large_enum_variant, clippy::result_large_err)]
 #[allow(unused_imports)]
 use super::{runtime::*, types, Client};
 use ::reqwest::Method;
@@ -22,11 +16,11 @@ impl Client {
     pub fn create_widget(&self) -> CreateWidgetBuilder<'static> {
         Call::new(self, Default::default())
     }
-    /// `GET /widgets/{id}`. `.await` the returned [`GetWidgetBuilder`], or call its `send`.
+    /// `GET /widgets/{id}`. `.await` the returned [`GetWidgetBuilder`], or call its `send`. Documented errors arrive as [`Error::Api`] holding a [`GetWidgetError`].
     pub fn get_widget<'a>(&self, id: &'a str) -> GetWidgetBuilder<'a> {
         Call::new(self, GetWidgetInputs { id })
     }
-    /// `PATCH /widgets/{id}` with a `application/json` body. Optional inputs are setters on the returned [`UpdateWidgetBuilder`] (`body`); then `.await` it, or call its `send`.
+    /// `PATCH /widgets/{id}` with a `application/json` body. Optional inputs are setters on the returned [`UpdateWidgetBuilder`] (`body`); then `.await` it, or call its `send`. Documented errors arrive as [`Error::Api`] holding a [`UpdateWidgetError`].
     pub fn update_widget<'a>(&self, id: &'a str) -> UpdateWidgetBuilder<'a> {
         Call::new(
             self,
@@ -36,7 +30,7 @@ impl Client {
             },
         )
     }
-    /// `PUT /gadgets` with a `application/json` body. Optional inputs are setters on the returned [`ReplaceGadgetBuilder`] (`body`); then `.await` it, or call its `send`.
+    /// `PUT /gadgets` with a `application/json` body. Optional inputs are setters on the returned [`ReplaceGadgetBuilder`] (`body`); then `.await` it, or call its `send`. Documented errors arrive as [`Error::Api`] holding a [`ReplaceGadgetError`].
     pub fn replace_gadget(&self) -> ReplaceGadgetBuilder<'static> {
         Call::new(self, Default::default())
     }
@@ -45,33 +39,31 @@ impl Client {
         Call::new(self, Default::default())
     }
 }
-/// Documented error responses of [`Client::list_widgets`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListWidgetsError {}
+/// [`Client::list_widgets`] documents no error response: every error status is [`Error::UnexpectedStatus`].
+pub type ListWidgetsError = NoErrorResponses;
 /// A `GET /widgets` request of [`Client::list_widgets`]: set optional inputs, then `.await` it or call [`send`](Call::send).
 pub type ListWidgetsBuilder<'a> = Call<'a, ListWidgetsInputs>;
 /// The inputs of [`Client::list_widgets`], held by its [`ListWidgetsBuilder`].
 #[derive(Default)]
 pub struct ListWidgetsInputs {}
 impl Operation for ListWidgetsInputs {
-    type Ok = Response<types::ListWidgetsResponse, ()>;
+    type Ok = Response<types::ListWidgetsResponse>;
     type Error = ListWidgetsError;
+    const PATH: &'static str = "/widgets";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let path = "/widgets".into();
-        Ok(RequestSpec::new(Method::GET, "/widgets", path).authenticated(false))
+        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[]);
+        spec = spec.authenticated(false);
+        Ok(spec)
     }
     fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_unexpected(),
+            _ => raw.fail_documented(),
         }
     }
 }
-/// Documented error responses of [`Client::create_widget`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum CreateWidgetError {}
+/// [`Client::create_widget`] documents no error response: every error status is [`Error::UnexpectedStatus`].
+pub type CreateWidgetError = NoErrorResponses;
 /// A `POST /widgets` request of [`Client::create_widget`]: set optional inputs, then `.await` it or call [`send`](Call::send).
 pub type CreateWidgetBuilder<'a> = Call<'a, CreateWidgetInputs<'a>>;
 /// The inputs of [`Client::create_widget`], held by its [`CreateWidgetBuilder`].
@@ -86,12 +78,12 @@ impl<'a> CreateWidgetBuilder<'a> {
     }
 }
 impl Operation for CreateWidgetInputs<'_> {
-    type Ok = Response<types::Widget, ()>;
+    type Ok = Response<types::Widget>;
     type Error = CreateWidgetError;
+    const PATH: &'static str = "/widgets";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let path = "/widgets".into();
-        let mut spec = RequestSpec::new(Method::POST, "/widgets", path)
-            .authenticated(false);
+        let mut spec = RequestSpec::at(Method::POST, Self::PATH, &[]);
+        spec = spec.authenticated(false);
         if let Some(body) = &self.body {
             spec = spec.json(body)?;
         }
@@ -100,14 +92,28 @@ impl Operation for CreateWidgetInputs<'_> {
     fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             201 => raw.ok(raw.decode()?, ()),
+            _ => raw.fail_documented(),
+        }
+    }
+}
+/// Documented error responses of [`Client::get_widget`], [`Client::update_widget`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetWidgetError {
+    /// 404: Not found
+    NotFound(Reply<types::Problem>),
+    /// 409: Conflict
+    Conflict(Reply<types::Problem>),
+}
+impl ErrorResponses for GetWidgetError {
+    fn from_response(raw: &RawResponse) -> Result<Self, Error<Self>> {
+        match raw.status {
+            404 => Ok(Self::NotFound(raw.reply(raw.decode()?))),
+            409 => Ok(Self::Conflict(raw.reply(raw.decode()?))),
             _ => raw.fail_unexpected(),
         }
     }
 }
-/// Documented error responses of [`Client::get_widget`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetWidgetError {}
 /// A `GET /widgets/{id}` request of [`Client::get_widget`]: set optional inputs, then `.await` it or call [`send`](Call::send).
 pub type GetWidgetBuilder<'a> = Call<'a, GetWidgetInputs<'a>>;
 /// The inputs of [`Client::get_widget`], held by its [`GetWidgetBuilder`].
@@ -115,23 +121,23 @@ pub struct GetWidgetInputs<'a> {
     id: &'a str,
 }
 impl Operation for GetWidgetInputs<'_> {
-    type Ok = Response<types::Widget, ()>;
+    type Ok = Response<types::Widget>;
     type Error = GetWidgetError;
+    const PATH: &'static str = "/widgets/{id}";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let path = format!("/widgets/{}", encode_path_segment(self.id));
-        Ok(RequestSpec::new(Method::GET, "/widgets/{id}", path).authenticated(false))
+        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[self.id]);
+        spec = spec.authenticated(false);
+        Ok(spec)
     }
     fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_unexpected(),
+            _ => raw.fail_documented(),
         }
     }
 }
-/// Documented error responses of [`Client::update_widget`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum UpdateWidgetError {}
+/// Documented error responses of [`Client::update_widget`]: the same as [`GetWidgetError`]'s.
+pub type UpdateWidgetError = GetWidgetError;
 /// A `PATCH /widgets/{id}` request of [`Client::update_widget`]: set optional inputs, then `.await` it or call [`send`](Call::send).
 pub type UpdateWidgetBuilder<'a> = Call<'a, UpdateWidgetInputs<'a>>;
 /// The inputs of [`Client::update_widget`], held by its [`UpdateWidgetBuilder`].
@@ -146,12 +152,12 @@ impl<'a> UpdateWidgetBuilder<'a> {
     }
 }
 impl Operation for UpdateWidgetInputs<'_> {
-    type Ok = Response<types::Widget, ()>;
+    type Ok = Response<types::Widget>;
     type Error = UpdateWidgetError;
+    const PATH: &'static str = "/widgets/{id}";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let path = format!("/widgets/{}", encode_path_segment(self.id));
-        let mut spec = RequestSpec::new(Method::PATCH, "/widgets/{id}", path)
-            .authenticated(false);
+        let mut spec = RequestSpec::at(Method::PATCH, Self::PATH, &[self.id]);
+        spec = spec.authenticated(false);
         if let Some(body) = &self.body {
             spec = spec.json(body)?;
         }
@@ -160,14 +166,25 @@ impl Operation for UpdateWidgetInputs<'_> {
     fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_unexpected(),
+            _ => raw.fail_documented(),
         }
     }
 }
 /// Documented error responses of [`Client::replace_gadget`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub enum ReplaceGadgetError {}
+pub enum ReplaceGadgetError {
+    /// 404: No such gadget
+    NotFound(Reply<types::Problem>),
+}
+impl ErrorResponses for ReplaceGadgetError {
+    fn from_response(raw: &RawResponse) -> Result<Self, Error<Self>> {
+        match raw.status {
+            404 => Ok(Self::NotFound(raw.reply(raw.decode()?))),
+            _ => raw.fail_unexpected(),
+        }
+    }
+}
 /// A `PUT /gadgets` request of [`Client::replace_gadget`]: set optional inputs, then `.await` it or call [`send`](Call::send).
 pub type ReplaceGadgetBuilder<'a> = Call<'a, ReplaceGadgetInputs<'a>>;
 /// The inputs of [`Client::replace_gadget`], held by its [`ReplaceGadgetBuilder`].
@@ -182,12 +199,12 @@ impl<'a> ReplaceGadgetBuilder<'a> {
     }
 }
 impl Operation for ReplaceGadgetInputs<'_> {
-    type Ok = Response<types::Gadget, ()>;
+    type Ok = Response<types::Gadget>;
     type Error = ReplaceGadgetError;
+    const PATH: &'static str = "/gadgets";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let path = "/gadgets".into();
-        let mut spec = RequestSpec::new(Method::PUT, "/gadgets", path)
-            .authenticated(false);
+        let mut spec = RequestSpec::at(Method::PUT, Self::PATH, &[]);
+        spec = spec.authenticated(false);
         if let Some(body) = &self.body {
             spec = spec.json(body)?;
         }
@@ -196,14 +213,12 @@ impl Operation for ReplaceGadgetInputs<'_> {
     fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_unexpected(),
+            _ => raw.fail_documented(),
         }
     }
 }
-/// Documented error responses of [`Client::create_gadget`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum CreateGadgetError {}
+/// [`Client::create_gadget`] documents no error response: every error status is [`Error::UnexpectedStatus`].
+pub type CreateGadgetError = NoErrorResponses;
 /// A `POST /gadgets` request of [`Client::create_gadget`]: set optional inputs, then `.await` it or call [`send`](Call::send).
 pub type CreateGadgetBuilder<'a> = Call<'a, CreateGadgetInputs<'a>>;
 /// The inputs of [`Client::create_gadget`], held by its [`CreateGadgetBuilder`].
@@ -218,12 +233,12 @@ impl<'a> CreateGadgetBuilder<'a> {
     }
 }
 impl Operation for CreateGadgetInputs<'_> {
-    type Ok = Response<types::Gadget, ()>;
+    type Ok = Response<types::Gadget>;
     type Error = CreateGadgetError;
+    const PATH: &'static str = "/gadgets";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let path = "/gadgets".into();
-        let mut spec = RequestSpec::new(Method::POST, "/gadgets", path)
-            .authenticated(false);
+        let mut spec = RequestSpec::at(Method::POST, Self::PATH, &[]);
+        spec = spec.authenticated(false);
         if let Some(body) = &self.body {
             spec = spec.json(body)?;
         }
@@ -232,7 +247,7 @@ impl Operation for CreateGadgetInputs<'_> {
     fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             201 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_unexpected(),
+            _ => raw.fail_documented(),
         }
     }
 }

@@ -11,7 +11,7 @@ pub enum Color {
     /// `blue`
     Blue,
     /// A value not in the spec, kept verbatim.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl Color {
     /// The variant for a wire value (`Unknown` for values not in the spec).
@@ -59,27 +59,27 @@ impl<'de> ::serde::Deserialize<'de> for Color {
 /// Widget
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct CreateWidgetRequest {
-    pub name: ::std::string::String,
+    pub name: String,
     pub spec: WidgetSpec,
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct Gadget {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub size: ::std::option::Option<i64>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub color: ::std::option::Option<Color>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub label: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub color: Option<Color>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
 }
 /// Gadget
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GadgetRequest {
     pub size: i64,
     pub color: Color,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub label: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
 }
 impl GadgetRequest {
     /// A `GadgetRequest` with the required fields given and every optional field left out. Set optional fields with struct update syntax (`..GadgetRequest::new(...)`), which keeps compiling when the spec adds optional fields.
@@ -93,13 +93,17 @@ impl GadgetRequest {
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct ListWidgetsResponse {
-    pub data: ::std::vec::Vec<Widget>,
+    pub data: Vec<Widget>,
+}
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+pub struct Problem {
+    pub title: String,
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct UpdateWidgetRequest {
-    pub name: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub spec: ::std::option::Option<WidgetSpec>,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spec: Option<WidgetSpec>,
 }
 impl ::std::convert::From<&Widget> for UpdateWidgetRequest {
     /// Every field `UpdateWidgetRequest` has, taken from a received `Widget` (e.g. to send back what was read, changed); fields it does not have are left out.
@@ -113,28 +117,28 @@ impl ::std::convert::From<&Widget> for UpdateWidgetRequest {
 /// Widget
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct Widget {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub kind: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub metadata: ::std::option::Option<WidgetMetadata>,
-    pub name: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub spec: ::std::option::Option<WidgetSpec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<WidgetMetadata>,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spec: Option<WidgetSpec>,
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct WidgetMetadata {
     #[serde(rename = "self")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub self_: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub self_: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct WidgetSpec {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub owner: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub note: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }

@@ -3,13 +3,7 @@
 //! One method per operation on [`Client`], returning a request builder (the runtime's
 //! [`Call`] over the operation's inputs), with the operation's header, success and error
 //! types.
-#![allow(
-    clippy::large_enum_variant,
-    clippy::result_large_err,
-    clippy::too_many_arguments,
-    clippy::match_single_binding,
-    clippy::match_overlapping_arm
-)]
+#![allow(clippy::large_enum_variant, clippy::result_large_err)]
 #[allow(unused_imports)]
 use super::{runtime::*, types, Client};
 use ::reqwest::Method;
@@ -34,10 +28,8 @@ impl Client {
         Call::new(self, Default::default())
     }
 }
-/// Documented error responses of [`Client::list_tokens`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum ListTokensError {}
+/// [`Client::list_tokens`] documents no error response: every error status is [`Error::UnexpectedStatus`].
+pub type ListTokensError = NoErrorResponses;
 /// A `GET /tokens` request of [`Client::list_tokens`]: set optional inputs, then `.await` it or call [`send`](Call::send).
 pub type ListTokensBuilder<'a> = Call<'a, ListTokensInputs<'a>>;
 /// The inputs of [`Client::list_tokens`], held by its [`ListTokensBuilder`].
@@ -57,13 +49,12 @@ impl<'a> ListTokensBuilder<'a> {
     }
 }
 impl Operation for ListTokensInputs<'_> {
-    type Ok = Response<types::Vault, ()>;
+    type Ok = Response<types::Vault>;
     type Error = ListTokensError;
+    const PATH: &'static str = "/tokens";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let path = "/tokens".into();
-        let mut spec = RequestSpec::new(Method::GET, "/tokens", path)
-            .authenticated(false)
-            .sensitive(true);
+        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[]);
+        spec = spec.authenticated(false).sensitive(true);
         spec = spec.query("api_key", self.api_key);
         spec = spec.header_opt("X-Session", self.x_session.as_ref());
         spec = spec.query_opt("limit", self.limit.as_ref());
@@ -72,57 +63,53 @@ impl Operation for ListTokensInputs<'_> {
     fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_unexpected(),
+            _ => raw.fail_documented(),
         }
     }
 }
-/// Documented error responses of [`Client::get_raw_secret`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetRawSecretError {}
+/// [`Client::get_raw_secret`] documents no error response: every error status is [`Error::UnexpectedStatus`].
+pub type GetRawSecretError = NoErrorResponses;
 /// A `GET /raw-secret` request of [`Client::get_raw_secret`]: set optional inputs, then `.await` it or call [`send`](Call::send).
 pub type GetRawSecretBuilder<'a> = Call<'a, GetRawSecretInputs>;
 /// The inputs of [`Client::get_raw_secret`], held by its [`GetRawSecretBuilder`].
 #[derive(Default)]
 pub struct GetRawSecretInputs {}
 impl Operation for GetRawSecretInputs {
-    type Ok = Response<::std::string::String, ()>;
+    type Ok = Response<String>;
     type Error = GetRawSecretError;
+    const PATH: &'static str = "/raw-secret";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let path = "/raw-secret".into();
-        Ok(
-            RequestSpec::new(Method::GET, "/raw-secret", path)
-                .authenticated(false)
-                .sensitive(true),
-        )
+        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[]);
+        spec = spec.authenticated(false).sensitive(true);
+        Ok(spec)
     }
     fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_unexpected(),
+            _ => raw.fail_documented(),
         }
     }
 }
-/// Documented error responses of [`Client::get_public`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetPublicError {}
+/// [`Client::get_public`] documents no error response: every error status is [`Error::UnexpectedStatus`].
+pub type GetPublicError = NoErrorResponses;
 /// A `GET /public` request of [`Client::get_public`]: set optional inputs, then `.await` it or call [`send`](Call::send).
 pub type GetPublicBuilder<'a> = Call<'a, GetPublicInputs>;
 /// The inputs of [`Client::get_public`], held by its [`GetPublicBuilder`].
 #[derive(Default)]
 pub struct GetPublicInputs {}
 impl Operation for GetPublicInputs {
-    type Ok = Response<types::GetPublicResponse, ()>;
+    type Ok = Response<types::GetPublicResponse>;
     type Error = GetPublicError;
+    const PATH: &'static str = "/public";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let path = "/public".into();
-        Ok(RequestSpec::new(Method::GET, "/public", path).authenticated(false))
+        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[]);
+        spec = spec.authenticated(false);
+        Ok(spec)
     }
     fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_unexpected(),
+            _ => raw.fail_documented(),
         }
     }
 }

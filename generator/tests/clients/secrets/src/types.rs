@@ -4,27 +4,25 @@
 #![allow(clippy::large_enum_variant, clippy::derive_partial_eq_without_eq)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct GetPublicResponse {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
 pub struct Vault {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     ///
     /// Secret: `Debug` prints it as `[redacted]`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub tokens: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tokens: Option<Vec<String>>,
     ///
     /// Secret: `Debug` prints it as `[redacted]`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub passwords: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passwords: Option<::std::collections::BTreeMap<String, String>>,
     ///
     /// Secret: `Debug` prints it as `[redacted]`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub owner_secret: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_secret: Option<String>,
 }
 impl ::std::fmt::Debug for Vault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

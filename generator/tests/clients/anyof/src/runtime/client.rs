@@ -429,6 +429,7 @@ pub struct ClientBuilder {
     api_keys: Vec<ApiKeyValue>,
     default_headers: Vec<(String, String)>,
     hook: Option<Arc<dyn RequestHook>>,
+    observer: Option<Arc<ResponseObserver>>,
     mock: Option<MockTransport>,
     timeout: Duration,
     connect_timeout: Duration,
@@ -458,6 +459,7 @@ impl ClientBuilder {
             api_keys: Vec::new(),
             default_headers: Vec::new(),
             hook: None,
+            observer: None,
             mock: None,
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
@@ -614,6 +616,19 @@ impl ClientBuilder {
     /// [`RequestHook`]). Replaces any earlier hook.
     pub fn request_hook(mut self, hook: impl RequestHook + 'static) -> Self {
         self.hook = Some(Arc::new(hook));
+        self
+    }
+
+    /// Calls `observer` with the final response of every request (after any
+    /// retries, with the whole body read), before the operation decodes it.
+    /// For recording or logging what a server really sent, for example to
+    /// check a body that did not decode against the API description (the
+    /// conformance suite does). It sees every response as it came, also those
+    /// of [sensitive](RawResponse::sensitive) requests, whose bodies may hold
+    /// secrets: check that flag before keeping or logging a body. Replaces any
+    /// earlier observer.
+    pub fn response_observer(mut self, observer: impl Fn(&RawResponse) + Send + Sync + 'static) -> Self {
+        self.observer = Some(Arc::new(observer));
         self
     }
 
@@ -817,6 +832,7 @@ impl ClientBuilder {
                 api_key_schemes: self.api_key_schemes,
                 default_headers,
                 hook: self.hook,
+                observer: self.observer,
                 mock: self.mock,
                 user_agent,
                 retry_policy: self.retry_policy,
@@ -987,6 +1003,7 @@ impl fmt::Debug for ClientBuilder {
                 &self.default_headers.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(),
             )
             .field("request_hook", &self.hook.is_some())
+            .field("response_observer", &self.observer.is_some())
             .field("mock", &self.mock.is_some())
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
@@ -1000,6 +1017,9 @@ impl fmt::Debug for ClientBuilder {
             .finish()
     }
 }
+
+/// What [`ClientBuilder::response_observer`] takes.
+type ResponseObserver = dyn Fn(&RawResponse) + Send + Sync;
 
 /// What several API clients share: the connection pool (`reqwest` client),
 /// retry policy, timeouts, deadline, page limits, user agent, response size
@@ -1028,6 +1048,7 @@ struct TransportInner {
     api_key_schemes: &'static [ApiKeyScheme],
     default_headers: HeaderMap,
     hook: Option<Arc<dyn RequestHook>>,
+    observer: Option<Arc<ResponseObserver>>,
     mock: Option<MockTransport>,
     user_agent: Option<HeaderValue>,
     retry_policy: RetryPolicy,
@@ -1057,6 +1078,7 @@ impl fmt::Debug for Transport {
             &inner.default_headers.keys().map(|k| k.as_str()).collect::<Vec<_>>(),
         )
         .field("request_hook", &inner.hook.is_some())
+        .field("response_observer", &inner.observer.is_some())
         .field("mock", &inner.mock.is_some())
         .field("user_agent", &inner.user_agent)
         .field("retry_policy", &inner.retry_policy)
@@ -1412,7 +1434,10 @@ impl Client {
     /// [`TransportErrorKind`]): the request was invalid, the connection failed
     /// or timed out on the last attempt, or the body was too large or cut off.
     pub async fn execute(&self, spec: RequestSpec) -> Result<RawResponse, TransportError> {
-        let prepared = self.prepare(&spec)?;
+        // The first attempt takes the prepared URL and headers as they are; a retry prepares
+        // them again (the same result: `prepare` reads only the spec and the client), so the
+        // common single attempt copies neither.
+        let mut prepared = Some(self.prepare(&spec)?);
         let policy = &self.inner.transport.inner.retry_policy;
         // `None` only if the deadline is too far away to represent: no deadline.
         let deadline = Instant::now().checked_add(self.inner.transport.inner.deadline);
@@ -1428,11 +1453,16 @@ impl Client {
                 request_id = tracing::field::Empty,
             );
             let outcome = self
-                .attempt(&spec, &prepared, attempt, deadline)
+                .attempt(&spec, prepared.take(), attempt, deadline)
                 .instrument(span.clone())
                 .await;
             let delay = match outcome {
-                Attempt::Done(response) => return Ok(response),
+                Attempt::Done(response) => {
+                    if let Some(observe) = &self.inner.transport.inner.observer {
+                        observe(&response);
+                    }
+                    return Ok(response);
+                }
                 Attempt::RetryAfter(delay) => delay,
                 Attempt::Failed(mut error) => {
                     let delay = policy
@@ -1559,7 +1589,7 @@ impl Client {
     async fn attempt_parts(
         &self,
         spec: &RequestSpec,
-        prepared: &Prepared,
+        prepared: Prepared,
         attempt: u32,
         deadline: Option<Instant>,
     ) -> Result<(Url, HeaderMap), TransportError> {
@@ -1567,8 +1597,8 @@ impl Client {
         let caused = |kind, source| {
             TransportError::caused_by(kind, spec.method.clone(), spec.path_template, attempt, source)
         };
-        let mut headers = prepared.headers.clone();
-        if let Some(provider) = &prepared.provider {
+        let Prepared { url, mut headers, provider } = prepared;
+        if let Some(provider) = &provider {
             let token = before_deadline(deadline, provider.token())
                 .await
                 .ok_or_else(|| error(TransportErrorKind::Timeout))?
@@ -1587,7 +1617,6 @@ impl Client {
             })?;
             headers.insert(AUTHORIZATION, value);
         }
-        let url = prepared.url.clone();
         let Some(hook) = &self.inner.transport.inner.hook else {
             return Ok((url, headers));
         };
@@ -1617,7 +1646,7 @@ impl Client {
     async fn attempt(
         &self,
         spec: &RequestSpec,
-        prepared: &Prepared,
+        prepared: Option<Prepared>,
         attempt: u32,
         deadline: Option<Instant>,
     ) -> Attempt {
@@ -1628,6 +1657,13 @@ impl Client {
                 spec.path_template,
                 attempt,
             ))
+        };
+        let prepared = match prepared.map_or_else(|| self.prepare(spec), Ok) {
+            Ok(prepared) => prepared,
+            Err(mut error) => {
+                error.set_attempts(attempt);
+                return Attempt::Failed(error);
+            }
         };
         let (url, headers) = match self.attempt_parts(spec, prepared, attempt, deadline).await {
             Ok(parts) => parts,

@@ -6,14 +6,25 @@
 //! [`Client::execute`]:
 //!
 //! ```text
+//! const PATH: &'static str = "/iam/v2/api-keys/{id}";
 //! fn request(&self) -> Result<RequestSpec, EncodeError> {
-//!     let path = format!("/iam/v2/api-keys/{}", encode_path_segment(self.id));
-//!     Ok(RequestSpec::new(Method::GET, "/iam/v2/api-keys/{id}", path))
+//!     Ok(RequestSpec::at(Method::GET, Self::PATH, &[self.id]))
 //! }
 //! fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
 //!     match raw.status {
 //!         200 => raw.ok(raw.decode()?, raw.typed()),
-//!         404 => raw.fail(GetApiKeyError::NotFound(raw.reply(raw.decode()?))),
+//!         _ => raw.fail_documented(),
+//!     }
+//! }
+//! ```
+//!
+//! and the operation's error enum (shared by operations with the same documented errors)
+//! implements [`ErrorResponses`]:
+//!
+//! ```text
+//! fn from_response(raw: &RawResponse) -> Result<Self, Error<Self>> {
+//!     match raw.status {
+//!         404 => Ok(Self::NotFound(raw.reply(raw.decode()?))),
 //!         _ => raw.fail_unexpected(),
 //!     }
 //! }
@@ -102,7 +113,7 @@ pub use self::mock::{MockRequest, MockResponse, MockTransport};
 pub use self::multipart::{FilePart, Multipart};
 pub use self::patch::Patch;
 pub use self::request::{encode_path_segment, param_json, param_text, RequestSpec};
-pub use self::response::{is_json_content_type, unmatched_fields, FromHeaders, RawResponse, Reply, Response, REQUEST_ID_HEADER};
+pub use self::response::{is_json_content_type, unmatched_fields, ErrorResponses, FromHeaders, NoErrorResponses, RawResponse, Reply, Response, REQUEST_ID_HEADER};
 pub use self::retry::{
     is_idempotent, parse_http_date, parse_rate_limit_reset, parse_retry_after, RetryPolicy,
 };

@@ -50,11 +50,74 @@ where
     D: serde::Deserializer<'de>,
     T: serde::de::DeserializeOwned,
 {
-    use serde::de::Error as _;
-    let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-    match value {
-        serde_json::Value::Null => Ok(None),
-        serde_json::Value::Object(_) | serde_json::Value::Array(_) => serde_json::from_value(value).map(Some).map_err(D::Error::custom),
-        other => Ok(serde_json::from_value(other).ok()),
+    // Decoded in one pass: an object or array goes straight into `T` from the input, and only
+    // a scalar is tried on its own (no `serde_json::Value` of the whole field is built first;
+    // this runs on every response that has such a field).
+    use serde::de::value::{
+        BoolDeserializer, Error as ScalarError, F64Deserializer, I64Deserializer, MapAccessDeserializer, SeqAccessDeserializer,
+        StrDeserializer, U64Deserializer,
+    };
+    use serde::de::{MapAccess, SeqAccess, Visitor};
+
+    struct Shaped<T>(PhantomData<T>);
+
+    impl<T> Shaped<T> {
+        /// A scalar where the schema describes a shape: `T` if it reads it, else `None`.
+        fn scalar<'s, S: serde::Deserializer<'s, Error = ScalarError>>(scalar: S) -> Option<T>
+        where
+            T: serde::Deserialize<'s>,
+        {
+            T::deserialize(scalar).ok()
+        }
     }
+
+    impl<'de, T: serde::de::DeserializeOwned> Visitor<'de> for Shaped<T> {
+        type Value = Option<T>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("any JSON value")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Option<T>, A::Error> {
+            T::deserialize(MapAccessDeserializer::new(map)).map(Some)
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Option<T>, A::Error> {
+            T::deserialize(SeqAccessDeserializer::new(seq)).map(Some)
+        }
+
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Option<T>, E> {
+            Ok(None)
+        }
+
+        fn visit_none<E: serde::de::Error>(self) -> Result<Option<T>, E> {
+            Ok(None)
+        }
+
+        fn visit_some<D2: serde::Deserializer<'de>>(self, inner: D2) -> Result<Option<T>, D2::Error> {
+            inner.deserialize_any(self)
+        }
+
+        fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Option<T>, E> {
+            Ok(Self::scalar(BoolDeserializer::new(v)))
+        }
+
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Option<T>, E> {
+            Ok(Self::scalar(I64Deserializer::new(v)))
+        }
+
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Option<T>, E> {
+            Ok(Self::scalar(U64Deserializer::new(v)))
+        }
+
+        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Option<T>, E> {
+            Ok(Self::scalar(F64Deserializer::new(v)))
+        }
+
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Option<T>, E> {
+            Ok(Self::scalar(StrDeserializer::new(v)))
+        }
+    }
+
+    deserializer.deserialize_any(Shaped(PhantomData))
 }

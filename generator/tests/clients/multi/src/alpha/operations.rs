@@ -3,13 +3,7 @@
 //! One method per operation on [`Client`], returning a request builder (the runtime's
 //! [`Call`] over the operation's inputs), with the operation's header, success and error
 //! types.
-#![allow(
-    clippy::large_enum_variant,
-    clippy::result_large_err,
-    clippy::too_many_arguments,
-    clippy::match_single_binding,
-    clippy::match_overlapping_arm
-)]
+#![allow(clippy::large_enum_variant, clippy::result_large_err)]
 #[allow(unused_imports)]
 use super::{runtime::*, types, Client};
 use ::reqwest::Method;
@@ -24,7 +18,15 @@ impl Client {
 #[non_exhaustive]
 pub enum GetKeyError {
     /// 404: not found
-    NotFound(Reply<types::Failure, ()>),
+    NotFound(Reply<types::Failure>),
+}
+impl ErrorResponses for GetKeyError {
+    fn from_response(raw: &RawResponse) -> Result<Self, Error<Self>> {
+        match raw.status {
+            404 => Ok(Self::NotFound(raw.reply(raw.decode()?))),
+            _ => raw.fail_unexpected(),
+        }
+    }
 }
 /// A `GET /alpha/keys/{id}` request of [`Client::get_key`]: set optional inputs, then `.await` it or call [`send`](Call::send).
 pub type GetKeyBuilder<'a> = Call<'a, GetKeyInputs<'a>>;
@@ -33,18 +35,18 @@ pub struct GetKeyInputs<'a> {
     id: &'a str,
 }
 impl Operation for GetKeyInputs<'_> {
-    type Ok = Response<types::ApiKey, ()>;
+    type Ok = Response<types::ApiKey>;
     type Error = GetKeyError;
+    const PATH: &'static str = "/alpha/keys/{id}";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let path = format!("/alpha/keys/{}", encode_path_segment(self.id));
-        Ok(RequestSpec::new(Method::GET, "/alpha/keys/{id}", path).sensitive(true))
+        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[self.id]);
+        spec = spec.sensitive(true);
+        Ok(spec)
     }
     fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
-        use GetKeyError as E;
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),
-            404 => raw.fail(E::NotFound(raw.reply(raw.decode()?))),
-            _ => raw.fail_unexpected(),
+            _ => raw.fail_documented(),
         }
     }
 }

@@ -3,13 +3,7 @@
 //! One method per operation on [`Client`], returning a request builder (the runtime's
 //! [`Call`] over the operation's inputs), with the operation's header, success and error
 //! types.
-#![allow(
-    clippy::large_enum_variant,
-    clippy::result_large_err,
-    clippy::too_many_arguments,
-    clippy::match_single_binding,
-    clippy::match_overlapping_arm
-)]
+#![allow(clippy::large_enum_variant, clippy::result_large_err)]
 #[allow(unused_imports)]
 use super::{runtime::*, types, Client};
 use ::reqwest::Method;
@@ -24,7 +18,15 @@ impl Client {
 #[non_exhaustive]
 pub enum ListKeysError {
     /// 400: bad
-    BadRequest(Reply<types::Failure, ()>),
+    BadRequest(Reply<types::Failure>),
+}
+impl ErrorResponses for ListKeysError {
+    fn from_response(raw: &RawResponse) -> Result<Self, Error<Self>> {
+        match raw.status {
+            400 => Ok(Self::BadRequest(raw.reply(raw.decode()?))),
+            _ => raw.fail_unexpected(),
+        }
+    }
 }
 /// A `GET /beta/keys` request of [`Client::list_keys`]: set optional inputs, then `.await` it or call [`send`](Call::send).
 pub type ListKeysBuilder<'a> = Call<'a, ListKeysInputs>;
@@ -40,20 +42,18 @@ impl<'a> ListKeysBuilder<'a> {
     }
 }
 impl Operation for ListKeysInputs {
-    type Ok = Response<types::ListKeysResponse, ()>;
+    type Ok = Response<types::ListKeysResponse>;
     type Error = ListKeysError;
+    const PATH: &'static str = "/beta/keys";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let path = "/beta/keys".into();
-        let mut spec = RequestSpec::new(Method::GET, "/beta/keys", path);
+        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[]);
         spec = spec.query_opt("page_size", self.page_size.as_ref());
         Ok(spec)
     }
     fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
-        use ListKeysError as E;
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),
-            400 => raw.fail(E::BadRequest(raw.reply(raw.decode()?))),
-            _ => raw.fail_unexpected(),
+            _ => raw.fail_documented(),
         }
     }
 }

@@ -3,13 +3,7 @@
 //! One method per operation on [`Client`], returning a request builder (the runtime's
 //! [`Call`] over the operation's inputs), with the operation's header, success and error
 //! types.
-#![allow(
-    clippy::large_enum_variant,
-    clippy::result_large_err,
-    clippy::too_many_arguments,
-    clippy::match_single_binding,
-    clippy::match_overlapping_arm
-)]
+#![allow(clippy::large_enum_variant, clippy::result_large_err)]
 #[allow(unused_imports)]
 use super::{runtime::*, types, Client};
 use ::reqwest::Method;
@@ -28,8 +22,16 @@ pub enum GetMetaError {
         /// The HTTP status.
         status: u16,
         /// The body and documented headers.
-        reply: Reply<types::Failure, ()>,
+        reply: Reply<types::Failure>,
     },
+}
+impl ErrorResponses for GetMetaError {
+    fn from_response(raw: &RawResponse) -> Result<Self, Error<Self>> {
+        Ok(Self::Default {
+            status: raw.status,
+            reply: raw.reply(raw.decode()?),
+        })
+    }
 }
 /// A `GET /delta/meta` request of [`Client::get_meta`]: set optional inputs, then `.await` it or call [`send`](Call::send).
 pub type GetMetaBuilder<'a> = Call<'a, GetMetaInputs>;
@@ -37,22 +39,18 @@ pub type GetMetaBuilder<'a> = Call<'a, GetMetaInputs>;
 #[derive(Default)]
 pub struct GetMetaInputs {}
 impl Operation for GetMetaInputs {
-    type Ok = Response<types::Meta, ()>;
+    type Ok = Response<types::Meta>;
     type Error = GetMetaError;
+    const PATH: &'static str = "/delta/meta";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let path = "/delta/meta".into();
-        Ok(RequestSpec::new(Method::GET, "/delta/meta", path).authenticated(false))
+        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[]);
+        spec = spec.authenticated(false);
+        Ok(spec)
     }
     fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
-        use GetMetaError as E;
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),
-            _ => {
-                raw.fail(E::Default {
-                    status: raw.status,
-                    reply: raw.reply(raw.decode()?),
-                })
-            }
+            _ => raw.fail_documented(),
         }
     }
 }

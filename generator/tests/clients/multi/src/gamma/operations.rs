@@ -3,13 +3,7 @@
 //! One method per operation on [`Client`], returning a request builder (the runtime's
 //! [`Call`] over the operation's inputs), with the operation's header, success and error
 //! types.
-#![allow(
-    clippy::large_enum_variant,
-    clippy::result_large_err,
-    clippy::too_many_arguments,
-    clippy::match_single_binding,
-    clippy::match_overlapping_arm
-)]
+#![allow(clippy::large_enum_variant, clippy::result_large_err)]
 #[allow(unused_imports)]
 use super::{runtime::*, types, Client};
 use ::reqwest::Method;
@@ -27,7 +21,15 @@ impl Client {
 #[non_exhaustive]
 pub enum CreateTopicError {
     /// 409: exists
-    Conflict(Reply<types::Failure, ()>),
+    Conflict(Reply<types::Failure>),
+}
+impl ErrorResponses for CreateTopicError {
+    fn from_response(raw: &RawResponse) -> Result<Self, Error<Self>> {
+        match raw.status {
+            409 => Ok(Self::Conflict(raw.reply(raw.decode()?))),
+            _ => raw.fail_unexpected(),
+        }
+    }
 }
 /// A `POST /gamma/topics` request of [`Client::create_topic`]: set optional inputs, then `.await` it or call [`send`](Call::send).
 pub type CreateTopicBuilder<'a> = Call<'a, CreateTopicInputs<'a>>;
@@ -36,21 +38,19 @@ pub struct CreateTopicInputs<'a> {
     body: &'a types::CreateTopicRequest,
 }
 impl Operation for CreateTopicInputs<'_> {
-    type Ok = Response<types::Topic, ()>;
+    type Ok = Response<types::Topic>;
     type Error = CreateTopicError;
+    const PATH: &'static str = "/gamma/topics";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let path = "/gamma/topics".into();
-        let mut spec = RequestSpec::new(Method::POST, "/gamma/topics", path);
+        let mut spec = RequestSpec::at(Method::POST, Self::PATH, &[]);
         let body = &self.body;
         spec = spec.json(body)?;
         Ok(spec)
     }
     fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
-        use CreateTopicError as E;
         match raw.status {
             201 => raw.ok(raw.decode()?, ()),
-            409 => raw.fail(E::Conflict(raw.reply(raw.decode()?))),
-            _ => raw.fail_unexpected(),
+            _ => raw.fail_documented(),
         }
     }
 }

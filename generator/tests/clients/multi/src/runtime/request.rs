@@ -89,6 +89,28 @@ impl RequestSpec {
     /// * `path` is the concrete path with every parameter already encoded with
     ///   [`encode_path_segment`]; it is appended to the client's base URL.
     pub fn new(method: Method, path_template: &'static str, path: String) -> Self {
+        Self::with_path(method, path_template, path)
+    }
+
+    /// Starts a request to `path_template` (e.g. `/keys/{id}/versions/{version}`) with its
+    /// `{…}` placeholders filled, in order, by `segments`, each encoded as one path segment
+    /// ([`encode_path_segment`]). Placeholders beyond the last segment stay as written.
+    pub fn at(method: Method, path_template: &'static str, segments: &[&str]) -> Self {
+        let mut path = String::with_capacity(path_template.len() + segments.iter().map(|s| s.len()).sum::<usize>());
+        let mut rest = path_template;
+        let mut segments = segments.iter();
+        while let Some(open) = rest.find('{') {
+            let Some(len) = rest[open..].find('}') else { break };
+            let Some(segment) = segments.next() else { break };
+            path.push_str(&rest[..open]);
+            path.extend(utf8_percent_encode(segment, PATH_SEGMENT));
+            rest = &rest[open + len + 1..];
+        }
+        path.push_str(rest);
+        Self::with_path(method, path_template, path)
+    }
+
+    fn with_path(method: Method, path_template: &'static str, path: String) -> Self {
         RequestSpec {
             method,
             path_template,
@@ -360,19 +382,28 @@ impl fmt::Debug for RequestSpec {
 ///   single `{param}` in the template must not be empty (`/keys/` instead of
 ///   `/keys/{id}` usually names the collection).
 pub(super) fn check_path(template: &str, path: &str) -> Result<(), String> {
-    let path = path.split(['?', '#']).next().unwrap_or_default();
-    for segment in path.split('/') {
+    // Split as bytes at `/` (ASCII, so every piece is still UTF-8): this runs on every
+    // request, and `str::split` with a char pattern costs several times more per segment.
+    let before_query = |s: &str| s.find(['?', '#']).unwrap_or(s.len());
+    let path = &path.as_bytes()[..before_query(path)];
+    for segment in path.split(|&b| b == b'/') {
         if is_dot_segment(segment) {
             return Err(format!(
-                "the path `{template}` would contain a `{segment}` segment"
+                "the path `{template}` would contain a `{}` segment",
+                String::from_utf8_lossy(segment)
             ));
         }
     }
-    let template = template.split(['?', '#']).next().unwrap_or_default();
-    if template.split('/').count() == path.split('/').count() {
-        for (t, p) in template.split('/').zip(path.split('/')) {
-            if p.is_empty() && t.len() > 2 && t.starts_with('{') && t.ends_with('}') {
-                return Err(format!("the path parameter `{t}` of `{template}` is empty"));
+    let bare = &template.as_bytes()[..before_query(template)];
+    let slashes = |s: &[u8]| s.iter().filter(|&&b| b == b'/').count();
+    if slashes(bare) == slashes(path) {
+        for (t, p) in bare.split(|&b| b == b'/').zip(path.split(|&b| b == b'/')) {
+            if p.is_empty() && t.len() > 2 && t.starts_with(b"{") && t.ends_with(b"}") {
+                return Err(format!(
+                    "the path parameter `{}` of `{}` is empty",
+                    String::from_utf8_lossy(t),
+                    String::from_utf8_lossy(bare)
+                ));
             }
         }
     }
@@ -381,8 +412,7 @@ pub(super) fn check_path(template: &str, path: &str) -> Result<(), String> {
 
 /// `.` or `..`, literally or percent-encoded (`%2e`, `%2E`), checked without allocating
 /// (this runs on every request).
-fn is_dot_segment(segment: &str) -> bool {
-    let bytes = segment.as_bytes();
+fn is_dot_segment(bytes: &[u8]) -> bool {
     let mut dots = 0;
     let mut i = 0;
     while i < bytes.len() {

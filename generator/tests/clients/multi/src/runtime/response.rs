@@ -234,6 +234,16 @@ impl RawResponse {
         Err(self.unexpected())
     }
 
+    /// The error result of a generated operation for any status that is not one of its
+    /// successes: the documented variant of `E` it decodes into ([`Error::Api`]), or
+    /// [`Error::UnexpectedStatus`] / [`Error::Decode`] as [`ErrorResponses::from_response`] says.
+    pub fn fail_documented<T, E: ErrorResponses>(&self) -> Result<T, Error<E>> {
+        match E::from_response(self) {
+            Ok(documented) => self.fail(documented),
+            Err(e) => Err(e),
+        }
+    }
+
     /// A documented response's decoded `body` with its documented headers, as a generated
     /// error (or success) variant holds them.
     pub fn reply<B, H: FromHeaders>(&self, body: B) -> Reply<B, H> {
@@ -321,6 +331,29 @@ pub fn is_json_content_type(content_type: &str) -> bool {
     essence == "application/json" || essence == "text/json" || essence.ends_with("+json")
 }
 
+/// A generated enum of documented error responses: which variant each documented status is,
+/// and how its body and headers decode. Operations whose errors are the same share one enum,
+/// and so its decoding.
+pub trait ErrorResponses: Sized {
+    /// The variant for `raw`'s status; [`Error::UnexpectedStatus`] for a status the enum does not
+    /// document, [`Error::Decode`] when the documented body does not decode.
+    fn from_response(raw: &RawResponse) -> Result<Self, Error<Self>>;
+}
+
+/// The errors of an operation that documents none: no value has this type, so `Error::Api`
+/// cannot happen, and every error status is [`Error::UnexpectedStatus`]. `non_exhaustive` as
+/// every generated error enum is: when a later spec documents an error, the operation gets an
+/// enum of its own, and a match with a `_` arm keeps compiling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum NoErrorResponses {}
+
+impl ErrorResponses for NoErrorResponses {
+    fn from_response(raw: &RawResponse) -> Result<Self, Error<Self>> {
+        raw.fail_unexpected()
+    }
+}
+
 /// A generated struct of documented response headers, read from a response. Each field is
 /// lenient: a header that is missing or does not parse is `None` (see [`RawResponse::header`]).
 pub trait FromHeaders: Sized {
@@ -335,7 +368,7 @@ impl FromHeaders for () {
 /// What a documented error response (or one of several success responses) carried: its decoded
 /// body (`()` when the spec documents none) and its documented headers (`()` when none).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Reply<B, H> {
+pub struct Reply<B, H = ()> {
     /// The decoded body.
     pub body: B,
     /// The documented headers, decoded (each `None` when missing or unparsable).
@@ -344,7 +377,7 @@ pub struct Reply<B, H> {
 
 /// The success value of a generated operation.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Response<T, H> {
+pub struct Response<T, H = ()> {
     /// HTTP status code (one of the documented success statuses).
     pub status: u16,
     /// The decoded body (`()` when the operation documents no body).

@@ -24,6 +24,9 @@ pub trait Operation: Send {
     type Ok;
     /// The operation's enum of documented error responses.
     type Error;
+    /// The operation's path template as the spec writes it (`/keys/{id}`): what
+    /// [`RequestSpec::at`] fills, and a low-cardinality label for metrics and logs.
+    const PATH: &'static str;
 
     /// The request these inputs describe: method, path, query, headers and body.
     ///

@@ -38,8 +38,8 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
-/// Formats tokens of a whole file with prettyplease (doc blocks are written out after it, see
-/// [`docs::expand_doc_blocks`]).
+/// Formats tokens of a whole file with prettyplease (doc blocks are written out after it, by
+/// the private `docs::expand_doc_blocks`).
 pub fn format_file(tokens: TokenStream, what: &str) -> Result<String, String> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| format!("internal error: emitted {what} does not parse: {e}"))?;
     Ok(docs::expand_doc_blocks(prettyplease::unparse(&file)))

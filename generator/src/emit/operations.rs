@@ -1025,7 +1025,12 @@ fn method_docs(model: &NormalizedModel, op: &Operation, plan: &CallPlan) -> Stri
         let errors = op.responses.iter().filter(|c| !c.success);
         let own: Vec<String> = errors
             .zip(shared_error_descriptions(model, op))
-            .filter(|(c, shared)| shared.is_none() && !c.description.trim().is_empty())
+            // A description that is only the status's name ("Internal Server Error") says no
+            // more than the variant's doc.
+            .filter(|(c, shared)| {
+                let said = c.description.trim().trim_end_matches('.');
+                shared.is_none() && !said.is_empty() && !said.eq_ignore_ascii_case(&crate::naming::variant_words(&c.variant))
+            })
             .map(|(c, _)| format!("- {}: {}", status_text(c.status), super::docs::sanitize(&c.description).split_whitespace().collect::<Vec<_>>().join(" ")))
             .collect();
         if !own.is_empty() {
@@ -1234,8 +1239,9 @@ mod tests {
         assert_eq!(shared_error_descriptions(&model, delete), [None, Some("Conflict")]);
         let docs = method_docs(&model, delete, &CallPlan::of(delete));
         assert!(docs.ends_with("What its documented errors mean here:\n\n- 404: Not found. Error code 40401 indicates the widget was deleted already."), "{docs}");
+        // Get's "Not found" is only the status's name: nothing to add.
         let docs = method_docs(&model, get, &CallPlan::of(get));
-        assert!(docs.ends_with("What its documented errors mean here:\n\n- 404: Not found"), "{docs}");
+        assert!(!docs.contains("mean here"), "{docs}");
         // An enum only its owner uses keeps every description in its variants.
         let replace = op("replace_gadget");
         assert_eq!(shared_error_descriptions(&model, replace), [Some("No such gadget")]);

@@ -15,10 +15,6 @@ impl Client {
         Call::new(self, Default::default())
     }
     /// `GET /widgets/{id}`. `.await` the returned [`GetWidgetBuilder`], or call its `send`. Documented errors arrive as [`Error::Api`] holding a [`GetWidgetError`].
-    ///
-    /// What its documented errors mean here:
-    ///
-    /// - 404: Not found
     pub fn get_widget<'a>(&self, id: &'a str) -> GetWidgetBuilder<'a> {
         Call::new(self, GetWidgetInputs { id })
     }
@@ -31,10 +27,6 @@ impl Client {
         Call::new(self, DeleteWidgetInputs { id })
     }
     /// `PATCH /widgets/{id}` with a `application/json` body. Optional inputs are setters on the returned [`UpdateWidgetBuilder`] (`body`); then `.await` it, or call its `send`. Documented errors arrive as [`Error::Api`] holding a [`UpdateWidgetError`].
-    ///
-    /// What its documented errors mean here:
-    ///
-    /// - 404: Not found
     pub fn update_widget<'a>(&self, id: &'a str) -> UpdateWidgetBuilder<'a> {
         Call::new(
             self,

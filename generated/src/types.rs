@@ -53,7 +53,7 @@ impl ApiKeyApiVersion {
     pub fn from_wire(value: &str) -> Self {
         match value {
             "iam/v2" => Self::IamV2,
-            other => Self::Unknown(::std::string::ToString::to_string(other)),
+            other => Self::Unknown(other.to_owned()),
         }
     }
     /// The value as sent on the wire.
@@ -81,7 +81,7 @@ impl ApiKeyKind {
     pub fn from_wire(value: &str) -> Self {
         match value {
             "ApiKey" => Self::ApiKey,
-            other => Self::Unknown(::std::string::ToString::to_string(other)),
+            other => Self::Unknown(other.to_owned()),
         }
     }
     /// The value as sent on the wire.

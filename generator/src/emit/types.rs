@@ -427,10 +427,12 @@ fn emit_type(model: &NormalizedModel, t: &TypeDef, default: bool, cfg: &TokenStr
             // One known value: it is the default (see `defaultable`).
             let default_derive = if default { quote!(, Default) } else { TokenStream::new() };
             let defaults = vnames.iter().map(|_| if default { quote!(#[default]) } else { TokenStream::new() });
+            // The open-enum note: a paragraph after the schema's docs, or the docs themselves.
+            let paragraph = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
             quote! {
                 #cfg
                 #docs
-                ///
+                #paragraph
                 /// Open enum: values this client does not know yet decode into `Unknown`.
                 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord #default_derive)]
                 pub enum #name {
@@ -444,7 +446,7 @@ fn emit_type(model: &NormalizedModel, t: &TypeDef, default: bool, cfg: &TokenStr
                     pub fn from_wire(value: &str) -> Self {
                         match value {
                             #( #wires => Self::#vnames, )*
-                            other => Self::Unknown(::std::string::ToString::to_string(other)),
+                            other => Self::Unknown(other.to_owned()),
                         }
                     }
                     /// The value as sent on the wire.

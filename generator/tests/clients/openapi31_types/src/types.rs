@@ -65,7 +65,7 @@ impl ThingKind {
     pub fn from_wire(value: &str) -> Self {
         match value {
             "thing" => Self::Thing,
-            other => Self::Unknown(::std::string::ToString::to_string(other)),
+            other => Self::Unknown(other.to_owned()),
         }
     }
     /// The value as sent on the wire.

@@ -9,7 +9,6 @@ pub struct GetClusterFilter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
 }
-///
 /// Open enum: values this client does not know yet decode into `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetClusterStatus {
@@ -26,7 +25,7 @@ impl GetClusterStatus {
         match value {
             "ACTIVE" => Self::Active,
             "DELETED" => Self::Deleted,
-            other => Self::Unknown(::std::string::ToString::to_string(other)),
+            other => Self::Unknown(other.to_owned()),
         }
     }
     /// The value as sent on the wire.

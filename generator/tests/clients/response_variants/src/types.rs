@@ -2,7 +2,6 @@
 
 //! Data types of the API: one Rust type per distinct schema shape.
 #![allow(clippy::large_enum_variant, clippy::derive_partial_eq_without_eq)]
-///
 /// Open enum: values this client does not know yet decode into `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Color {
@@ -19,7 +18,7 @@ impl Color {
         match value {
             "red" => Self::Red,
             "blue" => Self::Blue,
-            other => Self::Unknown(::std::string::ToString::to_string(other)),
+            other => Self::Unknown(other.to_owned()),
         }
     }
     /// The value as sent on the wire.

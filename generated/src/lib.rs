@@ -40,7 +40,7 @@ mod spec_examples;
 pub mod types;
 pub use operations::*;
 pub use runtime::{
-    BuildError, Client, ClientBuilder, Error, Patch, Reply, Response, RetryPolicy,
+    BuildError, Client, ClientBuilder, Error, Reply, Response, RetryPolicy,
 };
 /// The server the spec names first; `Client::builder()` starts from it.
 ///

@@ -71,12 +71,17 @@
 //!   client, and records every [`MockRequest`].
 //! * `Blocking` (the `blocking` cargo feature): `.wait()` on any operation,
 //!   for synchronous code.
-//! * [`Multipart`] and [`FilePart`]: `multipart/form-data` bodies built from typed fields
+//! * `Multipart` and `FilePart`: `multipart/form-data` bodies built from typed fields
 //!   and files (bytes, a path read at send time, or a stream, which is never retried).
-//! * [`pagination`]: helpers to walk token-paginated list endpoints, bounded by
+//! * `pagination`: helpers to walk token-paginated list endpoints, bounded by
 //!   [`PageLimits`] (a stream stopped early ends with a [`PaginationError`]).
+//! * `Patch`: the three-state field (absent, `null`, a value) of types only ever sent.
 //!
-//! This module is copied verbatim into each generated crate, so it only refers
+//! The last three are optional modules: the generator copies each only into crates whose API
+//! uses it (a multipart form body, a paginated list, a three-state field), and drops its `mod`
+//! line and re-exports below; so nothing else here names them, and these docs do not link them.
+//!
+//! This module is otherwise copied verbatim into each generated crate, so it only refers
 //! to itself through `super::`/`self::` paths and depends only on `reqwest`,
 //! `tokio` (time; rt with the `blocking` feature), `serde`, `serde_json`, `serde_path_to_error`, `tracing`,
 //! `fastrand`, `percent-encoding`, `bytes` and `futures`.
@@ -91,6 +96,7 @@ mod encode;
 mod error;
 mod mock;
 mod multipart;
+mod page_limits;
 pub mod pagination;
 mod patch;
 mod request;
@@ -108,7 +114,7 @@ pub use self::decode::{deserialize_str_with, shaped_or_none};
 #[allow(unused_imports)]
 pub(crate) use self::decode::open_enum;
 pub use self::encode::{deep_object_pairs, form_body, form_body_with, form_pairs, form_pairs_with, FormEncoding};
-pub use self::pagination::{PageLimits, PaginationError, PaginationErrorKind};
+pub use self::page_limits::{PageLimits, PaginationError, PaginationErrorKind};
 pub use self::error::{
     ApiError, DecodeError, DecodeErrorKind, EncodeError, Error, ResponseContext, ResponseHeaders, TransportError,
     TransportErrorKind, BODY_SNIPPET_LIMIT,

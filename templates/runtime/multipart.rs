@@ -14,9 +14,10 @@
 //! the [`RetryPolicy`](super::RetryPolicy) says (a failed attempt is returned as its error, a
 //! retryable status as the response). Use bytes or a path when retries matter more than memory.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::PathBuf;
-use std::pin::Pin;
+use std::sync::{Arc, Mutex};
 
 use bytes::{BufMut, Bytes, BytesMut};
 use futures::stream::{self, Stream, StreamExt, TryStreamExt};
@@ -24,9 +25,7 @@ use serde_json::Value;
 
 use super::auth::BoxError;
 use super::error::EncodeError;
-
-/// A stream of body chunks.
-pub(super) type ByteStream = Pin<Box<dyn Stream<Item = Result<Bytes, BoxError>> + Send + 'static>>;
+use super::request::{Body, ByteStream, OneShot, RequestSpec};
 
 /// Where a file part's bytes come from.
 enum Source {
@@ -328,4 +327,28 @@ pub(super) enum Encoded {
     Bytes(Bytes),
     /// A body with a streamed part (sent once).
     Stream(ByteStream),
+}
+
+// Here rather than in request.rs so that a crate whose API has no multipart body can leave
+// this whole module out (the generator copies it only when some operation needs it).
+impl RequestSpec {
+    /// Sends `form` as a `multipart/form-data` body. Files given as paths are read now; a body
+    /// with a streamed file is sent at most once (see [`Multipart`]: such a request is never
+    /// retried).
+    ///
+    /// # Errors
+    ///
+    /// An [`EncodeError`] if a file cannot be read.
+    pub async fn multipart(mut self, form: Multipart) -> Result<Self, EncodeError> {
+        let (content_type, encoded) = form.encode().await?;
+        self.body = Some(match encoded {
+            Encoded::Bytes(bytes) => Body { content_type: Cow::Owned(content_type), bytes, stream: None },
+            Encoded::Stream(s) => Body {
+                content_type: Cow::Owned(content_type),
+                bytes: Bytes::new(),
+                stream: Some(OneShot(Arc::new(Mutex::new(Some(s))))),
+            },
+        });
+        Ok(self)
+    }
 }

@@ -23,7 +23,7 @@ use tracing::Instrument;
 use super::auth::{ApiKeyLocation, ApiKeyScheme, BoxError, OutgoingRequest, RequestHook, TokenFn, TokenProvider};
 use super::error::{TransportError, TransportErrorKind};
 use super::mock::{MockRequest, MockTransport};
-use super::pagination::PageLimits;
+use super::page_limits::PageLimits;
 use super::request::{check_path, RequestSpec};
 use super::response::{RawResponse, REQUEST_ID_HEADER};
 use super::retry::{millis, RetryPolicy};
@@ -675,7 +675,7 @@ impl ClientBuilder {
 
     /// Bounds on walking paginated lists (default [`PageLimits::default`]);
     /// generated `*_stream` methods pass [`Client::page_limits`] to
-    /// [`paginate`](super::pagination::paginate).
+    /// the `pagination` module's `paginate`.
     pub fn page_limits(mut self, limits: PageLimits) -> Self {
         self.page_limits = limits;
         self

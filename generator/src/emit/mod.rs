@@ -9,13 +9,15 @@ pub mod multi;
 mod multipart;
 pub mod operations;
 pub mod plan;
+pub mod runtime;
 pub mod types;
 
 use crate::model::NormalizedModel;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-// Hand-written runtime files, copied into `src/runtime/` of every generated crate (see build.rs).
+// Hand-written runtime files, copied into `src/runtime/` of every generated crate (see build.rs),
+// the optional ones only where the crate's `runtime::RuntimePlan` says.
 include!(concat!(env!("OUT_DIR"), "/runtime_files.rs"));
 
 pub(crate) const CARGO_TEMPLATE: &str = include_str!("../../../templates/crate-Cargo.toml.in");
@@ -117,6 +119,15 @@ pub(crate) fn type_nesting_depth(model: &NormalizedModel) -> usize {
     depth.into_iter().filter(|d| *d < ON_STACK).max().unwrap_or(0)
 }
 
+/// `Patch,` for a root re-export list, if the crate's runtime has `Patch` (see [`runtime::RuntimePlan`]).
+pub(crate) fn runtime_reexport_patch(plan: &runtime::RuntimePlan) -> TokenStream {
+    if plan.patch {
+        quote!(Patch,)
+    } else {
+        TokenStream::new()
+    }
+}
+
 /// The root items of a single-spec crate or module: the operations and runtime re-exports,
 /// `DEFAULT_BASE_URL` (documented by `server_doc`), `API_KEY_SCHEMES` if the spec has any, and
 /// `Client::builder()`.
@@ -124,9 +135,10 @@ fn root_client_items(model: &NormalizedModel, server_doc: TokenStream) -> TokenS
     let server = model.api.default_server.clone().unwrap_or_else(|| "http://localhost".into());
     let ops_reexport = operations_reexport(model);
     let (api_key_schemes, with_schemes) = api_key_scheme_items(model);
+    let patch = runtime_reexport_patch(&runtime::RuntimePlan::of(model));
     quote! {
         #ops_reexport
-        pub use runtime::{BuildError, Client, ClientBuilder, Error, Patch, Reply, Response, RetryPolicy};
+        pub use runtime::{BuildError, Client, ClientBuilder, Error, #patch Reply, Response, RetryPolicy};
 
         #server_doc
         pub const DEFAULT_BASE_URL: &str = #server;
@@ -332,8 +344,8 @@ pub fn emit_crate(model: &NormalizedModel, opts: &EmitOptions) -> Result<Vec<Gen
     if let Some(examples) = emit_spec_examples(model) {
         files.push(GeneratedFile { path: "src/spec_examples.rs".into(), contents: header(&opts.spec_label) + &examples });
     }
-    for (name, text) in RUNTIME_FILES {
-        files.push(GeneratedFile { path: format!("src/runtime/{name}"), contents: (*text).to_string() });
+    for (name, contents) in runtime::runtime_files(&runtime::RuntimePlan::of(model))? {
+        files.push(GeneratedFile { path: format!("src/runtime/{name}"), contents });
     }
     Ok(files)
 }
@@ -356,16 +368,16 @@ pub fn emit_module(model: &NormalizedModel, opts: &EmitOptions) -> Result<Vec<Ge
     let mut text = header(&opts.spec_label);
     text.push_str(&format_file(items, "the module")?);
     text.push_str("\npub mod runtime {\n");
-    text.push_str(&inline_runtime()?);
+    text.push_str(&inline_runtime(&runtime::runtime_files(&runtime::RuntimePlan::of(model))?)?);
     text.push_str("}\n");
     Ok(vec![GeneratedFile { path: format!("{}.rs", opts.crate_name.replace('-', "_")), contents: text }])
 }
 
 /// The runtime as the body of one inline module: each `mod name;` of its `mod.rs` replaced by
 /// `mod name { <name.rs> }`.
-fn inline_runtime() -> Result<String, String> {
+fn inline_runtime(files: &[(&str, String)]) -> Result<String, String> {
     let file = |name: &str| {
-        RUNTIME_FILES.iter().find(|(n, _)| *n == name).map(|(_, t)| *t).ok_or_else(|| format!("internal error: runtime file {name} missing"))
+        files.iter().find(|(n, _)| *n == name).map(|(_, t)| t.as_str()).ok_or_else(|| format!("internal error: runtime file {name} missing"))
     };
     let mut out = String::new();
     for line in file("mod.rs")?.lines() {

@@ -13,7 +13,7 @@
 //! Generated code refers to its siblings through `super::` paths only, so a group module is
 //! the same text whether it is a crate root or a module.
 
-use super::{docs, fill_template, format_file, header, operations, types, EmitOptions, GeneratedFile, CARGO_TEMPLATE, RUNTIME_FILES};
+use super::{docs, fill_template, format_file, header, operations, types, EmitOptions, GeneratedFile, CARGO_TEMPLATE};
 use crate::link::CrateModel;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -64,10 +64,15 @@ pub fn emit_multi_crate(krate: &CrateModel, opts: &EmitOptions) -> Result<Vec<Ge
             files.push(GeneratedFile { path: format!("{dir}/spec_examples.rs"), contents: head + &examples });
         }
     }
-    for (name, text) in RUNTIME_FILES {
-        files.push(GeneratedFile { path: format!("src/runtime/{name}"), contents: (*text).to_string() });
+    for (name, contents) in super::runtime::runtime_files(&runtime_plan(krate))? {
+        files.push(GeneratedFile { path: format!("src/runtime/{name}"), contents });
     }
     Ok(files)
+}
+
+/// One runtime serves every group, so it has every module one of them needs.
+fn runtime_plan(krate: &CrateModel) -> super::runtime::RuntimePlan {
+    krate.groups.iter().fold(super::runtime::RuntimePlan::default(), |plan, g| plan.union(super::runtime::RuntimePlan::of(&g.model)))
 }
 
 fn lib_rs(krate: &CrateModel, opts: &EmitOptions) -> TokenStream {
@@ -130,6 +135,7 @@ fn lib_rs(krate: &CrateModel, opts: &EmitOptions) -> TokenStream {
             }
         }
     });
+    let patch = super::runtime_reexport_patch(&runtime_plan(krate));
     quote! {
         #doc
         #![forbid(unsafe_code)]
@@ -144,7 +150,7 @@ fn lib_rs(krate: &CrateModel, opts: &EmitOptions) -> TokenStream {
         pub mod shared;
         #( #modules )*
 
-        pub use runtime::{BuildError, ClientBuilder, Error, Patch, Reply, Response, RetryPolicy, Transport};
+        pub use runtime::{BuildError, ClientBuilder, Error, #patch Reply, Response, RetryPolicy, Transport};
 
         /// The transport every API group shares: one connection pool, retry policy, timeouts,
         /// deadline and default credentials. Each accessor gives a group's client.

@@ -26,7 +26,7 @@ pub mod delta;
 #[cfg(feature = "gamma")]
 pub mod gamma;
 pub use runtime::{
-    BuildError, ClientBuilder, Error, Patch, Reply, Response, RetryPolicy, Transport,
+    BuildError, ClientBuilder, Error, Reply, Response, RetryPolicy, Transport,
 };
 /// The transport every API group shares: one connection pool, retry policy, timeouts,
 /// deadline and default credentials. Each accessor gives a group's client.

@@ -31,7 +31,7 @@ pub mod runtime;
 pub mod types;
 pub use operations::*;
 pub use runtime::{
-    BuildError, Client, ClientBuilder, Error, Patch, Reply, Response, RetryPolicy,
+    BuildError, Client, ClientBuilder, Error, Reply, Response, RetryPolicy,
 };
 /// The server the spec names first; `Client::builder()` starts from it.
 pub const DEFAULT_BASE_URL: &str = "http://localhost";

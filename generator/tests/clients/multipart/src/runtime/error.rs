@@ -7,7 +7,7 @@ use reqwest::header::HeaderMap;
 use reqwest::Method;
 
 use super::auth::BoxError;
-use super::pagination::PaginationError;
+use super::page_limits::PaginationError;
 
 /// Maximum number of body bytes kept in [`ResponseContext::body_snippet`].
 pub const BODY_SNIPPET_LIMIT: usize = 512;
@@ -608,7 +608,7 @@ pub enum Error<E> {
     Transport(TransportError),
     /// A paginated list stream was stopped because the server kept returning
     /// next-page tokens that lead nowhere (see
-    /// [`PageLimits`](super::pagination::PageLimits)).
+    /// [`PageLimits`](super::PageLimits)).
     Pagination(PaginationError),
 }
 

@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -10,7 +11,7 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::Method;
 
 use super::error::EncodeError;
-use super::multipart::{ByteStream, Encoded, Multipart};
+use super::auth::BoxError;
 
 /// Characters percent-encoded by [`encode_path_segment`]: everything except the
 /// RFC 3986 "unreserved" characters `A-Z a-z 0-9 - . _ ~`.
@@ -49,9 +50,12 @@ impl Body {
     }
 }
 
+/// A body produced while it is sent (see [`OneShot`]).
+pub(super) type ByteStream = Pin<Box<dyn futures::Stream<Item = Result<Bytes, BoxError>> + Send + 'static>>;
+
 /// A body stream that can be taken once; clones share it.
 #[derive(Clone)]
-pub(super) struct OneShot(Arc<Mutex<Option<ByteStream>>>);
+pub(super) struct OneShot(pub(super) Arc<Mutex<Option<ByteStream>>>);
 
 impl OneShot {
     /// The stream, unless an earlier attempt took it.
@@ -282,26 +286,6 @@ impl RequestSpec {
     pub fn bytes(mut self, content_type: &'static str, body: Bytes) -> Self {
         self.body = Some(Body::bytes(content_type, body));
         self
-    }
-
-    /// Sends `form` as a `multipart/form-data` body. Files given as paths are read now; a body
-    /// with a streamed file is sent at most once (see [`Multipart`]: such a request is never
-    /// retried).
-    ///
-    /// # Errors
-    ///
-    /// An [`EncodeError`] if a file cannot be read.
-    pub async fn multipart(mut self, form: Multipart) -> Result<Self, EncodeError> {
-        let (content_type, encoded) = form.encode().await?;
-        self.body = Some(match encoded {
-            Encoded::Bytes(bytes) => Body { content_type: Cow::Owned(content_type), bytes, stream: None },
-            Encoded::Stream(s) => Body {
-                content_type: Cow::Owned(content_type),
-                bytes: Bytes::new(),
-                stream: Some(OneShot(Arc::new(Mutex::new(Some(s))))),
-            },
-        });
-        Ok(self)
     }
 
     /// Whether the request can be sent again: false when its body is streamed.

@@ -169,7 +169,7 @@ impl Operation for UpdateIamV2ApiKeyInputs<'_> {
         }
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.decode()?, raw.typed()),
             _ => raw.fail_documented(),

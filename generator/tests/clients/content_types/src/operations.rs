@@ -45,7 +45,7 @@ impl Operation for GetVendorInputs {
         spec = spec.authenticated(false).header("Accept", "application/vnd.api+json");
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),
             _ => raw.fail_documented(),
@@ -73,7 +73,7 @@ impl Operation for UploadInputs {
             .header("Content-Type", "application/octet-stream");
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.body.clone(), ()),
             _ => raw.fail_documented(),
@@ -111,7 +111,7 @@ impl Operation for LoginInputs<'_> {
         }
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.text(), ()),
             _ => raw.fail_documented(),
@@ -134,7 +134,7 @@ impl Operation for GetAnythingInputs {
         spec = spec.authenticated(false).header("Accept", "*/*");
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.body.clone(), ()),
             _ => raw.fail_documented(),
@@ -168,7 +168,7 @@ impl Operation for CreateJobInputs {
         spec = spec.authenticated(false);
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         use CreateJobSuccess as S;
         match raw.status {
             200 => raw.ok(S::Ok(raw.decode()?), ()),

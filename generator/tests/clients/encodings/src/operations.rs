@@ -101,7 +101,7 @@ impl Operation for ListChargesInputs {
         spec = spec.query_opt("q", self.q.as_ref());
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             204 => raw.ok((), ()),
             _ => raw.fail_documented(),
@@ -131,7 +131,7 @@ impl Operation for CreateChargeInputs<'_> {
             );
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             204 => raw.ok((), ()),
             _ => raw.fail_documented(),
@@ -172,7 +172,7 @@ impl Operation for CreateCustomerInputs<'_> {
             );
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             204 => raw.ok((), ()),
             _ => raw.fail_documented(),

@@ -115,7 +115,7 @@ impl Operation for UploadDocumentInputs {
             spec.multipart(self.body.into_multipart()?).await
         })
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             201 => raw.ok(raw.decode()?, ()),
             _ => raw.fail_documented(),
@@ -187,7 +187,7 @@ impl Operation for PutAvatarInputs {
             }
         })
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             204 => raw.ok((), ()),
             _ => raw.fail_documented(),
@@ -215,7 +215,7 @@ impl Operation for PostRawInputs<'_> {
             .header("Content-Type", body.1);
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             204 => raw.ok((), ()),
             _ => raw.fail_documented(),

@@ -33,7 +33,7 @@ impl Operation for GetThingInputs {
         spec = spec.authenticated(false);
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),
             _ => raw.fail_documented(),
@@ -59,7 +59,7 @@ impl Operation for PutThingInputs<'_> {
         spec = spec.json(body)?;
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             204 => raw.ok((), ()),
             _ => raw.fail_documented(),

@@ -154,7 +154,7 @@ impl Operation for ListChargesInputs {
         spec = spec.query_opt("starting_after", self.starting_after.as_ref());
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),
             _ => raw.fail_documented(),
@@ -225,7 +225,7 @@ impl Operation for ListEventsInputs {
         spec = spec.query_opt("cursor", self.cursor.as_ref());
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),
             _ => raw.fail_documented(),
@@ -309,7 +309,7 @@ impl Operation for ListReposInputs<'_> {
         spec = spec.query_opt("page", self.page.as_ref());
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.decode()?, raw.typed()),
             _ => raw.fail_documented(),
@@ -380,7 +380,7 @@ impl Operation for InstanceListInputs<'_> {
         spec = spec.query_opt("page_token", self.page_token.as_ref());
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),
             _ => raw.fail_documented(),
@@ -449,7 +449,7 @@ impl Operation for ListWidgetsInputs {
         spec = spec.query_opt("after", self.after.as_ref());
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),
             _ => raw.fail_documented(),
@@ -535,7 +535,7 @@ impl Operation for ListRowsInputs {
         spec = spec.query_opt("after", self.after.as_ref());
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),
             _ => raw.fail_documented(),
@@ -609,7 +609,7 @@ impl Operation for ListFeedInputs {
         spec = spec.query_opt("after", self.after.as_ref());
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),
             _ => raw.fail_documented(),
@@ -641,7 +641,7 @@ impl Operation for SearchChargesInputs {
         spec = spec.query_opt("starting_after", self.starting_after.as_ref());
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),
             _ => raw.fail_documented(),
@@ -673,7 +673,7 @@ impl Operation for ListBalancesInputs {
         spec = spec.query_opt("starting_after", self.starting_after.as_ref());
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),
             _ => raw.fail_documented(),
@@ -705,7 +705,7 @@ impl Operation for ListLogsInputs {
         spec = spec.query_opt("cursor", self.cursor.as_ref());
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),
             _ => raw.fail_documented(),
@@ -737,7 +737,7 @@ impl Operation for ListMembersInputs<'_> {
         spec = spec.query_opt("page", self.page.as_ref());
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),
             _ => raw.fail_documented(),
@@ -769,7 +769,7 @@ impl Operation for DiskListInputs {
         spec = spec.query_opt("page_token", self.page_token.as_ref());
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),
             _ => raw.fail_documented(),

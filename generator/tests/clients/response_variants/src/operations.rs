@@ -55,7 +55,7 @@ impl Operation for ListWidgetsInputs {
         spec = spec.authenticated(false);
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),
             _ => raw.fail_documented(),
@@ -89,7 +89,7 @@ impl Operation for CreateWidgetInputs<'_> {
         }
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             201 => raw.ok(raw.decode()?, ()),
             _ => raw.fail_documented(),
@@ -129,7 +129,7 @@ impl Operation for GetWidgetInputs<'_> {
         spec = spec.authenticated(false);
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),
             _ => raw.fail_documented(),
@@ -163,7 +163,7 @@ impl Operation for UpdateWidgetInputs<'_> {
         }
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),
             _ => raw.fail_documented(),
@@ -210,7 +210,7 @@ impl Operation for ReplaceGadgetInputs<'_> {
         }
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),
             _ => raw.fail_documented(),
@@ -244,7 +244,7 @@ impl Operation for CreateGadgetInputs<'_> {
         }
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             201 => raw.ok(raw.decode()?, ()),
             _ => raw.fail_documented(),

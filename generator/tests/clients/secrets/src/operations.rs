@@ -60,7 +60,7 @@ impl Operation for ListTokensInputs<'_> {
         spec = spec.query_opt("limit", self.limit.as_ref());
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),
             _ => raw.fail_documented(),
@@ -83,7 +83,7 @@ impl Operation for GetRawSecretInputs {
         spec = spec.authenticated(false).sensitive(true);
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),
             _ => raw.fail_documented(),
@@ -106,7 +106,7 @@ impl Operation for GetPublicInputs {
         spec = spec.authenticated(false);
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),
             _ => raw.fail_documented(),

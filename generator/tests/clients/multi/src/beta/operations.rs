@@ -50,7 +50,7 @@ impl Operation for ListKeysInputs {
         spec = spec.query_opt("page_size", self.page_size.as_ref());
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),
             _ => raw.fail_documented(),

@@ -47,7 +47,7 @@ impl Operation for CreateTopicInputs<'_> {
         spec = spec.json(body)?;
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             201 => raw.ok(raw.decode()?, ()),
             _ => raw.fail_documented(),

@@ -3,10 +3,8 @@
 //! One method per operation on [`Client`], returning a request builder (the runtime's
 //! [`Call`] over the operation's inputs), with the operation's header, success and error
 //! types.
-#![allow(clippy::large_enum_variant, clippy::result_large_err)]
-#[allow(unused_imports)]
+#![allow(unused_imports, clippy::large_enum_variant, clippy::result_large_err)]
 use super::{runtime::*, types, Client};
-use ::reqwest::Method;
 /// Documented response headers. A header that is missing or does not parse is `None`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct XRateLimitHeaders {
@@ -16,9 +14,7 @@ pub struct XRateLimitHeaders {
     pub x_rate_limit_remaining: Option<i64>,
     /// The relative time in seconds until the current rate-limit window resets.
     ///
-    /// **Important:** This differs from Github and Twitter's same-named header which uses UTC epoch seconds. We use relative time to avoid client/server time synchronization issues.
-    ///
-    /// Header `X-RateLimit-Reset`.
+    /// **Important:** This differs from Github and Twitter's same-named header which uses UTC epoch seconds. We use relative time to avoid client/server time synchronization issues. Header `X-RateLimit-Reset`.
     pub x_rate_limit_reset: Option<i64>,
 }
 impl FromHeaders for XRateLimitHeaders {
@@ -46,9 +42,7 @@ impl FromHeaders for WwwAuthenticateHeaders {
 /// Documented response headers. A header that is missing or does not parse is `None`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LocationHeaders {
-    /// Resource URI of conflicting resource
-    ///
-    /// Header `Location`.
+    /// Resource URI of conflicting resource. Header `Location`.
     pub location: Option<String>,
 }
 impl FromHeaders for LocationHeaders {
@@ -67,9 +61,7 @@ pub struct XRateLimitRetryAfterHeaders {
     pub x_rate_limit_remaining: Option<i64>,
     /// The relative time in seconds until the current rate-limit window resets.
     ///
-    /// **Important:** This differs from Github and Twitter's same-named header which uses UTC epoch seconds. We use relative time to avoid client/server time synchronization issues.
-    ///
-    /// Header `X-RateLimit-Reset`.
+    /// **Important:** This differs from Github and Twitter's same-named header which uses UTC epoch seconds. We use relative time to avoid client/server time synchronization issues. Header `X-RateLimit-Reset`.
     pub x_rate_limit_reset: Option<i64>,
     /// The number of seconds to wait until the rate limit window resets. Only sent when the rate limit is reached. Header `Retry-After`.
     pub retry_after: Option<i64>,
@@ -162,17 +154,12 @@ impl Operation for UpdateIamV2ApiKeyInputs<'_> {
     type Error = UpdateIamV2ApiKeyError;
     const PATH: &'static str = "/iam/v2/api-keys/{id}";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let mut spec = RequestSpec::at(Method::PATCH, Self::PATH, &[self.id]);
-        spec = spec.sensitive(true);
-        if let Some(body) = &self.body {
-            spec = spec.json(body)?;
-        }
-        Ok(spec)
+        RequestSpec::at(Method::PATCH, Self::PATH, &[self.id])
+            .sensitive(true)
+            .json_opt(self.body)
     }
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
-        match raw.status {
-            200 => raw.ok(raw.decode()?, raw.typed()),
-            _ => raw.fail_documented(),
-        }
+        raw.require_status(200)?;
+        raw.ok(raw.decode()?, raw.typed())
     }
 }

@@ -64,31 +64,7 @@ impl ApiKeyApiVersion {
         }
     }
 }
-impl ::std::convert::From<&str> for ApiKeyApiVersion {
-    fn from(value: &str) -> Self {
-        Self::from_wire(value)
-    }
-}
-impl ::std::fmt::Display for ApiKeyApiVersion {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ApiKeyApiVersion {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ApiKeyApiVersion {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::runtime::deserialize_str_with(deserializer, Self::from_wire)
-    }
-}
+super::runtime::open_enum!(ApiKeyApiVersion);
 /// Kind defines the object this REST resource represents.
 ///
 /// Open enum: values this client does not know yet decode into `Unknown`.
@@ -116,31 +92,7 @@ impl ApiKeyKind {
         }
     }
 }
-impl ::std::convert::From<&str> for ApiKeyKind {
-    fn from(value: &str) -> Self {
-        Self::from_wire(value)
-    }
-}
-impl ::std::fmt::Display for ApiKeyKind {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ApiKeyKind {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ApiKeyKind {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::runtime::deserialize_str_with(deserializer, Self::from_wire)
-    }
-}
+super::runtime::open_enum!(ApiKeyKind);
 /// The desired state of the Api Key
 ///
 /// Spec title: `iam.v2.ApiKeySpec`.

@@ -219,16 +219,44 @@ impl RequestSpec {
         }
     }
 
+    /// Sets the `Accept` header: the media types of the operation's documented responses.
+    /// Generated code calls it when those are not plain JSON.
+    pub fn accept(self, media_types: &'static str) -> Self {
+        self.header("Accept", media_types)
+    }
+
     /// Serialises `body` as JSON and sends it with `Content-Type: application/json`.
     ///
     /// # Errors
     ///
     /// An [`EncodeError`] if `serde_json` cannot serialise `body` (e.g. a map
     /// with non-string keys, or a failing `Serialize` implementation).
-    pub fn json<T: serde::Serialize + ?Sized>(mut self, body: &T) -> Result<Self, EncodeError> {
+    pub fn json<T: serde::Serialize + ?Sized>(self, body: &T) -> Result<Self, EncodeError> {
+        self.json_as(body, "application/json")
+    }
+
+    /// Serialises `body` as JSON and sends it with the JSON media type the operation
+    /// documents (`application/vnd.example.v1+json`, `application/merge-patch+json`).
+    ///
+    /// # Errors
+    ///
+    /// As [`json`](Self::json).
+    pub fn json_as<T: serde::Serialize + ?Sized>(mut self, body: &T, content_type: &'static str) -> Result<Self, EncodeError> {
         let bytes = serde_json::to_vec(body).map_err(EncodeError::json)?;
-        self.body = Some(Body::bytes("application/json", Bytes::from(bytes)));
+        self.body = Some(Body::bytes(content_type, Bytes::from(bytes)));
         Ok(self)
+    }
+
+    /// [`json`](Self::json) for an optional body: `None` sends no body.
+    ///
+    /// # Errors
+    ///
+    /// As [`json`](Self::json).
+    pub fn json_opt<T: serde::Serialize + ?Sized>(self, body: Option<&T>) -> Result<Self, EncodeError> {
+        match body {
+            Some(body) => self.json(body),
+            None => Ok(self),
+        }
     }
 
     /// Serialises `body` as `application/x-www-form-urlencoded`.

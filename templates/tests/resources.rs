@@ -87,7 +87,7 @@ fn missing(e: &fixture_response_variants::Error<fixture_response_variants::GetWi
 
 #[tokio::test]
 async fn operations_with_the_same_errors_share_one_enum_and_its_decoding() {
-    use fixture_response_variants::{ReplaceGadgetError, UpdateWidgetError};
+    use fixture_response_variants::{DeleteWidgetError, GetWidgetError, ReplaceGadgetError, UpdateWidgetError};
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/widgets/w-9"))
@@ -109,6 +109,11 @@ async fn operations_with_the_same_errors_share_one_enum_and_its_decoding() {
         .respond_with(ResponseTemplate::new(418).set_body_json(serde_json::json!({"title": "teapot"})))
         .mount(&server)
         .await;
+    Mock::given(method("DELETE"))
+        .and(path("/widgets/w-7"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(serde_json::json!({"title": "gone"})))
+        .mount(&server)
+        .await;
     let client = client(&server);
 
     let get = client.get_widget("w-9").await.expect_err("404");
@@ -119,6 +124,13 @@ async fn operations_with_the_same_errors_share_one_enum_and_its_decoding() {
     match update.api() {
         Some(UpdateWidgetError::Conflict(reply)) => assert_eq!(reply.body.title, "busy"),
         other => panic!("409 as {other:?}"),
+    }
+    // Delete describes its 404 its own way and still shares the enum: statuses, bodies and
+    // headers decide, and its method docs carry its description.
+    let delete: fixture_response_variants::Error<DeleteWidgetError> = client.delete_widget("w-7").await.expect_err("404");
+    match delete.api() {
+        Some(GetWidgetError::NotFound(reply)) => assert_eq!(reply.body.title, "gone"),
+        other => panic!("404 as {other:?}"),
     }
     // A status neither documents is still unexpected, not a variant.
     let teapot = client.update_widget("w-8").await.expect_err("418");

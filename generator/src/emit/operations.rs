@@ -56,18 +56,15 @@ pub fn emit_operations_parts(model: &NormalizedModel) -> (TokenStream, impl Iter
             #( #items )*
         }
     });
-    // Only operations name HTTP methods; a spec of webhooks alone has none.
-    let method_import = (!model.operations.is_empty()).then(|| quote!(use ::reqwest::Method;));
     let head = quote! {
         //! One method per operation on [`Client`], returning a request builder (the runtime's
         //! [`Call`] over the operation's inputs), with the operation's header, success and error
         //! types.
         // (Which variants are large depends on the spec's types; items that need other
-        // allowances carry their own.)
-        #![allow(clippy::large_enum_variant, clippy::result_large_err)]
-        #[allow(unused_imports)]
+        // allowances carry their own. The imports: `types` goes unused in a spec whose
+        // operations name no schema, and `Client` in one of webhooks alone.)
+        #![allow(unused_imports, clippy::large_enum_variant, clippy::result_large_err)]
         use super::{runtime::*, types, Client};
-        #method_import
     };
     (head, header_items.chain(ops))
 }
@@ -103,16 +100,26 @@ fn op_type(t: &TypeRef, model: &NormalizedModel) -> TokenStream {
 fn with_fact(mut docs: String, fact: &str) -> String {
     let last = docs.trim_end().lines().last().unwrap_or_default().trim();
     let fences_closed = docs.matches("```").count().is_multiple_of(2);
+    // A list item starts with its marker and a space: `**Important:**` is prose.
+    let list_item = ["- ", "* ", "+ "].iter().any(|m| last.starts_with(m));
     let prose = !last.is_empty()
         && fences_closed
-        && !last.starts_with(['-', '*', '+', '|', '#', '>', '<', '`'])
-        && !last.chars().next().is_some_and(|c| c.is_ascii_digit())
-        && last.ends_with(['.', '!', '?', ')', '`']);
+        && !list_item
+        && !last.starts_with(['|', '#', '>', '<', '`'])
+        && !last.chars().next().is_some_and(|c| c.is_ascii_digit());
+    // A sentence without its full stop ("Resource URI of conflicting resource") gets one,
+    // so the fact can follow it; one ending in anything else (a URL, a colon) keeps its own
+    // paragraph.
+    let ends_sentence = last.ends_with(['.', '!', '?', ')', '`']);
+    let unfinished = last.ends_with(|c: char| c.is_alphanumeric()) && !last.contains("://");
     if docs.trim().is_empty() {
         return fact.to_string();
     }
     docs.truncate(docs.trim_end().len());
-    docs.push_str(if prose { " " } else { "\n\n" });
+    if prose && unfinished {
+        docs.push('.');
+    }
+    docs.push_str(if prose && (ends_sentence || unfinished) { " " } else { "\n\n" });
     docs.push_str(fact);
     docs
 }
@@ -144,20 +151,92 @@ fn simple_optional(p: &Param, model: &NormalizedModel) -> Option<TokenStream> {
     }
 }
 
-/// Statements appending one query or header parameter held in `v` (a reference).
-fn emit_param_push(p: &Param, model: &NormalizedModel, v: TokenStream) -> TokenStream {
+/// One step of building an operation's request: a call chained on the `RequestSpec` (with its
+/// `?` when it can fail), or a statement of its own (a loop, an `if let`) that reassigns `spec`.
+enum RequestStep {
+    /// `.name(args)`; `fallible`: it returns a `Result` (the step adds the `?`).
+    Call { call: TokenStream, fallible: bool },
+    Stmt(TokenStream),
+}
+
+impl RequestStep {
+    fn call(call: TokenStream) -> Self {
+        RequestStep::Call { call, fallible: false }
+    }
+
+    fn fallible(call: TokenStream) -> Self {
+        RequestStep::Call { call, fallible: true }
+    }
+
+    /// The call as chained: with its `?` when it can fail.
+    fn chained(call: TokenStream, fallible: bool) -> TokenStream {
+        if fallible {
+            quote!(#call?)
+        } else {
+            call
+        }
+    }
+
+    /// The step as a statement on `spec`.
+    fn into_stmt(self) -> TokenStream {
+        match self {
+            RequestStep::Call { call, fallible } => {
+                let call = Self::chained(call, fallible);
+                quote! { spec = spec #call; }
+            }
+            RequestStep::Stmt(stmt) => stmt,
+        }
+    }
+}
+
+/// The body of `Operation::request`: the calls before the first statement chained onto the
+/// `RequestSpec`, one per line (prettyplease breaks a long chain at each call, where separate
+/// `spec = spec.x(..);` statements would each break on their own), then the statements.
+/// A chain that ends in a fallible call is the function's result as it is.
+fn render_request(start: TokenStream, steps: Vec<RequestStep>) -> TokenStream {
+    let split = steps.iter().position(|s| matches!(s, RequestStep::Stmt(_))).unwrap_or(steps.len());
+    let mut steps = steps;
+    let tail = steps.split_off(split);
+    let mut head: Vec<(TokenStream, bool)> = steps
+        .into_iter()
+        .filter_map(|s| match s {
+            RequestStep::Call { call, fallible } => Some((call, fallible)),
+            RequestStep::Stmt(_) => None,
+        })
+        .collect();
+    if !tail.is_empty() {
+        let head = head.into_iter().map(|(call, fallible)| RequestStep::chained(call, fallible));
+        let tail = tail.into_iter().map(RequestStep::into_stmt);
+        return quote! { let mut spec = #start #( #head )*; #( #tail )* Ok(spec) };
+    }
+    // A last call that can fail is the result as it is (its `Result` is the function's).
+    let last = match head.last() {
+        Some((_, true)) => head.pop().map(|(call, _)| call),
+        _ => None,
+    };
+    let head: Vec<TokenStream> = head.into_iter().map(|(call, fallible)| RequestStep::chained(call, fallible)).collect();
+    match last {
+        Some(last) => quote! { #start #( #head )* #last },
+        // `Ok(..)` around a chain that breaks costs prettyplease two more lines than binding it.
+        None if head.len() > 1 => quote! { let spec = #start #( #head )*; Ok(spec) },
+        None => quote! { Ok(#start #( #head )*) },
+    }
+}
+
+/// The step appending one query or header parameter held in `v` (a reference).
+fn emit_param_push(p: &Param, model: &NormalizedModel, v: TokenStream) -> RequestStep {
     let wire = &p.wire_name;
     let method = match p.location {
         ParamLocation::Header => quote!(header),
         _ => quote!(query),
     };
     if p.json_content {
-        return quote! { spec = spec.#method(#wire, super::runtime::param_json(#v)?); };
+        return RequestStep::call(quote!(.#method(#wire, super::runtime::param_json(#v)?)));
     }
     if p.location == ParamLocation::Query && p.style == ParamStyle::DeepObject && !is_scalarish(&p.ty, model) {
-        return quote! {
+        return RequestStep::Stmt(quote! {
             for (key, value) in super::runtime::deep_object_pairs(#wire, #v)? { spec = spec.query(&key, value); }
-        };
+        });
     }
     match &p.ty {
         TypeRef::Array(item) if is_scalarish(item, model) => {
@@ -168,25 +247,25 @@ fn emit_param_push(p: &Param, model: &NormalizedModel, v: TokenStream) -> TokenS
                 ParamStyle::Form | ParamStyle::DeepObject => ",",
             };
             if p.explode && p.location == ParamLocation::Query && p.style == ParamStyle::Form {
-                quote! { for item in #v { spec = spec.#method(#wire, #item_text); } }
+                RequestStep::Stmt(quote! { for item in #v { spec = spec.#method(#wire, #item_text); } })
             } else {
-                quote! {
+                RequestStep::Stmt(quote! {
                     let items = #v;
                     let joined: Vec<String> = items.iter().map(|item| ToString::to_string(&#item_text)).collect();
                     spec = spec.#method(#wire, joined.join(#separator));
-                }
+                })
             }
         }
         t if is_scalarish(t, model) => {
             let text = to_text(t, v);
-            quote! { spec = spec.#method(#wire, #text); }
+            RequestStep::call(quote!(.#method(#wire, #text)))
         }
         _ if p.location == ParamLocation::Header => {
-            quote! { spec = spec.header(#wire, super::runtime::param_text(#v)?); }
+            RequestStep::call(quote!(.header(#wire, super::runtime::param_text(#v)?)))
         }
         _ => {
             // Objects are sent form-exploded (`key=value` per property), like OpenAPI's default.
-            quote! { spec = spec.query_json(#wire, #v)?; }
+            RequestStep::fallible(quote!(.query_json(#wire, #v)))
         }
     }
 }
@@ -525,74 +604,73 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, header_names: &[Optio
     let method = format_ident!("{}", op.method.as_str());
     // Requests are authenticated unless the spec says otherwise; errors built from the
     // responses of an operation that carries secrets never quote the body.
-    let unauthenticated = op.security.is_empty().then(|| quote!(.authenticated(false)));
-    let sensitive = op.sensitive.then(|| quote!(.sensitive(true)));
-    let accept = accept_header(op).map(|v| quote!(.header("Accept", #v)));
-    let mut stmts: Vec<TokenStream> = op
-        .params
-        .iter()
-        .filter(|p| p.location != ParamLocation::Path)
-        .map(|p| {
-            let n = ident(&p.name);
-            if p.required {
-                emit_param_push(p, model, quote!(self.#n))
-            } else if let Some(set) = simple_optional(p, model) {
-                // One line per optional scalar: the runtime skips a `None`.
-                let wire = &p.wire_name;
-                let value = match &p.ty {
-                    TypeRef::DateTime => quote!(self.#n.as_ref().map(|v| v.to_rfc3339())),
-                    _ => quote!(self.#n.as_ref()),
-                };
-                quote! { spec = spec.#set(#wire, #value); }
-            } else {
-                let push = emit_param_push(p, model, quote!(value));
-                quote! { if let Some(value) = &self.#n { #push } }
-            }
-        })
-        .collect();
+    let mut steps: Vec<RequestStep> = Vec::new();
+    if op.security.is_empty() {
+        steps.push(RequestStep::call(quote!(.authenticated(false))));
+    }
+    if op.sensitive {
+        steps.push(RequestStep::call(quote!(.sensitive(true))));
+    }
+    if let Some(v) = accept_header(op) {
+        steps.push(RequestStep::call(quote!(.accept(#v))));
+    }
+    for p in op.params.iter().filter(|p| p.location != ParamLocation::Path) {
+        let n = ident(&p.name);
+        if p.required {
+            steps.push(emit_param_push(p, model, quote!(self.#n)));
+        } else if let Some(set) = simple_optional(p, model) {
+            // One call per optional scalar: the runtime skips a `None`.
+            let wire = &p.wire_name;
+            let value = match &p.ty {
+                TypeRef::DateTime => quote!(self.#n.as_ref().map(|v| v.to_rfc3339())),
+                _ => quote!(self.#n.as_ref()),
+            };
+            steps.push(RequestStep::call(quote!(.#set(#wire, #value))));
+        } else {
+            let push = emit_param_push(p, model, quote!(value)).into_stmt();
+            steps.push(RequestStep::Stmt(quote! { if let Some(value) = &self.#n { #push } }));
+        }
+    }
     if let Some(b) = &op.body {
-        let send = match body_plan(b, model, form_name) {
+        // The call sending the body held in `value`: one step per body, the runtime taking the
+        // media type (a chained `.header(..)` or an `if let` costs prettyplease's line breaks on
+        // every operation).
+        let send = |value: TokenStream| match body_plan(b, model, form_name) {
             BodyPlan::Typed { content_type, form, form_fields, .. } => {
                 let ct = content_type.as_ref().map(|ct| quote!(.header("Content-Type", #ct)));
                 // Form bodies go through the bracket encoder, which also takes nested objects
                 // and arrays (`address[city]=…`), as the APIs with such bodies read them;
                 // properties the `encoding` object describes are encoded as it says.
                 if form && !form_fields.is_empty() {
-                    quote!(spec.bytes("application/x-www-form-urlencoded", super::runtime::form_body_with(body, &[#( #form_fields ),*])?) #ct)
+                    Some(RequestStep::call(quote!(.bytes("application/x-www-form-urlencoded", super::runtime::form_body_with(#value, &[#( #form_fields ),*])?) #ct)))
                 } else if form {
-                    quote!(spec.bytes("application/x-www-form-urlencoded", super::runtime::form_body(body)?) #ct)
+                    Some(RequestStep::call(quote!(.bytes("application/x-www-form-urlencoded", super::runtime::form_body(#value)?) #ct)))
                 } else {
-                    quote!(spec.json(body)? #ct)
+                    Some(RequestStep::fallible(match content_type {
+                        None => quote!(.json(#value)),
+                        Some(ct) => quote!(.json_as(#value, #ct)),
+                    }))
                 }
             }
             BodyPlan::Bytes { content_type } => {
-                quote!(spec.bytes("application/octet-stream", body.clone()).header("Content-Type", #content_type))
+                Some(RequestStep::call(quote!(.bytes("application/octet-stream", #value.clone()).header("Content-Type", #content_type))))
             }
-            BodyPlan::Multipart => quote!(spec.bytes("application/octet-stream", body.0.clone()).header("Content-Type", body.1)),
+            BodyPlan::Multipart => Some(RequestStep::call(quote!(.bytes("application/octet-stream", #value.0.clone()).header("Content-Type", #value.1)))),
             // Added by `into_request`, which owns the form.
-            BodyPlan::Form { .. } => TokenStream::new(),
+            BodyPlan::Form { .. } => None,
         };
-        // (A form body adds nothing here: `into_request` encodes it.)
-        if !send.is_empty() {
-            stmts.push(if b.required {
-                quote! { let body = &self.body; spec = #send; }
-            } else {
-                quote! { if let Some(body) = &self.body { spec = #send; } }
-            });
+        let json_plain = matches!(body_plan(b, model, form_name), BodyPlan::Typed { form: false, content_type: None, .. });
+        if b.required {
+            steps.extend(send(quote!(self.body)));
+        } else if json_plain {
+            steps.push(RequestStep::fallible(quote!(.json_opt(self.body))));
+        } else if let Some(step) = send(quote!(body)) {
+            let stmt = step.into_stmt();
+            steps.push(RequestStep::Stmt(quote! { if let Some(body) = &self.body { #stmt } }));
         }
     }
     let start = quote!(RequestSpec::at(Method::#method, Self::PATH, &[#( #segments ),*]));
-    // The request's flags as a statement of their own: chained onto a long `at(...)`,
-    // prettyplease would break every argument onto a line.
-    let flags = [unauthenticated, sensitive, accept].into_iter().flatten().collect::<Vec<_>>();
-    if !flags.is_empty() {
-        stmts.insert(0, quote! { spec = spec #( #flags )*; });
-    }
-    let request_body = if stmts.is_empty() {
-        quote! { Ok(#start) }
-    } else {
-        quote! { let mut spec = #start; #( #stmts )* Ok(spec) }
-    };
+    let request_body = render_request(start, steps);
 
     // Success arms: exact codes, then ranges, then default. Every other status is the error
     // enum's to decode (`ErrorResponses`).
@@ -622,6 +700,17 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, header_names: &[Optio
     let decode_allow = overlap_allowance(&ordered.iter().map(|(_, c)| c.status).collect::<Vec<_>>());
     let decode_body = if arms.is_empty() {
         quote!(raw.fail_documented())
+    } else if let ([(_, only)], None) = (ordered.as_slice(), &success_enum) {
+        // One success at one code: check the status, then build the success.
+        match only.status {
+            StatusMatch::Code(_) => {
+                let code = status_pattern(only.status);
+                let body = body_decode(only);
+                let headers = if header_names[ordered[0].0].is_some() { quote!(raw.typed()) } else { quote!(()) };
+                quote!(raw.require_status(#code)?; raw.ok(#body, #headers))
+            }
+            _ => quote!(#success_alias match raw.status { #( #arms )* _ => raw.fail_documented(), }),
+        }
     } else {
         quote!(#success_alias match raw.status { #( #arms )* _ => raw.fail_documented(), })
     };
@@ -708,9 +797,18 @@ fn error_responses(model: &NormalizedModel, op: &Operation, header_names: &[Opti
         return quote! { #doc pub type #err_name = #owner; };
     }
     let mut cases: Vec<(usize, &ResponseCase)> = op.responses.iter().enumerate().filter(|(_, c)| !c.success).collect();
-    let variants: Vec<TokenStream> = cases.iter().map(|(i, c)| {
+    let shared = shared_error_descriptions(model, op);
+    let variants: Vec<TokenStream> = cases.iter().zip(&shared).map(|((i, c), shared)| {
         let v = ident(&c.variant);
-        let doc = doc_lines(&format!("{}: {}", status_text(c.status), super::docs::sanitize(&c.description)));
+        let doc = match shared {
+            Some(description) => format!("{}: {}", status_text(c.status), super::docs::sanitize(description)),
+            None => format!(
+                "{}: {}. Each operation describes this status its own way: see its method's docs.",
+                status_text(c.status),
+                crate::naming::variant_words(&c.variant)
+            ),
+        };
+        let doc = doc_lines(&doc);
         match (reply_type(c, model, &header_names[*i]), c.status) {
             (None, StatusMatch::Code(_)) => quote! { #doc #v, },
             (Some(reply), StatusMatch::Code(_)) => quote! { #doc #v(#reply), },
@@ -771,6 +869,23 @@ fn error_responses(model: &NormalizedModel, op: &Operation, header_names: &[Opti
             }
         }
     }
+}
+
+/// For each documented error of `op` (in response order), the description that every operation
+/// sharing its error enum gives that status, or `None` where they differ. Operations share an
+/// enum only when their error statuses, variants, bodies and headers agree (`naming`), so their
+/// error responses line up one to one.
+fn shared_error_descriptions<'m>(model: &'m NormalizedModel, op: &'m Operation) -> Vec<Option<&'m str>> {
+    let errors = |o: &'m Operation| o.responses.iter().filter(|c| !c.success);
+    let mut shared: Vec<Option<&str>> = errors(op).map(|c| Some(c.description.as_str())).collect();
+    for other in model.operations.iter().filter(|o| o.type_names.error_enum == op.type_names.error_enum) {
+        for (slot, c) in shared.iter_mut().zip(errors(other)) {
+            if slot.is_some_and(|d| d != c.description) {
+                *slot = None;
+            }
+        }
+    }
+    shared
 }
 
 /// The fields of an operation's inputs struct, in call-plan order: a required input as the
@@ -866,6 +981,25 @@ fn emit_method(model: &NormalizedModel, op: &Operation) -> TokenStream {
     let (generics, ret_lt) = if borrows { (quote!(<'a>), quote!('a)) } else { (TokenStream::new(), quote!('static)) };
     let self_ref = quote!(&self);
 
+    let docs = doc_lines(&method_docs(model, op, &plan));
+    let deprecated = op.docs.deprecated.then(|| quote!(#[deprecated(note = "deprecated by the API")]));
+    // Clippy's limit is 7, `&self` included; the spec decides how many inputs are required.
+    let many_args = (args.len() + 1 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    quote! {
+        #docs
+        #deprecated
+        #many_args
+        pub fn #fn_name #generics(#self_ref #(, #args)*) -> #req_ident<#ret_lt> {
+            Call::new(self, #inputs_value)
+        }
+    }
+}
+
+/// The docs of an operation's client method: the spec's, then one paragraph on the mechanics
+/// (the request, how to finish and send it, where errors arrive), then what the operation's
+/// errors mean where its shared error enum cannot say it.
+fn method_docs(model: &NormalizedModel, op: &Operation, plan: &CallPlan) -> String {
+    let req_name = &op.type_names.request;
     let mut docs = render(&op.docs);
     if !docs.trim().is_empty() {
         docs.push_str("\n\n");
@@ -887,19 +1021,19 @@ fn emit_method(model: &NormalizedModel, op: &Operation) -> TokenStream {
     }
     if op.responses.iter().any(|c| !c.success) {
         docs.push_str(&format!(" Documented errors arrive as [`Error::Api`] holding a [`{}`].", op.type_names.error));
-    }
-    let docs = doc_lines(&docs);
-    let deprecated = op.docs.deprecated.then(|| quote!(#[deprecated(note = "deprecated by the API")]));
-    // Clippy's limit is 7, `&self` included; the spec decides how many inputs are required.
-    let many_args = (args.len() + 1 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    quote! {
-        #docs
-        #deprecated
-        #many_args
-        pub fn #fn_name #generics(#self_ref #(, #args)*) -> #req_ident<#ret_lt> {
-            Call::new(self, #inputs_value)
+        // What a status means here, where the shared enum's variant cannot say it.
+        let errors = op.responses.iter().filter(|c| !c.success);
+        let own: Vec<String> = errors
+            .zip(shared_error_descriptions(model, op))
+            .filter(|(c, shared)| shared.is_none() && !c.description.trim().is_empty())
+            .map(|(c, _)| format!("- {}: {}", status_text(c.status), super::docs::sanitize(&c.description).split_whitespace().collect::<Vec<_>>().join(" ")))
+            .collect();
+        if !own.is_empty() {
+            docs.push_str("\n\nWhat its documented errors mean here:\n\n");
+            docs.push_str(&own.join("\n"));
         }
     }
+    docs
 }
 
 /// The `Accept` header of an operation, when `application/json` (the runtime's default) is not
@@ -1066,4 +1200,45 @@ fn moved(root: TokenStream, path: &[(String, bool)]) -> Place {
             (Place::Opt(e), true) => Place::Opt(quote!(#e.and_then(|v| v.#f))),
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{method_docs, shared_error_descriptions, with_fact};
+    use crate::emit::plan::CallPlan;
+
+    #[test]
+    fn a_fact_joins_the_last_sentence_unless_that_is_a_list_a_url_or_a_table() {
+        // Bold is prose, not a list item.
+        assert_eq!(with_fact("Resets.\n\n**Important:** relative time.".into(), "Header `R`."), "Resets.\n\n**Important:** relative time. Header `R`.");
+        // A sentence without its full stop gets one.
+        assert_eq!(with_fact("Resource URI of conflicting resource".into(), "Header `Location`."), "Resource URI of conflicting resource. Header `Location`.");
+        assert_eq!(with_fact("- one\n- two".into(), "Header `X`."), "- one\n- two\n\nHeader `X`.");
+        assert_eq!(with_fact("See https://example.com/docs".into(), "Header `X`."), "See https://example.com/docs\n\nHeader `X`.");
+        assert_eq!(with_fact("| a | b |".into(), "Header `X`."), "| a | b |\n\nHeader `X`.");
+        assert_eq!(with_fact("Ends with a colon:".into(), "Header `X`."), "Ends with a colon:\n\nHeader `X`.");
+        assert_eq!(with_fact(String::new(), "Header `X`."), "Header `X`.");
+    }
+
+    #[test]
+    fn operations_that_describe_a_shared_status_differently_say_so_in_their_own_docs() {
+        let text = include_bytes!("../../tests/fixtures/response_variants.yaml");
+        let spec = crate::load::load_bytes("response_variants.yaml", text).expect("fixture loads");
+        let model = crate::normalize::normalize(&spec).expect("fixture normalizes");
+        let op = |name: &str| model.operations.iter().find(|o| o.fn_name == name).expect(name);
+        let (get, update, delete) = (op("get_widget"), op("update_widget"), op("delete_widget"));
+        assert_eq!(delete.type_names.error_enum, "GetWidgetError");
+        assert_eq!(update.type_names.error_enum, "GetWidgetError");
+        // 404 is described two ways among the enum's operations, 409 one way.
+        assert_eq!(shared_error_descriptions(&model, get), [None, Some("Conflict")]);
+        assert_eq!(shared_error_descriptions(&model, delete), [None, Some("Conflict")]);
+        let docs = method_docs(&model, delete, &CallPlan::of(delete));
+        assert!(docs.ends_with("What its documented errors mean here:\n\n- 404: Not found. Error code 40401 indicates the widget was deleted already."), "{docs}");
+        let docs = method_docs(&model, get, &CallPlan::of(get));
+        assert!(docs.ends_with("What its documented errors mean here:\n\n- 404: Not found"), "{docs}");
+        // An enum only its owner uses keeps every description in its variants.
+        let replace = op("replace_gadget");
+        assert_eq!(shared_error_descriptions(&model, replace), [Some("No such gadget")]);
+        assert!(!method_docs(&model, replace, &CallPlan::of(replace)).contains("mean here"));
+    }
 }

@@ -455,30 +455,9 @@ fn emit_type(model: &NormalizedModel, t: &TypeDef, default: bool, cfg: &TokenStr
                         }
                     }
                 }
+                // `From<&str>`, `Display`, `Serialize`, `Deserialize`: the runtime's macro.
                 #cfg
-                impl ::std::convert::From<&str> for #name {
-                    fn from(value: &str) -> Self {
-                        Self::from_wire(value)
-                    }
-                }
-                #cfg
-                impl ::std::fmt::Display for #name {
-                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(self.as_str())
-                    }
-                }
-                #cfg
-                impl ::serde::Serialize for #name {
-                    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                        serializer.serialize_str(self.as_str())
-                    }
-                }
-                #cfg
-                impl<'de> ::serde::Deserialize<'de> for #name {
-                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                        super::runtime::deserialize_str_with(deserializer, Self::from_wire)
-                    }
-                }
+                super::runtime::open_enum!(#name);
             }
         }
         TypeKind::Union { tag, variants } => {

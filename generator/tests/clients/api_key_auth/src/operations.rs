@@ -3,10 +3,8 @@
 //! One method per operation on [`Client`], returning a request builder (the runtime's
 //! [`Call`] over the operation's inputs), with the operation's header, success and error
 //! types.
-#![allow(clippy::large_enum_variant, clippy::result_large_err)]
-#[allow(unused_imports)]
+#![allow(unused_imports, clippy::large_enum_variant, clippy::result_large_err)]
 use super::{runtime::*, types, Client};
-use ::reqwest::Method;
 impl Client {
     /// `GET /things/{id}`. `.await` the returned [`GetThingBuilder`], or call its `send`. Documented errors arrive as [`Error::Api`] holding a [`GetThingError`].
     pub fn get_thing<'a>(&self, id: &'a str) -> GetThingBuilder<'a> {
@@ -50,10 +48,8 @@ impl Operation for GetThingInputs<'_> {
         Ok(RequestSpec::at(Method::GET, Self::PATH, &[self.id]))
     }
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
-        match raw.status {
-            200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_documented(),
-        }
+        raw.require_status(200)?;
+        raw.ok(raw.decode()?, ())
     }
 }
 /// [`Client::create_thing`] documents no error response: every error status is [`Error::UnexpectedStatus`].
@@ -69,16 +65,11 @@ impl Operation for CreateThingInputs<'_> {
     type Error = CreateThingError;
     const PATH: &'static str = "/things";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let mut spec = RequestSpec::at(Method::POST, Self::PATH, &[]);
-        let body = &self.body;
-        spec = spec.json(body)?;
-        Ok(spec)
+        RequestSpec::at(Method::POST, Self::PATH, &[]).json(self.body)
     }
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
-        match raw.status {
-            201 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_documented(),
-        }
+        raw.require_status(201)?;
+        raw.ok(raw.decode()?, ())
     }
 }
 /// [`Client::get_health`] documents no error response: every error status is [`Error::UnexpectedStatus`].
@@ -93,14 +84,10 @@ impl Operation for GetHealthInputs {
     type Error = GetHealthError;
     const PATH: &'static str = "/health";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[]);
-        spec = spec.authenticated(false);
-        Ok(spec)
+        Ok(RequestSpec::at(Method::GET, Self::PATH, &[]).authenticated(false))
     }
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
-        match raw.status {
-            204 => raw.ok((), ()),
-            _ => raw.fail_documented(),
-        }
+        raw.require_status(204)?;
+        raw.ok((), ())
     }
 }

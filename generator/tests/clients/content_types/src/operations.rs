@@ -3,10 +3,8 @@
 //! One method per operation on [`Client`], returning a request builder (the runtime's
 //! [`Call`] over the operation's inputs), with the operation's header, success and error
 //! types.
-#![allow(clippy::large_enum_variant, clippy::result_large_err)]
-#[allow(unused_imports)]
+#![allow(unused_imports, clippy::large_enum_variant, clippy::result_large_err)]
 use super::{runtime::*, types, Client};
-use ::reqwest::Method;
 impl Client {
     /// `GET /vendor`. `.await` the returned [`GetVendorBuilder`], or call its `send`.
     pub fn get_vendor(&self) -> GetVendorBuilder<'static> {
@@ -41,15 +39,14 @@ impl Operation for GetVendorInputs {
     type Error = GetVendorError;
     const PATH: &'static str = "/vendor";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[]);
-        spec = spec.authenticated(false).header("Accept", "application/vnd.api+json");
+        let spec = RequestSpec::at(Method::GET, Self::PATH, &[])
+            .authenticated(false)
+            .accept("application/vnd.api+json");
         Ok(spec)
     }
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
-        match raw.status {
-            200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_documented(),
-        }
+        raw.require_status(200)?;
+        raw.ok(raw.decode()?, ())
     }
 }
 /// [`Client::upload`] documents no error response: every error status is [`Error::UnexpectedStatus`].
@@ -65,19 +62,16 @@ impl Operation for UploadInputs {
     type Error = UploadError;
     const PATH: &'static str = "/upload";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let mut spec = RequestSpec::at(Method::PUT, Self::PATH, &[]);
-        spec = spec.authenticated(false).header("Accept", "application/octet-stream");
-        let body = &self.body;
-        spec = spec
-            .bytes("application/octet-stream", body.clone())
+        let spec = RequestSpec::at(Method::PUT, Self::PATH, &[])
+            .authenticated(false)
+            .accept("application/octet-stream")
+            .bytes("application/octet-stream", self.body.clone())
             .header("Content-Type", "application/octet-stream");
         Ok(spec)
     }
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
-        match raw.status {
-            200 => raw.ok(raw.body.clone(), ()),
-            _ => raw.fail_documented(),
-        }
+        raw.require_status(200)?;
+        raw.ok(raw.body.clone(), ())
     }
 }
 /// [`Client::login`] documents no error response: every error status is [`Error::UnexpectedStatus`].
@@ -100,8 +94,9 @@ impl Operation for LoginInputs<'_> {
     type Error = LoginError;
     const PATH: &'static str = "/login";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let mut spec = RequestSpec::at(Method::POST, Self::PATH, &[]);
-        spec = spec.authenticated(false).header("Accept", "text/html");
+        let mut spec = RequestSpec::at(Method::POST, Self::PATH, &[])
+            .authenticated(false)
+            .accept("text/html");
         if let Some(body) = &self.body {
             spec = spec
                 .bytes(
@@ -112,10 +107,8 @@ impl Operation for LoginInputs<'_> {
         Ok(spec)
     }
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
-        match raw.status {
-            200 => raw.ok(raw.text(), ()),
-            _ => raw.fail_documented(),
-        }
+        raw.require_status(200)?;
+        raw.ok(raw.text(), ())
     }
 }
 /// [`Client::get_anything`] documents no error response: every error status is [`Error::UnexpectedStatus`].
@@ -130,15 +123,14 @@ impl Operation for GetAnythingInputs {
     type Error = GetAnythingError;
     const PATH: &'static str = "/anything";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[]);
-        spec = spec.authenticated(false).header("Accept", "*/*");
+        let spec = RequestSpec::at(Method::GET, Self::PATH, &[])
+            .authenticated(false)
+            .accept("*/*");
         Ok(spec)
     }
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
-        match raw.status {
-            200 => raw.ok(raw.body.clone(), ()),
-            _ => raw.fail_documented(),
-        }
+        raw.require_status(200)?;
+        raw.ok(raw.body.clone(), ())
     }
 }
 /// [`Client::create_job`] documents no error response: every error status is [`Error::UnexpectedStatus`].
@@ -164,9 +156,7 @@ impl Operation for CreateJobInputs {
     type Error = CreateJobError;
     const PATH: &'static str = "/jobs";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let mut spec = RequestSpec::at(Method::POST, Self::PATH, &[]);
-        spec = spec.authenticated(false);
-        Ok(spec)
+        Ok(RequestSpec::at(Method::POST, Self::PATH, &[]).authenticated(false))
     }
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         use CreateJobSuccess as S;

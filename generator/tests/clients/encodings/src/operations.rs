@@ -3,10 +3,8 @@
 //! One method per operation on [`Client`], returning a request builder (the runtime's
 //! [`Call`] over the operation's inputs), with the operation's header, success and error
 //! types.
-#![allow(clippy::large_enum_variant, clippy::result_large_err)]
-#[allow(unused_imports)]
+#![allow(unused_imports, clippy::large_enum_variant, clippy::result_large_err)]
 use super::{runtime::*, types, Client};
-use ::reqwest::Method;
 impl Client {
     /// `GET /charges`. Optional inputs are setters on the returned [`ListChargesBuilder`] (`metadata`, `created`, `ids`, `states`, `q`); then `.await` it, or call its `send`.
     pub fn list_charges(&self) -> ListChargesBuilder<'static> {
@@ -70,8 +68,8 @@ impl Operation for ListChargesInputs {
     type Error = ListChargesError;
     const PATH: &'static str = "/charges";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[]);
-        spec = spec.authenticated(false);
+        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[])
+            .authenticated(false);
         if let Some(value) = &self.metadata {
             for (key, value) in super::runtime::deep_object_pairs("metadata", value)? {
                 spec = spec.query(&key, value);
@@ -102,10 +100,8 @@ impl Operation for ListChargesInputs {
         Ok(spec)
     }
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
-        match raw.status {
-            204 => raw.ok((), ()),
-            _ => raw.fail_documented(),
-        }
+        raw.require_status(204)?;
+        raw.ok((), ())
     }
 }
 /// [`Client::create_charge`] documents no error response: every error status is [`Error::UnexpectedStatus`].
@@ -121,21 +117,17 @@ impl Operation for CreateChargeInputs<'_> {
     type Error = CreateChargeError;
     const PATH: &'static str = "/charges";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let mut spec = RequestSpec::at(Method::POST, Self::PATH, &[]);
-        spec = spec.authenticated(false);
-        let body = &self.body;
-        spec = spec
+        let spec = RequestSpec::at(Method::POST, Self::PATH, &[])
+            .authenticated(false)
             .bytes(
                 "application/x-www-form-urlencoded",
-                super::runtime::form_body(body)?,
+                super::runtime::form_body(self.body)?,
             );
         Ok(spec)
     }
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
-        match raw.status {
-            204 => raw.ok((), ()),
-            _ => raw.fail_documented(),
-        }
+        raw.require_status(204)?;
+        raw.ok((), ())
     }
 }
 /// [`Client::create_customer`] documents no error response: every error status is [`Error::UnexpectedStatus`].
@@ -151,14 +143,12 @@ impl Operation for CreateCustomerInputs<'_> {
     type Error = CreateCustomerError;
     const PATH: &'static str = "/customers";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let mut spec = RequestSpec::at(Method::POST, Self::PATH, &[]);
-        spec = spec.authenticated(false);
-        let body = &self.body;
-        spec = spec
+        let spec = RequestSpec::at(Method::POST, Self::PATH, &[])
+            .authenticated(false)
             .bytes(
                 "application/x-www-form-urlencoded",
                 super::runtime::form_body_with(
-                    body,
+                    self.body,
                     &[
                         ("address", super::runtime::FormEncoding::Brackets),
                         ("codes", super::runtime::FormEncoding::Delimited(" ")),
@@ -173,9 +163,7 @@ impl Operation for CreateCustomerInputs<'_> {
         Ok(spec)
     }
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
-        match raw.status {
-            204 => raw.ok((), ()),
-            _ => raw.fail_documented(),
-        }
+        raw.require_status(204)?;
+        raw.ok((), ())
     }
 }

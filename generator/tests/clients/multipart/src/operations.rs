@@ -3,10 +3,8 @@
 //! One method per operation on [`Client`], returning a request builder (the runtime's
 //! [`Call`] over the operation's inputs), with the operation's header, success and error
 //! types.
-#![allow(clippy::large_enum_variant, clippy::result_large_err)]
-#[allow(unused_imports)]
+#![allow(unused_imports, clippy::large_enum_variant, clippy::result_large_err)]
 use super::{runtime::*, types, Client};
-use ::reqwest::Method;
 impl Client {
     /// `POST /documents` with a `multipart/form-data` body. `.await` the returned [`UploadDocumentBuilder`], or call its `send`.
     pub fn upload_document(
@@ -102,9 +100,7 @@ impl Operation for UploadDocumentInputs {
     type Error = UploadDocumentError;
     const PATH: &'static str = "/documents";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let mut spec = RequestSpec::at(Method::POST, Self::PATH, &[]);
-        spec = spec.authenticated(false);
-        Ok(spec)
+        Ok(RequestSpec::at(Method::POST, Self::PATH, &[]).authenticated(false))
     }
     fn into_request<'f>(self) -> BoxFuture<'f, Result<RequestSpec, EncodeError>>
     where
@@ -116,10 +112,8 @@ impl Operation for UploadDocumentInputs {
         })
     }
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
-        match raw.status {
-            201 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_documented(),
-        }
+        raw.require_status(201)?;
+        raw.ok(raw.decode()?, ())
     }
 }
 /// [`Client::put_avatar`] documents no error response: every error status is [`Error::UnexpectedStatus`].
@@ -171,9 +165,7 @@ impl Operation for PutAvatarInputs {
     type Error = PutAvatarError;
     const PATH: &'static str = "/avatars";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let mut spec = RequestSpec::at(Method::PUT, Self::PATH, &[]);
-        spec = spec.authenticated(false);
-        Ok(spec)
+        Ok(RequestSpec::at(Method::PUT, Self::PATH, &[]).authenticated(false))
     }
     fn into_request<'f>(self) -> BoxFuture<'f, Result<RequestSpec, EncodeError>>
     where
@@ -188,10 +180,8 @@ impl Operation for PutAvatarInputs {
         })
     }
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
-        match raw.status {
-            204 => raw.ok((), ()),
-            _ => raw.fail_documented(),
-        }
+        raw.require_status(204)?;
+        raw.ok((), ())
     }
 }
 /// [`Client::post_raw`] documents no error response: every error status is [`Error::UnexpectedStatus`].
@@ -207,18 +197,14 @@ impl Operation for PostRawInputs<'_> {
     type Error = PostRawError;
     const PATH: &'static str = "/raw";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let mut spec = RequestSpec::at(Method::POST, Self::PATH, &[]);
-        spec = spec.authenticated(false);
-        let body = &self.body;
-        spec = spec
-            .bytes("application/octet-stream", body.0.clone())
-            .header("Content-Type", body.1);
+        let spec = RequestSpec::at(Method::POST, Self::PATH, &[])
+            .authenticated(false)
+            .bytes("application/octet-stream", self.body.0.clone())
+            .header("Content-Type", self.body.1);
         Ok(spec)
     }
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
-        match raw.status {
-            204 => raw.ok((), ()),
-            _ => raw.fail_documented(),
-        }
+        raw.require_status(204)?;
+        raw.ok((), ())
     }
 }

@@ -3,10 +3,8 @@
 //! One method per operation on [`Client`], returning a request builder (the runtime's
 //! [`Call`] over the operation's inputs), with the operation's header, success and error
 //! types.
-#![allow(clippy::large_enum_variant, clippy::result_large_err)]
-#[allow(unused_imports)]
+#![allow(unused_imports, clippy::large_enum_variant, clippy::result_large_err)]
 use super::{runtime::*, types, Client};
-use ::reqwest::Method;
 impl Client {
     /// `POST /shapes` with a `application/json` body. Optional inputs are setters on the returned [`CreateShapeBuilder`] (`body`); then `.await` it, or call its `send`.
     pub fn create_shape(&self) -> CreateShapeBuilder<'static> {
@@ -33,17 +31,12 @@ impl Operation for CreateShapeInputs<'_> {
     type Error = CreateShapeError;
     const PATH: &'static str = "/shapes";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let mut spec = RequestSpec::at(Method::POST, Self::PATH, &[]);
-        spec = spec.authenticated(false);
-        if let Some(body) = &self.body {
-            spec = spec.json(body)?;
-        }
-        Ok(spec)
+        RequestSpec::at(Method::POST, Self::PATH, &[])
+            .authenticated(false)
+            .json_opt(self.body)
     }
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
-        match raw.status {
-            200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_documented(),
-        }
+        raw.require_status(200)?;
+        raw.ok(raw.decode()?, ())
     }
 }

@@ -3,10 +3,8 @@
 //! One method per operation on [`Client`], returning a request builder (the runtime's
 //! [`Call`] over the operation's inputs), with the operation's header, success and error
 //! types.
-#![allow(clippy::large_enum_variant, clippy::result_large_err)]
-#[allow(unused_imports)]
+#![allow(unused_imports, clippy::large_enum_variant, clippy::result_large_err)]
 use super::{runtime::*, types, Client};
-use ::reqwest::Method;
 impl Client {
     /// `GET /things`. `.await` the returned [`GetThingBuilder`], or call its `send`.
     pub fn get_thing(&self) -> GetThingBuilder<'static> {
@@ -29,15 +27,11 @@ impl Operation for GetThingInputs {
     type Error = GetThingError;
     const PATH: &'static str = "/things";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[]);
-        spec = spec.authenticated(false);
-        Ok(spec)
+        Ok(RequestSpec::at(Method::GET, Self::PATH, &[]).authenticated(false))
     }
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
-        match raw.status {
-            200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_documented(),
-        }
+        raw.require_status(200)?;
+        raw.ok(raw.decode()?, ())
     }
 }
 /// [`Client::put_thing`] documents no error response: every error status is [`Error::UnexpectedStatus`].
@@ -53,16 +47,12 @@ impl Operation for PutThingInputs<'_> {
     type Error = PutThingError;
     const PATH: &'static str = "/things";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let mut spec = RequestSpec::at(Method::POST, Self::PATH, &[]);
-        spec = spec.authenticated(false);
-        let body = &self.body;
-        spec = spec.json(body)?;
-        Ok(spec)
+        RequestSpec::at(Method::POST, Self::PATH, &[])
+            .authenticated(false)
+            .json(self.body)
     }
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
-        match raw.status {
-            204 => raw.ok((), ()),
-            _ => raw.fail_documented(),
-        }
+        raw.require_status(204)?;
+        raw.ok((), ())
     }
 }

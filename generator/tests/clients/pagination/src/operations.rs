@@ -3,10 +3,8 @@
 //! One method per operation on [`Client`], returning a request builder (the runtime's
 //! [`Call`] over the operation's inputs), with the operation's header, success and error
 //! types.
-#![allow(clippy::large_enum_variant, clippy::result_large_err)]
-#[allow(unused_imports)]
+#![allow(unused_imports, clippy::large_enum_variant, clippy::result_large_err)]
 use super::{runtime::*, types, Client};
-use ::reqwest::Method;
 impl Client {
     /// `GET /envs/{env}/items`. Optional inputs are setters on the returned [`ListItemsBuilder`] (`page_size`, `page_token`); then `.await` it, or call its `send`. A paginated list: its `stream` yields every item, `pages` every page.
     pub fn list_items<'a>(&self, env: &'a str) -> ListItemsBuilder<'a> {
@@ -89,17 +87,15 @@ impl Operation for ListItemsInputs<'_> {
     type Error = ListItemsError;
     const PATH: &'static str = "/envs/{env}/items";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[self.env]);
-        spec = spec.authenticated(false);
-        spec = spec.query_opt("page_size", self.page_size.as_ref());
-        spec = spec.query_opt("page_token", self.page_token.as_ref());
+        let spec = RequestSpec::at(Method::GET, Self::PATH, &[self.env])
+            .authenticated(false)
+            .query_opt("page_size", self.page_size.as_ref())
+            .query_opt("page_token", self.page_token.as_ref());
         Ok(spec)
     }
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
-        match raw.status {
-            200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_documented(),
-        }
+        raw.require_status(200)?;
+        raw.ok(raw.decode()?, ())
     }
 }
 /// [`Client::list_all_items`] documents no error response: every error status is [`Error::UnexpectedStatus`].
@@ -114,14 +110,10 @@ impl Operation for ListAllItemsInputs {
     type Error = ListAllItemsError;
     const PATH: &'static str = "/all-items";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[]);
-        spec = spec.authenticated(false);
-        Ok(spec)
+        Ok(RequestSpec::at(Method::GET, Self::PATH, &[]).authenticated(false))
     }
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
-        match raw.status {
-            200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_documented(),
-        }
+        raw.require_status(200)?;
+        raw.ok(raw.decode()?, ())
     }
 }

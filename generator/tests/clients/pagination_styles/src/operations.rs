@@ -3,10 +3,8 @@
 //! One method per operation on [`Client`], returning a request builder (the runtime's
 //! [`Call`] over the operation's inputs), with the operation's header, success and error
 //! types.
-#![allow(clippy::large_enum_variant, clippy::result_large_err)]
-#[allow(unused_imports)]
+#![allow(unused_imports, clippy::large_enum_variant, clippy::result_large_err)]
 use super::{runtime::*, types, Client};
-use ::reqwest::Method;
 /// Documented response headers. A header that is missing or does not parse is `None`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LinkHeaders {
@@ -148,17 +146,15 @@ impl Operation for ListChargesInputs {
     type Error = ListChargesError;
     const PATH: &'static str = "/charges";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[]);
-        spec = spec.authenticated(false);
-        spec = spec.query_opt("limit", self.limit.as_ref());
-        spec = spec.query_opt("starting_after", self.starting_after.as_ref());
+        let spec = RequestSpec::at(Method::GET, Self::PATH, &[])
+            .authenticated(false)
+            .query_opt("limit", self.limit.as_ref())
+            .query_opt("starting_after", self.starting_after.as_ref());
         Ok(spec)
     }
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
-        match raw.status {
-            200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_documented(),
-        }
+        raw.require_status(200)?;
+        raw.ok(raw.decode()?, ())
     }
 }
 /// [`Client::list_events`] documents no error response: every error status is [`Error::UnexpectedStatus`].
@@ -220,16 +216,14 @@ impl Operation for ListEventsInputs {
     type Error = ListEventsError;
     const PATH: &'static str = "/events";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[]);
-        spec = spec.authenticated(false);
-        spec = spec.query_opt("cursor", self.cursor.as_ref());
+        let spec = RequestSpec::at(Method::GET, Self::PATH, &[])
+            .authenticated(false)
+            .query_opt("cursor", self.cursor.as_ref());
         Ok(spec)
     }
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
-        match raw.status {
-            200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_documented(),
-        }
+        raw.require_status(200)?;
+        raw.ok(raw.decode()?, ())
     }
 }
 /// [`Client::list_repos`] documents no error response: every error status is [`Error::UnexpectedStatus`].
@@ -303,17 +297,15 @@ impl Operation for ListReposInputs<'_> {
     type Error = ListReposError;
     const PATH: &'static str = "/orgs/{org}/repos";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[self.org]);
-        spec = spec.authenticated(false);
-        spec = spec.query_opt("per_page", self.per_page.as_ref());
-        spec = spec.query_opt("page", self.page.as_ref());
+        let spec = RequestSpec::at(Method::GET, Self::PATH, &[self.org])
+            .authenticated(false)
+            .query_opt("per_page", self.per_page.as_ref())
+            .query_opt("page", self.page.as_ref());
         Ok(spec)
     }
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
-        match raw.status {
-            200 => raw.ok(raw.decode()?, raw.typed()),
-            _ => raw.fail_documented(),
-        }
+        raw.require_status(200)?;
+        raw.ok(raw.decode()?, raw.typed())
     }
 }
 /// [`Client::instance_list`] documents no error response: every error status is [`Error::UnexpectedStatus`].
@@ -373,18 +365,16 @@ impl Operation for InstanceListInputs<'_> {
     type Error = InstanceListError;
     const PATH: &'static str = "/v1/instances";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[]);
-        spec = spec.authenticated(false);
-        spec = spec.query("project", self.project);
-        spec = spec.query_opt("limit", self.limit.as_ref());
-        spec = spec.query_opt("page_token", self.page_token.as_ref());
+        let spec = RequestSpec::at(Method::GET, Self::PATH, &[])
+            .authenticated(false)
+            .query("project", self.project)
+            .query_opt("limit", self.limit.as_ref())
+            .query_opt("page_token", self.page_token.as_ref());
         Ok(spec)
     }
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
-        match raw.status {
-            200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_documented(),
-        }
+        raw.require_status(200)?;
+        raw.ok(raw.decode()?, ())
     }
 }
 /// [`Client::list_widgets`] documents no error response: every error status is [`Error::UnexpectedStatus`].
@@ -444,16 +434,14 @@ impl Operation for ListWidgetsInputs {
     type Error = ListWidgetsError;
     const PATH: &'static str = "/widgets";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[]);
-        spec = spec.authenticated(false);
-        spec = spec.query_opt("after", self.after.as_ref());
+        let spec = RequestSpec::at(Method::GET, Self::PATH, &[])
+            .authenticated(false)
+            .query_opt("after", self.after.as_ref());
         Ok(spec)
     }
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
-        match raw.status {
-            200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_documented(),
-        }
+        raw.require_status(200)?;
+        raw.ok(raw.decode()?, ())
     }
 }
 /// [`Client::list_rows`] documents no error response: every error status is [`Error::UnexpectedStatus`].
@@ -530,16 +518,14 @@ impl Operation for ListRowsInputs {
     type Error = ListRowsError;
     const PATH: &'static str = "/rows";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[]);
-        spec = spec.authenticated(false);
-        spec = spec.query_opt("after", self.after.as_ref());
+        let spec = RequestSpec::at(Method::GET, Self::PATH, &[])
+            .authenticated(false)
+            .query_opt("after", self.after.as_ref());
         Ok(spec)
     }
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
-        match raw.status {
-            200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_documented(),
-        }
+        raw.require_status(200)?;
+        raw.ok(raw.decode()?, ())
     }
 }
 /// [`Client::list_feed`] documents no error response: every error status is [`Error::UnexpectedStatus`].
@@ -604,16 +590,14 @@ impl Operation for ListFeedInputs {
     type Error = ListFeedError;
     const PATH: &'static str = "/feed";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[]);
-        spec = spec.authenticated(false);
-        spec = spec.query_opt("after", self.after.as_ref());
+        let spec = RequestSpec::at(Method::GET, Self::PATH, &[])
+            .authenticated(false)
+            .query_opt("after", self.after.as_ref());
         Ok(spec)
     }
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
-        match raw.status {
-            200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_documented(),
-        }
+        raw.require_status(200)?;
+        raw.ok(raw.decode()?, ())
     }
 }
 /// [`Client::search_charges`] documents no error response: every error status is [`Error::UnexpectedStatus`].
@@ -636,16 +620,14 @@ impl Operation for SearchChargesInputs {
     type Error = SearchChargesError;
     const PATH: &'static str = "/charges/search";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[]);
-        spec = spec.authenticated(false);
-        spec = spec.query_opt("starting_after", self.starting_after.as_ref());
+        let spec = RequestSpec::at(Method::GET, Self::PATH, &[])
+            .authenticated(false)
+            .query_opt("starting_after", self.starting_after.as_ref());
         Ok(spec)
     }
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
-        match raw.status {
-            200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_documented(),
-        }
+        raw.require_status(200)?;
+        raw.ok(raw.decode()?, ())
     }
 }
 /// [`Client::list_balances`] documents no error response: every error status is [`Error::UnexpectedStatus`].
@@ -668,16 +650,14 @@ impl Operation for ListBalancesInputs {
     type Error = ListBalancesError;
     const PATH: &'static str = "/balances";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[]);
-        spec = spec.authenticated(false);
-        spec = spec.query_opt("starting_after", self.starting_after.as_ref());
+        let spec = RequestSpec::at(Method::GET, Self::PATH, &[])
+            .authenticated(false)
+            .query_opt("starting_after", self.starting_after.as_ref());
         Ok(spec)
     }
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
-        match raw.status {
-            200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_documented(),
-        }
+        raw.require_status(200)?;
+        raw.ok(raw.decode()?, ())
     }
 }
 /// [`Client::list_logs`] documents no error response: every error status is [`Error::UnexpectedStatus`].
@@ -700,16 +680,14 @@ impl Operation for ListLogsInputs {
     type Error = ListLogsError;
     const PATH: &'static str = "/logs";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[]);
-        spec = spec.authenticated(false);
-        spec = spec.query_opt("cursor", self.cursor.as_ref());
+        let spec = RequestSpec::at(Method::GET, Self::PATH, &[])
+            .authenticated(false)
+            .query_opt("cursor", self.cursor.as_ref());
         Ok(spec)
     }
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
-        match raw.status {
-            200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_documented(),
-        }
+        raw.require_status(200)?;
+        raw.ok(raw.decode()?, ())
     }
 }
 /// [`Client::list_members`] documents no error response: every error status is [`Error::UnexpectedStatus`].
@@ -732,16 +710,14 @@ impl Operation for ListMembersInputs<'_> {
     type Error = ListMembersError;
     const PATH: &'static str = "/orgs/{org}/members";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[self.org]);
-        spec = spec.authenticated(false);
-        spec = spec.query_opt("page", self.page.as_ref());
+        let spec = RequestSpec::at(Method::GET, Self::PATH, &[self.org])
+            .authenticated(false)
+            .query_opt("page", self.page.as_ref());
         Ok(spec)
     }
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
-        match raw.status {
-            200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_documented(),
-        }
+        raw.require_status(200)?;
+        raw.ok(raw.decode()?, ())
     }
 }
 /// [`Client::disk_list`] documents no error response: every error status is [`Error::UnexpectedStatus`].
@@ -764,15 +740,13 @@ impl Operation for DiskListInputs {
     type Error = DiskListError;
     const PATH: &'static str = "/v1/disks";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[]);
-        spec = spec.authenticated(false);
-        spec = spec.query_opt("page_token", self.page_token.as_ref());
+        let spec = RequestSpec::at(Method::GET, Self::PATH, &[])
+            .authenticated(false)
+            .query_opt("page_token", self.page_token.as_ref());
         Ok(spec)
     }
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
-        match raw.status {
-            200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_documented(),
-        }
+        raw.require_status(200)?;
+        raw.ok(raw.decode()?, ())
     }
 }

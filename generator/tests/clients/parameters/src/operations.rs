@@ -3,10 +3,8 @@
 //! One method per operation on [`Client`], returning a request builder (the runtime's
 //! [`Call`] over the operation's inputs), with the operation's header, success and error
 //! types.
-#![allow(clippy::large_enum_variant, clippy::result_large_err)]
-#[allow(unused_imports)]
+#![allow(unused_imports, clippy::large_enum_variant, clippy::result_large_err)]
 use super::{runtime::*, types, Client};
-use ::reqwest::Method;
 impl Client {
     /// `GET /envs/{env_id}/clusters/{cluster-id}`. Optional inputs are setters on the returned [`GetClusterBuilder`] (`page_size`, `spec_owner`, `tags`, `ids`, `filter`, `since`, `x_trace_id`); then `.await` it, or call its `send`.
     pub fn get_cluster<'a>(
@@ -88,14 +86,14 @@ impl Operation for GetClusterInputs<'_> {
     const PATH: &'static str = "/envs/{env_id}/clusters/{cluster-id}";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
         let mut spec = RequestSpec::at(
-            Method::GET,
-            Self::PATH,
-            &[self.env_id, &ToString::to_string(&self.cluster_id)],
-        );
-        spec = spec.authenticated(false);
-        spec = spec.query_opt("page_size", self.page_size.as_ref());
-        spec = spec.query_opt("spec.owner", self.spec_owner.as_ref());
-        spec = spec.query("status", self.status);
+                Method::GET,
+                Self::PATH,
+                &[self.env_id, &ToString::to_string(&self.cluster_id)],
+            )
+            .authenticated(false)
+            .query_opt("page_size", self.page_size.as_ref())
+            .query_opt("spec.owner", self.spec_owner.as_ref())
+            .query("status", self.status);
         if let Some(value) = &self.tags {
             for item in value {
                 spec = spec.query("tags", item);
@@ -118,9 +116,7 @@ impl Operation for GetClusterInputs<'_> {
         Ok(spec)
     }
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
-        match raw.status {
-            204 => raw.ok((), ()),
-            _ => raw.fail_documented(),
-        }
+        raw.require_status(204)?;
+        raw.ok((), ())
     }
 }

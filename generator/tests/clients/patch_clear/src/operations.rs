@@ -3,10 +3,8 @@
 //! One method per operation on [`Client`], returning a request builder (the runtime's
 //! [`Call`] over the operation's inputs), with the operation's header, success and error
 //! types.
-#![allow(clippy::large_enum_variant, clippy::result_large_err)]
-#[allow(unused_imports)]
+#![allow(unused_imports, clippy::large_enum_variant, clippy::result_large_err)]
 use super::{runtime::*, types, Client};
-use ::reqwest::Method;
 impl Client {
     /// `PATCH /keys/{id}` with a `application/json` body. `.await` the returned [`UpdateKeyBuilder`], or call its `send`.
     pub fn update_key<'a>(
@@ -31,16 +29,13 @@ impl Operation for UpdateKeyInputs<'_> {
     type Error = UpdateKeyError;
     const PATH: &'static str = "/keys/{id}";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let mut spec = RequestSpec::at(Method::PATCH, Self::PATH, &[self.id]);
-        spec = spec.authenticated(false).sensitive(true);
-        let body = &self.body;
-        spec = spec.json(body)?;
-        Ok(spec)
+        RequestSpec::at(Method::PATCH, Self::PATH, &[self.id])
+            .authenticated(false)
+            .sensitive(true)
+            .json(self.body)
     }
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
-        match raw.status {
-            200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_documented(),
-        }
+        raw.require_status(200)?;
+        raw.ok(raw.decode()?, ())
     }
 }

@@ -26,6 +26,7 @@
 //! - [`list_widgets`](Client::list_widgets): `GET /widgets`
 //! - [`create_widget`](Client::create_widget): `POST /widgets`
 //! - [`get_widget`](Client::get_widget): `GET /widgets/{id}`
+//! - [`delete_widget`](Client::delete_widget): `DELETE /widgets/{id}`
 //! - [`update_widget`](Client::update_widget): `PATCH /widgets/{id}`
 //! - [`replace_gadget`](Client::replace_gadget): `PUT /gadgets`
 //! - [`create_gadget`](Client::create_gadget): `POST /gadgets`

@@ -3,10 +3,8 @@
 //! One method per operation on [`Client`], returning a request builder (the runtime's
 //! [`Call`] over the operation's inputs), with the operation's header, success and error
 //! types.
-#![allow(clippy::large_enum_variant, clippy::result_large_err)]
-#[allow(unused_imports)]
+#![allow(unused_imports, clippy::large_enum_variant, clippy::result_large_err)]
 use super::{runtime::*, types, Client};
-use ::reqwest::Method;
 impl Client {
     /// `GET /widgets`. `.await` the returned [`ListWidgetsBuilder`], or call its `send`.
     pub fn list_widgets(&self) -> ListWidgetsBuilder<'static> {
@@ -17,10 +15,26 @@ impl Client {
         Call::new(self, Default::default())
     }
     /// `GET /widgets/{id}`. `.await` the returned [`GetWidgetBuilder`], or call its `send`. Documented errors arrive as [`Error::Api`] holding a [`GetWidgetError`].
+    ///
+    /// What its documented errors mean here:
+    ///
+    /// - 404: Not found
     pub fn get_widget<'a>(&self, id: &'a str) -> GetWidgetBuilder<'a> {
         Call::new(self, GetWidgetInputs { id })
     }
+    /// `DELETE /widgets/{id}`. `.await` the returned [`DeleteWidgetBuilder`], or call its `send`. Documented errors arrive as [`Error::Api`] holding a [`DeleteWidgetError`].
+    ///
+    /// What its documented errors mean here:
+    ///
+    /// - 404: Not found. Error code 40401 indicates the widget was deleted already.
+    pub fn delete_widget<'a>(&self, id: &'a str) -> DeleteWidgetBuilder<'a> {
+        Call::new(self, DeleteWidgetInputs { id })
+    }
     /// `PATCH /widgets/{id}` with a `application/json` body. Optional inputs are setters on the returned [`UpdateWidgetBuilder`] (`body`); then `.await` it, or call its `send`. Documented errors arrive as [`Error::Api`] holding a [`UpdateWidgetError`].
+    ///
+    /// What its documented errors mean here:
+    ///
+    /// - 404: Not found
     pub fn update_widget<'a>(&self, id: &'a str) -> UpdateWidgetBuilder<'a> {
         Call::new(
             self,
@@ -51,15 +65,11 @@ impl Operation for ListWidgetsInputs {
     type Error = ListWidgetsError;
     const PATH: &'static str = "/widgets";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[]);
-        spec = spec.authenticated(false);
-        Ok(spec)
+        Ok(RequestSpec::at(Method::GET, Self::PATH, &[]).authenticated(false))
     }
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
-        match raw.status {
-            200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_documented(),
-        }
+        raw.require_status(200)?;
+        raw.ok(raw.decode()?, ())
     }
 }
 /// [`Client::create_widget`] documents no error response: every error status is [`Error::UnexpectedStatus`].
@@ -82,25 +92,20 @@ impl Operation for CreateWidgetInputs<'_> {
     type Error = CreateWidgetError;
     const PATH: &'static str = "/widgets";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let mut spec = RequestSpec::at(Method::POST, Self::PATH, &[]);
-        spec = spec.authenticated(false);
-        if let Some(body) = &self.body {
-            spec = spec.json(body)?;
-        }
-        Ok(spec)
+        RequestSpec::at(Method::POST, Self::PATH, &[])
+            .authenticated(false)
+            .json_opt(self.body)
     }
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
-        match raw.status {
-            201 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_documented(),
-        }
+        raw.require_status(201)?;
+        raw.ok(raw.decode()?, ())
     }
 }
-/// Documented error responses of [`Client::get_widget`], [`Client::update_widget`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
+/// Documented error responses of [`Client::get_widget`], [`Client::delete_widget`], [`Client::update_widget`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetWidgetError {
-    /// 404: Not found
+    /// 404: Not Found. Each operation describes this status its own way: see its method's docs.
     NotFound(Reply<types::Problem>),
     /// 409: Conflict
     Conflict(Reply<types::Problem>),
@@ -125,15 +130,31 @@ impl Operation for GetWidgetInputs<'_> {
     type Error = GetWidgetError;
     const PATH: &'static str = "/widgets/{id}";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[self.id]);
-        spec = spec.authenticated(false);
-        Ok(spec)
+        Ok(RequestSpec::at(Method::GET, Self::PATH, &[self.id]).authenticated(false))
     }
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
-        match raw.status {
-            200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_documented(),
-        }
+        raw.require_status(200)?;
+        raw.ok(raw.decode()?, ())
+    }
+}
+/// Documented error responses of [`Client::delete_widget`]: the same as [`GetWidgetError`]'s.
+pub type DeleteWidgetError = GetWidgetError;
+/// A `DELETE /widgets/{id}` request of [`Client::delete_widget`]: set optional inputs, then `.await` it or call [`send`](Call::send).
+pub type DeleteWidgetBuilder<'a> = Call<'a, DeleteWidgetInputs<'a>>;
+/// The inputs of [`Client::delete_widget`], held by its [`DeleteWidgetBuilder`].
+pub struct DeleteWidgetInputs<'a> {
+    id: &'a str,
+}
+impl Operation for DeleteWidgetInputs<'_> {
+    type Ok = Response<()>;
+    type Error = DeleteWidgetError;
+    const PATH: &'static str = "/widgets/{id}";
+    fn request(&self) -> Result<RequestSpec, EncodeError> {
+        Ok(RequestSpec::at(Method::DELETE, Self::PATH, &[self.id]).authenticated(false))
+    }
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+        raw.require_status(204)?;
+        raw.ok((), ())
     }
 }
 /// Documented error responses of [`Client::update_widget`]: the same as [`GetWidgetError`]'s.
@@ -156,18 +177,13 @@ impl Operation for UpdateWidgetInputs<'_> {
     type Error = UpdateWidgetError;
     const PATH: &'static str = "/widgets/{id}";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let mut spec = RequestSpec::at(Method::PATCH, Self::PATH, &[self.id]);
-        spec = spec.authenticated(false);
-        if let Some(body) = &self.body {
-            spec = spec.json(body)?;
-        }
-        Ok(spec)
+        RequestSpec::at(Method::PATCH, Self::PATH, &[self.id])
+            .authenticated(false)
+            .json_opt(self.body)
     }
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
-        match raw.status {
-            200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_documented(),
-        }
+        raw.require_status(200)?;
+        raw.ok(raw.decode()?, ())
     }
 }
 /// Documented error responses of [`Client::replace_gadget`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
@@ -203,18 +219,13 @@ impl Operation for ReplaceGadgetInputs<'_> {
     type Error = ReplaceGadgetError;
     const PATH: &'static str = "/gadgets";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let mut spec = RequestSpec::at(Method::PUT, Self::PATH, &[]);
-        spec = spec.authenticated(false);
-        if let Some(body) = &self.body {
-            spec = spec.json(body)?;
-        }
-        Ok(spec)
+        RequestSpec::at(Method::PUT, Self::PATH, &[])
+            .authenticated(false)
+            .json_opt(self.body)
     }
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
-        match raw.status {
-            200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_documented(),
-        }
+        raw.require_status(200)?;
+        raw.ok(raw.decode()?, ())
     }
 }
 /// [`Client::create_gadget`] documents no error response: every error status is [`Error::UnexpectedStatus`].
@@ -237,17 +248,12 @@ impl Operation for CreateGadgetInputs<'_> {
     type Error = CreateGadgetError;
     const PATH: &'static str = "/gadgets";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let mut spec = RequestSpec::at(Method::POST, Self::PATH, &[]);
-        spec = spec.authenticated(false);
-        if let Some(body) = &self.body {
-            spec = spec.json(body)?;
-        }
-        Ok(spec)
+        RequestSpec::at(Method::POST, Self::PATH, &[])
+            .authenticated(false)
+            .json_opt(self.body)
     }
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
-        match raw.status {
-            201 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_documented(),
-        }
+        raw.require_status(201)?;
+        raw.ok(raw.decode()?, ())
     }
 }

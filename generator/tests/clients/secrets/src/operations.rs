@@ -3,10 +3,8 @@
 //! One method per operation on [`Client`], returning a request builder (the runtime's
 //! [`Call`] over the operation's inputs), with the operation's header, success and error
 //! types.
-#![allow(clippy::large_enum_variant, clippy::result_large_err)]
-#[allow(unused_imports)]
+#![allow(unused_imports, clippy::large_enum_variant, clippy::result_large_err)]
 use super::{runtime::*, types, Client};
-use ::reqwest::Method;
 impl Client {
     /// `GET /tokens`. Optional inputs are setters on the returned [`ListTokensBuilder`] (`x_session`, `limit`); then `.await` it, or call its `send`.
     pub fn list_tokens<'a>(&self, api_key: &'a str) -> ListTokensBuilder<'a> {
@@ -53,18 +51,17 @@ impl Operation for ListTokensInputs<'_> {
     type Error = ListTokensError;
     const PATH: &'static str = "/tokens";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[]);
-        spec = spec.authenticated(false).sensitive(true);
-        spec = spec.query("api_key", self.api_key);
-        spec = spec.header_opt("X-Session", self.x_session.as_ref());
-        spec = spec.query_opt("limit", self.limit.as_ref());
+        let spec = RequestSpec::at(Method::GET, Self::PATH, &[])
+            .authenticated(false)
+            .sensitive(true)
+            .query("api_key", self.api_key)
+            .header_opt("X-Session", self.x_session.as_ref())
+            .query_opt("limit", self.limit.as_ref());
         Ok(spec)
     }
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
-        match raw.status {
-            200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_documented(),
-        }
+        raw.require_status(200)?;
+        raw.ok(raw.decode()?, ())
     }
 }
 /// [`Client::get_raw_secret`] documents no error response: every error status is [`Error::UnexpectedStatus`].
@@ -79,15 +76,14 @@ impl Operation for GetRawSecretInputs {
     type Error = GetRawSecretError;
     const PATH: &'static str = "/raw-secret";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[]);
-        spec = spec.authenticated(false).sensitive(true);
+        let spec = RequestSpec::at(Method::GET, Self::PATH, &[])
+            .authenticated(false)
+            .sensitive(true);
         Ok(spec)
     }
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
-        match raw.status {
-            200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_documented(),
-        }
+        raw.require_status(200)?;
+        raw.ok(raw.decode()?, ())
     }
 }
 /// [`Client::get_public`] documents no error response: every error status is [`Error::UnexpectedStatus`].
@@ -102,14 +98,10 @@ impl Operation for GetPublicInputs {
     type Error = GetPublicError;
     const PATH: &'static str = "/public";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[]);
-        spec = spec.authenticated(false);
-        Ok(spec)
+        Ok(RequestSpec::at(Method::GET, Self::PATH, &[]).authenticated(false))
     }
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
-        match raw.status {
-            200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_documented(),
-        }
+        raw.require_status(200)?;
+        raw.ok(raw.decode()?, ())
     }
 }

@@ -3,10 +3,8 @@
 //! One method per operation on [`Client`], returning a request builder (the runtime's
 //! [`Call`] over the operation's inputs), with the operation's header, success and error
 //! types.
-#![allow(clippy::large_enum_variant, clippy::result_large_err)]
-#[allow(unused_imports)]
+#![allow(unused_imports, clippy::large_enum_variant, clippy::result_large_err)]
 use super::{runtime::*, types, Client};
-use ::reqwest::Method;
 impl Client {
     /// `GET /alpha/keys/{id}`. `.await` the returned [`GetKeyBuilder`], or call its `send`. Documented errors arrive as [`Error::Api`] holding a [`GetKeyError`].
     pub fn get_key<'a>(&self, id: &'a str) -> GetKeyBuilder<'a> {
@@ -39,14 +37,10 @@ impl Operation for GetKeyInputs<'_> {
     type Error = GetKeyError;
     const PATH: &'static str = "/alpha/keys/{id}";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[self.id]);
-        spec = spec.sensitive(true);
-        Ok(spec)
+        Ok(RequestSpec::at(Method::GET, Self::PATH, &[self.id]).sensitive(true))
     }
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
-        match raw.status {
-            200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_documented(),
-        }
+        raw.require_status(200)?;
+        raw.ok(raw.decode()?, ())
     }
 }

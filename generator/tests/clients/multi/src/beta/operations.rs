@@ -3,10 +3,8 @@
 //! One method per operation on [`Client`], returning a request builder (the runtime's
 //! [`Call`] over the operation's inputs), with the operation's header, success and error
 //! types.
-#![allow(clippy::large_enum_variant, clippy::result_large_err)]
-#[allow(unused_imports)]
+#![allow(unused_imports, clippy::large_enum_variant, clippy::result_large_err)]
 use super::{runtime::*, types, Client};
-use ::reqwest::Method;
 impl Client {
     /// `GET /beta/keys`. Optional inputs are setters on the returned [`ListKeysBuilder`] (`page_size`); then `.await` it, or call its `send`. Documented errors arrive as [`Error::Api`] holding a [`ListKeysError`].
     pub fn list_keys(&self) -> ListKeysBuilder<'static> {
@@ -46,14 +44,13 @@ impl Operation for ListKeysInputs {
     type Error = ListKeysError;
     const PATH: &'static str = "/beta/keys";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[]);
-        spec = spec.query_opt("page_size", self.page_size.as_ref());
-        Ok(spec)
+        Ok(
+            RequestSpec::at(Method::GET, Self::PATH, &[])
+                .query_opt("page_size", self.page_size.as_ref()),
+        )
     }
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
-        match raw.status {
-            200 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_documented(),
-        }
+        raw.require_status(200)?;
+        raw.ok(raw.decode()?, ())
     }
 }

@@ -3,10 +3,8 @@
 //! One method per operation on [`Client`], returning a request builder (the runtime's
 //! [`Call`] over the operation's inputs), with the operation's header, success and error
 //! types.
-#![allow(clippy::large_enum_variant, clippy::result_large_err)]
-#[allow(unused_imports)]
+#![allow(unused_imports, clippy::large_enum_variant, clippy::result_large_err)]
 use super::{runtime::*, types, Client};
-use ::reqwest::Method;
 impl Client {
     /// `POST /gamma/topics` with a `application/json` body. `.await` the returned [`CreateTopicBuilder`], or call its `send`. Documented errors arrive as [`Error::Api`] holding a [`CreateTopicError`].
     pub fn create_topic<'a>(
@@ -42,15 +40,10 @@ impl Operation for CreateTopicInputs<'_> {
     type Error = CreateTopicError;
     const PATH: &'static str = "/gamma/topics";
     fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let mut spec = RequestSpec::at(Method::POST, Self::PATH, &[]);
-        let body = &self.body;
-        spec = spec.json(body)?;
-        Ok(spec)
+        RequestSpec::at(Method::POST, Self::PATH, &[]).json(self.body)
     }
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
-        match raw.status {
-            201 => raw.ok(raw.decode()?, ()),
-            _ => raw.fail_documented(),
-        }
+        raw.require_status(201)?;
+        raw.ok(raw.decode()?, ())
     }
 }

@@ -271,6 +271,21 @@ impl RawResponse {
         }
     }
 
+    /// `Ok(())` when the response has the operation's one documented success `status`; for any
+    /// other status, the error [`fail_documented`](Self::fail_documented) gives. Generated code
+    /// for an operation with a single success calls it before decoding that success.
+    ///
+    /// # Errors
+    ///
+    /// As [`fail_documented`](Self::fail_documented) for every other status.
+    pub fn require_status<E: ErrorResponses>(&self, status: u16) -> Result<(), Error<E>> {
+        if self.status == status {
+            Ok(())
+        } else {
+            self.fail_documented()
+        }
+    }
+
     /// A documented response's decoded `body` with its documented headers, as a generated
     /// error (or success) variant holds them.
     pub fn reply<B, H: FromHeaders>(&self, body: B) -> Reply<B, H> {

@@ -101,8 +101,12 @@ pub use self::auth::{ApiKeyLocation, ApiKeyScheme, BoxError, BoxFuture, Outgoing
 #[cfg(feature = "blocking")]
 pub use self::blocking::Blocking;
 pub use self::call::{Call, Operation};
+/// The HTTP method a [`RequestSpec`] is sent with (reqwest's, re-exported for generated code).
+pub use reqwest::Method;
 pub use self::client::{same_origin_redirects, BuildError, Client, ClientBuilder, Transport, DEFAULT_USER_AGENT};
 pub use self::decode::{deserialize_str_with, shaped_or_none};
+#[allow(unused_imports)]
+pub(crate) use self::decode::open_enum;
 pub use self::encode::{deep_object_pairs, form_body, form_body_with, form_pairs, form_pairs_with, FormEncoding};
 pub use self::pagination::{PageLimits, PaginationError, PaginationErrorKind};
 pub use self::error::{

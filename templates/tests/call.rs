@@ -37,7 +37,7 @@ impl Operation for GetThing<'_> {
         }
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         match raw.status {
             200 => raw.ok(raw.decode()?, ()),
             404 => raw.fail(GetThingError::NotFound),

@@ -11,7 +11,7 @@ use forge_templates::runtime::pagination::{
 };
 use forge_templates::runtime::{
     encode_path_segment, parse_http_date, parse_rate_limit_reset, parse_retry_after, BuildError,
-    Client, ClientBuilder, DecodeErrorKind, Error, RequestSpec, Response, RetryPolicy,
+    Client, ClientBuilder, DecodeErrorKind, Error, RawResponse, RequestSpec, Response, RetryPolicy,
     TransportError, TransportErrorKind, DEFAULT_USER_AGENT,
 };
 use futures::TryStreamExt;
@@ -1405,4 +1405,73 @@ async fn paginate_stops_on_repeated_token_and_after_errors() {
         .await;
     assert_eq!(results, [Err(Failure::Boom)]);
     assert_ne!(Failure::Boom, Failure::Pagination);
+}
+
+/// A chunked body framed as `pieces`, one chunk each, after a `200` head.
+fn chunked_response(pieces: &[&[u8]]) -> Vec<u8> {
+    let mut response =
+        b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n".to_vec();
+    for piece in pieces {
+        response.extend_from_slice(format!("{:x}\r\n", piece.len()).as_bytes());
+        response.extend_from_slice(piece);
+        response.extend_from_slice(b"\r\n");
+    }
+    response.extend_from_slice(b"0\r\n\r\n");
+    response
+}
+
+#[tokio::test]
+async fn a_body_in_several_chunks_is_read_whole_and_capped_in_total() {
+    // The first chunk is kept as it is; the later ones are appended to it in order.
+    let pieces: [&[u8]; 3] = [b"{\"data\":", b"[{\"id\":\"a\"},", b"{\"id\":\"b\"}]}"];
+    let (base, _) = raw_server(Misbehaviour::WriteAndClose(chunked_response(&pieces))).await;
+    let raw = client_for(&base).execute(get("/chunks")).await.unwrap();
+    assert_eq!(&raw.body[..], pieces.concat().as_slice());
+    let list: List = raw.json::<List, ()>().unwrap();
+    assert_eq!(list.data.len(), 2);
+
+    // Two chunks that fit the cap each, but not together.
+    let big = vec![b' '; 600];
+    let (base, _) = raw_server(Misbehaviour::WriteAndClose(chunked_response(&[&big, &big]))).await;
+    let client = ClientBuilder::new()
+        .base_url(&base)
+        .max_response_bytes(1024)
+        .retry_policy(fast_retries())
+        .build()
+        .unwrap();
+    let err = client.execute(get("/chunks")).await.unwrap_err();
+    assert_eq!(err.kind(), &TransportErrorKind::BodyTooLarge { limit: 1024 });
+}
+
+#[test]
+fn headers_are_found_in_any_case_and_a_success_takes_them() {
+    use reqwest::header::{HeaderMap, HeaderValue};
+
+    let mut headers = HeaderMap::new();
+    headers.insert("x-request-id", HeaderValue::from_static("req-7"));
+    headers.insert("x-ratelimit-limit", HeaderValue::from_static("25"));
+    headers.append("x-ratelimit-limit", HeaderValue::from_static("99"));
+    headers.insert("x-ratelimit-reset", HeaderValue::from_static("soon"));
+    let mut raw = RawResponse {
+        status: 200,
+        headers,
+        body: Bytes::from_static(b"{}"),
+        attempts: 1,
+        sensitive: false,
+    };
+    // The spec's spelling, as generated header structs pass it; a repeated header gives its
+    // first value, as `HeaderMap::get` does.
+    assert_eq!(raw.header::<u32>("X-RateLimit-Limit"), Some(25));
+    assert_eq!(raw.header::<u32>("x-ratelimit-limit"), Some(25));
+    assert_eq!(raw.header_str("X-RATELIMIT-RESET"), Some("soon"));
+    assert_eq!(raw.header::<u32>("X-RateLimit-Reset"), None, "unparsable is None");
+    assert_eq!(raw.header::<u32>("X-RateLimit"), None, "a prefix is another name");
+    assert_eq!(raw.header_str("not a header name"), None);
+
+    // `ok` moves the map into the success value instead of copying it.
+    let response: Response<(), ()> = raw.ok::<_, _, ()>((), ()).unwrap();
+    assert_eq!(response.request_id.as_deref(), Some("req-7"));
+    assert_eq!(response.raw_headers.get_all("x-ratelimit-limit").iter().count(), 2);
+    assert_eq!(response.raw_headers.len(), 4);
+    assert!(raw.headers.is_empty(), "the response's headers moved into the success value");
 }

@@ -25,7 +25,7 @@ use super::error::{TransportError, TransportErrorKind};
 use super::mock::{MockRequest, MockTransport};
 use super::page_limits::PageLimits;
 use super::request::{check_path, RequestSpec};
-use super::response::{RawResponse, REQUEST_ID_HEADER};
+use super::response::{RawResponse, REQUEST_ID_NAME};
 use super::retry::{millis, RetryPolicy};
 
 /// The `User-Agent` sent unless [`ClientBuilder::user_agent`] says otherwise:
@@ -1532,7 +1532,10 @@ impl Client {
         }
 
         let transport = &self.inner.transport.inner;
-        let mut headers = HeaderMap::new();
+        // Sized for what is inserted below, so that the map is allocated once.
+        let mut headers = HeaderMap::with_capacity(
+            4 + transport.default_headers.len() + self.inner.api_keys.len() + spec.headers.len(),
+        );
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         if let Some(ua) = &transport.user_agent {
             headers.insert(USER_AGENT, ua.clone());
@@ -1711,12 +1714,15 @@ impl Client {
             }
             Incoming::Mock(response)
         } else {
-            let mut request = transport.http.request(spec.method.clone(), url).headers(headers);
+            // A `reqwest::Request` built directly takes the prepared header map as it is;
+            // `RequestBuilder::headers` would insert every header again, one by one.
+            let mut request = reqwest::Request::new(spec.method.clone(), url);
+            *request.headers_mut() = headers;
             if let Some(body) = &spec.body {
                 match &body.stream {
-                    None => request = request.body(body.bytes.clone()),
+                    None => *request.body_mut() = Some(body.bytes.clone().into()),
                     Some(stream) => match stream.take() {
-                        Some(stream) => request = request.body(reqwest::Body::wrap_stream(stream)),
+                        Some(stream) => *request.body_mut() = Some(reqwest::Body::wrap_stream(stream)),
                         None => {
                             return Attempt::Failed(TransportError::new(
                                 TransportErrorKind::InvalidRequest { reason: STREAM_TAKEN.to_owned() },
@@ -1734,8 +1740,8 @@ impl Client {
             if let Some(deadline) = deadline {
                 timeout = timeout.min(deadline.saturating_duration_since(Instant::now()));
             }
-            request = request.timeout(timeout);
-            match request.send().await {
+            *request.timeout_mut() = Some(timeout);
+            match transport.http.execute(request).await {
                 Ok(response) => Incoming::Http(response),
                 Err(e) => return fail(e),
             }
@@ -1748,7 +1754,7 @@ impl Client {
         let span = tracing::Span::current();
         span.record("status", status);
         if let Some(id) = response_headers
-            .get(REQUEST_ID_HEADER)
+            .get(&REQUEST_ID_NAME)
             .and_then(|v| v.to_str().ok())
         {
             span.record("request_id", id);
@@ -1816,12 +1822,24 @@ impl Client {
                 .min(limit)
                 .min(1 << 20)
         });
-        let mut body = BytesMut::with_capacity(capacity);
+        // A body that arrives as one chunk (the common small JSON answer) is kept as that
+        // chunk, without copying; only a second chunk starts a buffer.
+        let mut first: Option<Bytes> = None;
+        let mut body = BytesMut::new();
         loop {
             match response.chunk().await {
                 Ok(Some(chunk)) => {
-                    if chunk.len() > limit - body.len() {
+                    let received = first.as_ref().map_or(0, Bytes::len) + body.len();
+                    if chunk.len() > limit - received {
                         return too_large();
+                    }
+                    if first.is_none() && body.is_empty() {
+                        first = Some(chunk);
+                        continue;
+                    }
+                    if let Some(earlier) = first.take() {
+                        body.reserve(capacity.max(earlier.len() + chunk.len()));
+                        body.extend_from_slice(&earlier);
                     }
                     body.extend_from_slice(&chunk);
                 }
@@ -1829,10 +1847,11 @@ impl Client {
                 Err(e) => return fail(e),
             }
         }
+        let body = first.unwrap_or_else(|| body.freeze());
         Attempt::Done(RawResponse {
             status,
             headers,
-            body: body.freeze(),
+            body,
             attempts: attempt,
             sensitive: spec.sensitive,
         })

@@ -755,7 +755,7 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, header_names: &[Optio
             }
             #into_request
             #decode_allow
-            fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+            fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
                 #decode_body
             }
         }

@@ -34,7 +34,7 @@ impl Operation for GetPetInputs<'_> {
     fn request(&self) -> Result<RequestSpec, EncodeError> {
         Ok(RequestSpec::at(Method::GET, Self::PATH, &[self.id]).authenticated(false))
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, ())
     }
@@ -53,7 +53,7 @@ impl Operation for GetIdInputs {
     fn request(&self) -> Result<RequestSpec, EncodeError> {
         Ok(RequestSpec::at(Method::GET, Self::PATH, &[]).authenticated(false))
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, ())
     }
@@ -72,7 +72,7 @@ impl Operation for GetShapeInputs {
     fn request(&self) -> Result<RequestSpec, EncodeError> {
         Ok(RequestSpec::at(Method::GET, Self::PATH, &[]).authenticated(false))
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, ())
     }

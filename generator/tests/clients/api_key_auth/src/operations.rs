@@ -47,7 +47,7 @@ impl Operation for GetThingInputs<'_> {
     fn request(&self) -> Result<RequestSpec, EncodeError> {
         Ok(RequestSpec::at(Method::GET, Self::PATH, &[self.id]))
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, ())
     }
@@ -67,7 +67,7 @@ impl Operation for CreateThingInputs<'_> {
     fn request(&self) -> Result<RequestSpec, EncodeError> {
         RequestSpec::at(Method::POST, Self::PATH, &[]).json(self.body)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(201)?;
         raw.ok(raw.decode()?, ())
     }
@@ -86,7 +86,7 @@ impl Operation for GetHealthInputs {
     fn request(&self) -> Result<RequestSpec, EncodeError> {
         Ok(RequestSpec::at(Method::GET, Self::PATH, &[]).authenticated(false))
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(204)?;
         raw.ok((), ())
     }

@@ -44,7 +44,7 @@ impl Operation for GetVendorInputs {
             .accept("application/vnd.api+json");
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, ())
     }
@@ -69,7 +69,7 @@ impl Operation for UploadInputs {
             .header("Content-Type", "application/octet-stream");
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.body.clone(), ())
     }
@@ -106,7 +106,7 @@ impl Operation for LoginInputs<'_> {
         }
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.text(), ())
     }
@@ -128,7 +128,7 @@ impl Operation for GetAnythingInputs {
             .accept("*/*");
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.body.clone(), ())
     }
@@ -158,7 +158,7 @@ impl Operation for CreateJobInputs {
     fn request(&self) -> Result<RequestSpec, EncodeError> {
         Ok(RequestSpec::at(Method::POST, Self::PATH, &[]).authenticated(false))
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         use CreateJobSuccess as S;
         match raw.status {
             200 => raw.ok(S::Ok(raw.decode()?), ()),

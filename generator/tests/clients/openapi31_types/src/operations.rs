@@ -29,7 +29,7 @@ impl Operation for GetThingInputs {
     fn request(&self) -> Result<RequestSpec, EncodeError> {
         Ok(RequestSpec::at(Method::GET, Self::PATH, &[]).authenticated(false))
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, ())
     }
@@ -51,7 +51,7 @@ impl Operation for PutThingInputs<'_> {
             .authenticated(false)
             .json(self.body)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(204)?;
         raw.ok((), ())
     }

@@ -93,7 +93,7 @@ impl Operation for ListItemsInputs<'_> {
             .query_opt("page_token", self.page_token.as_ref());
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, ())
     }
@@ -112,7 +112,7 @@ impl Operation for ListAllItemsInputs {
     fn request(&self) -> Result<RequestSpec, EncodeError> {
         Ok(RequestSpec::at(Method::GET, Self::PATH, &[]).authenticated(false))
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, ())
     }

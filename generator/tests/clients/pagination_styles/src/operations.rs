@@ -152,7 +152,7 @@ impl Operation for ListChargesInputs {
             .query_opt("starting_after", self.starting_after.as_ref());
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, ())
     }
@@ -221,7 +221,7 @@ impl Operation for ListEventsInputs {
             .query_opt("cursor", self.cursor.as_ref());
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, ())
     }
@@ -303,7 +303,7 @@ impl Operation for ListReposInputs<'_> {
             .query_opt("page", self.page.as_ref());
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, raw.typed())
     }
@@ -372,7 +372,7 @@ impl Operation for InstanceListInputs<'_> {
             .query_opt("page_token", self.page_token.as_ref());
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, ())
     }
@@ -439,7 +439,7 @@ impl Operation for ListWidgetsInputs {
             .query_opt("after", self.after.as_ref());
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, ())
     }
@@ -523,7 +523,7 @@ impl Operation for ListRowsInputs {
             .query_opt("after", self.after.as_ref());
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, ())
     }
@@ -595,7 +595,7 @@ impl Operation for ListFeedInputs {
             .query_opt("after", self.after.as_ref());
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, ())
     }
@@ -625,7 +625,7 @@ impl Operation for SearchChargesInputs {
             .query_opt("starting_after", self.starting_after.as_ref());
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, ())
     }
@@ -655,7 +655,7 @@ impl Operation for ListBalancesInputs {
             .query_opt("starting_after", self.starting_after.as_ref());
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, ())
     }
@@ -685,7 +685,7 @@ impl Operation for ListLogsInputs {
             .query_opt("cursor", self.cursor.as_ref());
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, ())
     }
@@ -715,7 +715,7 @@ impl Operation for ListMembersInputs<'_> {
             .query_opt("page", self.page.as_ref());
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, ())
     }
@@ -745,7 +745,7 @@ impl Operation for DiskListInputs {
             .query_opt("page_token", self.page_token.as_ref());
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, ())
     }

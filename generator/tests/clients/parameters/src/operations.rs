@@ -115,7 +115,7 @@ impl Operation for GetClusterInputs<'_> {
         spec = spec.header("Idempotency-Key", self.idempotency_key);
         Ok(spec)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(204)?;
         raw.ok((), ())
     }

@@ -34,7 +34,7 @@ impl Operation for UpdateKeyInputs<'_> {
             .sensitive(true)
             .json(self.body)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, ())
     }

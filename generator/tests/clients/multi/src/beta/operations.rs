@@ -49,7 +49,7 @@ impl Operation for ListKeysInputs {
                 .query_opt("page_size", self.page_size.as_ref()),
         )
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, ())
     }

@@ -43,7 +43,7 @@ impl Operation for GetMetaInputs {
     fn request(&self) -> Result<RequestSpec, EncodeError> {
         Ok(RequestSpec::at(Method::GET, Self::PATH, &[]).authenticated(false))
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, ())
     }

@@ -42,7 +42,7 @@ impl Operation for CreateTopicInputs<'_> {
     fn request(&self) -> Result<RequestSpec, EncodeError> {
         RequestSpec::at(Method::POST, Self::PATH, &[]).json(self.body)
     }
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(201)?;
         raw.ok(raw.decode()?, ())
     }

@@ -10,7 +10,7 @@
 //! fn request(&self) -> Result<RequestSpec, EncodeError> {
 //!     Ok(RequestSpec::at(Method::GET, Self::PATH, &[self.id]))
 //! }
-//! fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+//! fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
 //!     match raw.status {
 //!         200 => raw.ok(raw.decode()?, raw.typed()),
 //!         _ => raw.fail_documented(),

@@ -4,7 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, CONTENT_TYPE, LOCATION};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, LOCATION};
 use serde::de::DeserializeOwned;
 
 use super::error::{BODY_SNIPPET_LIMIT, WITHHELD_SNIPPET};
@@ -12,6 +12,10 @@ use super::error::{body_snippet, ApiError, ResponseHeaders, DecodeError, DecodeE
 
 /// Name of the response header carrying the server's request id.
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
+/// [`REQUEST_ID_HEADER`] as a ready `HeaderName`: a lookup by `&str` parses (and lowercases)
+/// the name on every call, and the request id is read on every response.
+pub(crate) static REQUEST_ID_NAME: HeaderName = HeaderName::from_static(REQUEST_ID_HEADER);
 
 /// The final response of a request (after any retries), with the body fully read.
 #[derive(Clone)]
@@ -34,12 +38,25 @@ pub struct RawResponse {
 impl RawResponse {
     /// The `X-Request-Id` response header, if present and valid text.
     pub fn request_id(&self) -> Option<String> {
-        self.header_str(REQUEST_ID_HEADER).map(str::to_owned)
+        self.headers.get(&REQUEST_ID_NAME).and_then(|v| v.to_str().ok()).map(str::to_owned)
     }
 
     /// The value of the header `name` as text, if present and visible ASCII.
     pub fn header_str(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
+        self.find_header(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The first value of the header `name`, in any ASCII case. Found by comparing the
+    /// (lowercase) names the map holds instead of `HeaderMap::get(&str)`, which copies and
+    /// lowercases `name` and checks it against the standard names on every call: generated
+    /// header structs look up their documented headers by the spec's spelling
+    /// (`X-RateLimit-Limit`) on every response, and a response has few headers, most of
+    /// which differ in length.
+    fn find_header(&self, name: &str) -> Option<&HeaderValue> {
+        self.headers
+            .iter()
+            .find(|(key, _)| key.as_str().len() == name.len() && key.as_str().eq_ignore_ascii_case(name))
+            .map(|(_, value)| value)
     }
 
     /// The header `name` parsed as `T`.
@@ -48,7 +65,7 @@ impl RawResponse {
     /// text or does not parse (a warning is traced with the header name and the
     /// expected type, not the value).
     pub fn header<T: FromStr>(&self, name: &str) -> Option<T> {
-        let value = self.headers.get(name)?;
+        let value = self.find_header(name)?;
         let parsed = value
             .to_str()
             .ok()
@@ -217,9 +234,19 @@ impl RawResponse {
     /// The success result of a generated operation: `body` and `headers` with this response's
     /// status and request id. Generated code calls it as `raw.ok(raw.decode()?, raw.typed())`,
     /// every type parameter inferred from the operation's signature.
+    ///
+    /// Takes `&mut self` because the header map moves into [`Response::raw_headers`] instead
+    /// of being copied (a success is the last use of the response, and copying the map cost
+    /// allocations on every request): afterwards `self.headers` is empty.
     #[allow(clippy::unnecessary_wraps)]
-    pub fn ok<T, H, E>(&self, body: T, headers: H) -> Result<Response<T, H>, Error<E>> {
-        Ok(self.to_response(body, headers))
+    pub fn ok<T, H, E>(&mut self, body: T, headers: H) -> Result<Response<T, H>, Error<E>> {
+        Ok(Response {
+            status: self.status,
+            body,
+            headers,
+            request_id: self.request_id(),
+            raw_headers: ResponseHeaders(std::mem::take(&mut self.headers)),
+        })
     }
 
     /// The error result of a generated operation for a documented error status:

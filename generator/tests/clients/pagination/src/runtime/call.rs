@@ -53,10 +53,13 @@ pub trait Operation: Send {
     /// The typed result of a final response: the success value for a documented success
     /// status, a documented error, or [`Error::UnexpectedStatus`].
     ///
+    /// `raw` is mutable so that a success can move the response's headers into the value it
+    /// returns ([`RawResponse::ok`]); the response is not used after this.
+    ///
     /// # Errors
     ///
     /// Every status that is not a documented success, and a body that does not decode.
-    fn decode(raw: &RawResponse) -> Result<Self::Ok, Error<Self::Error>>;
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>>;
 }
 
 /// A request of one operation, returned by the operation's method on the client: set
@@ -109,8 +112,8 @@ impl<'a, I: Operation + 'a> Call<'a, I> {
     /// and everything [`Operation::decode`] refuses (documented errors among them).
     pub async fn send(self) -> Result<I::Ok, Error<I::Error>> {
         let spec = self.inputs.into_request().await?;
-        let raw = self.client.execute(spec).await?;
-        I::decode(&raw)
+        let mut raw = self.client.execute(spec).await?;
+        I::decode(&mut raw)
     }
 }
 

@@ -394,10 +394,10 @@ impl fmt::Debug for RequestSpec {
 ///   single `{param}` in the template must not be empty (`/keys/` instead of
 ///   `/keys/{id}` usually names the collection).
 pub(super) fn check_path(template: &str, path: &str) -> Result<(), String> {
-    // Split as bytes at `/` (ASCII, so every piece is still UTF-8): this runs on every
-    // request, and `str::split` with a char pattern costs several times more per segment.
-    let before_query = |s: &str| s.find(['?', '#']).unwrap_or(s.len());
-    let path = &path.as_bytes()[..before_query(path)];
+    // Scanned as bytes (`/`, `?` and `#` are ASCII, so every piece is still UTF-8): this runs
+    // on every request, and `str::find` / `str::split` with char patterns cost several times
+    // more per byte.
+    let path = before_query(path.as_bytes());
     for segment in path.split(|&b| b == b'/') {
         if is_dot_segment(segment) {
             return Err(format!(
@@ -406,9 +406,10 @@ pub(super) fn check_path(template: &str, path: &str) -> Result<(), String> {
             ));
         }
     }
-    let bare = &template.as_bytes()[..before_query(template)];
+    let bare = before_query(template.as_bytes());
     let slashes = |s: &[u8]| s.iter().filter(|&&b| b == b'/').count();
-    if slashes(bare) == slashes(path) {
+    // Only a template with a placeholder can have an empty parameter.
+    if bare.contains(&b'{') && slashes(bare) == slashes(path) {
         for (t, p) in bare.split(|&b| b == b'/').zip(path.split(|&b| b == b'/')) {
             if p.is_empty() && t.len() > 2 && t.starts_with(b"{") && t.ends_with(b"}") {
                 return Err(format!(
@@ -420,6 +421,11 @@ pub(super) fn check_path(template: &str, path: &str) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// `s` up to its first `?` or `#`.
+fn before_query(s: &[u8]) -> &[u8] {
+    s.iter().position(|&b| b == b'?' || b == b'#').map_or(s, |end| &s[..end])
 }
 
 /// `.` or `..`, literally or percent-encoded (`%2e`, `%2E`), checked without allocating

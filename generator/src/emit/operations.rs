@@ -45,11 +45,12 @@ pub fn emit_operations_parts(model: &NormalizedModel) -> (TokenStream, impl Iter
         runs.push(&rest[..len]);
         rest = &rest[len..];
     }
+    let enums = ErrorEnums::of(model);
     let ops = runs.into_iter().map(move |run| {
-        let methods = run.iter().map(|op| emit_method(model, op));
+        let methods = run.iter().map(|op| emit_method(model, op, &enums));
         let items = run.iter().map(|op| {
             let header_names: Vec<Option<String>> = op.responses.iter().map(|c| c.headers_type.clone()).collect();
-            emit_operation(model, op, &header_names)
+            emit_operation(model, op, &header_names, &enums)
         });
         quote! {
             impl Client { #( #methods )* }
@@ -454,11 +455,11 @@ fn body_plan(b: &crate::model::RequestBody, model: &NormalizedModel, form: Optio
 /// An operation's items besides its client method: its error (and success) enum, the builder
 /// (an alias of the runtime's `Call` over its inputs struct), the setters, and how the inputs
 /// become a request and the responses decode (`impl Operation`).
-fn emit_operation(model: &NormalizedModel, op: &Operation, header_names: &[Option<String>]) -> TokenStream {
+fn emit_operation(model: &NormalizedModel, op: &Operation, header_names: &[Option<String>], enums: &ErrorEnums) -> TokenStream {
     let err_name = ident(&op.type_names.error);
     let req_name = ident(&op.type_names.request);
 
-    let error_items = error_responses(model, op, header_names);
+    let error_items = error_responses(model, op, header_names, enums);
     // Success type.
     let success: Vec<(usize, &ResponseCase)> = op.responses.iter().enumerate().filter(|(_, c)| c.success).collect();
     let mut extra_items = Vec::new();
@@ -785,7 +786,7 @@ fn status_rank(s: StatusMatch) -> u8 {
 /// of each status (`impl ErrorResponses`), when the operation owns it; an alias of the enum it
 /// shares with an earlier operation otherwise (`naming` decides which, see
 /// [`OperationTypes::error_enum`](crate::model::OperationTypes::error_enum)).
-fn error_responses(model: &NormalizedModel, op: &Operation, header_names: &[Option<String>]) -> TokenStream {
+fn error_responses(model: &NormalizedModel, op: &Operation, header_names: &[Option<String>], enums: &ErrorEnums) -> TokenStream {
     let err_name = ident(&op.type_names.error);
     if op.type_names.error_enum != op.type_names.error {
         let owner = ident(&op.type_names.error_enum);
@@ -797,7 +798,7 @@ fn error_responses(model: &NormalizedModel, op: &Operation, header_names: &[Opti
         return quote! { #doc pub type #err_name = #owner; };
     }
     let mut cases: Vec<(usize, &ResponseCase)> = op.responses.iter().enumerate().filter(|(_, c)| !c.success).collect();
-    let shared = shared_error_descriptions(model, op);
+    let shared = shared_error_descriptions(enums, op);
     let variants: Vec<TokenStream> = cases.iter().zip(&shared).map(|((i, c), shared)| {
         let v = ident(&c.variant);
         let doc = match shared {
@@ -820,12 +821,7 @@ fn error_responses(model: &NormalizedModel, op: &Operation, header_names: &[Opti
             }
         }
     }).collect();
-    let users: Vec<String> = model
-        .operations
-        .iter()
-        .filter(|o| o.type_names.error_enum == op.type_names.error)
-        .map(|o| format!("[`Client::{}`]", o.fn_name))
-        .collect();
+    let users: Vec<String> = enums.users(op).iter().map(|o| format!("[`Client::{}`]", o.fn_name)).collect();
     // `non_exhaustive`: a status the spec documents later is a new variant, not a broken match.
     let doc = doc_lines(&format!(
         "Documented error responses of {}. Match with a `_` arm: statuses a later version of the spec documents become new variants.",
@@ -871,14 +867,36 @@ fn error_responses(model: &NormalizedModel, op: &Operation, header_names: &[Opti
     }
 }
 
+/// The operations that use each error enum, by the enum's name, in spec order: built once per
+/// model, so that an enum's doc and each method's error list look up the operations sharing
+/// it instead of scanning every operation (which made emit quadratic in operations).
+struct ErrorEnums<'m> {
+    users: std::collections::HashMap<&'m str, Vec<&'m Operation>>,
+}
+
+impl<'m> ErrorEnums<'m> {
+    fn of(model: &'m NormalizedModel) -> Self {
+        let mut users: std::collections::HashMap<&str, Vec<&Operation>> = std::collections::HashMap::new();
+        for op in &model.operations {
+            users.entry(op.type_names.error_enum.as_str()).or_default().push(op);
+        }
+        ErrorEnums { users }
+    }
+
+    /// The operations whose error enum is `op`'s (`op` among them).
+    fn users(&self, op: &Operation) -> &[&'m Operation] {
+        self.users.get(op.type_names.error_enum.as_str()).map(Vec::as_slice).unwrap_or_default()
+    }
+}
+
 /// For each documented error of `op` (in response order), the description that every operation
 /// sharing its error enum gives that status, or `None` where they differ. Operations share an
 /// enum only when their error statuses, variants, bodies and headers agree (`naming`), so their
 /// error responses line up one to one.
-fn shared_error_descriptions<'m>(model: &'m NormalizedModel, op: &'m Operation) -> Vec<Option<&'m str>> {
+fn shared_error_descriptions<'m>(enums: &ErrorEnums<'m>, op: &'m Operation) -> Vec<Option<&'m str>> {
     let errors = |o: &'m Operation| o.responses.iter().filter(|c| !c.success);
     let mut shared: Vec<Option<&str>> = errors(op).map(|c| Some(c.description.as_str())).collect();
-    for other in model.operations.iter().filter(|o| o.type_names.error_enum == op.type_names.error_enum) {
+    for other in enums.users(op).iter().copied() {
         for (slot, c) in shared.iter_mut().zip(errors(other)) {
             if slot.is_some_and(|d| d != c.description) {
                 *slot = None;
@@ -930,7 +948,7 @@ fn inputs_plan(model: &NormalizedModel, plan: &CallPlan, form_name: Option<&str>
 
 /// The client method of an operation: its required inputs as arguments (in call-plan order),
 /// returning the request builder.
-fn emit_method(model: &NormalizedModel, op: &Operation) -> TokenStream {
+fn emit_method(model: &NormalizedModel, op: &Operation, enums: &ErrorEnums) -> TokenStream {
     let fn_name = ident(&op.fn_name);
     let req_name = &op.type_names.request;
     let req_ident = ident(req_name);
@@ -981,7 +999,7 @@ fn emit_method(model: &NormalizedModel, op: &Operation) -> TokenStream {
     let (generics, ret_lt) = if borrows { (quote!(<'a>), quote!('a)) } else { (TokenStream::new(), quote!('static)) };
     let self_ref = quote!(&self);
 
-    let docs = doc_lines(&method_docs(model, op, &plan));
+    let docs = doc_lines(&method_docs(op, &plan, enums));
     let deprecated = op.docs.deprecated.then(|| quote!(#[deprecated(note = "deprecated by the API")]));
     // Clippy's limit is 7, `&self` included; the spec decides how many inputs are required.
     let many_args = (args.len() + 1 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
@@ -998,7 +1016,7 @@ fn emit_method(model: &NormalizedModel, op: &Operation) -> TokenStream {
 /// The docs of an operation's client method: the spec's, then one paragraph on the mechanics
 /// (the request, how to finish and send it, where errors arrive), then what the operation's
 /// errors mean where its shared error enum cannot say it.
-fn method_docs(model: &NormalizedModel, op: &Operation, plan: &CallPlan) -> String {
+fn method_docs(op: &Operation, plan: &CallPlan, enums: &ErrorEnums) -> String {
     let req_name = &op.type_names.request;
     let mut docs = render(&op.docs);
     if !docs.trim().is_empty() {
@@ -1024,7 +1042,7 @@ fn method_docs(model: &NormalizedModel, op: &Operation, plan: &CallPlan) -> Stri
         // What a status means here, where the shared enum's variant cannot say it.
         let errors = op.responses.iter().filter(|c| !c.success);
         let own: Vec<String> = errors
-            .zip(shared_error_descriptions(model, op))
+            .zip(shared_error_descriptions(enums, op))
             // A description that is only the status's name ("Internal Server Error") says no
             // more than the variant's doc.
             .filter(|(c, shared)| {
@@ -1209,7 +1227,7 @@ fn moved(root: TokenStream, path: &[(String, bool)]) -> Place {
 
 #[cfg(test)]
 mod tests {
-    use super::{method_docs, shared_error_descriptions, with_fact};
+    use super::{method_docs, shared_error_descriptions, with_fact, ErrorEnums};
     use crate::emit::plan::CallPlan;
 
     #[test]
@@ -1232,19 +1250,20 @@ mod tests {
         let model = crate::normalize::normalize(&spec).expect("fixture normalizes");
         let op = |name: &str| model.operations.iter().find(|o| o.fn_name == name).expect(name);
         let (get, update, delete) = (op("get_widget"), op("update_widget"), op("delete_widget"));
+        let enums = ErrorEnums::of(&model);
         assert_eq!(delete.type_names.error_enum, "GetWidgetError");
         assert_eq!(update.type_names.error_enum, "GetWidgetError");
         // 404 is described two ways among the enum's operations, 409 one way.
-        assert_eq!(shared_error_descriptions(&model, get), [None, Some("Conflict")]);
-        assert_eq!(shared_error_descriptions(&model, delete), [None, Some("Conflict")]);
-        let docs = method_docs(&model, delete, &CallPlan::of(delete));
+        assert_eq!(shared_error_descriptions(&enums, get), [None, Some("Conflict")]);
+        assert_eq!(shared_error_descriptions(&enums, delete), [None, Some("Conflict")]);
+        let docs = method_docs(delete, &CallPlan::of(delete), &enums);
         assert!(docs.ends_with("What its documented errors mean here:\n\n- 404: Not found. Error code 40401 indicates the widget was deleted already."), "{docs}");
         // Get's "Not found" is only the status's name: nothing to add.
-        let docs = method_docs(&model, get, &CallPlan::of(get));
+        let docs = method_docs(get, &CallPlan::of(get), &enums);
         assert!(!docs.contains("mean here"), "{docs}");
         // An enum only its owner uses keeps every description in its variants.
         let replace = op("replace_gadget");
-        assert_eq!(shared_error_descriptions(&model, replace), [Some("No such gadget")]);
-        assert!(!method_docs(&model, replace, &CallPlan::of(replace)).contains("mean here"));
+        assert_eq!(shared_error_descriptions(&enums, replace), [Some("No such gadget")]);
+        assert!(!method_docs(replace, &CallPlan::of(replace), &enums).contains("mean here"));
     }
 }

@@ -8,15 +8,18 @@
 //! ```text
 //! const PATH: &'static str = "/iam/v2/api-keys/{id}";
 //! fn request(&self) -> Result<RequestSpec, EncodeError> {
-//!     Ok(RequestSpec::at(Method::GET, Self::PATH, &[self.id]))
+//!     RequestSpec::at(Method::PATCH, Self::PATH, &[self.id])
+//!         .sensitive(true)
+//!         .json_opt(self.body)
 //! }
 //! fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
-//!     match raw.status {
-//!         200 => raw.ok(raw.decode()?, raw.typed()),
-//!         _ => raw.fail_documented(),
-//!     }
+//!     raw.require_status(200)?;
+//!     raw.ok(raw.decode()?, raw.typed())
 //! }
 //! ```
+//!
+//! (An operation with several success statuses matches on `raw.status` instead, with
+//! `_ => raw.fail_documented()` for the rest.)
 //!
 //! and the operation's error enum (shared by operations with the same documented errors)
 //! implements [`ErrorResponses`]:

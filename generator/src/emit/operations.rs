@@ -99,15 +99,21 @@ fn op_type(t: &TypeRef, model: &NormalizedModel) -> TokenStream {
 /// else as a paragraph of its own (after a list, a table, a code block or a heading it would
 /// join them).
 fn with_fact(mut docs: String, fact: &str) -> String {
-    let last = docs.trim_end().lines().last().unwrap_or_default().trim();
+    let lines: Vec<&str> = docs.trim_end().lines().collect();
+    let last = lines.last().copied().unwrap_or_default().trim();
+    // Every line of the last paragraph is checked: a list item's continuation or a table row
+    // is not prose, whatever its own first characters.
+    let paragraph_start = lines.iter().rposition(|l| l.trim().is_empty()).map_or(0, |i| i + 1);
     let fences_closed = docs.matches("```").count().is_multiple_of(2);
     // A list item starts with its marker and a space: `**Important:**` is prose.
-    let list_item = ["- ", "* ", "+ "].iter().any(|m| last.starts_with(m));
-    let prose = !last.is_empty()
-        && fences_closed
-        && !list_item
-        && !last.starts_with(['|', '#', '>', '<', '`'])
-        && !last.chars().next().is_some_and(|c| c.is_ascii_digit());
+    let plain = |line: &&str| {
+        let line = line.trim_start();
+        !["- ", "* ", "+ "].iter().any(|m| line.starts_with(m))
+            && !line.starts_with(['|', '#', '>', '<', '`', '['])
+            && !line.chars().next().is_some_and(|c| c.is_ascii_digit())
+            && !line.contains(" | ")
+    };
+    let prose = !last.is_empty() && fences_closed && lines[paragraph_start..].iter().all(plain);
     // A sentence without its full stop ("Resource URI of conflicting resource") gets one,
     // so the fact can follow it; one ending in anything else (a URL, a colon) keeps its own
     // paragraph.
@@ -804,9 +810,8 @@ fn error_responses(model: &NormalizedModel, op: &Operation, header_names: &[Opti
         let doc = match shared {
             Some(description) => format!("{}: {}", status_text(c.status), super::docs::sanitize(description)),
             None => format!(
-                "{}: {}. Each operation describes this status its own way: see its method's docs.",
-                status_text(c.status),
-                crate::naming::variant_words(&c.variant)
+                "{}: described differently by the operations that share this enum. A method's docs give its own description where it says more than the status.",
+                status_text(c.status)
             ),
         };
         let doc = doc_lines(&doc);
@@ -1052,7 +1057,7 @@ fn method_docs(op: &Operation, plan: &CallPlan, enums: &ErrorEnums) -> String {
             .map(|(c, _)| format!("- {}: {}", status_text(c.status), super::docs::sanitize(&c.description).split_whitespace().collect::<Vec<_>>().join(" ")))
             .collect();
         if !own.is_empty() {
-            docs.push_str("\n\nWhat its documented errors mean here:\n\n");
+            docs.push_str("\n\nHow this operation describes its documented errors:\n\n");
             docs.push_str(&own.join("\n"));
         }
     }
@@ -1240,6 +1245,11 @@ mod tests {
         assert_eq!(with_fact("See https://example.com/docs".into(), "Header `X`."), "See https://example.com/docs\n\nHeader `X`.");
         assert_eq!(with_fact("| a | b |".into(), "Header `X`."), "| a | b |\n\nHeader `X`.");
         assert_eq!(with_fact("Ends with a colon:".into(), "Header `X`."), "Ends with a colon:\n\nHeader `X`.");
+        // A list item's continuation line, a table row without its leading pipe, a link
+        // definition: not prose.
+        assert_eq!(with_fact("- one\n  continued".into(), "Header `X`."), "- one\n  continued\n\nHeader `X`.");
+        assert_eq!(with_fact("a | b\n--- | ---\n1 | 2".into(), "Header `X`."), "a | b\n--- | ---\n1 | 2\n\nHeader `X`.");
+        assert_eq!(with_fact("Intro.\n\n[docs]: https://example.com".into(), "Header `X`."), "Intro.\n\n[docs]: https://example.com\n\nHeader `X`.");
         assert_eq!(with_fact(String::new(), "Header `X`."), "Header `X`.");
     }
 
@@ -1257,13 +1267,13 @@ mod tests {
         assert_eq!(shared_error_descriptions(&enums, get), [None, Some("Conflict")]);
         assert_eq!(shared_error_descriptions(&enums, delete), [None, Some("Conflict")]);
         let docs = method_docs(delete, &CallPlan::of(delete), &enums);
-        assert!(docs.ends_with("What its documented errors mean here:\n\n- 404: Not found. Error code 40401 indicates the widget was deleted already."), "{docs}");
+        assert!(docs.ends_with("How this operation describes its documented errors:\n\n- 404: Not found. Error code 40401 indicates the widget was deleted already."), "{docs}");
         // Get's "Not found" is only the status's name: nothing to add.
         let docs = method_docs(get, &CallPlan::of(get), &enums);
-        assert!(!docs.contains("mean here"), "{docs}");
+        assert!(!docs.contains("describes its documented errors"), "{docs}");
         // An enum only its owner uses keeps every description in its variants.
         let replace = op("replace_gadget");
         assert_eq!(shared_error_descriptions(&enums, replace), [Some("No such gadget")]);
-        assert!(!method_docs(replace, &CallPlan::of(replace), &enums).contains("mean here"));
+        assert!(!method_docs(replace, &CallPlan::of(replace), &enums).contains("describes its documented errors"));
     }
 }

@@ -20,7 +20,7 @@ impl Client {
     }
     /// `DELETE /widgets/{id}`. `.await` the returned [`DeleteWidgetBuilder`], or call its `send`. Documented errors arrive as [`Error::Api`] holding a [`DeleteWidgetError`].
     ///
-    /// What its documented errors mean here:
+    /// How this operation describes its documented errors:
     ///
     /// - 404: Not found. Error code 40401 indicates the widget was deleted already.
     pub fn delete_widget<'a>(&self, id: &'a str) -> DeleteWidgetBuilder<'a> {
@@ -97,7 +97,7 @@ impl Operation for CreateWidgetInputs<'_> {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetWidgetError {
-    /// 404: Not Found. Each operation describes this status its own way: see its method's docs.
+    /// 404: described differently by the operations that share this enum. A method's docs give its own description where it says more than the status.
     NotFound(Reply<types::Problem>),
     /// 409: Conflict
     Conflict(Reply<types::Problem>),

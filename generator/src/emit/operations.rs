@@ -642,7 +642,10 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, header_names: &[Optio
         // The call sending the body held in `value`: one step per body, the runtime taking the
         // media type (a chained `.header(..)` or an `if let` costs prettyplease's line breaks on
         // every operation).
-        let send = |value: TokenStream| match body_plan(b, model, form_name) {
+        // The body's plan, decided once: whether it is plain JSON, and how it is sent.
+        let plan = body_plan(b, model, form_name);
+        let json_plain = matches!(plan, BodyPlan::Typed { form: false, content_type: None, .. });
+        let send = move |value: TokenStream| match plan {
             BodyPlan::Typed { content_type, form, form_fields, .. } => {
                 let ct = content_type.as_ref().map(|ct| quote!(.header("Content-Type", #ct)));
                 // Form bodies go through the bracket encoder, which also takes nested objects
@@ -666,7 +669,6 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, header_names: &[Optio
             // Added by `into_request`, which owns the form.
             BodyPlan::Form { .. } => None,
         };
-        let json_plain = matches!(body_plan(b, model, form_name), BodyPlan::Typed { form: false, content_type: None, .. });
         if b.required {
             steps.extend(send(quote!(self.body)));
         } else if json_plain {

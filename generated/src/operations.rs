@@ -84,17 +84,8 @@ impl Client {
     /// Lifecycle stage: General Availability.
     ///
     /// `PATCH /iam/v2/api-keys/{id}` with a `application/json` body. Optional inputs are setters on the returned [`UpdateIamV2ApiKeyBuilder`] (`body`); then `.await` it, or call its `send`. Documented errors arrive as [`Error::Api`] holding a [`UpdateIamV2ApiKeyError`].
-    pub fn update_iam_v2_api_key<'a>(
-        &self,
-        id: &'a str,
-    ) -> UpdateIamV2ApiKeyBuilder<'a> {
-        Call::new(
-            self,
-            UpdateIamV2ApiKeyInputs {
-                id,
-                body: None,
-            },
-        )
+    pub fn update_iam_v2_api_key(&self, id: &str) -> UpdateIamV2ApiKeyBuilder {
+        Call::at(self, &[id])
     }
 }
 /// Documented error responses of [`Client::update_iam_v2_api_key`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
@@ -137,27 +128,21 @@ impl ErrorResponses for UpdateIamV2ApiKeyError {
     }
 }
 /// A `PATCH /iam/v2/api-keys/{id}` request of [`Client::update_iam_v2_api_key`]: set optional inputs, then `.await` it or call [`send`](Call::send).
-pub type UpdateIamV2ApiKeyBuilder<'a> = Call<'a, UpdateIamV2ApiKeyInputs<'a>>;
-/// The inputs of [`Client::update_iam_v2_api_key`], held by its [`UpdateIamV2ApiKeyBuilder`].
-pub struct UpdateIamV2ApiKeyInputs<'a> {
-    id: &'a str,
-    body: Option<&'a types::UpdateApiKeyRequest>,
-}
-impl<'a> UpdateIamV2ApiKeyBuilder<'a> {
+pub type UpdateIamV2ApiKeyBuilder = Call<UpdateIamV2ApiKey>;
+/// The `PATCH /iam/v2/api-keys/{id}` operation of [`Client::update_iam_v2_api_key`]: its route and how its responses decode.
+pub struct UpdateIamV2ApiKey;
+impl UpdateIamV2ApiKeyBuilder {
     /// The request body (`application/json`), which the operation does not require.
-    pub fn body(self, body: &'a types::UpdateApiKeyRequest) -> Self {
-        self.with(|i| i.body = Some(body))
+    pub fn body(self, body: &types::UpdateApiKeyRequest) -> Self {
+        self.json(body)
     }
 }
-impl Operation for UpdateIamV2ApiKeyInputs<'_> {
+impl Operation for UpdateIamV2ApiKey {
     type Ok = Response<types::ApiKey, XRateLimitHeaders>;
     type Error = UpdateIamV2ApiKeyError;
+    const METHOD: Method = Method::PATCH;
     const PATH: &'static str = "/iam/v2/api-keys/{id}";
-    fn request(&self) -> Result<RequestSpec, EncodeError> {
-        RequestSpec::at(Method::PATCH, Self::PATH, &[self.id])
-            .sensitive(true)
-            .json_opt(self.body)
-    }
+    const SENSITIVE: bool = true;
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, raw.typed())

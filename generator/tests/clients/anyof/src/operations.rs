@@ -7,33 +7,30 @@
 use super::{runtime::*, types, Client};
 impl Client {
     /// `GET /pets/{id}`. `.await` the returned [`GetPetBuilder`], or call its `send`.
-    pub fn get_pet<'a>(&self, id: &'a str) -> GetPetBuilder<'a> {
-        Call::new(self, GetPetInputs { id })
+    pub fn get_pet(&self, id: &str) -> GetPetBuilder {
+        Call::at(self, &[id])
     }
     /// `GET /ids`. `.await` the returned [`GetIdBuilder`], or call its `send`.
-    pub fn get_id(&self) -> GetIdBuilder<'static> {
-        Call::new(self, Default::default())
+    pub fn get_id(&self) -> GetIdBuilder {
+        Call::at(self, &[])
     }
     /// `GET /shapes`. `.await` the returned [`GetShapeBuilder`], or call its `send`.
-    pub fn get_shape(&self) -> GetShapeBuilder<'static> {
-        Call::new(self, Default::default())
+    pub fn get_shape(&self) -> GetShapeBuilder {
+        Call::at(self, &[])
     }
 }
 /// [`Client::get_pet`] documents no error response: every error status is [`Error::UnexpectedStatus`].
 pub type GetPetError = NoErrorResponses;
 /// A `GET /pets/{id}` request of [`Client::get_pet`]: set optional inputs, then `.await` it or call [`send`](Call::send).
-pub type GetPetBuilder<'a> = Call<'a, GetPetInputs<'a>>;
-/// The inputs of [`Client::get_pet`], held by its [`GetPetBuilder`].
-pub struct GetPetInputs<'a> {
-    id: &'a str,
-}
-impl Operation for GetPetInputs<'_> {
+pub type GetPetBuilder = Call<GetPet>;
+/// The `GET /pets/{id}` operation of [`Client::get_pet`]: its route and how its responses decode.
+pub struct GetPet;
+impl Operation for GetPet {
     type Ok = Response<types::Pet>;
     type Error = GetPetError;
+    const METHOD: Method = Method::GET;
     const PATH: &'static str = "/pets/{id}";
-    fn request(&self) -> Result<RequestSpec, EncodeError> {
-        Ok(RequestSpec::at(Method::GET, Self::PATH, &[self.id]).authenticated(false))
-    }
+    const AUTHENTICATED: bool = false;
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, ())
@@ -42,17 +39,15 @@ impl Operation for GetPetInputs<'_> {
 /// [`Client::get_id`] documents no error response: every error status is [`Error::UnexpectedStatus`].
 pub type GetIdError = NoErrorResponses;
 /// A `GET /ids` request of [`Client::get_id`]: set optional inputs, then `.await` it or call [`send`](Call::send).
-pub type GetIdBuilder<'a> = Call<'a, GetIdInputs>;
-/// The inputs of [`Client::get_id`], held by its [`GetIdBuilder`].
-#[derive(Default)]
-pub struct GetIdInputs {}
-impl Operation for GetIdInputs {
+pub type GetIdBuilder = Call<GetId>;
+/// The `GET /ids` operation of [`Client::get_id`]: its route and how its responses decode.
+pub struct GetId;
+impl Operation for GetId {
     type Ok = Response<types::Id>;
     type Error = GetIdError;
+    const METHOD: Method = Method::GET;
     const PATH: &'static str = "/ids";
-    fn request(&self) -> Result<RequestSpec, EncodeError> {
-        Ok(RequestSpec::at(Method::GET, Self::PATH, &[]).authenticated(false))
-    }
+    const AUTHENTICATED: bool = false;
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, ())
@@ -61,17 +56,15 @@ impl Operation for GetIdInputs {
 /// [`Client::get_shape`] documents no error response: every error status is [`Error::UnexpectedStatus`].
 pub type GetShapeError = NoErrorResponses;
 /// A `GET /shapes` request of [`Client::get_shape`]: set optional inputs, then `.await` it or call [`send`](Call::send).
-pub type GetShapeBuilder<'a> = Call<'a, GetShapeInputs>;
-/// The inputs of [`Client::get_shape`], held by its [`GetShapeBuilder`].
-#[derive(Default)]
-pub struct GetShapeInputs {}
-impl Operation for GetShapeInputs {
+pub type GetShapeBuilder = Call<GetShape>;
+/// The `GET /shapes` operation of [`Client::get_shape`]: its route and how its responses decode.
+pub struct GetShape;
+impl Operation for GetShape {
     type Ok = Response<types::Shape>;
     type Error = GetShapeError;
+    const METHOD: Method = Method::GET;
     const PATH: &'static str = "/shapes";
-    fn request(&self) -> Result<RequestSpec, EncodeError> {
-        Ok(RequestSpec::at(Method::GET, Self::PATH, &[]).authenticated(false))
-    }
+    const AUTHENTICATED: bool = false;
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, ())

@@ -7,16 +7,16 @@
 use super::{runtime::*, types, Client};
 impl Client {
     /// `GET /things/{id}`. `.await` the returned [`GetThingBuilder`], or call its `send`. Documented errors arrive as [`Error::Api`] holding a [`GetThingError`].
-    pub fn get_thing<'a>(&self, id: &'a str) -> GetThingBuilder<'a> {
-        Call::new(self, GetThingInputs { id })
+    pub fn get_thing(&self, id: &str) -> GetThingBuilder {
+        Call::at(self, &[id])
     }
     /// `POST /things` with a `application/json` body. `.await` the returned [`CreateThingBuilder`], or call its `send`.
-    pub fn create_thing<'a>(&self, body: &'a types::Thing) -> CreateThingBuilder<'a> {
-        Call::new(self, CreateThingInputs { body })
+    pub fn create_thing(&self, body: &types::Thing) -> CreateThingBuilder {
+        Call::at(self, &[]).json(body)
     }
     /// `GET /health`. `.await` the returned [`GetHealthBuilder`], or call its `send`.
-    pub fn get_health(&self) -> GetHealthBuilder<'static> {
-        Call::new(self, Default::default())
+    pub fn get_health(&self) -> GetHealthBuilder {
+        Call::at(self, &[])
     }
 }
 /// Documented error responses of [`Client::get_thing`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
@@ -35,18 +35,14 @@ impl ErrorResponses for GetThingError {
     }
 }
 /// A `GET /things/{id}` request of [`Client::get_thing`]: set optional inputs, then `.await` it or call [`send`](Call::send).
-pub type GetThingBuilder<'a> = Call<'a, GetThingInputs<'a>>;
-/// The inputs of [`Client::get_thing`], held by its [`GetThingBuilder`].
-pub struct GetThingInputs<'a> {
-    id: &'a str,
-}
-impl Operation for GetThingInputs<'_> {
+pub type GetThingBuilder = Call<GetThing>;
+/// The `GET /things/{id}` operation of [`Client::get_thing`]: its route and how its responses decode.
+pub struct GetThing;
+impl Operation for GetThing {
     type Ok = Response<types::Thing>;
     type Error = GetThingError;
+    const METHOD: Method = Method::GET;
     const PATH: &'static str = "/things/{id}";
-    fn request(&self) -> Result<RequestSpec, EncodeError> {
-        Ok(RequestSpec::at(Method::GET, Self::PATH, &[self.id]))
-    }
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, ())
@@ -55,18 +51,14 @@ impl Operation for GetThingInputs<'_> {
 /// [`Client::create_thing`] documents no error response: every error status is [`Error::UnexpectedStatus`].
 pub type CreateThingError = NoErrorResponses;
 /// A `POST /things` request of [`Client::create_thing`]: set optional inputs, then `.await` it or call [`send`](Call::send).
-pub type CreateThingBuilder<'a> = Call<'a, CreateThingInputs<'a>>;
-/// The inputs of [`Client::create_thing`], held by its [`CreateThingBuilder`].
-pub struct CreateThingInputs<'a> {
-    body: &'a types::Thing,
-}
-impl Operation for CreateThingInputs<'_> {
+pub type CreateThingBuilder = Call<CreateThing>;
+/// The `POST /things` operation of [`Client::create_thing`]: its route and how its responses decode.
+pub struct CreateThing;
+impl Operation for CreateThing {
     type Ok = Response<types::Thing>;
     type Error = CreateThingError;
+    const METHOD: Method = Method::POST;
     const PATH: &'static str = "/things";
-    fn request(&self) -> Result<RequestSpec, EncodeError> {
-        RequestSpec::at(Method::POST, Self::PATH, &[]).json(self.body)
-    }
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(201)?;
         raw.ok(raw.decode()?, ())
@@ -75,17 +67,15 @@ impl Operation for CreateThingInputs<'_> {
 /// [`Client::get_health`] documents no error response: every error status is [`Error::UnexpectedStatus`].
 pub type GetHealthError = NoErrorResponses;
 /// A `GET /health` request of [`Client::get_health`]: set optional inputs, then `.await` it or call [`send`](Call::send).
-pub type GetHealthBuilder<'a> = Call<'a, GetHealthInputs>;
-/// The inputs of [`Client::get_health`], held by its [`GetHealthBuilder`].
-#[derive(Default)]
-pub struct GetHealthInputs {}
-impl Operation for GetHealthInputs {
+pub type GetHealthBuilder = Call<GetHealth>;
+/// The `GET /health` operation of [`Client::get_health`]: its route and how its responses decode.
+pub struct GetHealth;
+impl Operation for GetHealth {
     type Ok = Response<()>;
     type Error = GetHealthError;
+    const METHOD: Method = Method::GET;
     const PATH: &'static str = "/health";
-    fn request(&self) -> Result<RequestSpec, EncodeError> {
-        Ok(RequestSpec::at(Method::GET, Self::PATH, &[]).authenticated(false))
-    }
+    const AUTHENTICATED: bool = false;
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(204)?;
         raw.ok((), ())

@@ -7,43 +7,44 @@
 use super::{runtime::*, types, Client};
 impl Client {
     /// `GET /vendor`. `.await` the returned [`GetVendorBuilder`], or call its `send`.
-    pub fn get_vendor(&self) -> GetVendorBuilder<'static> {
-        Call::new(self, Default::default())
+    pub fn get_vendor(&self) -> GetVendorBuilder {
+        Call::at(self, &[])
     }
     /// `PUT /upload` with a `application/octet-stream` body. `.await` the returned [`UploadBuilder`], or call its `send`.
-    pub fn upload(&self, body: impl Into<::bytes::Bytes>) -> UploadBuilder<'static> {
-        Call::new(self, UploadInputs { body: body.into() })
+    pub fn upload(&self, body: impl Into<::bytes::Bytes>) -> UploadBuilder {
+        Call::at(self, &[])
+            .edit(|spec| {
+                spec
+                    .bytes("application/octet-stream", body.into())
+                    .header("Content-Type", "application/octet-stream")
+            })
     }
     /// `POST /login` with a `application/x-www-form-urlencoded` body. Optional inputs are setters on the returned [`LoginBuilder`] (`body`); then `.await` it, or call its `send`.
-    pub fn login(&self) -> LoginBuilder<'static> {
-        Call::new(self, Default::default())
+    pub fn login(&self) -> LoginBuilder {
+        Call::at(self, &[])
     }
     /// `GET /anything`. `.await` the returned [`GetAnythingBuilder`], or call its `send`.
-    pub fn get_anything(&self) -> GetAnythingBuilder<'static> {
-        Call::new(self, Default::default())
+    pub fn get_anything(&self) -> GetAnythingBuilder {
+        Call::at(self, &[])
     }
     /// `POST /jobs`. `.await` the returned [`CreateJobBuilder`], or call its `send`.
-    pub fn create_job(&self) -> CreateJobBuilder<'static> {
-        Call::new(self, Default::default())
+    pub fn create_job(&self) -> CreateJobBuilder {
+        Call::at(self, &[])
     }
 }
 /// [`Client::get_vendor`] documents no error response: every error status is [`Error::UnexpectedStatus`].
 pub type GetVendorError = NoErrorResponses;
 /// A `GET /vendor` request of [`Client::get_vendor`]: set optional inputs, then `.await` it or call [`send`](Call::send).
-pub type GetVendorBuilder<'a> = Call<'a, GetVendorInputs>;
-/// The inputs of [`Client::get_vendor`], held by its [`GetVendorBuilder`].
-#[derive(Default)]
-pub struct GetVendorInputs {}
-impl Operation for GetVendorInputs {
+pub type GetVendorBuilder = Call<GetVendor>;
+/// The `GET /vendor` operation of [`Client::get_vendor`]: its route and how its responses decode.
+pub struct GetVendor;
+impl Operation for GetVendor {
     type Ok = Response<types::GetVendorResponse>;
     type Error = GetVendorError;
+    const METHOD: Method = Method::GET;
     const PATH: &'static str = "/vendor";
-    fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let spec = RequestSpec::at(Method::GET, Self::PATH, &[])
-            .authenticated(false)
-            .accept("application/vnd.api+json");
-        Ok(spec)
-    }
+    const ACCEPT: &'static str = "application/vnd.api+json";
+    const AUTHENTICATED: bool = false;
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, ())
@@ -52,23 +53,16 @@ impl Operation for GetVendorInputs {
 /// [`Client::upload`] documents no error response: every error status is [`Error::UnexpectedStatus`].
 pub type UploadError = NoErrorResponses;
 /// A `PUT /upload` request of [`Client::upload`]: set optional inputs, then `.await` it or call [`send`](Call::send).
-pub type UploadBuilder<'a> = Call<'a, UploadInputs>;
-/// The inputs of [`Client::upload`], held by its [`UploadBuilder`].
-pub struct UploadInputs {
-    body: ::bytes::Bytes,
-}
-impl Operation for UploadInputs {
+pub type UploadBuilder = Call<Upload>;
+/// The `PUT /upload` operation of [`Client::upload`]: its route and how its responses decode.
+pub struct Upload;
+impl Operation for Upload {
     type Ok = Response<::bytes::Bytes>;
     type Error = UploadError;
+    const METHOD: Method = Method::PUT;
     const PATH: &'static str = "/upload";
-    fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let spec = RequestSpec::at(Method::PUT, Self::PATH, &[])
-            .authenticated(false)
-            .accept("application/octet-stream")
-            .bytes("application/octet-stream", self.body.clone())
-            .header("Content-Type", "application/octet-stream");
-        Ok(spec)
-    }
+    const ACCEPT: &'static str = "application/octet-stream";
+    const AUTHENTICATED: bool = false;
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.body.clone(), ())
@@ -77,35 +71,28 @@ impl Operation for UploadInputs {
 /// [`Client::login`] documents no error response: every error status is [`Error::UnexpectedStatus`].
 pub type LoginError = NoErrorResponses;
 /// A `POST /login` request of [`Client::login`]: set optional inputs, then `.await` it or call [`send`](Call::send).
-pub type LoginBuilder<'a> = Call<'a, LoginInputs<'a>>;
-/// The inputs of [`Client::login`], held by its [`LoginBuilder`].
-#[derive(Default)]
-pub struct LoginInputs<'a> {
-    body: Option<&'a types::LoginRequest>,
-}
-impl<'a> LoginBuilder<'a> {
+pub type LoginBuilder = Call<Login>;
+/// The `POST /login` operation of [`Client::login`]: its route and how its responses decode.
+pub struct Login;
+impl LoginBuilder {
     /// The request body (`application/x-www-form-urlencoded`), which the operation does not require.
-    pub fn body(self, body: &'a types::LoginRequest) -> Self {
-        self.with(|i| i.body = Some(body))
-    }
-}
-impl Operation for LoginInputs<'_> {
-    type Ok = Response<String>;
-    type Error = LoginError;
-    const PATH: &'static str = "/login";
-    fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let mut spec = RequestSpec::at(Method::POST, Self::PATH, &[])
-            .authenticated(false)
-            .accept("text/html");
-        if let Some(body) = &self.body {
-            spec = spec
+    pub fn body(self, body: &types::LoginRequest) -> Self {
+        self.try_edit(|spec| Ok(
+            spec
                 .bytes(
                     "application/x-www-form-urlencoded",
                     super::runtime::form_body(body)?,
-                );
-        }
-        Ok(spec)
+                ),
+        ))
     }
+}
+impl Operation for Login {
+    type Ok = Response<String>;
+    type Error = LoginError;
+    const METHOD: Method = Method::POST;
+    const PATH: &'static str = "/login";
+    const ACCEPT: &'static str = "text/html";
+    const AUTHENTICATED: bool = false;
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.text(), ())
@@ -114,20 +101,16 @@ impl Operation for LoginInputs<'_> {
 /// [`Client::get_anything`] documents no error response: every error status is [`Error::UnexpectedStatus`].
 pub type GetAnythingError = NoErrorResponses;
 /// A `GET /anything` request of [`Client::get_anything`]: set optional inputs, then `.await` it or call [`send`](Call::send).
-pub type GetAnythingBuilder<'a> = Call<'a, GetAnythingInputs>;
-/// The inputs of [`Client::get_anything`], held by its [`GetAnythingBuilder`].
-#[derive(Default)]
-pub struct GetAnythingInputs {}
-impl Operation for GetAnythingInputs {
+pub type GetAnythingBuilder = Call<GetAnything>;
+/// The `GET /anything` operation of [`Client::get_anything`]: its route and how its responses decode.
+pub struct GetAnything;
+impl Operation for GetAnything {
     type Ok = Response<::bytes::Bytes>;
     type Error = GetAnythingError;
+    const METHOD: Method = Method::GET;
     const PATH: &'static str = "/anything";
-    fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let spec = RequestSpec::at(Method::GET, Self::PATH, &[])
-            .authenticated(false)
-            .accept("*/*");
-        Ok(spec)
-    }
+    const ACCEPT: &'static str = "*/*";
+    const AUTHENTICATED: bool = false;
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.body.clone(), ())
@@ -147,17 +130,15 @@ pub enum CreateJobSuccess {
     NoContent,
 }
 /// A `POST /jobs` request of [`Client::create_job`]: set optional inputs, then `.await` it or call [`send`](Call::send).
-pub type CreateJobBuilder<'a> = Call<'a, CreateJobInputs>;
-/// The inputs of [`Client::create_job`], held by its [`CreateJobBuilder`].
-#[derive(Default)]
-pub struct CreateJobInputs {}
-impl Operation for CreateJobInputs {
+pub type CreateJobBuilder = Call<CreateJob>;
+/// The `POST /jobs` operation of [`Client::create_job`]: its route and how its responses decode.
+pub struct CreateJob;
+impl Operation for CreateJob {
     type Ok = Response<CreateJobSuccess>;
     type Error = CreateJobError;
+    const METHOD: Method = Method::POST;
     const PATH: &'static str = "/jobs";
-    fn request(&self) -> Result<RequestSpec, EncodeError> {
-        Ok(RequestSpec::at(Method::POST, Self::PATH, &[]).authenticated(false))
-    }
+    const AUTHENTICATED: bool = false;
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         use CreateJobSuccess as S;
         match raw.status {

@@ -7,98 +7,115 @@
 use super::{runtime::*, types, Client};
 impl Client {
     /// `GET /charges`. Optional inputs are setters on the returned [`ListChargesBuilder`] (`metadata`, `created`, `ids`, `states`, `q`); then `.await` it, or call its `send`.
-    pub fn list_charges(&self) -> ListChargesBuilder<'static> {
-        Call::new(self, Default::default())
+    pub fn list_charges(&self) -> ListChargesBuilder {
+        Call::at(self, &[])
     }
     /// `POST /charges` with a `application/x-www-form-urlencoded` body. `.await` the returned [`CreateChargeBuilder`], or call its `send`.
-    pub fn create_charge<'a>(
+    pub fn create_charge(
         &self,
-        body: &'a types::CreateChargeRequest,
-    ) -> CreateChargeBuilder<'a> {
-        Call::new(self, CreateChargeInputs { body })
+        body: &types::CreateChargeRequest,
+    ) -> CreateChargeBuilder {
+        Call::at(self, &[])
+            .try_edit(|spec| Ok(
+                spec
+                    .bytes(
+                        "application/x-www-form-urlencoded",
+                        super::runtime::form_body(body)?,
+                    ),
+            ))
     }
     /// `POST /customers` with a `application/x-www-form-urlencoded` body. `.await` the returned [`CreateCustomerBuilder`], or call its `send`.
-    pub fn create_customer<'a>(
+    pub fn create_customer(
         &self,
-        body: &'a types::CreateCustomerRequest,
-    ) -> CreateCustomerBuilder<'a> {
-        Call::new(self, CreateCustomerInputs { body })
+        body: &types::CreateCustomerRequest,
+    ) -> CreateCustomerBuilder {
+        Call::at(self, &[])
+            .try_edit(|spec| Ok(
+                spec
+                    .bytes(
+                        "application/x-www-form-urlencoded",
+                        super::runtime::form_body_with(
+                            body,
+                            &[
+                                ("address", super::runtime::FormEncoding::Brackets),
+                                ("codes", super::runtime::FormEncoding::Delimited(" ")),
+                                ("meta", super::runtime::FormEncoding::Json),
+                                ("point", super::runtime::FormEncoding::Delimited(",")),
+                                ("prefs", super::runtime::FormEncoding::Explode),
+                                ("roles", super::runtime::FormEncoding::Delimited("|")),
+                                ("tags", super::runtime::FormEncoding::Delimited(",")),
+                            ],
+                        )?,
+                    ),
+            ))
     }
 }
 /// [`Client::list_charges`] documents no error response: every error status is [`Error::UnexpectedStatus`].
 pub type ListChargesError = NoErrorResponses;
 /// A `GET /charges` request of [`Client::list_charges`]: set optional inputs, then `.await` it or call [`send`](Call::send).
-pub type ListChargesBuilder<'a> = Call<'a, ListChargesInputs>;
-/// The inputs of [`Client::list_charges`], held by its [`ListChargesBuilder`].
-#[derive(Default)]
-pub struct ListChargesInputs {
-    metadata: Option<::std::collections::BTreeMap<String, String>>,
-    created: Option<types::ListChargesCreated>,
-    ids: Option<Vec<String>>,
-    states: Option<Vec<String>>,
-    q: Option<String>,
-}
-impl<'a> ListChargesBuilder<'a> {
+pub type ListChargesBuilder = Call<ListCharges>;
+/// The `GET /charges` operation of [`Client::list_charges`]: its route and how its responses decode.
+pub struct ListCharges;
+impl ListChargesBuilder {
     /// Query parameter `metadata`.
-    pub fn metadata(
-        self,
-        value: impl Into<::std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.with(|i| i.metadata = Some(value.into()))
+    pub fn metadata(self, value: ::std::collections::BTreeMap<String, String>) -> Self {
+        self.try_edit(|spec| {
+            let mut spec = spec;
+            for (key, value) in super::runtime::deep_object_pairs("metadata", &value)? {
+                spec = spec.query(&key, value);
+            }
+            Ok(spec)
+        })
     }
     /// Query parameter `created`.
-    pub fn created(self, value: impl Into<types::ListChargesCreated>) -> Self {
-        self.with(|i| i.created = Some(value.into()))
+    pub fn created(self, value: types::ListChargesCreated) -> Self {
+        self.try_edit(|spec| {
+            let mut spec = spec;
+            for (key, value) in super::runtime::deep_object_pairs("created", &value)? {
+                spec = spec.query(&key, value);
+            }
+            Ok(spec)
+        })
     }
     /// Query parameter `ids`.
     pub fn ids(self, value: impl Into<Vec<String>>) -> Self {
-        self.with(|i| i.ids = Some(value.into()))
-    }
-    /// Query parameter `states`.
-    pub fn states(self, value: impl Into<Vec<String>>) -> Self {
-        self.with(|i| i.states = Some(value.into()))
-    }
-    /// Query parameter `q`.
-    pub fn q(self, value: impl Into<String>) -> Self {
-        self.with(|i| i.q = Some(value.into()))
-    }
-}
-impl Operation for ListChargesInputs {
-    type Ok = Response<()>;
-    type Error = ListChargesError;
-    const PATH: &'static str = "/charges";
-    fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let mut spec = RequestSpec::at(Method::GET, Self::PATH, &[])
-            .authenticated(false);
-        if let Some(value) = &self.metadata {
-            for (key, value) in super::runtime::deep_object_pairs("metadata", value)? {
-                spec = spec.query(&key, value);
-            }
-        }
-        if let Some(value) = &self.created {
-            for (key, value) in super::runtime::deep_object_pairs("created", value)? {
-                spec = spec.query(&key, value);
-            }
-        }
-        if let Some(value) = &self.ids {
-            let items = value;
+        let value: Vec<String> = value.into();
+        self.try_edit(|spec| {
+            let mut spec = spec;
+            let items = &value;
             let joined: Vec<String> = items
                 .iter()
                 .map(|item| ToString::to_string(&item))
                 .collect();
             spec = spec.query("ids", joined.join(" "));
-        }
-        if let Some(value) = &self.states {
-            let items = value;
+            Ok(spec)
+        })
+    }
+    /// Query parameter `states`.
+    pub fn states(self, value: impl Into<Vec<String>>) -> Self {
+        let value: Vec<String> = value.into();
+        self.try_edit(|spec| {
+            let mut spec = spec;
+            let items = &value;
             let joined: Vec<String> = items
                 .iter()
                 .map(|item| ToString::to_string(&item))
                 .collect();
             spec = spec.query("states", joined.join("|"));
-        }
-        spec = spec.query_opt("q", self.q.as_ref());
-        Ok(spec)
+            Ok(spec)
+        })
     }
+    /// Query parameter `q`.
+    pub fn q(self, value: impl AsRef<str>) -> Self {
+        self.edit(|spec| spec.query("q", value.as_ref()))
+    }
+}
+impl Operation for ListCharges {
+    type Ok = Response<()>;
+    type Error = ListChargesError;
+    const METHOD: Method = Method::GET;
+    const PATH: &'static str = "/charges";
+    const AUTHENTICATED: bool = false;
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(204)?;
         raw.ok((), ())
@@ -107,24 +124,15 @@ impl Operation for ListChargesInputs {
 /// [`Client::create_charge`] documents no error response: every error status is [`Error::UnexpectedStatus`].
 pub type CreateChargeError = NoErrorResponses;
 /// A `POST /charges` request of [`Client::create_charge`]: set optional inputs, then `.await` it or call [`send`](Call::send).
-pub type CreateChargeBuilder<'a> = Call<'a, CreateChargeInputs<'a>>;
-/// The inputs of [`Client::create_charge`], held by its [`CreateChargeBuilder`].
-pub struct CreateChargeInputs<'a> {
-    body: &'a types::CreateChargeRequest,
-}
-impl Operation for CreateChargeInputs<'_> {
+pub type CreateChargeBuilder = Call<CreateCharge>;
+/// The `POST /charges` operation of [`Client::create_charge`]: its route and how its responses decode.
+pub struct CreateCharge;
+impl Operation for CreateCharge {
     type Ok = Response<()>;
     type Error = CreateChargeError;
+    const METHOD: Method = Method::POST;
     const PATH: &'static str = "/charges";
-    fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let spec = RequestSpec::at(Method::POST, Self::PATH, &[])
-            .authenticated(false)
-            .bytes(
-                "application/x-www-form-urlencoded",
-                super::runtime::form_body(self.body)?,
-            );
-        Ok(spec)
-    }
+    const AUTHENTICATED: bool = false;
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(204)?;
         raw.ok((), ())
@@ -133,35 +141,15 @@ impl Operation for CreateChargeInputs<'_> {
 /// [`Client::create_customer`] documents no error response: every error status is [`Error::UnexpectedStatus`].
 pub type CreateCustomerError = NoErrorResponses;
 /// A `POST /customers` request of [`Client::create_customer`]: set optional inputs, then `.await` it or call [`send`](Call::send).
-pub type CreateCustomerBuilder<'a> = Call<'a, CreateCustomerInputs<'a>>;
-/// The inputs of [`Client::create_customer`], held by its [`CreateCustomerBuilder`].
-pub struct CreateCustomerInputs<'a> {
-    body: &'a types::CreateCustomerRequest,
-}
-impl Operation for CreateCustomerInputs<'_> {
+pub type CreateCustomerBuilder = Call<CreateCustomer>;
+/// The `POST /customers` operation of [`Client::create_customer`]: its route and how its responses decode.
+pub struct CreateCustomer;
+impl Operation for CreateCustomer {
     type Ok = Response<()>;
     type Error = CreateCustomerError;
+    const METHOD: Method = Method::POST;
     const PATH: &'static str = "/customers";
-    fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let spec = RequestSpec::at(Method::POST, Self::PATH, &[])
-            .authenticated(false)
-            .bytes(
-                "application/x-www-form-urlencoded",
-                super::runtime::form_body_with(
-                    self.body,
-                    &[
-                        ("address", super::runtime::FormEncoding::Brackets),
-                        ("codes", super::runtime::FormEncoding::Delimited(" ")),
-                        ("meta", super::runtime::FormEncoding::Json),
-                        ("point", super::runtime::FormEncoding::Delimited(",")),
-                        ("prefs", super::runtime::FormEncoding::Explode),
-                        ("roles", super::runtime::FormEncoding::Delimited("|")),
-                        ("tags", super::runtime::FormEncoding::Delimited(",")),
-                    ],
-                )?,
-            );
-        Ok(spec)
-    }
+    const AUTHENTICATED: bool = false;
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(204)?;
         raw.ok((), ())

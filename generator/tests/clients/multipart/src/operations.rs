@@ -7,28 +7,25 @@
 use super::{runtime::*, types, Client};
 impl Client {
     /// `POST /documents` with a `multipart/form-data` body. `.await` the returned [`UploadDocumentBuilder`], or call its `send`.
-    pub fn upload_document(
-        &self,
-        body: UploadDocumentForm,
-    ) -> UploadDocumentBuilder<'static> {
-        Call::new(self, UploadDocumentInputs { body })
+    pub fn upload_document(&self, body: UploadDocumentForm) -> UploadDocumentBuilder {
+        Call::at(self, &[]).multipart(body.into_multipart())
     }
     /// `PUT /avatars` with a `multipart/form-data` body. Optional inputs are setters on the returned [`PutAvatarBuilder`] (`body`); then `.await` it, or call its `send`.
-    pub fn put_avatar(&self) -> PutAvatarBuilder<'static> {
-        Call::new(self, Default::default())
+    pub fn put_avatar(&self) -> PutAvatarBuilder {
+        Call::at(self, &[])
     }
     /// `POST /raw` with a `multipart/mixed` body. `.await` the returned [`PostRawBuilder`], or call its `send`.
-    pub fn post_raw<'a>(
+    pub fn post_raw(
         &self,
         body: impl Into<::bytes::Bytes>,
-        content_type: &'a str,
-    ) -> PostRawBuilder<'a> {
-        Call::new(
-            self,
-            PostRawInputs {
-                body: (body.into(), content_type),
-            },
-        )
+        content_type: &str,
+    ) -> PostRawBuilder {
+        Call::at(self, &[])
+            .edit(|spec| {
+                spec
+                    .bytes("application/octet-stream", body.into())
+                    .header("Content-Type", content_type)
+            })
     }
 }
 /// [`Client::upload_document`] documents no error response: every error status is [`Error::UnexpectedStatus`].
@@ -90,27 +87,15 @@ impl ::std::fmt::Debug for UploadDocumentForm {
     }
 }
 /// A `POST /documents` request of [`Client::upload_document`]: set optional inputs, then `.await` it or call [`send`](Call::send).
-pub type UploadDocumentBuilder<'a> = Call<'a, UploadDocumentInputs>;
-/// The inputs of [`Client::upload_document`], held by its [`UploadDocumentBuilder`].
-pub struct UploadDocumentInputs {
-    body: UploadDocumentForm,
-}
-impl Operation for UploadDocumentInputs {
+pub type UploadDocumentBuilder = Call<UploadDocument>;
+/// The `POST /documents` operation of [`Client::upload_document`]: its route and how its responses decode.
+pub struct UploadDocument;
+impl Operation for UploadDocument {
     type Ok = Response<types::UploadDocumentResponse>;
     type Error = UploadDocumentError;
+    const METHOD: Method = Method::POST;
     const PATH: &'static str = "/documents";
-    fn request(&self) -> Result<RequestSpec, EncodeError> {
-        Ok(RequestSpec::at(Method::POST, Self::PATH, &[]).authenticated(false))
-    }
-    fn into_request<'f>(self) -> BoxFuture<'f, Result<RequestSpec, EncodeError>>
-    where
-        Self: 'f,
-    {
-        Box::pin(async move {
-            let spec = self.request()?;
-            spec.multipart(self.body.into_multipart()?).await
-        })
-    }
+    const AUTHENTICATED: bool = false;
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(201)?;
         raw.ok(raw.decode()?, ())
@@ -148,37 +133,21 @@ impl ::std::fmt::Debug for PutAvatarForm {
     }
 }
 /// A `PUT /avatars` request of [`Client::put_avatar`]: set optional inputs, then `.await` it or call [`send`](Call::send).
-pub type PutAvatarBuilder<'a> = Call<'a, PutAvatarInputs>;
-/// The inputs of [`Client::put_avatar`], held by its [`PutAvatarBuilder`].
-#[derive(Default)]
-pub struct PutAvatarInputs {
-    body: Option<PutAvatarForm>,
-}
-impl<'a> PutAvatarBuilder<'a> {
+pub type PutAvatarBuilder = Call<PutAvatar>;
+/// The `PUT /avatars` operation of [`Client::put_avatar`]: its route and how its responses decode.
+pub struct PutAvatar;
+impl PutAvatarBuilder {
     /// The request body (`multipart/form-data`), which the operation does not require.
     pub fn body(self, body: PutAvatarForm) -> Self {
-        self.with(|i| i.body = Some(body))
+        self.multipart(body.into_multipart())
     }
 }
-impl Operation for PutAvatarInputs {
+impl Operation for PutAvatar {
     type Ok = Response<()>;
     type Error = PutAvatarError;
+    const METHOD: Method = Method::PUT;
     const PATH: &'static str = "/avatars";
-    fn request(&self) -> Result<RequestSpec, EncodeError> {
-        Ok(RequestSpec::at(Method::PUT, Self::PATH, &[]).authenticated(false))
-    }
-    fn into_request<'f>(self) -> BoxFuture<'f, Result<RequestSpec, EncodeError>>
-    where
-        Self: 'f,
-    {
-        Box::pin(async move {
-            let spec = self.request()?;
-            match self.body {
-                Some(body) => spec.multipart(body.into_multipart()?).await,
-                None => Ok(spec),
-            }
-        })
-    }
+    const AUTHENTICATED: bool = false;
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(204)?;
         raw.ok((), ())
@@ -187,22 +156,15 @@ impl Operation for PutAvatarInputs {
 /// [`Client::post_raw`] documents no error response: every error status is [`Error::UnexpectedStatus`].
 pub type PostRawError = NoErrorResponses;
 /// A `POST /raw` request of [`Client::post_raw`]: set optional inputs, then `.await` it or call [`send`](Call::send).
-pub type PostRawBuilder<'a> = Call<'a, PostRawInputs<'a>>;
-/// The inputs of [`Client::post_raw`], held by its [`PostRawBuilder`].
-pub struct PostRawInputs<'a> {
-    body: (::bytes::Bytes, &'a str),
-}
-impl Operation for PostRawInputs<'_> {
+pub type PostRawBuilder = Call<PostRaw>;
+/// The `POST /raw` operation of [`Client::post_raw`]: its route and how its responses decode.
+pub struct PostRaw;
+impl Operation for PostRaw {
     type Ok = Response<()>;
     type Error = PostRawError;
+    const METHOD: Method = Method::POST;
     const PATH: &'static str = "/raw";
-    fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let spec = RequestSpec::at(Method::POST, Self::PATH, &[])
-            .authenticated(false)
-            .bytes("application/octet-stream", self.body.0.clone())
-            .header("Content-Type", self.body.1);
-        Ok(spec)
-    }
+    const AUTHENTICATED: bool = false;
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(204)?;
         raw.ok((), ())

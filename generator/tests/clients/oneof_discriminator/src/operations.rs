@@ -7,34 +7,28 @@
 use super::{runtime::*, types, Client};
 impl Client {
     /// `POST /shapes` with a `application/json` body. Optional inputs are setters on the returned [`CreateShapeBuilder`] (`body`); then `.await` it, or call its `send`.
-    pub fn create_shape(&self) -> CreateShapeBuilder<'static> {
-        Call::new(self, Default::default())
+    pub fn create_shape(&self) -> CreateShapeBuilder {
+        Call::at(self, &[])
     }
 }
 /// [`Client::create_shape`] documents no error response: every error status is [`Error::UnexpectedStatus`].
 pub type CreateShapeError = NoErrorResponses;
 /// A `POST /shapes` request of [`Client::create_shape`]: set optional inputs, then `.await` it or call [`send`](Call::send).
-pub type CreateShapeBuilder<'a> = Call<'a, CreateShapeInputs<'a>>;
-/// The inputs of [`Client::create_shape`], held by its [`CreateShapeBuilder`].
-#[derive(Default)]
-pub struct CreateShapeInputs<'a> {
-    body: Option<&'a types::Shape>,
-}
-impl<'a> CreateShapeBuilder<'a> {
+pub type CreateShapeBuilder = Call<CreateShape>;
+/// The `POST /shapes` operation of [`Client::create_shape`]: its route and how its responses decode.
+pub struct CreateShape;
+impl CreateShapeBuilder {
     /// The request body (`application/json`), which the operation does not require.
-    pub fn body(self, body: &'a types::Shape) -> Self {
-        self.with(|i| i.body = Some(body))
+    pub fn body(self, body: &types::Shape) -> Self {
+        self.json(body)
     }
 }
-impl Operation for CreateShapeInputs<'_> {
+impl Operation for CreateShape {
     type Ok = Response<types::Shape>;
     type Error = CreateShapeError;
+    const METHOD: Method = Method::POST;
     const PATH: &'static str = "/shapes";
-    fn request(&self) -> Result<RequestSpec, EncodeError> {
-        RequestSpec::at(Method::POST, Self::PATH, &[])
-            .authenticated(false)
-            .json_opt(self.body)
-    }
+    const AUTHENTICATED: bool = false;
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, ())

@@ -7,28 +7,26 @@
 use super::{runtime::*, types, Client};
 impl Client {
     /// `GET /things`. `.await` the returned [`GetThingBuilder`], or call its `send`.
-    pub fn get_thing(&self) -> GetThingBuilder<'static> {
-        Call::new(self, Default::default())
+    pub fn get_thing(&self) -> GetThingBuilder {
+        Call::at(self, &[])
     }
     /// `POST /things` with a `application/json` body. `.await` the returned [`PutThingBuilder`], or call its `send`.
-    pub fn put_thing<'a>(&self, body: &'a types::Thing) -> PutThingBuilder<'a> {
-        Call::new(self, PutThingInputs { body })
+    pub fn put_thing(&self, body: &types::Thing) -> PutThingBuilder {
+        Call::at(self, &[]).json(body)
     }
 }
 /// [`Client::get_thing`] documents no error response: every error status is [`Error::UnexpectedStatus`].
 pub type GetThingError = NoErrorResponses;
 /// A `GET /things` request of [`Client::get_thing`]: set optional inputs, then `.await` it or call [`send`](Call::send).
-pub type GetThingBuilder<'a> = Call<'a, GetThingInputs>;
-/// The inputs of [`Client::get_thing`], held by its [`GetThingBuilder`].
-#[derive(Default)]
-pub struct GetThingInputs {}
-impl Operation for GetThingInputs {
+pub type GetThingBuilder = Call<GetThing>;
+/// The `GET /things` operation of [`Client::get_thing`]: its route and how its responses decode.
+pub struct GetThing;
+impl Operation for GetThing {
     type Ok = Response<types::Thing>;
     type Error = GetThingError;
+    const METHOD: Method = Method::GET;
     const PATH: &'static str = "/things";
-    fn request(&self) -> Result<RequestSpec, EncodeError> {
-        Ok(RequestSpec::at(Method::GET, Self::PATH, &[]).authenticated(false))
-    }
+    const AUTHENTICATED: bool = false;
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, ())
@@ -37,20 +35,15 @@ impl Operation for GetThingInputs {
 /// [`Client::put_thing`] documents no error response: every error status is [`Error::UnexpectedStatus`].
 pub type PutThingError = NoErrorResponses;
 /// A `POST /things` request of [`Client::put_thing`]: set optional inputs, then `.await` it or call [`send`](Call::send).
-pub type PutThingBuilder<'a> = Call<'a, PutThingInputs<'a>>;
-/// The inputs of [`Client::put_thing`], held by its [`PutThingBuilder`].
-pub struct PutThingInputs<'a> {
-    body: &'a types::Thing,
-}
-impl Operation for PutThingInputs<'_> {
+pub type PutThingBuilder = Call<PutThing>;
+/// The `POST /things` operation of [`Client::put_thing`]: its route and how its responses decode.
+pub struct PutThing;
+impl Operation for PutThing {
     type Ok = Response<()>;
     type Error = PutThingError;
+    const METHOD: Method = Method::POST;
     const PATH: &'static str = "/things";
-    fn request(&self) -> Result<RequestSpec, EncodeError> {
-        RequestSpec::at(Method::POST, Self::PATH, &[])
-            .authenticated(false)
-            .json(self.body)
-    }
+    const AUTHENTICATED: bool = false;
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(204)?;
         raw.ok((), ())

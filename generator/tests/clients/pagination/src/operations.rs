@@ -7,92 +7,53 @@
 use super::{runtime::*, types, Client};
 impl Client {
     /// `GET /envs/{env}/items`. Optional inputs are setters on the returned [`ListItemsBuilder`] (`page_size`, `page_token`); then `.await` it, or call its `send`. A paginated list: its `stream` yields every item, `pages` every page.
-    pub fn list_items<'a>(&self, env: &'a str) -> ListItemsBuilder<'a> {
-        Call::new(
-            self,
-            ListItemsInputs {
-                env,
-                page_size: None,
-                page_token: None,
-            },
-        )
+    pub fn list_items(&self, env: &str) -> ListItemsBuilder {
+        Call::at(self, &[env])
     }
     /// `GET /all-items`. `.await` the returned [`ListAllItemsBuilder`], or call its `send`.
-    pub fn list_all_items(&self) -> ListAllItemsBuilder<'static> {
-        Call::new(self, Default::default())
+    pub fn list_all_items(&self) -> ListAllItemsBuilder {
+        Call::at(self, &[])
     }
 }
 /// [`Client::list_items`] documents no error response: every error status is [`Error::UnexpectedStatus`].
 pub type ListItemsError = NoErrorResponses;
 /// A `GET /envs/{env}/items` request of [`Client::list_items`]: set optional inputs, then `.await` it or call [`send`](Call::send).
-pub type ListItemsBuilder<'a> = Call<'a, ListItemsInputs<'a>>;
-/// The inputs of [`Client::list_items`], held by its [`ListItemsBuilder`].
-#[derive(Clone)]
-pub struct ListItemsInputs<'a> {
-    env: &'a str,
-    page_size: Option<i64>,
-    page_token: Option<String>,
-}
-impl<'a> ListItemsBuilder<'a> {
+pub type ListItemsBuilder = Call<ListItems>;
+/// The `GET /envs/{env}/items` operation of [`Client::list_items`]: its route and how its responses decode.
+pub struct ListItems;
+impl ListItemsBuilder {
     /// Query parameter `page_size`.
-    pub fn page_size(self, value: impl Into<i64>) -> Self {
-        self.with(|i| i.page_size = Some(value.into()))
+    pub fn page_size(self, value: i64) -> Self {
+        self.edit(|spec| spec.query("page_size", value))
     }
     /// Query parameter `page_token`.
-    pub fn page_token(self, value: impl Into<String>) -> Self {
-        self.with(|i| i.page_token = Some(value.into()))
-    }
-    /// Every page of the list, each the whole [`Response`] (headers and request id included), starting from `page_token` (usually unset) and following the next-page link in each response until the last page or an error, which ends the stream. A server that repeats a page token, or returns more pages or more empty pages in a row than [`Client::page_limits`] allows, ends it with [`Error::Pagination`]. The stream is `Unpin` and `Send`.
-    pub fn pages(
-        self,
-    ) -> super::runtime::pagination::Paged<
-        'a,
-        Response<types::ListItemsResponse>,
-        ListItemsError,
-    > {
-        let first = self.inputs().page_token.clone();
-        let limits = self.client().page_limits();
-        super::runtime::pagination::pages(
-            limits,
-            first,
-            move |token| {
-                let request = self.clone().with(|i| i.page_token = token);
-                async move {
-                    let page = request.send().await?;
-                    let next = page
-                        .body
-                        .metadata
-                        .next
-                        .as_deref()
-                        .and_then(|url| super::runtime::pagination::query_token(
-                            url,
-                            "page_token",
-                        ));
-                    let empty = page.body.data.is_empty();
-                    Ok(super::runtime::pagination::Walked::new(page, empty, next))
-                }
-            },
-        )
-    }
-    /// Every item of the list, page by page, as [`pages`](Self::pages) fetches them; an
-    /// error ends the stream after the items before it.
-    pub fn stream(
-        self,
-    ) -> super::runtime::pagination::Paged<'a, types::Item, ListItemsError> {
-        super::runtime::pagination::items(self.pages(), |page| page.body.data)
+    pub fn page_token(self, value: impl AsRef<str>) -> Self {
+        self.edit(|spec| spec.query("page_token", value.as_ref()))
     }
 }
-impl Operation for ListItemsInputs<'_> {
+impl Paginated for ListItems {
+    type Item = types::Item;
+    const TOKEN: &'static str = "page_token";
+    fn next_token(page: &Self::Ok) -> Option<String> {
+        page.body
+            .metadata
+            .next
+            .as_deref()
+            .and_then(|url| super::runtime::pagination::query_token(url, "page_token"))
+    }
+    fn is_empty(page: &Self::Ok) -> bool {
+        page.body.data.is_empty()
+    }
+    fn items(page: Self::Ok) -> Vec<Self::Item> {
+        page.body.data
+    }
+}
+impl Operation for ListItems {
     type Ok = Response<types::ListItemsResponse>;
     type Error = ListItemsError;
+    const METHOD: Method = Method::GET;
     const PATH: &'static str = "/envs/{env}/items";
-    fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let spec = RequestSpec::at(Method::GET, Self::PATH, &[self.env])
-            .authenticated(false)
-            .query_opt("page_size", self.page_size.as_ref())
-            .query_opt("page_token", self.page_token.as_ref());
-        Ok(spec)
-    }
+    const AUTHENTICATED: bool = false;
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, ())
@@ -101,17 +62,15 @@ impl Operation for ListItemsInputs<'_> {
 /// [`Client::list_all_items`] documents no error response: every error status is [`Error::UnexpectedStatus`].
 pub type ListAllItemsError = NoErrorResponses;
 /// A `GET /all-items` request of [`Client::list_all_items`]: set optional inputs, then `.await` it or call [`send`](Call::send).
-pub type ListAllItemsBuilder<'a> = Call<'a, ListAllItemsInputs>;
-/// The inputs of [`Client::list_all_items`], held by its [`ListAllItemsBuilder`].
-#[derive(Default)]
-pub struct ListAllItemsInputs {}
-impl Operation for ListAllItemsInputs {
+pub type ListAllItemsBuilder = Call<ListAllItems>;
+/// The `GET /all-items` operation of [`Client::list_all_items`]: its route and how its responses decode.
+pub struct ListAllItems;
+impl Operation for ListAllItems {
     type Ok = Response<Vec<types::Item>>;
     type Error = ListAllItemsError;
+    const METHOD: Method = Method::GET;
     const PATH: &'static str = "/all-items";
-    fn request(&self) -> Result<RequestSpec, EncodeError> {
-        Ok(RequestSpec::at(Method::GET, Self::PATH, &[]).authenticated(false))
-    }
+    const AUTHENTICATED: bool = false;
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, ())

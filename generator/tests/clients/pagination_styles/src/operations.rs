@@ -18,140 +18,93 @@ impl FromHeaders for LinkHeaders {
 }
 impl Client {
     /// `GET /charges`. Optional inputs are setters on the returned [`ListChargesBuilder`] (`limit`, `starting_after`); then `.await` it, or call its `send`. A paginated list: its `stream` yields every item, `pages` every page.
-    pub fn list_charges(&self) -> ListChargesBuilder<'static> {
-        Call::new(self, Default::default())
+    pub fn list_charges(&self) -> ListChargesBuilder {
+        Call::at(self, &[])
     }
     /// `GET /events`. Optional inputs are setters on the returned [`ListEventsBuilder`] (`cursor`); then `.await` it, or call its `send`. A paginated list: its `stream` yields every item, `pages` every page.
-    pub fn list_events(&self) -> ListEventsBuilder<'static> {
-        Call::new(self, Default::default())
+    pub fn list_events(&self) -> ListEventsBuilder {
+        Call::at(self, &[])
     }
     /// `GET /orgs/{org}/repos`. Optional inputs are setters on the returned [`ListReposBuilder`] (`per_page`, `page`); then `.await` it, or call its `send`. A paginated list: its `stream` yields every item, `pages` every page.
-    pub fn list_repos<'a>(&self, org: &'a str) -> ListReposBuilder<'a> {
-        Call::new(
-            self,
-            ListReposInputs {
-                org,
-                per_page: None,
-                page: None,
-            },
-        )
+    pub fn list_repos(&self, org: &str) -> ListReposBuilder {
+        Call::at(self, &[org])
     }
     /// `GET /v1/instances`. Optional inputs are setters on the returned [`InstanceListBuilder`] (`limit`, `page_token`); then `.await` it, or call its `send`. A paginated list: its `stream` yields every item, `pages` every page.
-    pub fn instance_list<'a>(&self, project: &'a str) -> InstanceListBuilder<'a> {
-        Call::new(
-            self,
-            InstanceListInputs {
-                project,
-                limit: None,
-                page_token: None,
-            },
-        )
+    pub fn instance_list(&self, project: &str) -> InstanceListBuilder {
+        Call::at(self, &[]).edit(|spec| spec.query("project", project))
     }
     /// `GET /widgets`. Optional inputs are setters on the returned [`ListWidgetsBuilder`] (`after`); then `.await` it, or call its `send`. A paginated list: its `stream` yields every item, `pages` every page.
-    pub fn list_widgets(&self) -> ListWidgetsBuilder<'static> {
-        Call::new(self, Default::default())
+    pub fn list_widgets(&self) -> ListWidgetsBuilder {
+        Call::at(self, &[])
     }
     /// `GET /rows`. Optional inputs are setters on the returned [`ListRowsBuilder`] (`after`); then `.await` it, or call its `send`. A paginated list: its `stream` yields every item, `pages` every page.
-    pub fn list_rows(&self) -> ListRowsBuilder<'static> {
-        Call::new(self, Default::default())
+    pub fn list_rows(&self) -> ListRowsBuilder {
+        Call::at(self, &[])
     }
     /// `GET /feed`. Optional inputs are setters on the returned [`ListFeedBuilder`] (`after`); then `.await` it, or call its `send`. A paginated list: its `stream` yields every item, `pages` every page.
-    pub fn list_feed(&self) -> ListFeedBuilder<'static> {
-        Call::new(self, Default::default())
+    pub fn list_feed(&self) -> ListFeedBuilder {
+        Call::at(self, &[])
     }
     /// `GET /charges/search`. Optional inputs are setters on the returned [`SearchChargesBuilder`] (`starting_after`); then `.await` it, or call its `send`.
-    pub fn search_charges(&self) -> SearchChargesBuilder<'static> {
-        Call::new(self, Default::default())
+    pub fn search_charges(&self) -> SearchChargesBuilder {
+        Call::at(self, &[])
     }
     /// `GET /balances`. Optional inputs are setters on the returned [`ListBalancesBuilder`] (`starting_after`); then `.await` it, or call its `send`.
-    pub fn list_balances(&self) -> ListBalancesBuilder<'static> {
-        Call::new(self, Default::default())
+    pub fn list_balances(&self) -> ListBalancesBuilder {
+        Call::at(self, &[])
     }
     /// `GET /logs`. Optional inputs are setters on the returned [`ListLogsBuilder`] (`cursor`); then `.await` it, or call its `send`.
-    pub fn list_logs(&self) -> ListLogsBuilder<'static> {
-        Call::new(self, Default::default())
+    pub fn list_logs(&self) -> ListLogsBuilder {
+        Call::at(self, &[])
     }
     /// `GET /orgs/{org}/members`. Optional inputs are setters on the returned [`ListMembersBuilder`] (`page`); then `.await` it, or call its `send`.
-    pub fn list_members<'a>(&self, org: &'a str) -> ListMembersBuilder<'a> {
-        Call::new(
-            self,
-            ListMembersInputs {
-                org,
-                page: None,
-            },
-        )
+    pub fn list_members(&self, org: &str) -> ListMembersBuilder {
+        Call::at(self, &[org])
     }
     /// `GET /v1/disks`. Optional inputs are setters on the returned [`DiskListBuilder`] (`page_token`); then `.await` it, or call its `send`.
-    pub fn disk_list(&self) -> DiskListBuilder<'static> {
-        Call::new(self, Default::default())
+    pub fn disk_list(&self) -> DiskListBuilder {
+        Call::at(self, &[])
     }
 }
 /// [`Client::list_charges`] documents no error response: every error status is [`Error::UnexpectedStatus`].
 pub type ListChargesError = NoErrorResponses;
 /// A `GET /charges` request of [`Client::list_charges`]: set optional inputs, then `.await` it or call [`send`](Call::send).
-pub type ListChargesBuilder<'a> = Call<'a, ListChargesInputs>;
-/// The inputs of [`Client::list_charges`], held by its [`ListChargesBuilder`].
-#[derive(Clone, Default)]
-pub struct ListChargesInputs {
-    limit: Option<i64>,
-    starting_after: Option<String>,
-}
-impl<'a> ListChargesBuilder<'a> {
+pub type ListChargesBuilder = Call<ListCharges>;
+/// The `GET /charges` operation of [`Client::list_charges`]: its route and how its responses decode.
+pub struct ListCharges;
+impl ListChargesBuilder {
     /// Query parameter `limit`.
-    pub fn limit(self, value: impl Into<i64>) -> Self {
-        self.with(|i| i.limit = Some(value.into()))
+    pub fn limit(self, value: i64) -> Self {
+        self.edit(|spec| spec.query("limit", value))
     }
     /// Query parameter `starting_after`.
-    pub fn starting_after(self, value: impl Into<String>) -> Self {
-        self.with(|i| i.starting_after = Some(value.into()))
-    }
-    /// Every page of the list, each the whole [`Response`] (headers and request id included), starting from `starting_after` (usually unset) and following the last item of each page until the last page or an error, which ends the stream. A server that repeats a page token, or returns more pages or more empty pages in a row than [`Client::page_limits`] allows, ends it with [`Error::Pagination`]. The stream is `Unpin` and `Send`.
-    pub fn pages(
-        self,
-    ) -> super::runtime::pagination::Paged<
-        'a,
-        Response<types::ListChargesResponse>,
-        ListChargesError,
-    > {
-        let first = self.inputs().starting_after.clone();
-        let limits = self.client().page_limits();
-        super::runtime::pagination::pages(
-            limits,
-            first,
-            move |token| {
-                let request = self.clone().with(|i| i.starting_after = token);
-                async move {
-                    let page = request.send().await?;
-                    let next = if page.body.has_more {
-                        page.body.data.last().map(|item| item.id.clone())
-                    } else {
-                        None
-                    };
-                    let empty = page.body.data.is_empty();
-                    Ok(super::runtime::pagination::Walked::new(page, empty, next))
-                }
-            },
-        )
-    }
-    /// Every item of the list, page by page, as [`pages`](Self::pages) fetches them; an
-    /// error ends the stream after the items before it.
-    pub fn stream(
-        self,
-    ) -> super::runtime::pagination::Paged<'a, types::Charge, ListChargesError> {
-        super::runtime::pagination::items(self.pages(), |page| page.body.data)
+    pub fn starting_after(self, value: impl AsRef<str>) -> Self {
+        self.edit(|spec| spec.query("starting_after", value.as_ref()))
     }
 }
-impl Operation for ListChargesInputs {
+impl Paginated for ListCharges {
+    type Item = types::Charge;
+    const TOKEN: &'static str = "starting_after";
+    fn next_token(page: &Self::Ok) -> Option<String> {
+        if page.body.has_more {
+            page.body.data.last().map(|item| item.id.clone())
+        } else {
+            None
+        }
+    }
+    fn is_empty(page: &Self::Ok) -> bool {
+        page.body.data.is_empty()
+    }
+    fn items(page: Self::Ok) -> Vec<Self::Item> {
+        page.body.data
+    }
+}
+impl Operation for ListCharges {
     type Ok = Response<types::ListChargesResponse>;
     type Error = ListChargesError;
+    const METHOD: Method = Method::GET;
     const PATH: &'static str = "/charges";
-    fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let spec = RequestSpec::at(Method::GET, Self::PATH, &[])
-            .authenticated(false)
-            .query_opt("limit", self.limit.as_ref())
-            .query_opt("starting_after", self.starting_after.as_ref());
-        Ok(spec)
-    }
+    const AUTHENTICATED: bool = false;
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, ())
@@ -160,67 +113,38 @@ impl Operation for ListChargesInputs {
 /// [`Client::list_events`] documents no error response: every error status is [`Error::UnexpectedStatus`].
 pub type ListEventsError = NoErrorResponses;
 /// A `GET /events` request of [`Client::list_events`]: set optional inputs, then `.await` it or call [`send`](Call::send).
-pub type ListEventsBuilder<'a> = Call<'a, ListEventsInputs>;
-/// The inputs of [`Client::list_events`], held by its [`ListEventsBuilder`].
-#[derive(Clone, Default)]
-pub struct ListEventsInputs {
-    cursor: Option<String>,
-}
-impl<'a> ListEventsBuilder<'a> {
+pub type ListEventsBuilder = Call<ListEvents>;
+/// The `GET /events` operation of [`Client::list_events`]: its route and how its responses decode.
+pub struct ListEvents;
+impl ListEventsBuilder {
     /// Query parameter `cursor`.
-    pub fn cursor(self, value: impl Into<String>) -> Self {
-        self.with(|i| i.cursor = Some(value.into()))
-    }
-    /// Every page of the list, each the whole [`Response`] (headers and request id included), starting from `cursor` (usually unset) and following the next-page token in each response until the last page or an error, which ends the stream. A server that repeats a page token, or returns more pages or more empty pages in a row than [`Client::page_limits`] allows, ends it with [`Error::Pagination`]. The stream is `Unpin` and `Send`.
-    pub fn pages(
-        self,
-    ) -> super::runtime::pagination::Paged<
-        'a,
-        Response<types::ListEventsResponse>,
-        ListEventsError,
-    > {
-        let first = self.inputs().cursor.clone();
-        let limits = self.client().page_limits();
-        super::runtime::pagination::pages(
-            limits,
-            first,
-            move |token| {
-                let request = self.clone().with(|i| i.cursor = token);
-                async move {
-                    let page = request.send().await?;
-                    let next = page
-                        .body
-                        .response_metadata
-                        .as_ref()
-                        .and_then(|v| v.next_cursor.as_deref())
-                        .map(ToString::to_string);
-                    let empty = page.body.events.as_ref().map_or(0, Vec::len) == 0;
-                    Ok(super::runtime::pagination::Walked::new(page, empty, next))
-                }
-            },
-        )
-    }
-    /// Every item of the list, page by page, as [`pages`](Self::pages) fetches them; an
-    /// error ends the stream after the items before it.
-    pub fn stream(
-        self,
-    ) -> super::runtime::pagination::Paged<'a, types::Event, ListEventsError> {
-        super::runtime::pagination::items(
-            self.pages(),
-            |page| page.body.events.unwrap_or_default(),
-        )
+    pub fn cursor(self, value: impl AsRef<str>) -> Self {
+        self.edit(|spec| spec.query("cursor", value.as_ref()))
     }
 }
-impl Operation for ListEventsInputs {
+impl Paginated for ListEvents {
+    type Item = types::Event;
+    const TOKEN: &'static str = "cursor";
+    fn next_token(page: &Self::Ok) -> Option<String> {
+        page.body
+            .response_metadata
+            .as_ref()
+            .and_then(|v| v.next_cursor.as_deref())
+            .map(ToString::to_string)
+    }
+    fn is_empty(page: &Self::Ok) -> bool {
+        page.body.events.as_ref().map_or(0, Vec::len) == 0
+    }
+    fn items(page: Self::Ok) -> Vec<Self::Item> {
+        page.body.events.unwrap_or_default()
+    }
+}
+impl Operation for ListEvents {
     type Ok = Response<types::ListEventsResponse>;
     type Error = ListEventsError;
+    const METHOD: Method = Method::GET;
     const PATH: &'static str = "/events";
-    fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let spec = RequestSpec::at(Method::GET, Self::PATH, &[])
-            .authenticated(false)
-            .query_opt("cursor", self.cursor.as_ref());
-        Ok(spec)
-    }
+    const AUTHENTICATED: bool = false;
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, ())
@@ -229,80 +153,47 @@ impl Operation for ListEventsInputs {
 /// [`Client::list_repos`] documents no error response: every error status is [`Error::UnexpectedStatus`].
 pub type ListReposError = NoErrorResponses;
 /// A `GET /orgs/{org}/repos` request of [`Client::list_repos`]: set optional inputs, then `.await` it or call [`send`](Call::send).
-pub type ListReposBuilder<'a> = Call<'a, ListReposInputs<'a>>;
-/// The inputs of [`Client::list_repos`], held by its [`ListReposBuilder`].
-#[derive(Clone)]
-pub struct ListReposInputs<'a> {
-    org: &'a str,
-    per_page: Option<i64>,
-    page: Option<i64>,
-}
-impl<'a> ListReposBuilder<'a> {
+pub type ListReposBuilder = Call<ListRepos>;
+/// The `GET /orgs/{org}/repos` operation of [`Client::list_repos`]: its route and how its responses decode.
+pub struct ListRepos;
+impl ListReposBuilder {
     /// Query parameter `per_page`.
-    pub fn per_page(self, value: impl Into<i64>) -> Self {
-        self.with(|i| i.per_page = Some(value.into()))
+    pub fn per_page(self, value: i64) -> Self {
+        self.edit(|spec| spec.query("per_page", value))
     }
     /// Query parameter `page`.
-    pub fn page(self, value: impl Into<i64>) -> Self {
-        self.with(|i| i.page = Some(value.into()))
-    }
-    /// Every page of the list, each the whole [`Response`] (headers and request id included), starting from `page` (usually unset) and following the `rel="next"` link of each response's `Link` header until the last page or an error, which ends the stream. A server that repeats a page token, or returns more pages or more empty pages in a row than [`Client::page_limits`] allows, ends it with [`Error::Pagination`]. The stream is `Unpin` and `Send`.
-    pub fn pages(
-        self,
-    ) -> super::runtime::pagination::Paged<
-        'a,
-        Response<Vec<types::Event>, LinkHeaders>,
-        ListReposError,
-    > {
-        let first = self.inputs().page.map(|v| v.to_string());
-        let limits = self.client().page_limits();
-        super::runtime::pagination::pages(
-            limits,
-            first,
-            move |token| {
-                let request = self
-                    .clone()
-                    .with(|i| i.page = token.and_then(|t| t.parse().ok()));
-                async move {
-                    let page = request.send().await?;
-                    let next = super::runtime::pagination::numeric_token::<
-                        i64,
-                    >(
-                        page
-                            .headers
-                            .link
-                            .as_deref()
-                            .and_then(super::runtime::pagination::next_link)
-                            .and_then(|url| super::runtime::pagination::query_token(
-                                &url,
-                                "page",
-                            )),
-                    );
-                    let empty = page.body.is_empty();
-                    Ok(super::runtime::pagination::Walked::new(page, empty, next))
-                }
-            },
-        )
-    }
-    /// Every item of the list, page by page, as [`pages`](Self::pages) fetches them; an
-    /// error ends the stream after the items before it.
-    pub fn stream(
-        self,
-    ) -> super::runtime::pagination::Paged<'a, types::Event, ListReposError> {
-        super::runtime::pagination::items(self.pages(), |page| page.body)
+    pub fn page(self, value: i64) -> Self {
+        self.edit(|spec| spec.query("page", value))
     }
 }
-impl Operation for ListReposInputs<'_> {
+impl Paginated for ListRepos {
+    type Item = types::Event;
+    const TOKEN: &'static str = "page";
+    fn next_token(page: &Self::Ok) -> Option<String> {
+        super::runtime::pagination::numeric_token::<
+            i64,
+        >(
+            page
+                .headers
+                .link
+                .as_deref()
+                .and_then(super::runtime::pagination::next_link)
+                .and_then(|url| super::runtime::pagination::query_token(&url, "page")),
+        )
+    }
+    fn is_empty(page: &Self::Ok) -> bool {
+        page.body.is_empty()
+    }
+    fn items(page: Self::Ok) -> Vec<Self::Item> {
+        page.body
+    }
+}
+impl Operation for ListRepos {
     type Ok = Response<Vec<types::Event>, LinkHeaders>;
     type Error = ListReposError;
+    const METHOD: Method = Method::GET;
     const PATH: &'static str = "/orgs/{org}/repos";
-    fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let spec = RequestSpec::at(Method::GET, Self::PATH, &[self.org])
-            .authenticated(false)
-            .query_opt("per_page", self.per_page.as_ref())
-            .query_opt("page", self.page.as_ref());
-        Ok(spec)
-    }
+    const AUTHENTICATED: bool = false;
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, raw.typed())
@@ -311,67 +202,38 @@ impl Operation for ListReposInputs<'_> {
 /// [`Client::instance_list`] documents no error response: every error status is [`Error::UnexpectedStatus`].
 pub type InstanceListError = NoErrorResponses;
 /// A `GET /v1/instances` request of [`Client::instance_list`]: set optional inputs, then `.await` it or call [`send`](Call::send).
-pub type InstanceListBuilder<'a> = Call<'a, InstanceListInputs<'a>>;
-/// The inputs of [`Client::instance_list`], held by its [`InstanceListBuilder`].
-#[derive(Clone)]
-pub struct InstanceListInputs<'a> {
-    project: &'a str,
-    limit: Option<u32>,
-    page_token: Option<String>,
-}
-impl<'a> InstanceListBuilder<'a> {
+pub type InstanceListBuilder = Call<InstanceList>;
+/// The `GET /v1/instances` operation of [`Client::instance_list`]: its route and how its responses decode.
+pub struct InstanceList;
+impl InstanceListBuilder {
     /// Query parameter `limit`.
-    pub fn limit(self, value: impl Into<u32>) -> Self {
-        self.with(|i| i.limit = Some(value.into()))
+    pub fn limit(self, value: u32) -> Self {
+        self.edit(|spec| spec.query("limit", value))
     }
     /// Query parameter `page_token`.
-    pub fn page_token(self, value: impl Into<String>) -> Self {
-        self.with(|i| i.page_token = Some(value.into()))
-    }
-    /// Every page of the list, each the whole [`Response`] (headers and request id included), starting from `page_token` (usually unset) and following the next-page token in each response until the last page or an error, which ends the stream. A server that repeats a page token, or returns more pages or more empty pages in a row than [`Client::page_limits`] allows, ends it with [`Error::Pagination`]. The stream is `Unpin` and `Send`.
-    pub fn pages(
-        self,
-    ) -> super::runtime::pagination::Paged<
-        'a,
-        Response<types::InstanceResultsPage>,
-        InstanceListError,
-    > {
-        let first = self.inputs().page_token.clone();
-        let limits = self.client().page_limits();
-        super::runtime::pagination::pages(
-            limits,
-            first,
-            move |token| {
-                let request = self.clone().with(|i| i.page_token = token);
-                async move {
-                    let page = request.send().await?;
-                    let next = page.body.next_page.as_deref().map(ToString::to_string);
-                    let empty = page.body.items.is_empty();
-                    Ok(super::runtime::pagination::Walked::new(page, empty, next))
-                }
-            },
-        )
-    }
-    /// Every item of the list, page by page, as [`pages`](Self::pages) fetches them; an
-    /// error ends the stream after the items before it.
-    pub fn stream(
-        self,
-    ) -> super::runtime::pagination::Paged<'a, types::Instance, InstanceListError> {
-        super::runtime::pagination::items(self.pages(), |page| page.body.items)
+    pub fn page_token(self, value: impl AsRef<str>) -> Self {
+        self.edit(|spec| spec.query("page_token", value.as_ref()))
     }
 }
-impl Operation for InstanceListInputs<'_> {
+impl Paginated for InstanceList {
+    type Item = types::Instance;
+    const TOKEN: &'static str = "page_token";
+    fn next_token(page: &Self::Ok) -> Option<String> {
+        page.body.next_page.as_deref().map(ToString::to_string)
+    }
+    fn is_empty(page: &Self::Ok) -> bool {
+        page.body.items.is_empty()
+    }
+    fn items(page: Self::Ok) -> Vec<Self::Item> {
+        page.body.items
+    }
+}
+impl Operation for InstanceList {
     type Ok = Response<types::InstanceResultsPage>;
     type Error = InstanceListError;
+    const METHOD: Method = Method::GET;
     const PATH: &'static str = "/v1/instances";
-    fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let spec = RequestSpec::at(Method::GET, Self::PATH, &[])
-            .authenticated(false)
-            .query("project", self.project)
-            .query_opt("limit", self.limit.as_ref())
-            .query_opt("page_token", self.page_token.as_ref());
-        Ok(spec)
-    }
+    const AUTHENTICATED: bool = false;
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, ())
@@ -380,65 +242,39 @@ impl Operation for InstanceListInputs<'_> {
 /// [`Client::list_widgets`] documents no error response: every error status is [`Error::UnexpectedStatus`].
 pub type ListWidgetsError = NoErrorResponses;
 /// A `GET /widgets` request of [`Client::list_widgets`]: set optional inputs, then `.await` it or call [`send`](Call::send).
-pub type ListWidgetsBuilder<'a> = Call<'a, ListWidgetsInputs>;
-/// The inputs of [`Client::list_widgets`], held by its [`ListWidgetsBuilder`].
-#[derive(Clone, Default)]
-pub struct ListWidgetsInputs {
-    after: Option<String>,
-}
-impl<'a> ListWidgetsBuilder<'a> {
+pub type ListWidgetsBuilder = Call<ListWidgets>;
+/// The `GET /widgets` operation of [`Client::list_widgets`]: its route and how its responses decode.
+pub struct ListWidgets;
+impl ListWidgetsBuilder {
     /// Query parameter `after`.
-    pub fn after(self, value: impl Into<String>) -> Self {
-        self.with(|i| i.after = Some(value.into()))
-    }
-    /// Every page of the list, each the whole [`Response`] (headers and request id included), starting from `after` (usually unset) and following the next-page token in each response until the last page or an error, which ends the stream. A server that repeats a page token, or returns more pages or more empty pages in a row than [`Client::page_limits`] allows, ends it with [`Error::Pagination`]. The stream is `Unpin` and `Send`.
-    pub fn pages(
-        self,
-    ) -> super::runtime::pagination::Paged<
-        'a,
-        Response<types::ListWidgetsResponse>,
-        ListWidgetsError,
-    > {
-        let first = self.inputs().after.clone();
-        let limits = self.client().page_limits();
-        super::runtime::pagination::pages(
-            limits,
-            first,
-            move |token| {
-                let request = self.clone().with(|i| i.after = token);
-                async move {
-                    let page = request.send().await?;
-                    let next = page
-                        .body
-                        .result
-                        .meta
-                        .as_ref()
-                        .and_then(|v| v.continue_.as_deref())
-                        .map(ToString::to_string);
-                    let empty = page.body.result.widgets.is_empty();
-                    Ok(super::runtime::pagination::Walked::new(page, empty, next))
-                }
-            },
-        )
-    }
-    /// Every item of the list, page by page, as [`pages`](Self::pages) fetches them; an
-    /// error ends the stream after the items before it.
-    pub fn stream(
-        self,
-    ) -> super::runtime::pagination::Paged<'a, types::Event, ListWidgetsError> {
-        super::runtime::pagination::items(self.pages(), |page| page.body.result.widgets)
+    pub fn after(self, value: impl AsRef<str>) -> Self {
+        self.edit(|spec| spec.query("after", value.as_ref()))
     }
 }
-impl Operation for ListWidgetsInputs {
+impl Paginated for ListWidgets {
+    type Item = types::Event;
+    const TOKEN: &'static str = "after";
+    fn next_token(page: &Self::Ok) -> Option<String> {
+        page.body
+            .result
+            .meta
+            .as_ref()
+            .and_then(|v| v.continue_.as_deref())
+            .map(ToString::to_string)
+    }
+    fn is_empty(page: &Self::Ok) -> bool {
+        page.body.result.widgets.is_empty()
+    }
+    fn items(page: Self::Ok) -> Vec<Self::Item> {
+        page.body.result.widgets
+    }
+}
+impl Operation for ListWidgets {
     type Ok = Response<types::ListWidgetsResponse>;
     type Error = ListWidgetsError;
+    const METHOD: Method = Method::GET;
     const PATH: &'static str = "/widgets";
-    fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let spec = RequestSpec::at(Method::GET, Self::PATH, &[])
-            .authenticated(false)
-            .query_opt("after", self.after.as_ref());
-        Ok(spec)
-    }
+    const AUTHENTICATED: bool = false;
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, ())
@@ -447,82 +283,43 @@ impl Operation for ListWidgetsInputs {
 /// [`Client::list_rows`] documents no error response: every error status is [`Error::UnexpectedStatus`].
 pub type ListRowsError = NoErrorResponses;
 /// A `GET /rows` request of [`Client::list_rows`]: set optional inputs, then `.await` it or call [`send`](Call::send).
-pub type ListRowsBuilder<'a> = Call<'a, ListRowsInputs>;
-/// The inputs of [`Client::list_rows`], held by its [`ListRowsBuilder`].
-#[derive(Clone, Default)]
-pub struct ListRowsInputs {
-    after: Option<String>,
-}
-impl<'a> ListRowsBuilder<'a> {
+pub type ListRowsBuilder = Call<ListRows>;
+/// The `GET /rows` operation of [`Client::list_rows`]: its route and how its responses decode.
+pub struct ListRows;
+impl ListRowsBuilder {
     /// Query parameter `after`.
-    pub fn after(self, value: impl Into<String>) -> Self {
-        self.with(|i| i.after = Some(value.into()))
-    }
-    /// Every page of the list, each the whole [`Response`] (headers and request id included), starting from `after` (usually unset) and following the last item of each page until the last page or an error, which ends the stream. A server that repeats a page token, or returns more pages or more empty pages in a row than [`Client::page_limits`] allows, ends it with [`Error::Pagination`]. The stream is `Unpin` and `Send`.
-    pub fn pages(
-        self,
-    ) -> super::runtime::pagination::Paged<
-        'a,
-        Response<types::ListRowsResponse>,
-        ListRowsError,
-    > {
-        let first = self.inputs().after.clone();
-        let limits = self.client().page_limits();
-        super::runtime::pagination::pages(
-            limits,
-            first,
-            move |token| {
-                let request = self.clone().with(|i| i.after = token);
-                async move {
-                    let page = request.send().await?;
-                    let next = if page.body.page.as_ref().and_then(|v| v.more.as_ref())
-                        == Some(&true)
-                    {
-                        page.body
-                            .page
-                            .as_ref()
-                            .and_then(|v| v.rows.as_ref())
-                            .and_then(|items| items.last())
-                            .and_then(|item| item.key.clone())
-                    } else {
-                        None
-                    };
-                    let empty = page
-                        .body
-                        .page
-                        .as_ref()
-                        .and_then(|v| v.rows.as_ref())
-                        .map_or(0, Vec::len) == 0;
-                    Ok(super::runtime::pagination::Walked::new(page, empty, next))
-                }
-            },
-        )
-    }
-    /// Every item of the list, page by page, as [`pages`](Self::pages) fetches them; an
-    /// error ends the stream after the items before it.
-    pub fn stream(
-        self,
-    ) -> super::runtime::pagination::Paged<
-        'a,
-        types::ListRowsResponsePageRowsItem,
-        ListRowsError,
-    > {
-        super::runtime::pagination::items(
-            self.pages(),
-            |page| page.body.page.and_then(|v| v.rows).unwrap_or_default(),
-        )
+    pub fn after(self, value: impl AsRef<str>) -> Self {
+        self.edit(|spec| spec.query("after", value.as_ref()))
     }
 }
-impl Operation for ListRowsInputs {
+impl Paginated for ListRows {
+    type Item = types::ListRowsResponsePageRowsItem;
+    const TOKEN: &'static str = "after";
+    fn next_token(page: &Self::Ok) -> Option<String> {
+        if page.body.page.as_ref().and_then(|v| v.more.as_ref()) == Some(&true) {
+            page.body
+                .page
+                .as_ref()
+                .and_then(|v| v.rows.as_ref())
+                .and_then(|items| items.last())
+                .and_then(|item| item.key.clone())
+        } else {
+            None
+        }
+    }
+    fn is_empty(page: &Self::Ok) -> bool {
+        page.body.page.as_ref().and_then(|v| v.rows.as_ref()).map_or(0, Vec::len) == 0
+    }
+    fn items(page: Self::Ok) -> Vec<Self::Item> {
+        page.body.page.and_then(|v| v.rows).unwrap_or_default()
+    }
+}
+impl Operation for ListRows {
     type Ok = Response<types::ListRowsResponse>;
     type Error = ListRowsError;
+    const METHOD: Method = Method::GET;
     const PATH: &'static str = "/rows";
-    fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let spec = RequestSpec::at(Method::GET, Self::PATH, &[])
-            .authenticated(false)
-            .query_opt("after", self.after.as_ref());
-        Ok(spec)
-    }
+    const AUTHENTICATED: bool = false;
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, ())
@@ -531,70 +328,38 @@ impl Operation for ListRowsInputs {
 /// [`Client::list_feed`] documents no error response: every error status is [`Error::UnexpectedStatus`].
 pub type ListFeedError = NoErrorResponses;
 /// A `GET /feed` request of [`Client::list_feed`]: set optional inputs, then `.await` it or call [`send`](Call::send).
-pub type ListFeedBuilder<'a> = Call<'a, ListFeedInputs>;
-/// The inputs of [`Client::list_feed`], held by its [`ListFeedBuilder`].
-#[derive(Clone, Default)]
-pub struct ListFeedInputs {
-    after: Option<String>,
-}
-impl<'a> ListFeedBuilder<'a> {
+pub type ListFeedBuilder = Call<ListFeed>;
+/// The `GET /feed` operation of [`Client::list_feed`]: its route and how its responses decode.
+pub struct ListFeed;
+impl ListFeedBuilder {
     /// Query parameter `after`.
-    pub fn after(self, value: impl Into<String>) -> Self {
-        self.with(|i| i.after = Some(value.into()))
-    }
-    /// Every page of the list, each the whole [`Response`] (headers and request id included), starting from `after` (usually unset) and following the next-page link in each response until the last page or an error, which ends the stream. A server that repeats a page token, or returns more pages or more empty pages in a row than [`Client::page_limits`] allows, ends it with [`Error::Pagination`]. The stream is `Unpin` and `Send`.
-    pub fn pages(
-        self,
-    ) -> super::runtime::pagination::Paged<
-        'a,
-        Response<types::ListFeedResponse>,
-        ListFeedError,
-    > {
-        let first = self.inputs().after.clone();
-        let limits = self.client().page_limits();
-        super::runtime::pagination::pages(
-            limits,
-            first,
-            move |token| {
-                let request = self.clone().with(|i| i.after = token);
-                async move {
-                    let page = request.send().await?;
-                    let next = page
-                        .body
-                        .links
-                        .as_ref()
-                        .and_then(|v| v.next.as_deref())
-                        .and_then(|url| super::runtime::pagination::query_token(
-                            url,
-                            "after",
-                        ));
-                    let empty = page.body.entries.as_ref().map_or(0, Vec::len) == 0;
-                    Ok(super::runtime::pagination::Walked::new(page, empty, next))
-                }
-            },
-        )
-    }
-    /// Every item of the list, page by page, as [`pages`](Self::pages) fetches them; an
-    /// error ends the stream after the items before it.
-    pub fn stream(
-        self,
-    ) -> super::runtime::pagination::Paged<'a, types::Event, ListFeedError> {
-        super::runtime::pagination::items(
-            self.pages(),
-            |page| page.body.entries.unwrap_or_default(),
-        )
+    pub fn after(self, value: impl AsRef<str>) -> Self {
+        self.edit(|spec| spec.query("after", value.as_ref()))
     }
 }
-impl Operation for ListFeedInputs {
+impl Paginated for ListFeed {
+    type Item = types::Event;
+    const TOKEN: &'static str = "after";
+    fn next_token(page: &Self::Ok) -> Option<String> {
+        page.body
+            .links
+            .as_ref()
+            .and_then(|v| v.next.as_deref())
+            .and_then(|url| super::runtime::pagination::query_token(url, "after"))
+    }
+    fn is_empty(page: &Self::Ok) -> bool {
+        page.body.entries.as_ref().map_or(0, Vec::len) == 0
+    }
+    fn items(page: Self::Ok) -> Vec<Self::Item> {
+        page.body.entries.unwrap_or_default()
+    }
+}
+impl Operation for ListFeed {
     type Ok = Response<types::ListFeedResponse>;
     type Error = ListFeedError;
+    const METHOD: Method = Method::GET;
     const PATH: &'static str = "/feed";
-    fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let spec = RequestSpec::at(Method::GET, Self::PATH, &[])
-            .authenticated(false)
-            .query_opt("after", self.after.as_ref());
-        Ok(spec)
-    }
+    const AUTHENTICATED: bool = false;
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, ())
@@ -603,28 +368,21 @@ impl Operation for ListFeedInputs {
 /// [`Client::search_charges`] documents no error response: every error status is [`Error::UnexpectedStatus`].
 pub type SearchChargesError = NoErrorResponses;
 /// A `GET /charges/search` request of [`Client::search_charges`]: set optional inputs, then `.await` it or call [`send`](Call::send).
-pub type SearchChargesBuilder<'a> = Call<'a, SearchChargesInputs>;
-/// The inputs of [`Client::search_charges`], held by its [`SearchChargesBuilder`].
-#[derive(Default)]
-pub struct SearchChargesInputs {
-    starting_after: Option<String>,
-}
-impl<'a> SearchChargesBuilder<'a> {
+pub type SearchChargesBuilder = Call<SearchCharges>;
+/// The `GET /charges/search` operation of [`Client::search_charges`]: its route and how its responses decode.
+pub struct SearchCharges;
+impl SearchChargesBuilder {
     /// Query parameter `starting_after`.
-    pub fn starting_after(self, value: impl Into<String>) -> Self {
-        self.with(|i| i.starting_after = Some(value.into()))
+    pub fn starting_after(self, value: impl AsRef<str>) -> Self {
+        self.edit(|spec| spec.query("starting_after", value.as_ref()))
     }
 }
-impl Operation for SearchChargesInputs {
+impl Operation for SearchCharges {
     type Ok = Response<types::SearchChargesResponse>;
     type Error = SearchChargesError;
+    const METHOD: Method = Method::GET;
     const PATH: &'static str = "/charges/search";
-    fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let spec = RequestSpec::at(Method::GET, Self::PATH, &[])
-            .authenticated(false)
-            .query_opt("starting_after", self.starting_after.as_ref());
-        Ok(spec)
-    }
+    const AUTHENTICATED: bool = false;
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, ())
@@ -633,28 +391,21 @@ impl Operation for SearchChargesInputs {
 /// [`Client::list_balances`] documents no error response: every error status is [`Error::UnexpectedStatus`].
 pub type ListBalancesError = NoErrorResponses;
 /// A `GET /balances` request of [`Client::list_balances`]: set optional inputs, then `.await` it or call [`send`](Call::send).
-pub type ListBalancesBuilder<'a> = Call<'a, ListBalancesInputs>;
-/// The inputs of [`Client::list_balances`], held by its [`ListBalancesBuilder`].
-#[derive(Default)]
-pub struct ListBalancesInputs {
-    starting_after: Option<String>,
-}
-impl<'a> ListBalancesBuilder<'a> {
+pub type ListBalancesBuilder = Call<ListBalances>;
+/// The `GET /balances` operation of [`Client::list_balances`]: its route and how its responses decode.
+pub struct ListBalances;
+impl ListBalancesBuilder {
     /// Query parameter `starting_after`.
-    pub fn starting_after(self, value: impl Into<String>) -> Self {
-        self.with(|i| i.starting_after = Some(value.into()))
+    pub fn starting_after(self, value: impl AsRef<str>) -> Self {
+        self.edit(|spec| spec.query("starting_after", value.as_ref()))
     }
 }
-impl Operation for ListBalancesInputs {
+impl Operation for ListBalances {
     type Ok = Response<types::ListBalancesResponse>;
     type Error = ListBalancesError;
+    const METHOD: Method = Method::GET;
     const PATH: &'static str = "/balances";
-    fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let spec = RequestSpec::at(Method::GET, Self::PATH, &[])
-            .authenticated(false)
-            .query_opt("starting_after", self.starting_after.as_ref());
-        Ok(spec)
-    }
+    const AUTHENTICATED: bool = false;
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, ())
@@ -663,28 +414,21 @@ impl Operation for ListBalancesInputs {
 /// [`Client::list_logs`] documents no error response: every error status is [`Error::UnexpectedStatus`].
 pub type ListLogsError = NoErrorResponses;
 /// A `GET /logs` request of [`Client::list_logs`]: set optional inputs, then `.await` it or call [`send`](Call::send).
-pub type ListLogsBuilder<'a> = Call<'a, ListLogsInputs>;
-/// The inputs of [`Client::list_logs`], held by its [`ListLogsBuilder`].
-#[derive(Default)]
-pub struct ListLogsInputs {
-    cursor: Option<String>,
-}
-impl<'a> ListLogsBuilder<'a> {
+pub type ListLogsBuilder = Call<ListLogs>;
+/// The `GET /logs` operation of [`Client::list_logs`]: its route and how its responses decode.
+pub struct ListLogs;
+impl ListLogsBuilder {
     /// Query parameter `cursor`.
-    pub fn cursor(self, value: impl Into<String>) -> Self {
-        self.with(|i| i.cursor = Some(value.into()))
+    pub fn cursor(self, value: impl AsRef<str>) -> Self {
+        self.edit(|spec| spec.query("cursor", value.as_ref()))
     }
 }
-impl Operation for ListLogsInputs {
+impl Operation for ListLogs {
     type Ok = Response<types::ListLogsResponse>;
     type Error = ListLogsError;
+    const METHOD: Method = Method::GET;
     const PATH: &'static str = "/logs";
-    fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let spec = RequestSpec::at(Method::GET, Self::PATH, &[])
-            .authenticated(false)
-            .query_opt("cursor", self.cursor.as_ref());
-        Ok(spec)
-    }
+    const AUTHENTICATED: bool = false;
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, ())
@@ -693,28 +437,21 @@ impl Operation for ListLogsInputs {
 /// [`Client::list_members`] documents no error response: every error status is [`Error::UnexpectedStatus`].
 pub type ListMembersError = NoErrorResponses;
 /// A `GET /orgs/{org}/members` request of [`Client::list_members`]: set optional inputs, then `.await` it or call [`send`](Call::send).
-pub type ListMembersBuilder<'a> = Call<'a, ListMembersInputs<'a>>;
-/// The inputs of [`Client::list_members`], held by its [`ListMembersBuilder`].
-pub struct ListMembersInputs<'a> {
-    org: &'a str,
-    page: Option<i64>,
-}
-impl<'a> ListMembersBuilder<'a> {
+pub type ListMembersBuilder = Call<ListMembers>;
+/// The `GET /orgs/{org}/members` operation of [`Client::list_members`]: its route and how its responses decode.
+pub struct ListMembers;
+impl ListMembersBuilder {
     /// Query parameter `page`.
-    pub fn page(self, value: impl Into<i64>) -> Self {
-        self.with(|i| i.page = Some(value.into()))
+    pub fn page(self, value: i64) -> Self {
+        self.edit(|spec| spec.query("page", value))
     }
 }
-impl Operation for ListMembersInputs<'_> {
+impl Operation for ListMembers {
     type Ok = Response<Vec<types::Event>>;
     type Error = ListMembersError;
+    const METHOD: Method = Method::GET;
     const PATH: &'static str = "/orgs/{org}/members";
-    fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let spec = RequestSpec::at(Method::GET, Self::PATH, &[self.org])
-            .authenticated(false)
-            .query_opt("page", self.page.as_ref());
-        Ok(spec)
-    }
+    const AUTHENTICATED: bool = false;
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, ())
@@ -723,28 +460,21 @@ impl Operation for ListMembersInputs<'_> {
 /// [`Client::disk_list`] documents no error response: every error status is [`Error::UnexpectedStatus`].
 pub type DiskListError = NoErrorResponses;
 /// A `GET /v1/disks` request of [`Client::disk_list`]: set optional inputs, then `.await` it or call [`send`](Call::send).
-pub type DiskListBuilder<'a> = Call<'a, DiskListInputs>;
-/// The inputs of [`Client::disk_list`], held by its [`DiskListBuilder`].
-#[derive(Default)]
-pub struct DiskListInputs {
-    page_token: Option<String>,
-}
-impl<'a> DiskListBuilder<'a> {
+pub type DiskListBuilder = Call<DiskList>;
+/// The `GET /v1/disks` operation of [`Client::disk_list`]: its route and how its responses decode.
+pub struct DiskList;
+impl DiskListBuilder {
     /// Query parameter `page_token`.
-    pub fn page_token(self, value: impl Into<String>) -> Self {
-        self.with(|i| i.page_token = Some(value.into()))
+    pub fn page_token(self, value: impl AsRef<str>) -> Self {
+        self.edit(|spec| spec.query("page_token", value.as_ref()))
     }
 }
-impl Operation for DiskListInputs {
+impl Operation for DiskList {
     type Ok = Response<types::InstanceResultsPage>;
     type Error = DiskListError;
+    const METHOD: Method = Method::GET;
     const PATH: &'static str = "/v1/disks";
-    fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let spec = RequestSpec::at(Method::GET, Self::PATH, &[])
-            .authenticated(false)
-            .query_opt("page_token", self.page_token.as_ref());
-        Ok(spec)
-    }
+    const AUTHENTICATED: bool = false;
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, ())

@@ -7,114 +7,78 @@
 use super::{runtime::*, types, Client};
 impl Client {
     /// `GET /envs/{env_id}/clusters/{cluster-id}`. Optional inputs are setters on the returned [`GetClusterBuilder`] (`page_size`, `spec_owner`, `tags`, `ids`, `filter`, `since`, `x_trace_id`); then `.await` it, or call its `send`.
-    pub fn get_cluster<'a>(
+    pub fn get_cluster(
         &self,
-        env_id: &'a str,
+        env_id: &str,
         cluster_id: i64,
-        status: &'a types::GetClusterStatus,
-        idempotency_key: &'a str,
-    ) -> GetClusterBuilder<'a> {
-        Call::new(
-            self,
-            GetClusterInputs {
-                env_id,
-                cluster_id,
-                status,
-                idempotency_key,
-                page_size: None,
-                spec_owner: None,
-                tags: None,
-                ids: None,
-                filter: None,
-                since: None,
-                x_trace_id: None,
-            },
-        )
+        status: &types::GetClusterStatus,
+        idempotency_key: &str,
+    ) -> GetClusterBuilder {
+        Call::at(self, &[env_id, &ToString::to_string(&cluster_id)])
+            .edit(|spec| {
+                spec.query("status", status).header("Idempotency-Key", idempotency_key)
+            })
     }
 }
 /// [`Client::get_cluster`] documents no error response: every error status is [`Error::UnexpectedStatus`].
 pub type GetClusterError = NoErrorResponses;
 /// A `GET /envs/{env_id}/clusters/{cluster-id}` request of [`Client::get_cluster`]: set optional inputs, then `.await` it or call [`send`](Call::send).
-pub type GetClusterBuilder<'a> = Call<'a, GetClusterInputs<'a>>;
-/// The inputs of [`Client::get_cluster`], held by its [`GetClusterBuilder`].
-pub struct GetClusterInputs<'a> {
-    env_id: &'a str,
-    cluster_id: i64,
-    status: &'a types::GetClusterStatus,
-    idempotency_key: &'a str,
-    page_size: Option<i64>,
-    spec_owner: Option<String>,
-    tags: Option<Vec<String>>,
-    ids: Option<Vec<i64>>,
-    filter: Option<types::GetClusterFilter>,
-    since: Option<::chrono::DateTime<::chrono::Utc>>,
-    x_trace_id: Option<String>,
-}
-impl<'a> GetClusterBuilder<'a> {
+pub type GetClusterBuilder = Call<GetCluster>;
+/// The `GET /envs/{env_id}/clusters/{cluster-id}` operation of [`Client::get_cluster`]: its route and how its responses decode.
+pub struct GetCluster;
+impl GetClusterBuilder {
     /// Server default when omitted: `10`. Query parameter `page_size`.
-    pub fn page_size(self, value: impl Into<i64>) -> Self {
-        self.with(|i| i.page_size = Some(value.into()))
+    pub fn page_size(self, value: i64) -> Self {
+        self.edit(|spec| spec.query("page_size", value))
     }
     /// Query parameter `spec.owner`.
-    pub fn spec_owner(self, value: impl Into<String>) -> Self {
-        self.with(|i| i.spec_owner = Some(value.into()))
+    pub fn spec_owner(self, value: impl AsRef<str>) -> Self {
+        self.edit(|spec| spec.query("spec.owner", value.as_ref()))
     }
     /// Query parameter `tags`.
     pub fn tags(self, value: impl Into<Vec<String>>) -> Self {
-        self.with(|i| i.tags = Some(value.into()))
+        let value: Vec<String> = value.into();
+        self.try_edit(|spec| {
+            let mut spec = spec;
+            for item in &value {
+                spec = spec.query("tags", item);
+            }
+            Ok(spec)
+        })
     }
     /// Query parameter `ids`.
     pub fn ids(self, value: impl Into<Vec<i64>>) -> Self {
-        self.with(|i| i.ids = Some(value.into()))
-    }
-    /// Query parameter `filter`.
-    pub fn filter(self, value: impl Into<types::GetClusterFilter>) -> Self {
-        self.with(|i| i.filter = Some(value.into()))
-    }
-    /// Query parameter `since`.
-    pub fn since(self, value: impl Into<::chrono::DateTime<::chrono::Utc>>) -> Self {
-        self.with(|i| i.since = Some(value.into()))
-    }
-    /// Header parameter `X-Trace-Id`.
-    pub fn x_trace_id(self, value: impl Into<String>) -> Self {
-        self.with(|i| i.x_trace_id = Some(value.into()))
-    }
-}
-impl Operation for GetClusterInputs<'_> {
-    type Ok = Response<()>;
-    type Error = GetClusterError;
-    const PATH: &'static str = "/envs/{env_id}/clusters/{cluster-id}";
-    fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let mut spec = RequestSpec::at(
-                Method::GET,
-                Self::PATH,
-                &[self.env_id, &ToString::to_string(&self.cluster_id)],
-            )
-            .authenticated(false)
-            .query_opt("page_size", self.page_size.as_ref())
-            .query_opt("spec.owner", self.spec_owner.as_ref())
-            .query("status", self.status);
-        if let Some(value) = &self.tags {
-            for item in value {
-                spec = spec.query("tags", item);
-            }
-        }
-        if let Some(value) = &self.ids {
-            let items = value;
+        let value: Vec<i64> = value.into();
+        self.try_edit(|spec| {
+            let mut spec = spec;
+            let items = &value;
             let joined: Vec<String> = items
                 .iter()
                 .map(|item| ToString::to_string(&item))
                 .collect();
             spec = spec.query("ids", joined.join(","));
-        }
-        if let Some(value) = &self.filter {
-            spec = spec.query_json("filter", value)?;
-        }
-        spec = spec.query_opt("since", self.since.as_ref().map(|v| v.to_rfc3339()));
-        spec = spec.header_opt("X-Trace-Id", self.x_trace_id.as_ref());
-        spec = spec.header("Idempotency-Key", self.idempotency_key);
-        Ok(spec)
+            Ok(spec)
+        })
     }
+    /// Query parameter `filter`.
+    pub fn filter(self, value: types::GetClusterFilter) -> Self {
+        self.try_edit(|spec| spec.query_json("filter", &value))
+    }
+    /// Query parameter `since`.
+    pub fn since(self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+        self.edit(|spec| spec.query("since", value.to_rfc3339()))
+    }
+    /// Header parameter `X-Trace-Id`.
+    pub fn x_trace_id(self, value: impl AsRef<str>) -> Self {
+        self.edit(|spec| spec.header("X-Trace-Id", value.as_ref()))
+    }
+}
+impl Operation for GetCluster {
+    type Ok = Response<()>;
+    type Error = GetClusterError;
+    const METHOD: Method = Method::GET;
+    const PATH: &'static str = "/envs/{env_id}/clusters/{cluster-id}";
+    const AUTHENTICATED: bool = false;
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(204)?;
         raw.ok((), ())

@@ -7,33 +7,23 @@
 use super::{runtime::*, types, Client};
 impl Client {
     /// `PATCH /keys/{id}` with a `application/json` body. `.await` the returned [`UpdateKeyBuilder`], or call its `send`.
-    pub fn update_key<'a>(
-        &self,
-        id: &'a str,
-        body: &'a types::KeyUpdate,
-    ) -> UpdateKeyBuilder<'a> {
-        Call::new(self, UpdateKeyInputs { id, body })
+    pub fn update_key(&self, id: &str, body: &types::KeyUpdate) -> UpdateKeyBuilder {
+        Call::at(self, &[id]).json(body)
     }
 }
 /// [`Client::update_key`] documents no error response: every error status is [`Error::UnexpectedStatus`].
 pub type UpdateKeyError = NoErrorResponses;
 /// A `PATCH /keys/{id}` request of [`Client::update_key`]: set optional inputs, then `.await` it or call [`send`](Call::send).
-pub type UpdateKeyBuilder<'a> = Call<'a, UpdateKeyInputs<'a>>;
-/// The inputs of [`Client::update_key`], held by its [`UpdateKeyBuilder`].
-pub struct UpdateKeyInputs<'a> {
-    id: &'a str,
-    body: &'a types::KeyUpdate,
-}
-impl Operation for UpdateKeyInputs<'_> {
+pub type UpdateKeyBuilder = Call<UpdateKey>;
+/// The `PATCH /keys/{id}` operation of [`Client::update_key`]: its route and how its responses decode.
+pub struct UpdateKey;
+impl Operation for UpdateKey {
     type Ok = Response<types::Key>;
     type Error = UpdateKeyError;
+    const METHOD: Method = Method::PATCH;
     const PATH: &'static str = "/keys/{id}";
-    fn request(&self) -> Result<RequestSpec, EncodeError> {
-        RequestSpec::at(Method::PATCH, Self::PATH, &[self.id])
-            .authenticated(false)
-            .sensitive(true)
-            .json(self.body)
-    }
+    const SENSITIVE: bool = true;
+    const AUTHENTICATED: bool = false;
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, ())

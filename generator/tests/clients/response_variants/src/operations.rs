@@ -7,58 +7,50 @@
 use super::{runtime::*, types, Client};
 impl Client {
     /// `GET /widgets`. `.await` the returned [`ListWidgetsBuilder`], or call its `send`.
-    pub fn list_widgets(&self) -> ListWidgetsBuilder<'static> {
-        Call::new(self, Default::default())
+    pub fn list_widgets(&self) -> ListWidgetsBuilder {
+        Call::at(self, &[])
     }
     /// `POST /widgets` with a `application/json` body. Optional inputs are setters on the returned [`CreateWidgetBuilder`] (`body`); then `.await` it, or call its `send`.
-    pub fn create_widget(&self) -> CreateWidgetBuilder<'static> {
-        Call::new(self, Default::default())
+    pub fn create_widget(&self) -> CreateWidgetBuilder {
+        Call::at(self, &[])
     }
     /// `GET /widgets/{id}`. `.await` the returned [`GetWidgetBuilder`], or call its `send`. Documented errors arrive as [`Error::Api`] holding a [`GetWidgetError`].
-    pub fn get_widget<'a>(&self, id: &'a str) -> GetWidgetBuilder<'a> {
-        Call::new(self, GetWidgetInputs { id })
+    pub fn get_widget(&self, id: &str) -> GetWidgetBuilder {
+        Call::at(self, &[id])
     }
     /// `DELETE /widgets/{id}`. `.await` the returned [`DeleteWidgetBuilder`], or call its `send`. Documented errors arrive as [`Error::Api`] holding a [`DeleteWidgetError`].
     ///
     /// How this operation describes its documented errors:
     ///
     /// - 404: Not found. Error code 40401 indicates the widget was deleted already.
-    pub fn delete_widget<'a>(&self, id: &'a str) -> DeleteWidgetBuilder<'a> {
-        Call::new(self, DeleteWidgetInputs { id })
+    pub fn delete_widget(&self, id: &str) -> DeleteWidgetBuilder {
+        Call::at(self, &[id])
     }
     /// `PATCH /widgets/{id}` with a `application/json` body. Optional inputs are setters on the returned [`UpdateWidgetBuilder`] (`body`); then `.await` it, or call its `send`. Documented errors arrive as [`Error::Api`] holding a [`UpdateWidgetError`].
-    pub fn update_widget<'a>(&self, id: &'a str) -> UpdateWidgetBuilder<'a> {
-        Call::new(
-            self,
-            UpdateWidgetInputs {
-                id,
-                body: None,
-            },
-        )
+    pub fn update_widget(&self, id: &str) -> UpdateWidgetBuilder {
+        Call::at(self, &[id])
     }
     /// `PUT /gadgets` with a `application/json` body. Optional inputs are setters on the returned [`ReplaceGadgetBuilder`] (`body`); then `.await` it, or call its `send`. Documented errors arrive as [`Error::Api`] holding a [`ReplaceGadgetError`].
-    pub fn replace_gadget(&self) -> ReplaceGadgetBuilder<'static> {
-        Call::new(self, Default::default())
+    pub fn replace_gadget(&self) -> ReplaceGadgetBuilder {
+        Call::at(self, &[])
     }
     /// `POST /gadgets` with a `application/json` body. Optional inputs are setters on the returned [`CreateGadgetBuilder`] (`body`); then `.await` it, or call its `send`.
-    pub fn create_gadget(&self) -> CreateGadgetBuilder<'static> {
-        Call::new(self, Default::default())
+    pub fn create_gadget(&self) -> CreateGadgetBuilder {
+        Call::at(self, &[])
     }
 }
 /// [`Client::list_widgets`] documents no error response: every error status is [`Error::UnexpectedStatus`].
 pub type ListWidgetsError = NoErrorResponses;
 /// A `GET /widgets` request of [`Client::list_widgets`]: set optional inputs, then `.await` it or call [`send`](Call::send).
-pub type ListWidgetsBuilder<'a> = Call<'a, ListWidgetsInputs>;
-/// The inputs of [`Client::list_widgets`], held by its [`ListWidgetsBuilder`].
-#[derive(Default)]
-pub struct ListWidgetsInputs {}
-impl Operation for ListWidgetsInputs {
+pub type ListWidgetsBuilder = Call<ListWidgets>;
+/// The `GET /widgets` operation of [`Client::list_widgets`]: its route and how its responses decode.
+pub struct ListWidgets;
+impl Operation for ListWidgets {
     type Ok = Response<types::ListWidgetsResponse>;
     type Error = ListWidgetsError;
+    const METHOD: Method = Method::GET;
     const PATH: &'static str = "/widgets";
-    fn request(&self) -> Result<RequestSpec, EncodeError> {
-        Ok(RequestSpec::at(Method::GET, Self::PATH, &[]).authenticated(false))
-    }
+    const AUTHENTICATED: bool = false;
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, ())
@@ -67,27 +59,21 @@ impl Operation for ListWidgetsInputs {
 /// [`Client::create_widget`] documents no error response: every error status is [`Error::UnexpectedStatus`].
 pub type CreateWidgetError = NoErrorResponses;
 /// A `POST /widgets` request of [`Client::create_widget`]: set optional inputs, then `.await` it or call [`send`](Call::send).
-pub type CreateWidgetBuilder<'a> = Call<'a, CreateWidgetInputs<'a>>;
-/// The inputs of [`Client::create_widget`], held by its [`CreateWidgetBuilder`].
-#[derive(Default)]
-pub struct CreateWidgetInputs<'a> {
-    body: Option<&'a types::CreateWidgetRequest>,
-}
-impl<'a> CreateWidgetBuilder<'a> {
+pub type CreateWidgetBuilder = Call<CreateWidget>;
+/// The `POST /widgets` operation of [`Client::create_widget`]: its route and how its responses decode.
+pub struct CreateWidget;
+impl CreateWidgetBuilder {
     /// The request body (`application/json`), which the operation does not require.
-    pub fn body(self, body: &'a types::CreateWidgetRequest) -> Self {
-        self.with(|i| i.body = Some(body))
+    pub fn body(self, body: &types::CreateWidgetRequest) -> Self {
+        self.json(body)
     }
 }
-impl Operation for CreateWidgetInputs<'_> {
+impl Operation for CreateWidget {
     type Ok = Response<types::Widget>;
     type Error = CreateWidgetError;
+    const METHOD: Method = Method::POST;
     const PATH: &'static str = "/widgets";
-    fn request(&self) -> Result<RequestSpec, EncodeError> {
-        RequestSpec::at(Method::POST, Self::PATH, &[])
-            .authenticated(false)
-            .json_opt(self.body)
-    }
+    const AUTHENTICATED: bool = false;
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(201)?;
         raw.ok(raw.decode()?, ())
@@ -112,18 +98,15 @@ impl ErrorResponses for GetWidgetError {
     }
 }
 /// A `GET /widgets/{id}` request of [`Client::get_widget`]: set optional inputs, then `.await` it or call [`send`](Call::send).
-pub type GetWidgetBuilder<'a> = Call<'a, GetWidgetInputs<'a>>;
-/// The inputs of [`Client::get_widget`], held by its [`GetWidgetBuilder`].
-pub struct GetWidgetInputs<'a> {
-    id: &'a str,
-}
-impl Operation for GetWidgetInputs<'_> {
+pub type GetWidgetBuilder = Call<GetWidget>;
+/// The `GET /widgets/{id}` operation of [`Client::get_widget`]: its route and how its responses decode.
+pub struct GetWidget;
+impl Operation for GetWidget {
     type Ok = Response<types::Widget>;
     type Error = GetWidgetError;
+    const METHOD: Method = Method::GET;
     const PATH: &'static str = "/widgets/{id}";
-    fn request(&self) -> Result<RequestSpec, EncodeError> {
-        Ok(RequestSpec::at(Method::GET, Self::PATH, &[self.id]).authenticated(false))
-    }
+    const AUTHENTICATED: bool = false;
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, ())
@@ -132,18 +115,15 @@ impl Operation for GetWidgetInputs<'_> {
 /// Documented error responses of [`Client::delete_widget`]: the same as [`GetWidgetError`]'s.
 pub type DeleteWidgetError = GetWidgetError;
 /// A `DELETE /widgets/{id}` request of [`Client::delete_widget`]: set optional inputs, then `.await` it or call [`send`](Call::send).
-pub type DeleteWidgetBuilder<'a> = Call<'a, DeleteWidgetInputs<'a>>;
-/// The inputs of [`Client::delete_widget`], held by its [`DeleteWidgetBuilder`].
-pub struct DeleteWidgetInputs<'a> {
-    id: &'a str,
-}
-impl Operation for DeleteWidgetInputs<'_> {
+pub type DeleteWidgetBuilder = Call<DeleteWidget>;
+/// The `DELETE /widgets/{id}` operation of [`Client::delete_widget`]: its route and how its responses decode.
+pub struct DeleteWidget;
+impl Operation for DeleteWidget {
     type Ok = Response<()>;
     type Error = DeleteWidgetError;
+    const METHOD: Method = Method::DELETE;
     const PATH: &'static str = "/widgets/{id}";
-    fn request(&self) -> Result<RequestSpec, EncodeError> {
-        Ok(RequestSpec::at(Method::DELETE, Self::PATH, &[self.id]).authenticated(false))
-    }
+    const AUTHENTICATED: bool = false;
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(204)?;
         raw.ok((), ())
@@ -152,27 +132,21 @@ impl Operation for DeleteWidgetInputs<'_> {
 /// Documented error responses of [`Client::update_widget`]: the same as [`GetWidgetError`]'s.
 pub type UpdateWidgetError = GetWidgetError;
 /// A `PATCH /widgets/{id}` request of [`Client::update_widget`]: set optional inputs, then `.await` it or call [`send`](Call::send).
-pub type UpdateWidgetBuilder<'a> = Call<'a, UpdateWidgetInputs<'a>>;
-/// The inputs of [`Client::update_widget`], held by its [`UpdateWidgetBuilder`].
-pub struct UpdateWidgetInputs<'a> {
-    id: &'a str,
-    body: Option<&'a types::UpdateWidgetRequest>,
-}
-impl<'a> UpdateWidgetBuilder<'a> {
+pub type UpdateWidgetBuilder = Call<UpdateWidget>;
+/// The `PATCH /widgets/{id}` operation of [`Client::update_widget`]: its route and how its responses decode.
+pub struct UpdateWidget;
+impl UpdateWidgetBuilder {
     /// The request body (`application/json`), which the operation does not require.
-    pub fn body(self, body: &'a types::UpdateWidgetRequest) -> Self {
-        self.with(|i| i.body = Some(body))
+    pub fn body(self, body: &types::UpdateWidgetRequest) -> Self {
+        self.json(body)
     }
 }
-impl Operation for UpdateWidgetInputs<'_> {
+impl Operation for UpdateWidget {
     type Ok = Response<types::Widget>;
     type Error = UpdateWidgetError;
+    const METHOD: Method = Method::PATCH;
     const PATH: &'static str = "/widgets/{id}";
-    fn request(&self) -> Result<RequestSpec, EncodeError> {
-        RequestSpec::at(Method::PATCH, Self::PATH, &[self.id])
-            .authenticated(false)
-            .json_opt(self.body)
-    }
+    const AUTHENTICATED: bool = false;
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, ())
@@ -194,27 +168,21 @@ impl ErrorResponses for ReplaceGadgetError {
     }
 }
 /// A `PUT /gadgets` request of [`Client::replace_gadget`]: set optional inputs, then `.await` it or call [`send`](Call::send).
-pub type ReplaceGadgetBuilder<'a> = Call<'a, ReplaceGadgetInputs<'a>>;
-/// The inputs of [`Client::replace_gadget`], held by its [`ReplaceGadgetBuilder`].
-#[derive(Default)]
-pub struct ReplaceGadgetInputs<'a> {
-    body: Option<&'a types::GadgetRequest>,
-}
-impl<'a> ReplaceGadgetBuilder<'a> {
+pub type ReplaceGadgetBuilder = Call<ReplaceGadget>;
+/// The `PUT /gadgets` operation of [`Client::replace_gadget`]: its route and how its responses decode.
+pub struct ReplaceGadget;
+impl ReplaceGadgetBuilder {
     /// The request body (`application/json`), which the operation does not require.
-    pub fn body(self, body: &'a types::GadgetRequest) -> Self {
-        self.with(|i| i.body = Some(body))
+    pub fn body(self, body: &types::GadgetRequest) -> Self {
+        self.json(body)
     }
 }
-impl Operation for ReplaceGadgetInputs<'_> {
+impl Operation for ReplaceGadget {
     type Ok = Response<types::Gadget>;
     type Error = ReplaceGadgetError;
+    const METHOD: Method = Method::PUT;
     const PATH: &'static str = "/gadgets";
-    fn request(&self) -> Result<RequestSpec, EncodeError> {
-        RequestSpec::at(Method::PUT, Self::PATH, &[])
-            .authenticated(false)
-            .json_opt(self.body)
-    }
+    const AUTHENTICATED: bool = false;
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, ())
@@ -223,27 +191,21 @@ impl Operation for ReplaceGadgetInputs<'_> {
 /// [`Client::create_gadget`] documents no error response: every error status is [`Error::UnexpectedStatus`].
 pub type CreateGadgetError = NoErrorResponses;
 /// A `POST /gadgets` request of [`Client::create_gadget`]: set optional inputs, then `.await` it or call [`send`](Call::send).
-pub type CreateGadgetBuilder<'a> = Call<'a, CreateGadgetInputs<'a>>;
-/// The inputs of [`Client::create_gadget`], held by its [`CreateGadgetBuilder`].
-#[derive(Default)]
-pub struct CreateGadgetInputs<'a> {
-    body: Option<&'a types::GadgetRequest>,
-}
-impl<'a> CreateGadgetBuilder<'a> {
+pub type CreateGadgetBuilder = Call<CreateGadget>;
+/// The `POST /gadgets` operation of [`Client::create_gadget`]: its route and how its responses decode.
+pub struct CreateGadget;
+impl CreateGadgetBuilder {
     /// The request body (`application/json`), which the operation does not require.
-    pub fn body(self, body: &'a types::GadgetRequest) -> Self {
-        self.with(|i| i.body = Some(body))
+    pub fn body(self, body: &types::GadgetRequest) -> Self {
+        self.json(body)
     }
 }
-impl Operation for CreateGadgetInputs<'_> {
+impl Operation for CreateGadget {
     type Ok = Response<types::Gadget>;
     type Error = CreateGadgetError;
+    const METHOD: Method = Method::POST;
     const PATH: &'static str = "/gadgets";
-    fn request(&self) -> Result<RequestSpec, EncodeError> {
-        RequestSpec::at(Method::POST, Self::PATH, &[])
-            .authenticated(false)
-            .json_opt(self.body)
-    }
+    const AUTHENTICATED: bool = false;
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(201)?;
         raw.ok(raw.decode()?, ())

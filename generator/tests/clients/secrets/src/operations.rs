@@ -7,58 +7,41 @@
 use super::{runtime::*, types, Client};
 impl Client {
     /// `GET /tokens`. Optional inputs are setters on the returned [`ListTokensBuilder`] (`x_session`, `limit`); then `.await` it, or call its `send`.
-    pub fn list_tokens<'a>(&self, api_key: &'a str) -> ListTokensBuilder<'a> {
-        Call::new(
-            self,
-            ListTokensInputs {
-                api_key,
-                x_session: None,
-                limit: None,
-            },
-        )
+    pub fn list_tokens(&self, api_key: &str) -> ListTokensBuilder {
+        Call::at(self, &[]).edit(|spec| spec.query("api_key", api_key))
     }
     /// `GET /raw-secret`. `.await` the returned [`GetRawSecretBuilder`], or call its `send`.
-    pub fn get_raw_secret(&self) -> GetRawSecretBuilder<'static> {
-        Call::new(self, Default::default())
+    pub fn get_raw_secret(&self) -> GetRawSecretBuilder {
+        Call::at(self, &[])
     }
     /// `GET /public`. `.await` the returned [`GetPublicBuilder`], or call its `send`.
-    pub fn get_public(&self) -> GetPublicBuilder<'static> {
-        Call::new(self, Default::default())
+    pub fn get_public(&self) -> GetPublicBuilder {
+        Call::at(self, &[])
     }
 }
 /// [`Client::list_tokens`] documents no error response: every error status is [`Error::UnexpectedStatus`].
 pub type ListTokensError = NoErrorResponses;
 /// A `GET /tokens` request of [`Client::list_tokens`]: set optional inputs, then `.await` it or call [`send`](Call::send).
-pub type ListTokensBuilder<'a> = Call<'a, ListTokensInputs<'a>>;
-/// The inputs of [`Client::list_tokens`], held by its [`ListTokensBuilder`].
-pub struct ListTokensInputs<'a> {
-    api_key: &'a str,
-    x_session: Option<String>,
-    limit: Option<i64>,
-}
-impl<'a> ListTokensBuilder<'a> {
+pub type ListTokensBuilder = Call<ListTokens>;
+/// The `GET /tokens` operation of [`Client::list_tokens`]: its route and how its responses decode.
+pub struct ListTokens;
+impl ListTokensBuilder {
     /// Header parameter `X-Session`.
-    pub fn x_session(self, value: impl Into<String>) -> Self {
-        self.with(|i| i.x_session = Some(value.into()))
+    pub fn x_session(self, value: impl AsRef<str>) -> Self {
+        self.edit(|spec| spec.header("X-Session", value.as_ref()))
     }
     /// Query parameter `limit`.
-    pub fn limit(self, value: impl Into<i64>) -> Self {
-        self.with(|i| i.limit = Some(value.into()))
+    pub fn limit(self, value: i64) -> Self {
+        self.edit(|spec| spec.query("limit", value))
     }
 }
-impl Operation for ListTokensInputs<'_> {
+impl Operation for ListTokens {
     type Ok = Response<types::Vault>;
     type Error = ListTokensError;
+    const METHOD: Method = Method::GET;
     const PATH: &'static str = "/tokens";
-    fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let spec = RequestSpec::at(Method::GET, Self::PATH, &[])
-            .authenticated(false)
-            .sensitive(true)
-            .query("api_key", self.api_key)
-            .header_opt("X-Session", self.x_session.as_ref())
-            .query_opt("limit", self.limit.as_ref());
-        Ok(spec)
-    }
+    const SENSITIVE: bool = true;
+    const AUTHENTICATED: bool = false;
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, ())
@@ -67,20 +50,16 @@ impl Operation for ListTokensInputs<'_> {
 /// [`Client::get_raw_secret`] documents no error response: every error status is [`Error::UnexpectedStatus`].
 pub type GetRawSecretError = NoErrorResponses;
 /// A `GET /raw-secret` request of [`Client::get_raw_secret`]: set optional inputs, then `.await` it or call [`send`](Call::send).
-pub type GetRawSecretBuilder<'a> = Call<'a, GetRawSecretInputs>;
-/// The inputs of [`Client::get_raw_secret`], held by its [`GetRawSecretBuilder`].
-#[derive(Default)]
-pub struct GetRawSecretInputs {}
-impl Operation for GetRawSecretInputs {
+pub type GetRawSecretBuilder = Call<GetRawSecret>;
+/// The `GET /raw-secret` operation of [`Client::get_raw_secret`]: its route and how its responses decode.
+pub struct GetRawSecret;
+impl Operation for GetRawSecret {
     type Ok = Response<String>;
     type Error = GetRawSecretError;
+    const METHOD: Method = Method::GET;
     const PATH: &'static str = "/raw-secret";
-    fn request(&self) -> Result<RequestSpec, EncodeError> {
-        let spec = RequestSpec::at(Method::GET, Self::PATH, &[])
-            .authenticated(false)
-            .sensitive(true);
-        Ok(spec)
-    }
+    const SENSITIVE: bool = true;
+    const AUTHENTICATED: bool = false;
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, ())
@@ -89,17 +68,15 @@ impl Operation for GetRawSecretInputs {
 /// [`Client::get_public`] documents no error response: every error status is [`Error::UnexpectedStatus`].
 pub type GetPublicError = NoErrorResponses;
 /// A `GET /public` request of [`Client::get_public`]: set optional inputs, then `.await` it or call [`send`](Call::send).
-pub type GetPublicBuilder<'a> = Call<'a, GetPublicInputs>;
-/// The inputs of [`Client::get_public`], held by its [`GetPublicBuilder`].
-#[derive(Default)]
-pub struct GetPublicInputs {}
-impl Operation for GetPublicInputs {
+pub type GetPublicBuilder = Call<GetPublic>;
+/// The `GET /public` operation of [`Client::get_public`]: its route and how its responses decode.
+pub struct GetPublic;
+impl Operation for GetPublic {
     type Ok = Response<types::GetPublicResponse>;
     type Error = GetPublicError;
+    const METHOD: Method = Method::GET;
     const PATH: &'static str = "/public";
-    fn request(&self) -> Result<RequestSpec, EncodeError> {
-        Ok(RequestSpec::at(Method::GET, Self::PATH, &[]).authenticated(false))
-    }
+    const AUTHENTICATED: bool = false;
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, ())

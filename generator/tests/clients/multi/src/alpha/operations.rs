@@ -7,8 +7,8 @@
 use super::{runtime::*, types, Client};
 impl Client {
     /// `GET /alpha/keys/{id}`. `.await` the returned [`GetKeyBuilder`], or call its `send`. Documented errors arrive as [`Error::Api`] holding a [`GetKeyError`].
-    pub fn get_key<'a>(&self, id: &'a str) -> GetKeyBuilder<'a> {
-        Call::new(self, GetKeyInputs { id })
+    pub fn get_key(&self, id: &str) -> GetKeyBuilder {
+        Call::at(self, &[id])
     }
 }
 /// Documented error responses of [`Client::get_key`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
@@ -27,18 +27,15 @@ impl ErrorResponses for GetKeyError {
     }
 }
 /// A `GET /alpha/keys/{id}` request of [`Client::get_key`]: set optional inputs, then `.await` it or call [`send`](Call::send).
-pub type GetKeyBuilder<'a> = Call<'a, GetKeyInputs<'a>>;
-/// The inputs of [`Client::get_key`], held by its [`GetKeyBuilder`].
-pub struct GetKeyInputs<'a> {
-    id: &'a str,
-}
-impl Operation for GetKeyInputs<'_> {
+pub type GetKeyBuilder = Call<GetKey>;
+/// The `GET /alpha/keys/{id}` operation of [`Client::get_key`]: its route and how its responses decode.
+pub struct GetKey;
+impl Operation for GetKey {
     type Ok = Response<types::ApiKey>;
     type Error = GetKeyError;
+    const METHOD: Method = Method::GET;
     const PATH: &'static str = "/alpha/keys/{id}";
-    fn request(&self) -> Result<RequestSpec, EncodeError> {
-        Ok(RequestSpec::at(Method::GET, Self::PATH, &[self.id]).sensitive(true))
-    }
+    const SENSITIVE: bool = true;
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, ())

@@ -7,8 +7,8 @@
 use super::{runtime::*, types, Client};
 impl Client {
     /// `GET /beta/keys`. Optional inputs are setters on the returned [`ListKeysBuilder`] (`page_size`); then `.await` it, or call its `send`. Documented errors arrive as [`Error::Api`] holding a [`ListKeysError`].
-    pub fn list_keys(&self) -> ListKeysBuilder<'static> {
-        Call::new(self, Default::default())
+    pub fn list_keys(&self) -> ListKeysBuilder {
+        Call::at(self, &[])
     }
 }
 /// Documented error responses of [`Client::list_keys`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
@@ -27,28 +27,20 @@ impl ErrorResponses for ListKeysError {
     }
 }
 /// A `GET /beta/keys` request of [`Client::list_keys`]: set optional inputs, then `.await` it or call [`send`](Call::send).
-pub type ListKeysBuilder<'a> = Call<'a, ListKeysInputs>;
-/// The inputs of [`Client::list_keys`], held by its [`ListKeysBuilder`].
-#[derive(Default)]
-pub struct ListKeysInputs {
-    page_size: Option<i64>,
-}
-impl<'a> ListKeysBuilder<'a> {
+pub type ListKeysBuilder = Call<ListKeys>;
+/// The `GET /beta/keys` operation of [`Client::list_keys`]: its route and how its responses decode.
+pub struct ListKeys;
+impl ListKeysBuilder {
     /// Query parameter `page_size`.
-    pub fn page_size(self, value: impl Into<i64>) -> Self {
-        self.with(|i| i.page_size = Some(value.into()))
+    pub fn page_size(self, value: i64) -> Self {
+        self.edit(|spec| spec.query("page_size", value))
     }
 }
-impl Operation for ListKeysInputs {
+impl Operation for ListKeys {
     type Ok = Response<types::ListKeysResponse>;
     type Error = ListKeysError;
+    const METHOD: Method = Method::GET;
     const PATH: &'static str = "/beta/keys";
-    fn request(&self) -> Result<RequestSpec, EncodeError> {
-        Ok(
-            RequestSpec::at(Method::GET, Self::PATH, &[])
-                .query_opt("page_size", self.page_size.as_ref()),
-        )
-    }
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, ())

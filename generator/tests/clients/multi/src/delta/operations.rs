@@ -7,8 +7,8 @@
 use super::{runtime::*, types, Client};
 impl Client {
     /// `GET /delta/meta`. `.await` the returned [`GetMetaBuilder`], or call its `send`. Documented errors arrive as [`Error::Api`] holding a [`GetMetaError`].
-    pub fn get_meta(&self) -> GetMetaBuilder<'static> {
-        Call::new(self, Default::default())
+    pub fn get_meta(&self) -> GetMetaBuilder {
+        Call::at(self, &[])
     }
 }
 /// Documented error responses of [`Client::get_meta`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
@@ -32,17 +32,15 @@ impl ErrorResponses for GetMetaError {
     }
 }
 /// A `GET /delta/meta` request of [`Client::get_meta`]: set optional inputs, then `.await` it or call [`send`](Call::send).
-pub type GetMetaBuilder<'a> = Call<'a, GetMetaInputs>;
-/// The inputs of [`Client::get_meta`], held by its [`GetMetaBuilder`].
-#[derive(Default)]
-pub struct GetMetaInputs {}
-impl Operation for GetMetaInputs {
+pub type GetMetaBuilder = Call<GetMeta>;
+/// The `GET /delta/meta` operation of [`Client::get_meta`]: its route and how its responses decode.
+pub struct GetMeta;
+impl Operation for GetMeta {
     type Ok = Response<types::Meta>;
     type Error = GetMetaError;
+    const METHOD: Method = Method::GET;
     const PATH: &'static str = "/delta/meta";
-    fn request(&self) -> Result<RequestSpec, EncodeError> {
-        Ok(RequestSpec::at(Method::GET, Self::PATH, &[]).authenticated(false))
-    }
+    const AUTHENTICATED: bool = false;
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(200)?;
         raw.ok(raw.decode()?, ())

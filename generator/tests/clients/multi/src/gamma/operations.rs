@@ -7,11 +7,8 @@
 use super::{runtime::*, types, Client};
 impl Client {
     /// `POST /gamma/topics` with a `application/json` body. `.await` the returned [`CreateTopicBuilder`], or call its `send`. Documented errors arrive as [`Error::Api`] holding a [`CreateTopicError`].
-    pub fn create_topic<'a>(
-        &self,
-        body: &'a types::CreateTopicRequest,
-    ) -> CreateTopicBuilder<'a> {
-        Call::new(self, CreateTopicInputs { body })
+    pub fn create_topic(&self, body: &types::CreateTopicRequest) -> CreateTopicBuilder {
+        Call::at(self, &[]).json(body)
     }
 }
 /// Documented error responses of [`Client::create_topic`]. Match with a `_` arm: statuses a later version of the spec documents become new variants.
@@ -30,18 +27,14 @@ impl ErrorResponses for CreateTopicError {
     }
 }
 /// A `POST /gamma/topics` request of [`Client::create_topic`]: set optional inputs, then `.await` it or call [`send`](Call::send).
-pub type CreateTopicBuilder<'a> = Call<'a, CreateTopicInputs<'a>>;
-/// The inputs of [`Client::create_topic`], held by its [`CreateTopicBuilder`].
-pub struct CreateTopicInputs<'a> {
-    body: &'a types::CreateTopicRequest,
-}
-impl Operation for CreateTopicInputs<'_> {
+pub type CreateTopicBuilder = Call<CreateTopic>;
+/// The `POST /gamma/topics` operation of [`Client::create_topic`]: its route and how its responses decode.
+pub struct CreateTopic;
+impl Operation for CreateTopic {
     type Ok = Response<types::Topic>;
     type Error = CreateTopicError;
+    const METHOD: Method = Method::POST;
     const PATH: &'static str = "/gamma/topics";
-    fn request(&self) -> Result<RequestSpec, EncodeError> {
-        RequestSpec::at(Method::POST, Self::PATH, &[]).json(self.body)
-    }
     fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
         raw.require_status(201)?;
         raw.ok(raw.decode()?, ())

@@ -121,6 +121,7 @@ pub use self::error::{
     TransportErrorKind, BODY_SNIPPET_LIMIT,
 };
 pub use self::mock::{MockRequest, MockResponse, MockTransport};
+pub use self::pagination::Paginated;
 pub use self::request::{encode_path_segment, param_json, param_text, RequestSpec};
 pub use self::response::{is_json_content_type, unmatched_fields, ErrorResponses, FromHeaders, NoErrorResponses, RawResponse, Reply, Response, REQUEST_ID_HEADER};
 pub use self::retry::{

@@ -800,18 +800,18 @@ fn shared_error_descriptions<'m>(enums: &ErrorEnums<'m>, op: &'m Operation) -> V
 
 /// How a setter takes a parameter's value (its argument type), the statement that makes it
 /// the value's own type where the argument is generic, and the expression the request step
-/// reads it with: text as `impl AsRef<str>`, `Copy` scalars and date-times by value and read as
-/// they are, a list as `impl Into<Vec<_>>` (an array or a `Vec`), everything else by value and
-/// read by reference.
+/// reads it with: text as `impl AsRef<str>`, other values sent as their text (numbers, dates,
+/// enums) by value and read as they are, a list as `impl Into<Vec<_>>` (an array or a `Vec`),
+/// everything else by value and read by reference.
 fn setter_value(p: &Param, model: &NormalizedModel) -> (TokenStream, Option<TokenStream>, TokenStream) {
     match &p.ty {
         TypeRef::String | TypeRef::Binary => (quote!(impl AsRef<str>), None, quote!(value.as_ref())),
-        // A date-time is read through `to_rfc3339`, which borrows it.
-        TypeRef::Integer(_) | TypeRef::F32 | TypeRef::F64 | TypeRef::Boolean | TypeRef::DateTime => (op_type(&p.ty, model), None, quote!(value)),
         t @ TypeRef::Array(_) => {
             let t = op_type(t, model);
             (quote!(impl Into<#t>), Some(quote!(let value: #t = value.into();)), quote!(&value))
         }
+        // Sent as its text (`Display`, or `to_rfc3339` for a date-time, which borrows it).
+        t if is_scalarish(t, model) => (op_type(t, model), None, quote!(value)),
         t => (op_type(t, model), None, quote!(&value)),
     }
 }

@@ -17,7 +17,7 @@ use std::future::Future;
 use futures::stream::{self, StreamExt};
 use reqwest::Url;
 
-use super::call::{Call, Operation};
+use super::call::{into_parts, with_request, Call, Operation};
 use super::error::{EncodeError, Error};
 
 pub use super::page_limits::{PageLimits, PaginationError, PaginationErrorKind};
@@ -130,13 +130,14 @@ pub fn next_link_in(headers: &reqwest::header::HeaderMap) -> Option<String> {
         .find_map(next_link)
 }
 
-/// A next-page token for a numeric parameter (page number, offset): kept when it parses as
-/// `T`, else dropped with a warning, which ends the walk, because the request could not carry
-/// it (a silently different request would refetch some page).
-pub fn numeric_token<T: std::str::FromStr>(token: Option<String>) -> Option<String> {
+/// A next-page token for a numeric parameter (page number, offset): the number written as `T`
+/// writes it (`"007"` is sent as `7`) when it parses as `T`, else dropped with a warning, which
+/// ends the walk, because the parameter could not carry it (a silently different request
+/// would refetch some page).
+pub fn numeric_token<T: std::str::FromStr + std::fmt::Display>(token: Option<String>) -> Option<String> {
     let token = token?;
-    if token.trim().parse::<T>().is_ok() {
-        Some(token.trim().to_owned())
+    if let Ok(number) = token.trim().parse::<T>() {
+        Some(number.to_string())
     } else {
         tracing::warn!(
             expected = std::any::type_name::<T>(),
@@ -361,7 +362,7 @@ where
     /// pages in a row than [`Client::page_limits`](super::Client::page_limits) allows, ends
     /// it with [`Error::Pagination`]. The stream is `Unpin` and `Send`.
     pub fn pages(self) -> Paged<'static, Op::Ok, Op::Error> {
-        let (client, request, deferred) = self.into_parts();
+        let (client, request, deferred) = into_parts(self);
         let request = match (request, deferred) {
             (Ok(request), None) => request,
             (Err(error), _) => return stream::once(async move { Err(Error::from(error)) }).boxed(),
@@ -375,7 +376,7 @@ where
         let first = request.query_value(Op::TOKEN).map(str::to_owned);
         let limits = client.page_limits();
         pages(limits, first, move |token| {
-            let page = Call::<Op>::with_request(&client, Ok(request.clone().set_query(Op::TOKEN, token)));
+            let page: Call<Op> = with_request(&client, Ok(request.clone().set_query(Op::TOKEN, token)));
             async move {
                 let page = page.send().await?;
                 let next = Op::next_token(&page);

@@ -3,9 +3,12 @@
 //! `.await` giving the same decoded result, an encode error stopping before anything is sent,
 //! and errors decoded by status.
 
+use forge_templates::runtime::pagination::numeric_token;
 use forge_templates::runtime::{
-    Call, ClientBuilder, Error, Method, MockResponse, MockTransport, Operation, RawResponse, Response, RetryPolicy,
+    Call, ClientBuilder, Error, Method, MockResponse, MockTransport, Multipart, Operation, Paginated, RawResponse, Response,
+    RetryPolicy,
 };
+use futures::StreamExt;
 
 /// A made-up `GET /things/{id}?limit=` operation.
 struct GetThing;
@@ -71,4 +74,88 @@ fn set_query_replaces_every_value_of_a_parameter() {
     let spec = spec.set_query("page", Some("9".into()));
     assert_eq!(spec.query_pairs(), [("size".to_string(), "3".to_string()), ("page".to_string(), "9".to_string())]);
     assert_eq!(spec.set_query("page", None).query_value("page"), None);
+}
+
+/// A made-up `GET /items?page=` list: each page is `{"items": [..], "next": ..}`.
+struct ListItems;
+
+impl Operation for ListItems {
+    type Ok = Response<serde_json::Value, ()>;
+    type Error = GetThingError;
+    const METHOD: Method = Method::GET;
+    const PATH: &'static str = "/items";
+    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
+        match raw.status {
+            200 => raw.ok(raw.decode()?, ()),
+            _ => raw.fail_unexpected(),
+        }
+    }
+}
+
+impl Paginated for ListItems {
+    type Item = serde_json::Value;
+    const TOKEN: &'static str = "page";
+    fn next_token(page: &Self::Ok) -> Option<String> {
+        numeric_token::<u32>(page.body["next"].as_str().map(str::to_owned))
+    }
+    fn is_empty(page: &Self::Ok) -> bool {
+        page.body["items"].as_array().is_none_or(Vec::is_empty)
+    }
+    fn items(page: Self::Ok) -> Vec<Self::Item> {
+        page.body["items"].as_array().cloned().unwrap_or_default()
+    }
+}
+
+fn list_server() -> MockTransport {
+    // Pages 1 to 3; page 3 is the last. The next token is written with a leading zero.
+    MockTransport::new(|req| {
+        let page: u32 = req.query("page").and_then(|p| p.parse().ok()).unwrap_or(1);
+        let next = (page < 3).then(|| format!("0{}", page + 1));
+        MockResponse::json(200, &serde_json::json!({"items": [page * 10, page * 10 + 1], "next": next}))
+    })
+}
+
+#[tokio::test]
+async fn a_walk_starts_from_the_token_the_caller_set_and_replaces_it_page_by_page() {
+    let mock = list_server();
+    let client = ClientBuilder::new().base_url("https://api.example.com").retry_policy(RetryPolicy::none()).mock(mock.clone()).build().unwrap();
+    let call = Call::<ListItems>::at(&client, &[]).edit(|spec| spec.replace_query("page", 2).query("filter", "x"));
+    let items: Vec<serde_json::Value> = call.stream().map(|item| item.expect("item")).collect().await;
+    assert_eq!(items, [20, 21, 30, 31].map(serde_json::Value::from));
+    let sent: Vec<Vec<(String, String)>> = mock.requests().iter().map(|r| r.query_pairs()).collect();
+    let pair = |n: &str, v: &str| (n.to_string(), v.to_string());
+    assert_eq!(sent, [vec![pair("filter", "x"), pair("page", "2")], vec![pair("filter", "x"), pair("page", "3")]]);
+
+    // From no token at all: the first request has none.
+    let mock = list_server();
+    let client = ClientBuilder::new().base_url("https://api.example.com").retry_policy(RetryPolicy::none()).mock(mock.clone()).build().unwrap();
+    let pages: Vec<_> = Call::<ListItems>::at(&client, &[]).pages().collect().await;
+    assert_eq!(pages.len(), 3);
+    assert_eq!(mock.requests()[0].query("page"), None);
+    assert_eq!(mock.requests()[2].query("page").as_deref(), Some("3"));
+}
+
+#[tokio::test]
+async fn a_walk_refuses_a_multipart_form_and_an_unencodable_input_before_sending() {
+    let mock = list_server();
+    let client = ClientBuilder::new().base_url("https://api.example.com").retry_policy(RetryPolicy::none()).mock(mock.clone()).build().unwrap();
+    let form = Call::<ListItems>::at(&client, &[]).multipart(Ok(Multipart::new()));
+    let walked: Vec<_> = form.pages().collect().await;
+    assert!(matches!(walked.as_slice(), [Err(Error::Encode(_))]), "{walked:?}");
+    let bad = std::collections::BTreeMap::from([((1, 2), 3)]);
+    let walked: Vec<_> = Call::<ListItems>::at(&client, &[]).json(&bad).stream().collect().await;
+    assert!(matches!(walked.as_slice(), [Err(Error::Encode(_))]), "{walked:?}");
+    assert!(mock.requests().is_empty());
+}
+
+#[test]
+fn a_setter_called_again_replaces_its_parameter() {
+    let client = ClientBuilder::new().base_url("https://api.example.com").build().unwrap();
+    let call = Call::<GetThing>::at(&client, &["t"])
+        .edit(|spec| spec.replace_query("limit", 1).replace_header("X-Trace", "a"))
+        .edit(|spec| spec.replace_query("limit", 2).replace_header("x-trace", "b"));
+    let spec = call.request().unwrap();
+    assert_eq!(spec.query_pairs(), [("limit".to_string(), "2".to_string())]);
+    let debug = format!("{call:?}");
+    assert!(debug.contains("GetThing") && debug.contains("x-trace"), "{debug}");
 }

@@ -61,4 +61,7 @@ fn numeric_token_keeps_numbers_only() {
     assert_eq!(numeric_token::<u32>(Some("-1".into())), None);
     assert_eq!(numeric_token::<i64>(Some("abc".into())), None);
     assert_eq!(numeric_token::<i64>(None), None);
+    // Sent as the number, as the parameter's type writes it.
+    assert_eq!(numeric_token::<i64>(Some("007".into())).as_deref(), Some("7"));
+    assert_eq!(numeric_token::<i64>(Some("+3".into())).as_deref(), Some("3"));
 }

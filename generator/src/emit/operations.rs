@@ -159,7 +159,8 @@ enum RequestStep {
     /// `.name(args)`. `fallible`: the call returns a `Result` (the step adds the `?`);
     /// `trying`: an argument uses `?` (so the step needs a fallible context).
     Call { call: TokenStream, fallible: bool, trying: bool },
-    Stmt(TokenStream),
+    /// A statement reassigning `spec`; `fallible`: it uses `?`.
+    Stmt { code: TokenStream, fallible: bool },
 }
 
 impl RequestStep {
@@ -191,7 +192,23 @@ impl RequestStep {
                 let call = Self::chained(call, fallible);
                 quote! { spec = spec #call; }
             }
-            RequestStep::Stmt(stmt) => stmt,
+            RequestStep::Stmt { code, .. } => code,
+        }
+    }
+
+    /// A plain call's tokens, for a chain that cannot fail.
+    fn into_stmt_call(self) -> TokenStream {
+        match self {
+            RequestStep::Call { call, .. } => call,
+            RequestStep::Stmt { code, .. } => code,
+        }
+    }
+
+    /// Whether the step needs a fallible context (it can fail, or an argument uses `?`).
+    fn needs_try(&self) -> bool {
+        match self {
+            RequestStep::Call { fallible, trying, .. } => *fallible || *trying,
+            RequestStep::Stmt { fallible, .. } => *fallible,
         }
     }
 }
@@ -202,14 +219,14 @@ impl RequestStep {
 /// chain that ends in a fallible call is the result as it is. Returns the code and whether it
 /// is statements (a block) rather than one expression.
 fn render_request(start: TokenStream, steps: Vec<RequestStep>) -> (TokenStream, bool) {
-    let split = steps.iter().position(|s| matches!(s, RequestStep::Stmt(_))).unwrap_or(steps.len());
+    let split = steps.iter().position(|s| matches!(s, RequestStep::Stmt { .. })).unwrap_or(steps.len());
     let mut steps = steps;
     let tail = steps.split_off(split);
     let mut head: Vec<(TokenStream, bool)> = steps
         .into_iter()
         .filter_map(|s| match s {
             RequestStep::Call { call, fallible, .. } => Some((call, fallible)),
-            RequestStep::Stmt(_) => None,
+            RequestStep::Stmt { .. } => None,
         })
         .collect();
     if !tail.is_empty() {
@@ -229,20 +246,25 @@ fn render_request(start: TokenStream, steps: Vec<RequestStep>) -> (TokenStream, 
     }
 }
 
-/// The step appending one query or header parameter held in `v` (a reference).
-fn emit_param_push(p: &Param, model: &NormalizedModel, v: TokenStream) -> RequestStep {
+/// The step adding one query or header parameter read by `v`. `replace`: a setter's step,
+/// which first removes what an earlier call of the setter added (a parameter sent under its
+/// own name; an object sent as one pair per property is added to).
+fn emit_param_push(p: &Param, model: &NormalizedModel, v: TokenStream, replace: bool) -> RequestStep {
     let wire = &p.wire_name;
-    let method = match p.location {
-        ParamLocation::Header => quote!(header),
-        _ => quote!(query),
+    let method = match (p.location, replace) {
+        (ParamLocation::Header, false) => quote!(header),
+        (ParamLocation::Header, true) => quote!(replace_header),
+        (_, false) => quote!(query),
+        (_, true) => quote!(replace_query),
     };
     if p.json_content {
         return RequestStep::trying(quote!(.#method(#wire, super::runtime::param_json(#v)?)));
     }
     if p.location == ParamLocation::Query && p.style == ParamStyle::DeepObject && !is_scalarish(&p.ty, model) {
-        return RequestStep::Stmt(quote! {
-            for (key, value) in super::runtime::deep_object_pairs(#wire, #v)? { spec = spec.query(&key, value); }
-        });
+        return RequestStep::Stmt {
+            code: quote! { for (key, value) in super::runtime::deep_object_pairs(#wire, #v)? { spec = spec.query(&key, value); } },
+            fallible: true,
+        };
     }
     match &p.ty {
         TypeRef::Array(item) if is_scalarish(item, model) => {
@@ -253,13 +275,16 @@ fn emit_param_push(p: &Param, model: &NormalizedModel, v: TokenStream) -> Reques
                 ParamStyle::Form | ParamStyle::DeepObject => ",",
             };
             if p.explode && p.location == ParamLocation::Query && p.style == ParamStyle::Form {
-                RequestStep::Stmt(quote! { for item in #v { spec = spec.#method(#wire, #item_text); } })
+                let clear = replace.then(|| quote!(spec = spec.remove_query(#wire);));
+                RequestStep::Stmt { code: quote! { #clear for item in #v { spec = spec.query(#wire, #item_text); } }, fallible: false }
             } else {
-                RequestStep::Stmt(quote! {
-                    let items = #v;
-                    let joined: Vec<String> = items.iter().map(|item| ToString::to_string(&#item_text)).collect();
-                    spec = spec.#method(#wire, joined.join(#separator));
-                })
+                // One expression, so that no local can hide an argument a later step reads.
+                let items = match item.as_ref() {
+                    TypeRef::DateTime => quote!(#v.iter().map(|item| item.to_rfc3339())),
+                    _ => v,
+                };
+                let joined = quote!(super::runtime::joined(#items, #separator));
+                RequestStep::call(quote!(.#method(#wire, #joined)))
             }
         }
         t if is_scalarish(t, model) => {
@@ -267,7 +292,7 @@ fn emit_param_push(p: &Param, model: &NormalizedModel, v: TokenStream) -> Reques
             RequestStep::call(quote!(.#method(#wire, #text)))
         }
         _ if p.location == ParamLocation::Header => {
-            RequestStep::trying(quote!(.header(#wire, super::runtime::param_text(#v)?)))
+            RequestStep::trying(quote!(.#method(#wire, super::runtime::param_text(#v)?)))
         }
         _ => {
             // Objects are sent form-exploded (`key=value` per property), like OpenAPI's default.
@@ -533,7 +558,7 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, header_names: &[Optio
                     code_span(&p.wire_name)
                 );
                 let docs = doc_lines(&with_fact(render(&p.docs), &place));
-                let edit = render_edit(quote!(self), vec![emit_param_push(p, model, v)]);
+                let edit = render_edit(quote!(self), vec![emit_param_push(p, model, v, true)]);
                 setters.push(quote! {
                     #docs
                     pub fn #n(self, value: #arg) -> Self {
@@ -808,7 +833,7 @@ fn setter_value(p: &Param, model: &NormalizedModel) -> (TokenStream, Option<Toke
         TypeRef::String | TypeRef::Binary => (quote!(impl AsRef<str>), None, quote!(value.as_ref())),
         t @ TypeRef::Array(_) => {
             let t = op_type(t, model);
-            (quote!(impl Into<#t>), Some(quote!(let value: #t = value.into();)), quote!(&value))
+            (quote!(impl Into<#t>), Some(quote!(let value: #t = value.into();)), quote!(value.as_slice()))
         }
         // Sent as its text (`Display`, or `to_rfc3339` for a date-time, which borrows it).
         t if is_scalarish(t, model) => (op_type(t, model), None, quote!(value)),
@@ -842,14 +867,14 @@ enum BodySend {
 fn body_send(body: &BodyPlan, value: TokenStream) -> BodySend {
     match body {
         BodyPlan::Typed { content_type, form, form_fields, .. } => {
-            let ct = content_type.as_ref().map(|ct| quote!(.header("Content-Type", #ct)));
+            let ct = content_type.as_deref().unwrap_or("application/x-www-form-urlencoded");
             // Form bodies go through the bracket encoder, which also takes nested objects
             // and arrays (`address[city]=…`), as the APIs with such bodies read them;
             // properties the `encoding` object describes are encoded as it says.
             if *form && !form_fields.is_empty() {
-                BodySend::Spec(RequestStep::trying(quote!(.bytes("application/x-www-form-urlencoded", super::runtime::form_body_with(#value, &[#( #form_fields ),*])?) #ct)))
+                BodySend::Spec(RequestStep::trying(quote!(.bytes(#ct, super::runtime::form_body_with(#value, &[#( #form_fields ),*])?))))
             } else if *form {
-                BodySend::Spec(RequestStep::trying(quote!(.bytes("application/x-www-form-urlencoded", super::runtime::form_body(#value)?) #ct)))
+                BodySend::Spec(RequestStep::trying(quote!(.bytes(#ct, super::runtime::form_body(#value)?))))
             } else {
                 BodySend::Call(match content_type {
                     None => quote!(.json(#value)),
@@ -857,34 +882,30 @@ fn body_send(body: &BodyPlan, value: TokenStream) -> BodySend {
                 })
             }
         }
-        BodyPlan::Bytes { content_type } => {
-            BodySend::Spec(RequestStep::call(quote!(.bytes("application/octet-stream", #value.into()).header("Content-Type", #content_type))))
-        }
-        BodyPlan::Multipart => {
-            BodySend::Spec(RequestStep::call(quote!(.bytes("application/octet-stream", #value.into()).header("Content-Type", content_type))))
-        }
+        BodyPlan::Bytes { content_type } => BodySend::Spec(RequestStep::call(quote!(.bytes(#content_type, #value.into())))),
+        BodyPlan::Multipart => BodySend::Spec(RequestStep::call(quote!(.bytes(content_type.to_owned(), #value.into())))),
         BodyPlan::Form { .. } => BodySend::Call(quote!(.multipart(#value.into_multipart()))),
     }
 }
 
-/// `target` (the `Call`) with `steps` applied to its request: nothing, an `edit` when every
-/// step is a plain call, a `try_edit` when one can fail or is a statement.
+/// `target` (the `Call`) with `steps` applied to its request: nothing, an `edit` when no step
+/// can fail, a `try_edit` when one can.
 fn render_edit(target: TokenStream, steps: Vec<RequestStep>) -> TokenStream {
     if steps.is_empty() {
         return target;
     }
-    let plain = steps.iter().all(|s| matches!(s, RequestStep::Call { fallible: false, trying: false, .. }));
-    if plain {
-        let calls = steps.into_iter().map(|s| match s {
-            RequestStep::Call { call, .. } => call,
-            RequestStep::Stmt(stmt) => stmt,
-        });
+    if steps.iter().any(RequestStep::needs_try) {
+        return match render_request(quote!(spec), steps) {
+            (body, false) => quote!(#target.try_edit(|spec| #body)),
+            (body, true) => quote!(#target.try_edit(|spec| { #body })),
+        };
+    }
+    if steps.iter().all(|s| matches!(s, RequestStep::Call { .. })) {
+        let calls = steps.into_iter().map(RequestStep::into_stmt_call);
         return quote!(#target.edit(|spec| spec #( #calls )*));
     }
-    match render_request(quote!(spec), steps) {
-        (body, false) => quote!(#target.try_edit(|spec| #body)),
-        (body, true) => quote!(#target.try_edit(|spec| { #body })),
-    }
+    let stmts = steps.into_iter().map(RequestStep::into_stmt);
+    quote!(#target.edit(|mut spec| { #( #stmts )* spec }))
 }
 
 /// The client method of an operation: its required inputs as arguments (in call-plan order),
@@ -904,7 +925,7 @@ fn emit_method(model: &NormalizedModel, op: &Operation, enums: &ErrorEnums) -> T
                 let t = required_arg_type(param, model);
                 args.push(quote!(#n: #t));
                 if param.location != ParamLocation::Path {
-                    steps.push(emit_param_push(param, model, quote!(#n)));
+                    steps.push(emit_param_push(param, model, quote!(#n), false));
                 }
             }
             Arg::Body(b) => {
@@ -940,8 +961,11 @@ fn emit_method(model: &NormalizedModel, op: &Operation, enums: &ErrorEnums) -> T
             }
             TypeRef::Array(item) if is_scalarish(item, model) => {
                 // `simple` style: comma-separated items.
-                let item_text = to_text(item, quote!(item));
-                quote!(&#n.iter().map(|item| ToString::to_string(&#item_text)).collect::<Vec<_>>().join(","))
+                let items = match item.as_ref() {
+                    TypeRef::DateTime => quote!(#n.iter().map(|item| item.to_rfc3339())),
+                    _ => quote!(#n),
+                };
+                quote!(&super::runtime::joined(#items, ","))
             }
             _ => {
                 prelude.push(quote! {
@@ -1104,8 +1128,8 @@ fn emit_paginated(model: &NormalizedModel, op: &Operation, p: &crate::model::Pag
             quote!(page.headers.#h.as_deref().and_then(#pagination::next_link).and_then(|url| #pagination::query_token(&url, #query_param)))
         }
     };
-    // Page numbers and offsets: a next value that is not a number ends the walk (the request
-    // could not carry it).
+    // Page numbers and offsets: a next value that is not a number ends the walk (the
+    // parameter could not carry it).
     let next = if p.token_ty == TypeRef::String {
         next
     } else {

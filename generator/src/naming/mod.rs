@@ -168,12 +168,12 @@ pub fn is_reserved_type_name(name: &str) -> bool {
 
 /// Names a parameter's Rust name may not take: an optional parameter is a setter on its
 /// operation's request builder (the runtime's `Call`), so it must not clash with the
-/// builder's own methods and associated functions (`at`, `edit`, `send`, `pages`, …, private
-/// ones included: inherent items of one type share one namespace) or with the generated code's
-/// arguments and locals (`body`, `content_type`, `spec`, `path`, `raw`).
+/// builder's own methods and associated functions (`at`, `edit`, `send`, `pages`, …: inherent
+/// items of one type share one namespace), with the `blocking` feature's `wait`, or with the
+/// generated code's arguments and closure parameter (`body`, `content_type`, `spec`).
 pub const REQUEST_RESERVED: &[&str] = &[
     "body", "client", "send", "pages", "stream", "into_future", "spec", "path", "raw", "self_", "content_type", "at", "failed",
-    "edit", "try_edit", "json", "json_as", "request", "multipart", "with_request", "into_parts",
+    "edit", "try_edit", "json", "json_as", "request", "multipart", "wait",
 ];
 
 /// Names the operations module already uses (its imports), which no generated type may take.
@@ -182,6 +182,9 @@ const OPERATIONS_MODULE_NAMES: &[&str] = &[
     "Client", "ClientBuilder", "BuildError", "RetryPolicy", "Transport", "Error", "RawResponse", "RequestSpec", "Response", "DEFAULT_BASE_URL", "ErrorResponses", "NoErrorResponses", "FromHeaders", "BoxFuture", "Paged", "Walked", "Bytes", "Reply", "Patch",
     "Call", "Operation", "Method", "EncodeError",
     "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "ToString", "Into", "IntoFuture", "Default", "Clone",
+    // Used unqualified by setters and paginated lists (the prelude's `AsRef`, the runtime's
+    // `Paginated`), and the prelude traits a later emitter change may reach for.
+    "AsRef", "Paginated", "From", "Send", "Sync", "Sized", "Iterator", "IntoIterator",
 ];
 
 /// Longest header-set name built from its headers (without `Headers`); longer sets are named

@@ -13,11 +13,7 @@ impl Client {
     /// `PUT /upload` with a `application/octet-stream` body. `.await` the returned [`UploadBuilder`], or call its `send`.
     pub fn upload(&self, body: impl Into<::bytes::Bytes>) -> UploadBuilder {
         Call::at(self, &[])
-            .edit(|spec| {
-                spec
-                    .bytes("application/octet-stream", body.into())
-                    .header("Content-Type", "application/octet-stream")
-            })
+            .edit(|spec| spec.bytes("application/octet-stream", body.into()))
     }
     /// `POST /login` with a `application/x-www-form-urlencoded` body. Optional inputs are setters on the returned [`LoginBuilder`] (`body`); then `.await` it, or call its `send`.
     pub fn login(&self) -> LoginBuilder {

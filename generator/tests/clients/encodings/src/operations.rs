@@ -80,34 +80,20 @@ impl ListChargesBuilder {
     /// Query parameter `ids`.
     pub fn ids(self, value: impl Into<Vec<String>>) -> Self {
         let value: Vec<String> = value.into();
-        self.try_edit(|spec| {
-            let mut spec = spec;
-            let items = &value;
-            let joined: Vec<String> = items
-                .iter()
-                .map(|item| ToString::to_string(&item))
-                .collect();
-            spec = spec.query("ids", joined.join(" "));
-            Ok(spec)
+        self.edit(|spec| {
+            spec.replace_query("ids", super::runtime::joined(value.as_slice(), " "))
         })
     }
     /// Query parameter `states`.
     pub fn states(self, value: impl Into<Vec<String>>) -> Self {
         let value: Vec<String> = value.into();
-        self.try_edit(|spec| {
-            let mut spec = spec;
-            let items = &value;
-            let joined: Vec<String> = items
-                .iter()
-                .map(|item| ToString::to_string(&item))
-                .collect();
-            spec = spec.query("states", joined.join("|"));
-            Ok(spec)
+        self.edit(|spec| {
+            spec.replace_query("states", super::runtime::joined(value.as_slice(), "|"))
         })
     }
     /// Query parameter `q`.
     pub fn q(self, value: impl AsRef<str>) -> Self {
-        self.edit(|spec| spec.query("q", value.as_ref()))
+        self.edit(|spec| spec.replace_query("q", value.as_ref()))
     }
 }
 impl Operation for ListCharges {

@@ -20,12 +20,7 @@ impl Client {
         body: impl Into<::bytes::Bytes>,
         content_type: &str,
     ) -> PostRawBuilder {
-        Call::at(self, &[])
-            .edit(|spec| {
-                spec
-                    .bytes("application/octet-stream", body.into())
-                    .header("Content-Type", content_type)
-            })
+        Call::at(self, &[]).edit(|spec| spec.bytes(content_type.to_owned(), body.into()))
     }
 }
 /// [`Client::upload_document`] documents no error response: every error status is [`Error::UnexpectedStatus`].

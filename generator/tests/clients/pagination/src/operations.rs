@@ -24,11 +24,11 @@ pub struct ListItems;
 impl ListItemsBuilder {
     /// Query parameter `page_size`.
     pub fn page_size(self, value: i64) -> Self {
-        self.edit(|spec| spec.query("page_size", value))
+        self.edit(|spec| spec.replace_query("page_size", value))
     }
     /// Query parameter `page_token`.
     pub fn page_token(self, value: impl AsRef<str>) -> Self {
-        self.edit(|spec| spec.query("page_token", value.as_ref()))
+        self.edit(|spec| spec.replace_query("page_token", value.as_ref()))
     }
 }
 impl Paginated for ListItems {

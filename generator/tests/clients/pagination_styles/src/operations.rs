@@ -75,11 +75,11 @@ pub struct ListCharges;
 impl ListChargesBuilder {
     /// Query parameter `limit`.
     pub fn limit(self, value: i64) -> Self {
-        self.edit(|spec| spec.query("limit", value))
+        self.edit(|spec| spec.replace_query("limit", value))
     }
     /// Query parameter `starting_after`.
     pub fn starting_after(self, value: impl AsRef<str>) -> Self {
-        self.edit(|spec| spec.query("starting_after", value.as_ref()))
+        self.edit(|spec| spec.replace_query("starting_after", value.as_ref()))
     }
 }
 impl Paginated for ListCharges {
@@ -119,7 +119,7 @@ pub struct ListEvents;
 impl ListEventsBuilder {
     /// Query parameter `cursor`.
     pub fn cursor(self, value: impl AsRef<str>) -> Self {
-        self.edit(|spec| spec.query("cursor", value.as_ref()))
+        self.edit(|spec| spec.replace_query("cursor", value.as_ref()))
     }
 }
 impl Paginated for ListEvents {
@@ -159,11 +159,11 @@ pub struct ListRepos;
 impl ListReposBuilder {
     /// Query parameter `per_page`.
     pub fn per_page(self, value: i64) -> Self {
-        self.edit(|spec| spec.query("per_page", value))
+        self.edit(|spec| spec.replace_query("per_page", value))
     }
     /// Query parameter `page`.
     pub fn page(self, value: i64) -> Self {
-        self.edit(|spec| spec.query("page", value))
+        self.edit(|spec| spec.replace_query("page", value))
     }
 }
 impl Paginated for ListRepos {
@@ -208,11 +208,11 @@ pub struct InstanceList;
 impl InstanceListBuilder {
     /// Query parameter `limit`.
     pub fn limit(self, value: u32) -> Self {
-        self.edit(|spec| spec.query("limit", value))
+        self.edit(|spec| spec.replace_query("limit", value))
     }
     /// Query parameter `page_token`.
     pub fn page_token(self, value: impl AsRef<str>) -> Self {
-        self.edit(|spec| spec.query("page_token", value.as_ref()))
+        self.edit(|spec| spec.replace_query("page_token", value.as_ref()))
     }
 }
 impl Paginated for InstanceList {
@@ -248,7 +248,7 @@ pub struct ListWidgets;
 impl ListWidgetsBuilder {
     /// Query parameter `after`.
     pub fn after(self, value: impl AsRef<str>) -> Self {
-        self.edit(|spec| spec.query("after", value.as_ref()))
+        self.edit(|spec| spec.replace_query("after", value.as_ref()))
     }
 }
 impl Paginated for ListWidgets {
@@ -289,7 +289,7 @@ pub struct ListRows;
 impl ListRowsBuilder {
     /// Query parameter `after`.
     pub fn after(self, value: impl AsRef<str>) -> Self {
-        self.edit(|spec| spec.query("after", value.as_ref()))
+        self.edit(|spec| spec.replace_query("after", value.as_ref()))
     }
 }
 impl Paginated for ListRows {
@@ -334,7 +334,7 @@ pub struct ListFeed;
 impl ListFeedBuilder {
     /// Query parameter `after`.
     pub fn after(self, value: impl AsRef<str>) -> Self {
-        self.edit(|spec| spec.query("after", value.as_ref()))
+        self.edit(|spec| spec.replace_query("after", value.as_ref()))
     }
 }
 impl Paginated for ListFeed {
@@ -374,7 +374,7 @@ pub struct SearchCharges;
 impl SearchChargesBuilder {
     /// Query parameter `starting_after`.
     pub fn starting_after(self, value: impl AsRef<str>) -> Self {
-        self.edit(|spec| spec.query("starting_after", value.as_ref()))
+        self.edit(|spec| spec.replace_query("starting_after", value.as_ref()))
     }
 }
 impl Operation for SearchCharges {
@@ -397,7 +397,7 @@ pub struct ListBalances;
 impl ListBalancesBuilder {
     /// Query parameter `starting_after`.
     pub fn starting_after(self, value: impl AsRef<str>) -> Self {
-        self.edit(|spec| spec.query("starting_after", value.as_ref()))
+        self.edit(|spec| spec.replace_query("starting_after", value.as_ref()))
     }
 }
 impl Operation for ListBalances {
@@ -420,7 +420,7 @@ pub struct ListLogs;
 impl ListLogsBuilder {
     /// Query parameter `cursor`.
     pub fn cursor(self, value: impl AsRef<str>) -> Self {
-        self.edit(|spec| spec.query("cursor", value.as_ref()))
+        self.edit(|spec| spec.replace_query("cursor", value.as_ref()))
     }
 }
 impl Operation for ListLogs {
@@ -443,7 +443,7 @@ pub struct ListMembers;
 impl ListMembersBuilder {
     /// Query parameter `page`.
     pub fn page(self, value: i64) -> Self {
-        self.edit(|spec| spec.query("page", value))
+        self.edit(|spec| spec.replace_query("page", value))
     }
 }
 impl Operation for ListMembers {
@@ -466,7 +466,7 @@ pub struct DiskList;
 impl DiskListBuilder {
     /// Query parameter `page_token`.
     pub fn page_token(self, value: impl AsRef<str>) -> Self {
-        self.edit(|spec| spec.query("page_token", value.as_ref()))
+        self.edit(|spec| spec.replace_query("page_token", value.as_ref()))
     }
 }
 impl Operation for DiskList {

@@ -29,35 +29,28 @@ pub struct GetCluster;
 impl GetClusterBuilder {
     /// Server default when omitted: `10`. Query parameter `page_size`.
     pub fn page_size(self, value: i64) -> Self {
-        self.edit(|spec| spec.query("page_size", value))
+        self.edit(|spec| spec.replace_query("page_size", value))
     }
     /// Query parameter `spec.owner`.
     pub fn spec_owner(self, value: impl AsRef<str>) -> Self {
-        self.edit(|spec| spec.query("spec.owner", value.as_ref()))
+        self.edit(|spec| spec.replace_query("spec.owner", value.as_ref()))
     }
     /// Query parameter `tags`.
     pub fn tags(self, value: impl Into<Vec<String>>) -> Self {
         let value: Vec<String> = value.into();
-        self.try_edit(|spec| {
-            let mut spec = spec;
-            for item in &value {
+        self.edit(|mut spec| {
+            spec = spec.remove_query("tags");
+            for item in value.as_slice() {
                 spec = spec.query("tags", item);
             }
-            Ok(spec)
+            spec
         })
     }
     /// Query parameter `ids`.
     pub fn ids(self, value: impl Into<Vec<i64>>) -> Self {
         let value: Vec<i64> = value.into();
-        self.try_edit(|spec| {
-            let mut spec = spec;
-            let items = &value;
-            let joined: Vec<String> = items
-                .iter()
-                .map(|item| ToString::to_string(&item))
-                .collect();
-            spec = spec.query("ids", joined.join(","));
-            Ok(spec)
+        self.edit(|spec| {
+            spec.replace_query("ids", super::runtime::joined(value.as_slice(), ","))
         })
     }
     /// Query parameter `filter`.
@@ -66,11 +59,11 @@ impl GetClusterBuilder {
     }
     /// Query parameter `since`.
     pub fn since(self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
-        self.edit(|spec| spec.query("since", value.to_rfc3339()))
+        self.edit(|spec| spec.replace_query("since", value.to_rfc3339()))
     }
     /// Header parameter `X-Trace-Id`.
     pub fn x_trace_id(self, value: impl AsRef<str>) -> Self {
-        self.edit(|spec| spec.header("X-Trace-Id", value.as_ref()))
+        self.edit(|spec| spec.replace_header("X-Trace-Id", value.as_ref()))
     }
 }
 impl Operation for GetCluster {

@@ -28,11 +28,11 @@ pub struct ListTokens;
 impl ListTokensBuilder {
     /// Header parameter `X-Session`.
     pub fn x_session(self, value: impl AsRef<str>) -> Self {
-        self.edit(|spec| spec.header("X-Session", value.as_ref()))
+        self.edit(|spec| spec.replace_header("X-Session", value.as_ref()))
     }
     /// Query parameter `limit`.
     pub fn limit(self, value: i64) -> Self {
-        self.edit(|spec| spec.query("limit", value))
+        self.edit(|spec| spec.replace_query("limit", value))
     }
 }
 impl Operation for ListTokens {

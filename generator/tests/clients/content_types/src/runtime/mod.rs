@@ -60,7 +60,7 @@
 //!   has its own base URL, and may get its own credentials
 //!   ([`Client::with_basic_auth`], [`Client::with_bearer_token`]).
 //! * [`Call`]: the request builder every operation method returns (a client and the request
-//!   being built, awaitable, with `send`, and `pages`/`stream` for a [`Paginated`] list);
+//!   being built, awaitable, with `send`, and `pages`/`stream` for a `Paginated` list);
 //!   generated code implements [`Operation`] for a marker type per operation (its route, how
 //!   each status decodes).
 //! * [`RequestSpec`]: one HTTP request (method, already-encoded path, query, headers,
@@ -129,7 +129,7 @@ pub use self::error::{
     TransportErrorKind, BODY_SNIPPET_LIMIT,
 };
 pub use self::mock::{MockRequest, MockResponse, MockTransport};
-pub use self::request::{encode_path_segment, param_json, param_text, RequestSpec};
+pub use self::request::{encode_path_segment, joined, param_json, param_text, RequestSpec};
 pub use self::response::{is_json_content_type, unmatched_fields, ErrorResponses, FromHeaders, NoErrorResponses, RawResponse, Reply, Response, REQUEST_ID_HEADER};
 pub use self::retry::{
     is_idempotent, parse_http_date, parse_rate_limit_reset, parse_retry_after, RetryPolicy,

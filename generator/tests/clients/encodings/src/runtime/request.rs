@@ -139,6 +139,26 @@ impl RequestSpec {
         self
     }
 
+    /// The query parameter `name=value` alone: every earlier value of it is removed first. An
+    /// optional parameter's setter sends it this way, so that calling the setter again
+    /// replaces the value.
+    pub fn replace_query(self, name: &str, value: impl fmt::Display) -> Self {
+        self.remove_query(name).query(name, value)
+    }
+
+    /// The request without any value of the query parameter `name`.
+    pub fn remove_query(mut self, name: &str) -> Self {
+        self.query.retain(|(n, _)| n != name);
+        self
+    }
+
+    /// The header `name: value` alone: every earlier value of it (in any case) is removed
+    /// first, as [`replace_query`](Self::replace_query) does for a query parameter.
+    pub fn replace_header(mut self, name: &'static str, value: impl fmt::Display) -> Self {
+        self.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+        self.header(name, value)
+    }
+
     /// The first value of the query parameter `name`, if the request has it.
     pub fn query_value(&self, name: &str) -> Option<&str> {
         self.query.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
@@ -298,9 +318,10 @@ impl RequestSpec {
         Ok(self)
     }
 
-    /// Sends `body` as is with the given `Content-Type`.
-    pub fn bytes(mut self, content_type: &'static str, body: Bytes) -> Self {
-        self.body = Some(Body::bytes(content_type, body));
+    /// Sends `body` as is with the given `Content-Type` (a media type the spec names, or one
+    /// the caller gives, such as a multipart body's with its boundary).
+    pub fn bytes(mut self, content_type: impl Into<Cow<'static, str>>, body: Bytes) -> Self {
+        self.body = Some(Body { content_type: content_type.into(), bytes: body, stream: None });
         self
     }
 
@@ -540,6 +561,19 @@ fn form_component(out: &mut String, s: &str) {
             }
         }
     }
+}
+
+/// The texts of `items` joined by `separator`: an array parameter in the `form` (not exploded),
+/// `spaceDelimited`, `pipeDelimited` or path `simple` style.
+pub fn joined<T: fmt::Display>(items: impl IntoIterator<Item = T>, separator: &str) -> String {
+    let mut out = String::new();
+    for (i, item) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push_str(separator);
+        }
+        out.push_str(&item.to_string());
+    }
+    out
 }
 
 /// A parameter value as text: strings as they are, anything else (numbers, booleans, arrays,

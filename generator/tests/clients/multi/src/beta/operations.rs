@@ -33,7 +33,7 @@ pub struct ListKeys;
 impl ListKeysBuilder {
     /// Query parameter `page_size`.
     pub fn page_size(self, value: i64) -> Self {
-        self.edit(|spec| spec.query("page_size", value))
+        self.edit(|spec| spec.replace_query("page_size", value))
     }
 }
 impl Operation for ListKeys {

@@ -25,7 +25,7 @@ use super::response::RawResponse;
 
 /// One API operation: its route and request defaults, and how its responses decode.
 /// Implemented by generated code, on one marker type per operation.
-pub trait Operation: Send {
+pub trait Operation {
     /// What a documented success status decodes into (a [`Response`](super::Response)).
     type Ok;
     /// The operation's enum of documented error responses.
@@ -89,22 +89,32 @@ impl<Op: Operation> Call<Op> {
         if Op::ACCEPT != JSON {
             request = request.accept(Op::ACCEPT);
         }
-        Self::with_request(client, Ok(request))
+        with_request(client, Ok(request))
     }
 
     /// A request of `client` that fails with `error` when sent (a path parameter that could
     /// not be encoded).
     pub fn failed(client: &Client, error: EncodeError) -> Self {
-        Self::with_request(client, Err(error))
+        with_request(client, Err(error))
     }
 }
 
-impl<Op> Call<Op> {
-    pub(super) fn with_request(client: &Client, request: Result<RequestSpec, EncodeError>) -> Self {
-        Call { client: client.clone(), request, deferred: None, op: PhantomData }
-    }
+/// A call of `client` with `request` as it is. A free function, not a method, so that it takes
+/// no name a setter could want.
+pub(super) fn with_request<Op>(client: &Client, request: Result<RequestSpec, EncodeError>) -> Call<Op> {
+    Call { client: client.clone(), request, deferred: None, op: PhantomData }
+}
 
-    /// The request with `edit` applied: the body of every generated setter.
+/// The client, the request and its body encoded at send time, for a walk over pages that
+/// sends the request again with another page token. (A free function for the reason
+/// [`with_request`] is.)
+#[allow(dead_code)] // Only the page walker uses it, and a crate without one leaves it out.
+pub(super) fn into_parts<Op>(call: Call<Op>) -> (Client, Result<RequestSpec, EncodeError>, Option<Deferred>) {
+    (call.client, call.request, call.deferred)
+}
+
+impl<Op> Call<Op> {
+    /// The request with `edit` applied: the body of most generated setters.
     pub fn edit(mut self, edit: impl FnOnce(RequestSpec) -> RequestSpec) -> Self {
         self.request = self.request.map(edit);
         self
@@ -139,11 +149,16 @@ impl<Op> Call<Op> {
         self.request.as_ref()
     }
 
-    /// The client, the request and its body encoded at send time, for a walk over pages that
-    /// sends the request again with another page token.
-    #[allow(dead_code)] // Only the page walker uses it, and a crate without one leaves it out.
-    pub(super) fn into_parts(self) -> (Client, Result<RequestSpec, EncodeError>, Option<Deferred>) {
-        (self.client, self.request, self.deferred)
+}
+
+impl<Op> std::fmt::Debug for Call<Op> {
+    // The request's own `Debug` hides secrets; the client and a pending form are not shown.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Call")
+            .field("operation", &std::any::type_name::<Op>())
+            .field("request", &self.request)
+            .field("multipart_form", &self.deferred.is_some())
+            .finish()
     }
 }
 

@@ -447,9 +447,10 @@ pub struct OperationTypes {
     /// The request builder `Client::{fn_name}` returns (`{prefix}Builder`): required inputs are
     /// the method's arguments, optional ones its setters (named by the parameters' Rust names).
     pub request: String,
-    /// The struct of the operation's inputs (`{prefix}Inputs`) the builder holds: the
-    /// builder is the runtime's `Call` over it.
-    pub inputs: String,
+    /// The operation's marker type (`{prefix}`, the operation's own name): it implements the
+    /// runtime's `Operation` (route, request defaults, decoding by status), and the builder is
+    /// the runtime's `Call` over it.
+    pub operation: String,
     /// The enum of successful responses (`{prefix}Success`), when they differ in body or headers.
     pub success: Option<String>,
     /// The struct of a multipart body's fields and files (`{prefix}Form`), when the client builds
@@ -834,10 +835,11 @@ impl NormalizedModel {
             let names = &op.type_names;
             let _ = writeln!(
                 out,
-                "  types error {}{}, request {}{}{}",
+                "  types error {}{}, request {} = Call<{}>{}{}",
                 names.error,
                 if names.error_enum != names.error { format!(" = {}", names.error_enum) } else { String::new() },
                 names.request,
+                names.operation,
                 names.success.as_deref().map(|s| format!(", success {s}")).unwrap_or_default(),
                 names.form.as_deref().map(|s| format!(", form {s}")).unwrap_or_default()
             );

@@ -118,9 +118,11 @@ async fn parameters_are_encoded_as_the_spec_says() {
     assert_eq!(resp.status, 204);
     let r = &server.received_requests().await.expect("recorded")[0];
     assert_eq!(r.url.path(), "/envs/env%2F1/clusters/42");
+    // The required parameter is in the request the method starts; each setter adds its own
+    // as it is called.
     assert_eq!(
         r.url.query(),
-        Some("page_size=10&spec.owner=u-1&status=ACTIVE&tags=a+b&tags=c&ids=1%2C2%2C3&region=us-east-1&since=2024-01-02T03%3A04%3A05%2B00%3A00")
+        Some("status=ACTIVE&page_size=10&spec.owner=u-1&tags=a+b&tags=c&ids=1%2C2%2C3&region=us-east-1&since=2024-01-02T03%3A04%3A05%2B00%3A00")
     );
     assert_eq!(r.headers.get("x-trace-id").and_then(|v| v.to_str().ok()), Some("trace-1"));
     assert_eq!(r.headers.get("idempotency-key").and_then(|v| v.to_str().ok()), Some("idem-1"));

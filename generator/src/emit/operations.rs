@@ -1,10 +1,16 @@
 //! Operations to client methods (`operations.rs` of the generated crate): per operation, a
-//! method on `Client` taking the required inputs and returning a request builder, the builder
-//! (a setter per optional input, `send`, `IntoFuture`, and `pages`/`stream` on paginated lists),
-//! typed response headers, and an error enum keyed by documented status.
+//! method on `Client` taking the required inputs and returning a request builder (the
+//! runtime's `Call` over the operation's marker type), a setter per optional input, the
+//! marker's `Operation` impl (route, request defaults, decoding by status) and, for a paginated
+//! list, its `Paginated` impl; typed response headers, and an error enum keyed by documented
+//! status.
 //!
 //! Why a builder: an optional parameter added to a spec becomes one more setter, so calls
 //! written against the old spec still compile; a `Params` struct argument broke every caller.
+//! Why the builder holds the request itself: the method puts the required inputs into it and
+//! each setter adds its own, so no inputs struct is emitted, filled and read back per
+//! operation (that was most of each operation's lines); sending, awaiting and paging live in
+//! the runtime, once.
 //! The repetitive parts (decoding by status, header extraction, building the success value)
 //! are runtime calls (`raw.ok`, `raw.fail`, `raw.typed`) whose types are all inferred,
 //! so each documented status costs one short line. The module names std prelude items
@@ -59,8 +65,8 @@ pub fn emit_operations_parts(model: &NormalizedModel) -> (TokenStream, impl Iter
     });
     let head = quote! {
         //! One method per operation on [`Client`], returning a request builder (the runtime's
-        //! [`Call`] over the operation's inputs), with the operation's header, success and error
-        //! types.
+        //! [`Call`] over the operation's marker type), with the operation's header, success and
+        //! error types.
         // (Which variants are large depends on the spec's types; items that need other
         // allowances carry their own. The imports: `types` goes unused in a spec whose
         // operations name no schema, and `Client` in one of webhooks alone.)
@@ -147,32 +153,26 @@ fn is_scalarish(t: &TypeRef, model: &NormalizedModel) -> bool {
     }
 }
 
-/// `query_opt` or `header_opt` for an optional parameter sent as its plain text (a scalar that
-/// is not JSON content nor a deep object), which `emit_param_push` would send the same way.
-fn simple_optional(p: &Param, model: &NormalizedModel) -> Option<TokenStream> {
-    let plain = !p.json_content && is_scalarish(&p.ty, model) && !matches!(p.ty, TypeRef::Array(_));
-    match p.location {
-        ParamLocation::Query if plain => Some(quote!(query_opt)),
-        ParamLocation::Header if plain => Some(quote!(header_opt)),
-        _ => None,
-    }
-}
-
 /// One step of building an operation's request: a call chained on the `RequestSpec` (with its
-/// `?` when it can fail), or a statement of its own (a loop, an `if let`) that reassigns `spec`.
+/// `?` when it can fail), or a statement of its own (a loop) that reassigns `spec`.
 enum RequestStep {
-    /// `.name(args)`; `fallible`: it returns a `Result` (the step adds the `?`).
-    Call { call: TokenStream, fallible: bool },
+    /// `.name(args)`. `fallible`: the call returns a `Result` (the step adds the `?`);
+    /// `trying`: an argument uses `?` (so the step needs a fallible context).
+    Call { call: TokenStream, fallible: bool, trying: bool },
     Stmt(TokenStream),
 }
 
 impl RequestStep {
     fn call(call: TokenStream) -> Self {
-        RequestStep::Call { call, fallible: false }
+        RequestStep::Call { call, fallible: false, trying: false }
     }
 
     fn fallible(call: TokenStream) -> Self {
-        RequestStep::Call { call, fallible: true }
+        RequestStep::Call { call, fallible: true, trying: false }
+    }
+
+    fn trying(call: TokenStream) -> Self {
+        RequestStep::Call { call, fallible: false, trying: true }
     }
 
     /// The call as chained: with its `?` when it can fail.
@@ -187,7 +187,7 @@ impl RequestStep {
     /// The step as a statement on `spec`.
     fn into_stmt(self) -> TokenStream {
         match self {
-            RequestStep::Call { call, fallible } => {
+            RequestStep::Call { call, fallible, .. } => {
                 let call = Self::chained(call, fallible);
                 quote! { spec = spec #call; }
             }
@@ -196,37 +196,36 @@ impl RequestStep {
     }
 }
 
-/// The body of `Operation::request`: the calls before the first statement chained onto the
-/// `RequestSpec`, one per line (prettyplease breaks a long chain at each call, where separate
-/// `spec = spec.x(..);` statements would each break on their own), then the statements.
-/// A chain that ends in a fallible call is the function's result as it is.
-fn render_request(start: TokenStream, steps: Vec<RequestStep>) -> TokenStream {
+/// A fallible edit of the request `start`: the calls before the first statement chained onto
+/// it, one per line (prettyplease breaks a long chain at each call, where separate
+/// `spec = spec.x(..);` statements would each break on their own), then the statements. A
+/// chain that ends in a fallible call is the result as it is. Returns the code and whether it
+/// is statements (a block) rather than one expression.
+fn render_request(start: TokenStream, steps: Vec<RequestStep>) -> (TokenStream, bool) {
     let split = steps.iter().position(|s| matches!(s, RequestStep::Stmt(_))).unwrap_or(steps.len());
     let mut steps = steps;
     let tail = steps.split_off(split);
     let mut head: Vec<(TokenStream, bool)> = steps
         .into_iter()
         .filter_map(|s| match s {
-            RequestStep::Call { call, fallible } => Some((call, fallible)),
+            RequestStep::Call { call, fallible, .. } => Some((call, fallible)),
             RequestStep::Stmt(_) => None,
         })
         .collect();
     if !tail.is_empty() {
         let head = head.into_iter().map(|(call, fallible)| RequestStep::chained(call, fallible));
         let tail = tail.into_iter().map(RequestStep::into_stmt);
-        return quote! { let mut spec = #start #( #head )*; #( #tail )* Ok(spec) };
+        return (quote! { let mut spec = #start #( #head )*; #( #tail )* Ok(spec) }, true);
     }
-    // A last call that can fail is the result as it is (its `Result` is the function's).
+    // A last call that can fail is the result as it is (its `Result` is the edit's).
     let last = match head.last() {
         Some((_, true)) => head.pop().map(|(call, _)| call),
         _ => None,
     };
     let head: Vec<TokenStream> = head.into_iter().map(|(call, fallible)| RequestStep::chained(call, fallible)).collect();
     match last {
-        Some(last) => quote! { #start #( #head )* #last },
-        // `Ok(..)` around a chain that breaks costs prettyplease two more lines than binding it.
-        None if head.len() > 1 => quote! { let spec = #start #( #head )*; Ok(spec) },
-        None => quote! { Ok(#start #( #head )*) },
+        Some(last) => (quote! { #start #( #head )* #last }, false),
+        None => (quote! { Ok(#start #( #head )*) }, false),
     }
 }
 
@@ -238,7 +237,7 @@ fn emit_param_push(p: &Param, model: &NormalizedModel, v: TokenStream) -> Reques
         _ => quote!(query),
     };
     if p.json_content {
-        return RequestStep::call(quote!(.#method(#wire, super::runtime::param_json(#v)?)));
+        return RequestStep::trying(quote!(.#method(#wire, super::runtime::param_json(#v)?)));
     }
     if p.location == ParamLocation::Query && p.style == ParamStyle::DeepObject && !is_scalarish(&p.ty, model) {
         return RequestStep::Stmt(quote! {
@@ -268,7 +267,7 @@ fn emit_param_push(p: &Param, model: &NormalizedModel, v: TokenStream) -> Reques
             RequestStep::call(quote!(.#method(#wire, #text)))
         }
         _ if p.location == ParamLocation::Header => {
-            RequestStep::call(quote!(.header(#wire, super::runtime::param_text(#v)?)))
+            RequestStep::trying(quote!(.header(#wire, super::runtime::param_text(#v)?)))
         }
         _ => {
             // Objects are sent form-exploded (`key=value` per property), like OpenAPI's default.
@@ -386,26 +385,26 @@ fn status_pattern(s: StatusMatch) -> TokenStream {
     }
 }
 
-/// Rust type of a required input held by a request builder (and taken by the client method):
-/// strings and other non-`Copy` values are borrowed for the builder's life `'a`, numbers and
-/// booleans are taken by value.
+/// Rust type of a required input the client method takes: strings and other non-`Copy` values
+/// are borrowed (the method encodes them into the request at once), numbers and booleans are
+/// taken by value.
 fn required_arg_type(p: &Param, model: &NormalizedModel) -> TokenStream {
     match &p.ty {
-        TypeRef::String | TypeRef::Binary => quote!(&'a str),
+        TypeRef::String | TypeRef::Binary => quote!(&str),
         TypeRef::Integer(_) | TypeRef::F32 | TypeRef::F64 | TypeRef::Boolean => rust_type(&p.ty, model, &types_path()),
         TypeRef::Array(item) => {
             let t = rust_type(item, model, &types_path());
-            quote!(&'a [#t])
+            quote!(&[#t])
         }
         other => {
             let t = rust_type(other, model, &types_path());
-            quote!(&'a #t)
+            quote!(&#t)
         }
     }
 }
 
-/// What the request builder holds for the request body, decided once for the struct, the
-/// client method, the setter and `send`.
+/// How an operation takes and sends its request body, decided once for the client method or
+/// the setter and the request step.
 enum BodyPlan {
     /// JSON or form: a borrowed value of the body type (`form_fields`: per-property form
     /// encodings from the media type's `encoding` object).
@@ -416,8 +415,8 @@ enum BodyPlan {
     /// boundary).
     Multipart,
     /// A multipart body the client builds from the operation's form struct (owned: it holds
-    /// files, which may be streams); it is encoded when the request is sent
-    /// (`Operation::into_request`), because a file given as a path is read then.
+    /// files, which may be streams); it is encoded when the request is sent (the runtime's
+    /// `Call::multipart`), because a file given as a path is read then.
     Form { ty: TokenStream },
 }
 
@@ -459,8 +458,9 @@ fn body_plan(b: &crate::model::RequestBody, model: &NormalizedModel, form: Optio
 }
 
 /// An operation's items besides its client method: its error (and success) enum, the builder
-/// (an alias of the runtime's `Call` over its inputs struct), the setters, and how the inputs
-/// become a request and the responses decode (`impl Operation`).
+/// (an alias of the runtime's `Call` over the operation's marker type), the setters, the
+/// route and how the responses decode (`impl Operation`), and how a paginated list pages
+/// (`impl Paginated`).
 fn emit_operation(model: &NormalizedModel, op: &Operation, header_names: &[Option<String>], enums: &ErrorEnums) -> TokenStream {
     let err_name = ident(&op.type_names.error);
     let req_name = ident(&op.type_names.request);
@@ -517,169 +517,72 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, header_names: &[Optio
         Some(h) => quote!(Response<#ok_body_ty, #h>),
         None => quote!(Response<#ok_body_ty>),
     };
-    let inputs_name = ident(&op.type_names.inputs);
+    let op_name = ident(&op.type_names.operation);
     let plan = CallPlan::of(op);
-    let inputs = inputs_plan(model, &plan, form_name);
 
-    // The inputs struct and its setters (inherent methods of `Call<'a, Inputs>`).
-    let fields = inputs.fields.iter().map(|(n, t)| quote!(#n: #t,));
+    // The setters (inherent methods of `Call<Marker>`): each adds its input to the request.
     let mut setters = Vec::new();
     for s in &plan.setters {
         match s {
             Setter::Param { param: p, .. } => {
                 let n = ident(&p.name);
-                let t = op_type(&p.ty, model);
+                let (arg, own, v) = setter_value(p, model);
                 let place = format!(
                     "{} parameter {}.",
                     if p.location == ParamLocation::Header { "Header" } else { "Query" },
                     code_span(&p.wire_name)
                 );
                 let docs = doc_lines(&with_fact(render(&p.docs), &place));
+                let edit = render_edit(quote!(self), vec![emit_param_push(p, model, v)]);
                 setters.push(quote! {
                     #docs
-                    pub fn #n(self, value: impl Into<#t>) -> Self {
-                        self.with(|i| i.#n = Some(value.into()))
+                    pub fn #n(self, value: #arg) -> Self {
+                        #own
+                        #edit
                     }
                 });
             }
             Setter::Body(b) => {
-                let (args, value) = match body_plan(b, model, form_name) {
-                    BodyPlan::Typed { ty, .. } => (quote!(body: &'a #ty), quote!(body)),
-                    BodyPlan::Form { ty } => (quote!(body: #ty), quote!(body)),
-                    BodyPlan::Bytes { .. } => (quote!(body: impl Into<::bytes::Bytes>), quote!(body.into())),
-                    BodyPlan::Multipart => {
-                        (quote!(body: impl Into<::bytes::Bytes>, content_type: &'a str), quote!((body.into(), content_type)))
-                    }
+                let body = body_plan(b, model, form_name);
+                let args = body_args(&body);
+                let edit = match body_send(&body, quote!(body)) {
+                    BodySend::Spec(step) => render_edit(quote!(self), vec![step]),
+                    BodySend::Call(call) => quote!(self #call),
                 };
                 let doc = doc_lines(&format!("The request body ({}), which the operation does not require.", code_span(&b.content_type)));
                 setters.push(quote! {
                     #doc
-                    pub fn body(self, #args) -> Self {
-                        self.with(|i| i.body = Some(#value))
+                    pub fn body(self, #( #args ),*) -> Self {
+                        #edit
                     }
                 });
             }
         }
     }
-    let inputs_lt = inputs.borrows.then(|| quote!(<'a>));
-    let inputs_anon = inputs.borrows.then(|| quote!(<'_>));
-    let mut derives = Vec::new();
-    if op.pagination.is_some() {
-        derives.push(quote!(Clone));
-    }
-    if plan.args.is_empty() {
-        derives.push(quote!(Default));
-    }
-    let derive = (!derives.is_empty()).then(|| quote!(#[derive(#( #derives ),*)]));
-    let paging = op.pagination.as_ref().map(|p| emit_paging_methods(model, p, &ok_ty, &err_name));
-    let builder_impl = (!setters.is_empty() || paging.is_some()).then(|| {
+    let paging = op.pagination.as_ref().map(|p| emit_paginated(model, op, p));
+    let builder_impl = (!setters.is_empty()).then(|| {
         quote! {
-            impl<'a> #req_name<'a> {
+            impl #req_name {
                 #( #setters )*
-                #paging
             }
         }
     });
 
-    // The request: the path template and the text of each placeholder, in order; the runtime
-    // encodes and fills them (`RequestSpec::at`).
-    let mut segments = Vec::new();
-    let mut rest = op.path.as_str();
-    while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else { break };
-        let name = &rest[start + 1..start + len];
-        // (Every placeholder has its parameter: `normalize` reports one that is undeclared.)
-        let Some((_, p)) = plan.required_params().find(|(_, p)| p.location == ParamLocation::Path && p.wire_name == name) else { break };
-        let n = ident(&p.name);
-        let v = quote!(self.#n);
-        segments.push(match &p.ty {
-            TypeRef::String | TypeRef::Binary => v,
-            t if is_scalarish(t, model) => {
-                let v = to_text(t, v);
-                quote!(&ToString::to_string(&#v))
-            }
-            TypeRef::Array(item) if is_scalarish(item, model) => {
-                // `simple` style: comma-separated items.
-                let item_text = to_text(item, quote!(item));
-                quote!(&#v.iter().map(|item| ToString::to_string(&#item_text)).collect::<Vec<_>>().join(","))
-            }
-            _ => quote!(&super::runtime::param_text(#v)?),
-        });
-        rest = &rest[start + len + 1..];
-    }
     let template = &op.path;
     let method = format_ident!("{}", op.method.as_str());
-    // Requests are authenticated unless the spec says otherwise; errors built from the
-    // responses of an operation that carries secrets never quote the body.
-    let mut steps: Vec<RequestStep> = Vec::new();
-    if op.security.is_empty() {
-        steps.push(RequestStep::call(quote!(.authenticated(false))));
+    // The request defaults the runtime's `Call::at` applies: requests are authenticated unless
+    // the spec says otherwise, and errors built from the responses of an operation that
+    // carries secrets never quote the body.
+    let mut defaults = Vec::new();
+    if let Some(v) = accept_header(op) {
+        defaults.push(quote!(const ACCEPT: &'static str = #v;));
     }
     if op.sensitive {
-        steps.push(RequestStep::call(quote!(.sensitive(true))));
+        defaults.push(quote!(const SENSITIVE: bool = true;));
     }
-    if let Some(v) = accept_header(op) {
-        steps.push(RequestStep::call(quote!(.accept(#v))));
+    if op.security.is_empty() {
+        defaults.push(quote!(const AUTHENTICATED: bool = false;));
     }
-    for p in op.params.iter().filter(|p| p.location != ParamLocation::Path) {
-        let n = ident(&p.name);
-        if p.required {
-            steps.push(emit_param_push(p, model, quote!(self.#n)));
-        } else if let Some(set) = simple_optional(p, model) {
-            // One call per optional scalar: the runtime skips a `None`.
-            let wire = &p.wire_name;
-            let value = match &p.ty {
-                TypeRef::DateTime => quote!(self.#n.as_ref().map(|v| v.to_rfc3339())),
-                _ => quote!(self.#n.as_ref()),
-            };
-            steps.push(RequestStep::call(quote!(.#set(#wire, #value))));
-        } else {
-            let push = emit_param_push(p, model, quote!(value)).into_stmt();
-            steps.push(RequestStep::Stmt(quote! { if let Some(value) = &self.#n { #push } }));
-        }
-    }
-    if let Some(b) = &op.body {
-        // The call sending the body held in `value`: one step per body, the runtime taking the
-        // media type (a chained `.header(..)` or an `if let` costs prettyplease's line breaks on
-        // every operation).
-        // The body's plan, decided once: whether it is plain JSON, and how it is sent.
-        let plan = body_plan(b, model, form_name);
-        let json_plain = matches!(plan, BodyPlan::Typed { form: false, content_type: None, .. });
-        let send = move |value: TokenStream| match plan {
-            BodyPlan::Typed { content_type, form, form_fields, .. } => {
-                let ct = content_type.as_ref().map(|ct| quote!(.header("Content-Type", #ct)));
-                // Form bodies go through the bracket encoder, which also takes nested objects
-                // and arrays (`address[city]=…`), as the APIs with such bodies read them;
-                // properties the `encoding` object describes are encoded as it says.
-                if form && !form_fields.is_empty() {
-                    Some(RequestStep::call(quote!(.bytes("application/x-www-form-urlencoded", super::runtime::form_body_with(#value, &[#( #form_fields ),*])?) #ct)))
-                } else if form {
-                    Some(RequestStep::call(quote!(.bytes("application/x-www-form-urlencoded", super::runtime::form_body(#value)?) #ct)))
-                } else {
-                    Some(RequestStep::fallible(match content_type {
-                        None => quote!(.json(#value)),
-                        Some(ct) => quote!(.json_as(#value, #ct)),
-                    }))
-                }
-            }
-            BodyPlan::Bytes { content_type } => {
-                Some(RequestStep::call(quote!(.bytes("application/octet-stream", #value.clone()).header("Content-Type", #content_type))))
-            }
-            BodyPlan::Multipart => Some(RequestStep::call(quote!(.bytes("application/octet-stream", #value.0.clone()).header("Content-Type", #value.1)))),
-            // Added by `into_request`, which owns the form.
-            BodyPlan::Form { .. } => None,
-        };
-        if b.required {
-            steps.extend(send(quote!(self.body)));
-        } else if json_plain {
-            steps.push(RequestStep::fallible(quote!(.json_opt(self.body))));
-        } else if let Some(step) = send(quote!(body)) {
-            let stmt = step.into_stmt();
-            steps.push(RequestStep::Stmt(quote! { if let Some(body) = &self.body { #stmt } }));
-        }
-    }
-    let start = quote!(RequestSpec::at(Method::#method, Self::PATH, &[#( #segments ),*]));
-    let request_body = render_request(start, steps);
 
     // Success arms: exact codes, then ranges, then default. Every other status is the error
     // enum's to decode (`ErrorResponses`).
@@ -724,45 +627,27 @@ fn emit_operation(model: &NormalizedModel, op: &Operation, header_names: &[Optio
         quote!(#success_alias match raw.status { #( #arms )* _ => raw.fail_documented(), })
     };
 
-    // A form body is encoded when the request is sent, from the owned form.
-    let into_request = match (&op.body, form_name) {
-        (Some(b), Some(_)) if b.multipart.is_some() => {
-            let add = if b.required {
-                quote!(spec.multipart(self.body.into_multipart()?).await)
-            } else {
-                quote!(match self.body { Some(body) => spec.multipart(body.into_multipart()?).await, None => Ok(spec) })
-            };
-            quote! {
-                fn into_request<'f>(self) -> BoxFuture<'f, Result<RequestSpec, EncodeError>> where Self: 'f {
-                    Box::pin(async move { let spec = self.request()?; #add })
-                }
-            }
-        }
-        _ => TokenStream::new(),
-    };
+    let route = code_span(&format!("{} {}", op.method.as_str(), op.path));
     let req_doc = doc_lines(&format!(
-        "A {} request of [`Client::{}`]: set optional inputs, then `.await` it or call [`send`](Call::send).",
-        code_span(&format!("{} {}", op.method.as_str(), op.path)),
+        "A {route} request of [`Client::{}`]: set optional inputs, then `.await` it or call [`send`](Call::send).",
         op.fn_name
     ));
-    let inputs_doc = doc_lines(&format!("The inputs of [`Client::{}`], held by its [`{}`].", op.fn_name, op.type_names.request));
+    let op_doc = doc_lines(&format!("The {route} operation of [`Client::{}`]: its route and how its responses decode.", op.fn_name));
     quote! {
         #error_items
         #( #extra_items )*
         #req_doc
-        pub type #req_name<'a> = Call<'a, #inputs_name #inputs_lt>;
-        #inputs_doc
-        #derive
-        pub struct #inputs_name #inputs_lt { #( #fields )* }
+        pub type #req_name = Call<#op_name>;
+        #op_doc
+        pub struct #op_name;
         #builder_impl
-        impl Operation for #inputs_name #inputs_anon {
+        #paging
+        impl Operation for #op_name {
             type Ok = #ok_ty;
             type Error = #err_name;
+            const METHOD: Method = Method::#method;
             const PATH: &'static str = #template;
-            fn request(&self) -> Result<RequestSpec, EncodeError> {
-                #request_body
-            }
-            #into_request
+            #( #defaults )*
             #decode_allow
             fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>> {
                 #decode_body
@@ -913,98 +798,164 @@ fn shared_error_descriptions<'m>(enums: &ErrorEnums<'m>, op: &'m Operation) -> V
     shared
 }
 
-/// The fields of an operation's inputs struct, in call-plan order: a required input as the
-/// method takes it, an optional one as an `Option` of what its setter takes.
-struct InputsPlan {
-    fields: Vec<(proc_macro2::Ident, TokenStream)>,
-    /// Whether a field borrows for the builder's life `'a`.
-    borrows: bool,
+/// How a setter takes a parameter's value (its argument type), the statement that makes it
+/// the value's own type where the argument is generic, and the expression the request step
+/// reads it with: text as `impl AsRef<str>`, other values sent as their text (numbers, dates,
+/// enums) by value and read as they are, a list as `impl Into<Vec<_>>` (an array or a `Vec`),
+/// everything else by value and read by reference.
+fn setter_value(p: &Param, model: &NormalizedModel) -> (TokenStream, Option<TokenStream>, TokenStream) {
+    match &p.ty {
+        TypeRef::String | TypeRef::Binary => (quote!(impl AsRef<str>), None, quote!(value.as_ref())),
+        t @ TypeRef::Array(_) => {
+            let t = op_type(t, model);
+            (quote!(impl Into<#t>), Some(quote!(let value: #t = value.into();)), quote!(&value))
+        }
+        // Sent as its text (`Display`, or `to_rfc3339` for a date-time, which borrows it).
+        t if is_scalarish(t, model) => (op_type(t, model), None, quote!(value)),
+        t => (op_type(t, model), None, quote!(&value)),
+    }
 }
 
-fn inputs_plan(model: &NormalizedModel, plan: &CallPlan, form_name: Option<&str>) -> InputsPlan {
-    let held = |b: &crate::model::RequestBody| match body_plan(b, model, form_name) {
-        BodyPlan::Typed { ty, .. } => quote!(&'a #ty),
-        BodyPlan::Form { ty } => ty,
-        BodyPlan::Bytes { .. } => quote!(::bytes::Bytes),
-        BodyPlan::Multipart => quote!((::bytes::Bytes, &'a str)),
-    };
-    let mut fields = Vec::new();
-    for a in &plan.args {
-        match a {
-            Arg::Param { param, .. } => fields.push((ident(&param.name), required_arg_type(param, model))),
-            Arg::Body(b) => fields.push((ident("body"), held(b))),
-            // Held with the body it describes.
-            Arg::ContentType => {}
-        }
+/// The arguments a request body is given with (the method's for a required body, the
+/// setter's for an optional one).
+fn body_args(body: &BodyPlan) -> Vec<TokenStream> {
+    match body {
+        BodyPlan::Typed { ty, .. } => vec![quote!(body: &#ty)],
+        BodyPlan::Form { ty } => vec![quote!(body: #ty)],
+        BodyPlan::Bytes { .. } => vec![quote!(body: impl Into<::bytes::Bytes>)],
+        BodyPlan::Multipart => vec![quote!(body: impl Into<::bytes::Bytes>), quote!(content_type: &str)],
     }
-    for s in &plan.setters {
-        match s {
-            Setter::Param { param, .. } => {
-                let t = op_type(&param.ty, model);
-                fields.push((ident(&param.name), quote!(Option<#t>)));
-            }
-            Setter::Body(b) => {
-                let t = held(b);
-                fields.push((ident("body"), quote!(Option<#t>)));
+}
+
+/// How a request body given as `value` joins the request.
+enum BodySend {
+    /// A step on the `RequestSpec`.
+    Spec(RequestStep),
+    /// A call on the `Call` itself: a JSON body (its encoding error is the call's), or a
+    /// multipart form, encoded when the request is sent.
+    Call(TokenStream),
+}
+
+/// The body held in `value` sent as `body` plans: one step per body, the runtime taking the
+/// media type (a chained `.header(..)` or an `if let` costs prettyplease's line breaks on
+/// every operation).
+fn body_send(body: &BodyPlan, value: TokenStream) -> BodySend {
+    match body {
+        BodyPlan::Typed { content_type, form, form_fields, .. } => {
+            let ct = content_type.as_ref().map(|ct| quote!(.header("Content-Type", #ct)));
+            // Form bodies go through the bracket encoder, which also takes nested objects
+            // and arrays (`address[city]=…`), as the APIs with such bodies read them;
+            // properties the `encoding` object describes are encoded as it says.
+            if *form && !form_fields.is_empty() {
+                BodySend::Spec(RequestStep::trying(quote!(.bytes("application/x-www-form-urlencoded", super::runtime::form_body_with(#value, &[#( #form_fields ),*])?) #ct)))
+            } else if *form {
+                BodySend::Spec(RequestStep::trying(quote!(.bytes("application/x-www-form-urlencoded", super::runtime::form_body(#value)?) #ct)))
+            } else {
+                BodySend::Call(match content_type {
+                    None => quote!(.json(#value)),
+                    Some(ct) => quote!(.json_as(#value, #ct)),
+                })
             }
         }
+        BodyPlan::Bytes { content_type } => {
+            BodySend::Spec(RequestStep::call(quote!(.bytes("application/octet-stream", #value.into()).header("Content-Type", #content_type))))
+        }
+        BodyPlan::Multipart => {
+            BodySend::Spec(RequestStep::call(quote!(.bytes("application/octet-stream", #value.into()).header("Content-Type", content_type))))
+        }
+        BodyPlan::Form { .. } => BodySend::Call(quote!(.multipart(#value.into_multipart()))),
     }
-    let borrows = fields.iter().any(|(_, t)| t.to_string().contains("'a"));
-    InputsPlan { fields, borrows }
+}
+
+/// `target` (the `Call`) with `steps` applied to its request: nothing, an `edit` when every
+/// step is a plain call, a `try_edit` when one can fail or is a statement.
+fn render_edit(target: TokenStream, steps: Vec<RequestStep>) -> TokenStream {
+    if steps.is_empty() {
+        return target;
+    }
+    let plain = steps.iter().all(|s| matches!(s, RequestStep::Call { fallible: false, trying: false, .. }));
+    if plain {
+        let calls = steps.into_iter().map(|s| match s {
+            RequestStep::Call { call, .. } => call,
+            RequestStep::Stmt(stmt) => stmt,
+        });
+        return quote!(#target.edit(|spec| spec #( #calls )*));
+    }
+    match render_request(quote!(spec), steps) {
+        (body, false) => quote!(#target.try_edit(|spec| #body)),
+        (body, true) => quote!(#target.try_edit(|spec| { #body })),
+    }
 }
 
 /// The client method of an operation: its required inputs as arguments (in call-plan order),
-/// returning the request builder.
+/// returning the request builder with them in its request.
 fn emit_method(model: &NormalizedModel, op: &Operation, enums: &ErrorEnums) -> TokenStream {
     let fn_name = ident(&op.fn_name);
-    let req_name = &op.type_names.request;
-    let req_ident = ident(req_name);
-    let inputs_name = ident(&op.type_names.inputs);
+    let req_ident = ident(&op.type_names.request);
     let plan = CallPlan::of(op);
+    let form_name = op.type_names.form.as_deref();
     let mut args = Vec::new();
-    let mut inits = Vec::new();
+    let mut steps = Vec::new();
+    let mut body_call = None;
     for a in &plan.args {
         match a {
             Arg::Param { param, .. } => {
                 let n = ident(&param.name);
                 let t = required_arg_type(param, model);
                 args.push(quote!(#n: #t));
-                inits.push(quote!(#n,));
+                if param.location != ParamLocation::Path {
+                    steps.push(emit_param_push(param, model, quote!(#n)));
+                }
             }
-            Arg::Body(b) => match body_plan(b, model, op.type_names.form.as_deref()) {
-                BodyPlan::Typed { ty, .. } => {
-                    args.push(quote!(body: &'a #ty));
-                    inits.push(quote!(body,));
+            Arg::Body(b) => {
+                let body = body_plan(b, model, form_name);
+                args.extend(body_args(&body));
+                match body_send(&body, quote!(body)) {
+                    BodySend::Spec(step) => steps.push(step),
+                    BodySend::Call(call) => body_call = Some(call),
                 }
-                BodyPlan::Form { ty } => {
-                    args.push(quote!(body: #ty));
-                    inits.push(quote!(body,));
-                }
-                BodyPlan::Bytes { .. } => {
-                    args.push(quote!(body: impl Into<::bytes::Bytes>));
-                    inits.push(quote!(body: body.into(),));
-                }
-                BodyPlan::Multipart => {
-                    args.push(quote!(body: impl Into<::bytes::Bytes>));
-                    inits.push(quote!(body: (body.into(), content_type),));
-                }
-            },
-            Arg::ContentType => args.push(quote!(content_type: &'a str)),
+            }
+            // Taken with the body it describes.
+            Arg::ContentType => {}
         }
     }
-    for s in &plan.setters {
-        let n = ident(match s {
-            Setter::Param { param, .. } => &param.name,
-            Setter::Body(_) => "body",
+
+    // The path: the template's placeholders filled, in order, by each parameter's text; the
+    // runtime encodes each as one segment (`Call::at`). A parameter whose text cannot be
+    // encoded makes a call that fails when sent.
+    let mut prelude = Vec::new();
+    let mut segments = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else { break };
+        let name = &rest[start + 1..start + len];
+        // (Every placeholder has its parameter: `normalize` reports one that is undeclared.)
+        let Some((_, p)) = plan.required_params().find(|(_, p)| p.location == ParamLocation::Path && p.wire_name == name) else { break };
+        let n = ident(&p.name);
+        segments.push(match &p.ty {
+            TypeRef::String | TypeRef::Binary => quote!(#n),
+            t if is_scalarish(t, model) => {
+                let v = to_text(t, quote!(#n));
+                quote!(&ToString::to_string(&#v))
+            }
+            TypeRef::Array(item) if is_scalarish(item, model) => {
+                // `simple` style: comma-separated items.
+                let item_text = to_text(item, quote!(item));
+                quote!(&#n.iter().map(|item| ToString::to_string(&#item_text)).collect::<Vec<_>>().join(","))
+            }
+            _ => {
+                prelude.push(quote! {
+                    let #n = match super::runtime::param_text(#n) {
+                        Ok(text) => text,
+                        Err(error) => return Call::failed(self, error),
+                    };
+                });
+                quote!(&#n)
+            }
         });
-        inits.push(quote!(#n: None,));
+        rest = &rest[start + len + 1..];
     }
-    let inputs_value = if plan.args.is_empty() { quote!(Default::default()) } else { quote!(#inputs_name { #( #inits )* }) };
-    let borrows = args.iter().any(|t| t.to_string().contains("'a"));
-    // The builder holds its own handle on the client (an `Arc`), so it borrows only the
-    // caller's arguments: `cloud.apikeys_v2()?.list_iam_v2_api_keys().stream()` can be kept.
-    let (generics, ret_lt) = if borrows { (quote!(<'a>), quote!('a)) } else { (TokenStream::new(), quote!('static)) };
-    let self_ref = quote!(&self);
+    let call = render_edit(quote!(Call::at(self, &[#( #segments ),*])), steps);
 
     let docs = doc_lines(&method_docs(op, &plan, enums));
     let deprecated = op.docs.deprecated.then(|| quote!(#[deprecated(note = "deprecated by the API")]));
@@ -1014,8 +965,9 @@ fn emit_method(model: &NormalizedModel, op: &Operation, enums: &ErrorEnums) -> T
         #docs
         #deprecated
         #many_args
-        pub fn #fn_name #generics(#self_ref #(, #args)*) -> #req_ident<#ret_lt> {
-            Call::new(self, #inputs_value)
+        pub fn #fn_name(&self #(, #args)*) -> #req_ident {
+            #( #prelude )*
+            #call #body_call
         }
     }
 }
@@ -1094,17 +1046,15 @@ fn status_text(s: StatusMatch) -> String {
     }
 }
 
-/// `pages` and `stream` on the request builder of a paginated list: every page (with its
-/// headers and request id), or every item, following the next token page by page.
-fn emit_paging_methods(
-    model: &NormalizedModel,
-    p: &crate::model::Pagination,
-    ok_ty: &TokenStream,
-    err_name: &proc_macro2::Ident,
-) -> TokenStream {
+/// The `Paginated` impl of a list operation's marker: which query parameter carries the page
+/// token, and where a page gives the next token and its items. The runtime's `Call::pages` and
+/// `Call::stream` walk the pages with it.
+fn emit_paginated(model: &NormalizedModel, op: &Operation, p: &crate::model::Pagination) -> TokenStream {
     use crate::model::NextToken;
     let pagination = quote!(super::runtime::pagination);
-    let token = ident(&p.token_param);
+    let op_name = ident(&op.type_names.operation);
+    // (`normalize` takes the token parameter from the operation's own query parameters.)
+    let wire = op.params.iter().find(|q| q.name == p.token_param).map_or(p.token_param.as_str(), |q| q.wire_name.as_str());
     let item = rust_type(&p.item, model, &types_path());
     let into_items = match moved(quote!(page.body), &p.items) {
         Place::Plain(e) => e,
@@ -1155,46 +1105,26 @@ fn emit_paging_methods(
         }
     };
     // Page numbers and offsets: a next value that is not a number ends the walk (the request
-    // could not carry it), and the token text is parsed back on the way in.
-    let (first, take, next) = if p.token_ty == TypeRef::String {
-        (quote!(self.inputs().#token.clone()), quote!(token), next)
+    // could not carry it).
+    let next = if p.token_ty == TypeRef::String {
+        next
     } else {
         let ty = rust_type(&p.token_ty, model, &types_path());
-        (
-            quote!(self.inputs().#token.map(|v| v.to_string())),
-            quote!(token.and_then(|t| t.parse().ok())),
-            quote!(#pagination::numeric_token::<#ty>(#next)),
-        )
+        quote!(#pagination::numeric_token::<#ty>(#next))
     };
-    let from = match &p.next {
-        NextToken::Field(_) => "the next-page token in each response",
-        NextToken::Url { .. } => "the next-page link in each response",
-        NextToken::LastItem { .. } => "the last item of each page",
-        NextToken::LinkHeader { .. } => "the `rel=\"next\"` link of each response's `Link` header",
-    };
-    let pages_doc = doc_lines(&format!(
-        "Every page of the list, each the whole [`Response`] (headers and request id included), starting from `{}` (usually unset) and following {from} until the last page or an error, which ends the stream. A server that repeats a page token, or returns more pages or more empty pages in a row than [`Client::page_limits`] allows, ends it with [`Error::Pagination`]. The stream is `Unpin` and `Send`.",
-        p.token_param
-    ));
     quote! {
-        #pages_doc
-        pub fn pages(self) -> #pagination::Paged<'a, #ok_ty, #err_name> {
-            let first = #first;
-            let limits = self.client().page_limits();
-            #pagination::pages(limits, first, move |token| {
-                let request = self.clone().with(|i| i.#token = #take);
-                async move {
-                    let page = request.send().await?;
-                    let next = #next;
-                    let empty = #empty;
-                    Ok(#pagination::Walked::new(page, empty, next))
-                }
-            })
-        }
-        /// Every item of the list, page by page, as [`pages`](Self::pages) fetches them; an
-        /// error ends the stream after the items before it.
-        pub fn stream(self) -> #pagination::Paged<'a, #item, #err_name> {
-            #pagination::items(self.pages(), |page| #into_items)
+        impl Paginated for #op_name {
+            type Item = #item;
+            const TOKEN: &'static str = #wire;
+            fn next_token(page: &Self::Ok) -> Option<String> {
+                #next
+            }
+            fn is_empty(page: &Self::Ok) -> bool {
+                #empty
+            }
+            fn items(page: Self::Ok) -> Vec<Self::Item> {
+                #into_items
+            }
         }
     }
 }

@@ -166,12 +166,15 @@ pub fn is_reserved_type_name(name: &str) -> bool {
     CRATE_ROOT_NAMES.contains(&name) || PRELUDE_TYPE_NAMES.contains(&name)
 }
 
-/// Names a parameter's Rust name may not take: a parameter is a field of its operation's
-/// request builder and, when optional, a setter on it, so it must not clash with the builder's
-/// own fields and methods (`client`, `body`, `send`, `pages`, `stream`, `into_future`) or with
-/// the generated code's locals (`spec`, `path`, `raw`).
-pub const REQUEST_RESERVED: &[&str] =
-    &["body", "client", "send", "pages", "stream", "into_future", "spec", "path", "raw", "self_", "content_type"];
+/// Names a parameter's Rust name may not take: an optional parameter is a setter on its
+/// operation's request builder (the runtime's `Call`), so it must not clash with the
+/// builder's own methods and associated functions (`at`, `edit`, `send`, `pages`, …, private
+/// ones included: inherent items of one type share one namespace) or with the generated code's
+/// arguments and locals (`body`, `content_type`, `spec`, `path`, `raw`).
+pub const REQUEST_RESERVED: &[&str] = &[
+    "body", "client", "send", "pages", "stream", "into_future", "spec", "path", "raw", "self_", "content_type", "at", "failed",
+    "edit", "try_edit", "json", "json_as", "request", "multipart", "with_request", "into_parts",
+];
 
 /// Names the operations module already uses (its imports), which no generated type may take.
 /// The module also uses the standard prelude's names unqualified (`Option`, `String`, `Ok`).
@@ -254,7 +257,7 @@ pub fn name_operation_types(ops: &mut [crate::model::Operation]) {
             error_sets.entry(shape).or_insert_with(|| error.clone()).clone()
         };
         let request = scope.claim(format!("{}Builder", op.type_prefix));
-        let inputs = scope.claim(format!("{}Inputs", op.type_prefix));
+        let operation = scope.claim(op.type_prefix.clone());
         // Successful responses that differ in body type or headers get an enum of their own.
         let successes: Vec<&crate::model::ResponseCase> = op.responses.iter().filter(|c| c.success).collect();
         let uniform = successes.windows(2).all(|w| {
@@ -270,7 +273,7 @@ pub fn name_operation_types(ops: &mut [crate::model::Operation]) {
         });
         let success = (!uniform).then(|| scope.claim(format!("{}Success", op.type_prefix)));
         let form = op.body.as_ref().and_then(|b| b.multipart.as_ref()).map(|_| scope.claim(format!("{}Form", op.type_prefix)));
-        op.type_names = crate::model::OperationTypes { error, error_enum, request, inputs, success, form };
+        op.type_names = crate::model::OperationTypes { error, error_enum, request, operation, success, form };
     }
 }
 

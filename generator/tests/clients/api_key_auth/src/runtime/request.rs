@@ -128,6 +128,22 @@ impl RequestSpec {
         }
     }
 
+    /// The query parameter `name` set to `value` alone: every earlier value of it is removed,
+    /// and `None` leaves it unset. A walk over pages sends the same request with each page's
+    /// token this way.
+    pub fn set_query(mut self, name: &str, value: Option<String>) -> Self {
+        self.query.retain(|(n, _)| n != name);
+        if let Some(value) = value {
+            self.query.push((name.to_owned(), value));
+        }
+        self
+    }
+
+    /// The first value of the query parameter `name`, if the request has it.
+    pub fn query_value(&self, name: &str) -> Option<&str> {
+        self.query.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+
     /// Appends the query parameter `name=value` (form-encoded when sent;
     /// repeated names are kept in order).
     pub fn query(mut self, name: &str, value: impl fmt::Display) -> Self {

@@ -67,6 +67,27 @@ pub fn lookup_pointer<'v>(root: &'v Value, fragment: &str) -> Option<&'v Value> 
     Some(cur)
 }
 
+/// The node at an RFC 6901 pointer (without the leading `#`) as built by [`child`], for writing:
+/// no percent-decoding (that is for `$ref`s, see [`lookup_pointer`]), and unlike serde_json's
+/// `pointer_mut` no copy of each token unless it has an escape (the loader puts every schema
+/// back this way after the skeleton check, thousands per spec).
+pub fn lookup_pointer_mut<'v>(root: &'v mut Value, fragment: &str) -> Option<&'v mut Value> {
+    if fragment.is_empty() {
+        return Some(root);
+    }
+    let rest = fragment.strip_prefix('/')?;
+    let mut cur = root;
+    for raw in rest.split('/') {
+        let token = unescape_token(raw);
+        cur = match cur {
+            Value::Object(m) => m.get_mut(token.as_ref())?,
+            Value::Array(a) => a.get_mut(token.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(cur)
+}
+
 /// `$ref`s are URIs, so `%7B` may stand for `{` (rare, but legal).
 pub fn percent_decode(s: &str) -> String {
     if !s.contains('%') {
@@ -118,6 +139,12 @@ mod tests {
         assert_eq!(lookup_pointer(&root, "/paths/~1a~1%7Bid}/get/0"), Some(&serde_json::json!(1)));
         assert_eq!(lookup_pointer(&root, ""), Some(&root));
         assert_eq!(lookup_pointer(&root, "/paths/nope"), None);
+        let mut copy = root.clone();
+        let slot = lookup_pointer_mut(&mut copy, &child(&ptr, "x~y"));
+        assert_eq!(slot.map(|v| std::mem::replace(v, Value::Null)), Some(Value::Bool(true)));
+        assert_eq!(copy.pointer("/paths/~1a~1{id}/get/1/x~0y"), Some(&Value::Null));
+        // Exact pointers: no percent-decoding, which is for `$ref`s only.
+        assert!(lookup_pointer_mut(&mut copy, "/paths/~1a~1%7Bid}/get/0").is_none());
         assert_eq!(kind_of(&root), "a mapping");
     }
 }

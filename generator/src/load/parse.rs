@@ -4,6 +4,11 @@
 //! bombs, and cut-and-graft (a subtree nested too deep for the parser is cut out of the text,
 //! parsed on its own and grafted back) for deep nesting. It knows nothing of OpenAPI: every
 //! position it reports is a JSON pointer into the tree, with line and column when known.
+//!
+//! The visitor runs once per node of the document, so it does no work a successful parse does
+//! not need: the path to the current node (kept for a failure's pointer) holds each mapping key
+//! moved in and back out rather than a copy, and sequence positions as numbers; a pointer is
+//! written out only for a diagnostic. Duplicate keys are found by the one map insertion.
 
 use super::MAX_DOCUMENT_DEPTH;
 use crate::diag::{Diagnostics, GenerateError};
@@ -42,8 +47,10 @@ struct ParseState {
     parsed_bytes: usize,
     max_parsed_bytes: usize,
     splices: usize,
-    /// Path of the node being read: on a failure it is left where the failure happened.
-    path: Vec<String>,
+    /// Path of the node being read: on a failure it is left where the failure happened. Keys
+    /// are moved in and out (not copied) and indexes stay numbers: the path is kept for every
+    /// node read but turned into text only for a diagnostic.
+    path: Vec<Seg>,
     /// Pointer (without `#`) of the piece being parsed within the whole document.
     base: String,
     /// Warnings (pointer, message) found while reading.
@@ -56,10 +63,19 @@ impl ParseState {
     fn pointer(&self) -> String {
         let mut p = format!("#{}", self.base);
         for t in &self.path {
-            p = child(&p, t);
+            p = match t {
+                Seg::Key(k) => child(&p, k),
+                Seg::Index(i) => child(&p, &i.to_string()),
+            };
         }
         p
     }
+}
+
+/// One step of [`ParseState::path`].
+enum Seg {
+    Key(String),
+    Index(usize),
 }
 
 pub(super) fn parse_tree(file: &str, text: &str, diags: &mut Diagnostics) -> Result<Value, GenerateError> {
@@ -380,14 +396,21 @@ impl<'de> Visitor<'de> for NodeSeed<'_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::new();
+        self.state.borrow_mut().path.push(Seg::Index(0));
         loop {
-            self.state.borrow_mut().path.push(items.len().to_string());
             // On an error the path is left as it is: it names the failing node.
             let next = seq.next_element_seed(self)?;
-            self.state.borrow_mut().path.pop();
             match next {
-                Some(v) => items.push(v),
-                None => return Ok(Value::Array(items)),
+                Some(v) => {
+                    items.push(v);
+                    if let Some(last) = self.state.borrow_mut().path.last_mut() {
+                        *last = Seg::Index(items.len());
+                    }
+                }
+                None => {
+                    self.state.borrow_mut().path.pop();
+                    return Ok(Value::Array(items));
+                }
             }
         }
     }
@@ -395,16 +418,23 @@ impl<'de> Visitor<'de> for NodeSeed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut out = Map::new();
         while let Some(key) = map.next_key_seed(KeySeed)? {
-            self.state.borrow_mut().path.push(key.clone());
+            self.state.borrow_mut().path.push(Seg::Key(key));
+            // On an error the path is left as it is (with the key): it names the failing node.
             let value = map.next_value_seed(self)?;
             let mut st = self.state.borrow_mut();
-            if out.contains_key(&key) {
-                let ptr = st.pointer();
-                st.warnings.push((ptr, format!("duplicate key {key:?}: the last one is used")));
+            let Some(Seg::Key(key)) = st.path.pop() else {
+                return Err(de::Error::custom("internal error: the path lost its key"));
+            };
+            match out.entry(key) {
+                serde_json::map::Entry::Occupied(mut slot) => {
+                    let ptr = child(&st.pointer(), slot.key());
+                    st.warnings.push((ptr, format!("duplicate key {:?}: the last one is used", slot.key())));
+                    slot.insert(value);
+                }
+                serde_json::map::Entry::Vacant(slot) => {
+                    slot.insert(value);
+                }
             }
-            st.path.pop();
-            drop(st);
-            out.insert(key, value);
         }
         Ok(Value::Object(out))
     }

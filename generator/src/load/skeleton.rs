@@ -9,6 +9,11 @@
 //! `openapiv3` knows OpenAPI 3.0 only, so it checks 3.0 documents only: 3.1 and 3.2 documents get
 //! `check_light`, a structural check of our own over the same stubbed tree, rather than being
 //! forced through the 3.0 shape (which rejects or drops `webhooks`, `pathItems`, 3.2's methods).
+//!
+//! This check runs on every spec and almost always passes, so the passing case is the fast
+//! one: the skeleton is first deserialized plainly, and only a failure is read again with
+//! serde_path_to_error and the `check_*` pass to find the node at fault. The schemas are put
+//! back with an exact-pointer lookup that copies no token (see [`crate::json::lookup_pointer_mut`]).
 
 use super::METHODS;
 use crate::diag::{Diagnostics, GenerateError};
@@ -26,7 +31,7 @@ pub(super) fn with_skeleton<R>(root: &mut Value, check: impl FnOnce(&Value) -> R
     let checked = check(root);
     let mut schema_ptrs = Vec::with_capacity(taken.len());
     for Taken { pointer, value, schema } in taken.into_iter().rev() {
-        if let Some(slot) = root.pointer_mut(pointer.trim_start_matches('#')) {
+        if let Some(slot) = crate::json::lookup_pointer_mut(root, pointer.trim_start_matches('#')) {
             *slot = value;
         }
         if schema {
@@ -207,6 +212,14 @@ pub(super) fn deserialize_skeleton(file: &str, skeleton: &Value) -> Result<Optio
 }
 
 fn deserialize_skeleton_here(file: &str, skeleton: &Value) -> Result<openapiv3::OpenAPI, GenerateError> {
+    // Nearly every document deserializes: that is done without serde_path_to_error, whose path
+    // tracking copies every mapping key (it was most of this check's time on the corpus). Only
+    // a document that fails is read again with it, to name the node at fault; a deserializer
+    // run is deterministic, so the second run fails where the first did.
+    use serde::Deserialize;
+    if let Ok(api) = openapiv3::OpenAPI::deserialize(skeleton) {
+        return Ok(api);
+    }
     match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(skeleton) {
         Ok(api) => Ok(api),
         Err(e) => {

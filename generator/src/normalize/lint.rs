@@ -95,49 +95,144 @@ fn warn_item_schema(content: Option<&Value>, ptr: &str, diags: &mut Diagnostics)
 
 /// Warns about schema keywords the generator approximates or ignores, each with its pointer.
 /// Also runs [`warn_document_features`] (the loader calls this one function).
+///
+/// Every schema node of the document is visited, so the walk is kept cheap: a node's keys are
+/// read once to see whether any keyword this lint cares about is there at all (most nodes are
+/// leaves with none: `type`, `format`, `description`), and pointers are only written out for
+/// a warning; until then a node is an index into `path` (its parent and its token).
 pub fn warn_unsupported_keywords(root: &Value, schema_ptrs: &[String], diags: &mut Diagnostics) {
     warn_document_features(root, diags);
-    let mut stack: Vec<(&Value, String)> = Vec::new();
+    let mut path: Vec<(usize, Token<'_>)> = Vec::new();
+    let mut stack: Vec<(&Value, usize)> = Vec::new();
     for ptr in schema_ptrs {
         if let Some(v) = lookup_pointer(root, ptr.trim_start_matches('#')) {
-            stack.push((v, ptr.clone()));
+            path.push((usize::MAX, Token::Root(ptr)));
+            stack.push((v, path.len() - 1));
         }
     }
     let mut visited = 0usize;
-    while let Some((v, ptr)) = stack.pop() {
+    while let Some((v, at)) = stack.pop() {
         visited += 1;
         if visited > 1_000_000 {
             break;
         }
         let Value::Object(o) = v else { continue };
-        if o.contains_key("$ref") {
+        if !o.keys().any(|k| is_linted_key(k)) || o.contains_key("$ref") {
             continue;
         }
         for (key, message) in UNSUPPORTED_SCHEMA_KEYWORDS {
             if o.contains_key(*key) {
-                diags.warn(&child(&ptr, key), *message);
+                diags.warn(&child(&pointer_of(&path, at), key), *message);
             }
         }
         for key in ["properties", "patternProperties", "$defs", "dependentSchemas"] {
             if let Some(Value::Object(props)) = o.get(key) {
-                let base = child(&ptr, key);
+                path.push((at, Token::Key(key)));
+                let base = path.len() - 1;
                 for (name, s) in props {
-                    stack.push((s, child(&base, name)));
+                    path.push((base, Token::Key(name)));
+                    stack.push((s, path.len() - 1));
                 }
             }
         }
         for key in ["items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames"] {
             if let Some(s @ Value::Object(_)) = o.get(key) {
-                stack.push((s, child(&ptr, key)));
+                path.push((at, Token::Key(key)));
+                stack.push((s, path.len() - 1));
             }
         }
         for key in ["allOf", "oneOf", "anyOf", "prefixItems"] {
             if let Some(Value::Array(members)) = o.get(key) {
-                let base = child(&ptr, key);
+                path.push((at, Token::Key(key)));
+                let base = path.len() - 1;
                 for (i, s) in members.iter().enumerate() {
-                    stack.push((s, child(&base, &i.to_string())));
+                    path.push((base, Token::Index(i)));
+                    stack.push((s, path.len() - 1));
                 }
             }
         }
+    }
+}
+
+/// One step of a pointer in [`warn_unsupported_keywords`]'s walk.
+#[derive(Clone, Copy)]
+enum Token<'a> {
+    /// A schema pointer the loader found (with its `#`).
+    Root(&'a str),
+    Key(&'a str),
+    Index(usize),
+}
+
+/// The pointer of node `at` of `path`, written out.
+fn pointer_of(path: &[(usize, Token<'_>)], mut at: usize) -> String {
+    let mut tokens = Vec::new();
+    while let Some(&(parent, token)) = path.get(at) {
+        tokens.push(token);
+        at = parent;
+    }
+    let mut out = String::new();
+    for token in tokens.into_iter().rev() {
+        match token {
+            Token::Root(p) => out.push_str(p),
+            Token::Key(k) => out = child(&out, k),
+            Token::Index(i) => out = child(&out, &i.to_string()),
+        }
+    }
+    out
+}
+
+/// Whether `key` is one the lint warns about or descends through (or `$ref`, which stops it).
+fn is_linted_key(key: &str) -> bool {
+    matches!(
+        key,
+        "$ref"
+            | "properties"
+            | "patternProperties"
+            | "$defs"
+            | "dependentSchemas"
+            | "items"
+            | "additionalProperties"
+            | "not"
+            | "if"
+            | "then"
+            | "else"
+            | "contains"
+            | "propertyNames"
+            | "allOf"
+            | "oneOf"
+            | "anyOf"
+            | "prefixItems"
+            | "unevaluatedProperties"
+            | "unevaluatedItems"
+            | "dependentRequired"
+            | "$dynamicRef"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_keyword_the_walk_reads_is_a_linted_key() {
+        for (key, _) in UNSUPPORTED_SCHEMA_KEYWORDS {
+            assert!(is_linted_key(key), "{key}");
+        }
+        for key in ["properties", "patternProperties", "$defs", "dependentSchemas", "items", "additionalProperties", "allOf", "oneOf", "anyOf", "prefixItems", "$ref"] {
+            assert!(is_linted_key(key), "{key}");
+        }
+        assert!(!is_linted_key("type") && !is_linted_key("description"));
+    }
+
+    #[test]
+    fn warnings_name_the_nested_node() {
+        let root = serde_json::json!({"components": {"schemas": {"A": {
+            "properties": {"a/b": {"allOf": [{"type": "string"}, {"items": {"not": {}}}]}, "c": {"$ref": "#/x", "not": {}}}
+        }}}});
+        let mut d = Diagnostics::new("t.yaml");
+        warn_unsupported_keywords(&root, &["#/components/schemas/A".to_string()], &mut d);
+        let warnings = d.finish().unwrap_or_else(|e| panic!("{e}"));
+        let pointers: Vec<&str> = warnings.iter().map(|w| w.pointer.as_str()).collect();
+        assert_eq!(pointers, ["#/components/schemas/A/properties/a~1b/allOf/1/items/not"]);
     }
 }

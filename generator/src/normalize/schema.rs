@@ -1185,13 +1185,45 @@ impl<'a> SchemaGraph<'a> {
             return false;
         }
         let Value::Object(o) = v else { return false };
-        if self.annotations(v, 0).redact {
+        if self.redact_at(v, 0) {
             return true;
         }
         let target = o.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')).and_then(|f| lookup_pointer(self.root, f));
         let members = o.get("allOf").and_then(Value::as_array).into_iter().flatten();
         let inner = ["items", "additionalProperties"].into_iter().filter_map(|k| o.get(k));
         target.into_iter().chain(members).chain(inner).any(|c| self.secret_at(c, depth + 1))
+    }
+
+    /// `self.annotations(v, depth).redact`, without building the docs of every schema on the
+    /// way (this runs for every body and field): the same walk, through `$ref` (the same memo,
+    /// filled the same way) and `allOf`, cut at the same depth.
+    fn redact_at(&self, v: &Value, depth: usize) -> bool {
+        let Value::Object(o) = v else { return false };
+        let mut redact = flag(o, "x-redact") || o.get("format").and_then(Value::as_str) == Some("password");
+        if depth > 32 {
+            return redact;
+        }
+        if let Some(r) = o.get("$ref").and_then(Value::as_str) {
+            let cached = self.annot_memo.borrow().get(r).map(|a| a.redact);
+            redact |= match cached {
+                Some(cached) => cached,
+                None => match r.strip_prefix('#').and_then(|f| lookup_pointer(self.root, f)) {
+                    Some(t) => {
+                        let a = self.annotations(t, depth + 1);
+                        let target = a.redact;
+                        self.annot_memo.borrow_mut().insert(r.to_string(), a);
+                        target
+                    }
+                    None => false,
+                },
+            };
+        }
+        if let Some(Value::Array(members)) = o.get("allOf") {
+            for m in members {
+                redact |= self.redact_at(m, depth + 1);
+            }
+        }
+        redact
     }
 
     /// Flags and docs of a property schema, seen through `$ref` and `allOf`.

@@ -45,8 +45,8 @@ pub(super) struct Body {
 }
 
 impl Body {
-    fn bytes(content_type: &'static str, bytes: Bytes) -> Self {
-        Body { content_type: Cow::Borrowed(content_type), bytes, stream: None }
+    fn bytes(content_type: impl Into<Cow<'static, str>>, bytes: Bytes) -> Self {
+        Body { content_type: content_type.into(), bytes, stream: None }
     }
 }
 
@@ -131,12 +131,12 @@ impl RequestSpec {
     /// The query parameter `name` set to `value` alone: every earlier value of it is removed,
     /// and `None` leaves it unset. A walk over pages sends the same request with each page's
     /// token this way.
-    pub fn set_query(mut self, name: &str, value: Option<String>) -> Self {
-        self.query.retain(|(n, _)| n != name);
+    pub fn set_query(self, name: &str, value: Option<String>) -> Self {
+        let mut spec = self.remove_query(name);
         if let Some(value) = value {
-            self.query.push((name.to_owned(), value));
+            spec.query.push((name.to_owned(), value));
         }
-        self
+        spec
     }
 
     /// The query parameter `name=value` alone: every earlier value of it is removed first. An
@@ -321,7 +321,7 @@ impl RequestSpec {
     /// Sends `body` as is with the given `Content-Type` (a media type the spec names, or one
     /// the caller gives, such as a multipart body's with its boundary).
     pub fn bytes(mut self, content_type: impl Into<Cow<'static, str>>, body: Bytes) -> Self {
-        self.body = Some(Body { content_type: content_type.into(), bytes: body, stream: None });
+        self.body = Some(Body::bytes(content_type, body));
         self
     }
 

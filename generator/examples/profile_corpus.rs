@@ -49,7 +49,7 @@ fn main() {
                 continue;
             }
             let t2 = Instant::now();
-            let opts = openapi_forge::emit::EmitOptions { crate_name: "profile".into(), spec_label: "profile.yaml".into() };
+            let opts = openapi_forge::emit::EmitOptions { crate_name: "profile".into(), spec_label: "profile.yaml".into(), runtime: Default::default() };
             let files = openapi_forge::emit::emit_crate(&model, &opts).unwrap_or_default();
             totals[2] += t2.elapsed();
             emitted += files.iter().filter(|f| f.path.ends_with(".rs") && !f.path.starts_with("src/runtime/")).map(|f| f.contents.len()).sum::<usize>();

@@ -31,7 +31,7 @@ fn main() {
     };
     println!("after normalize: peak {} KB", peak_kb());
     drop(raw);
-    let opts = openapi_forge::emit::EmitOptions { crate_name: "big".into(), spec_label: "big".into() };
+    let opts = openapi_forge::emit::EmitOptions { crate_name: "big".into(), spec_label: "big".into(), runtime: Default::default() };
     let files = openapi_forge::emit::emit_crate(&model, &opts).unwrap_or_default();
     let total: usize = files.iter().map(|f| f.contents.len()).sum();
     println!("after emit: peak {} KB, output {} KB", peak_kb(), total / 1024);

@@ -7,6 +7,7 @@
 //! after the spec's file stem, the types groups share defined once (see `link`).
 
 use crate::diag::{Diagnostic, GenerateError};
+use crate::emit::runtime::RuntimeSource;
 use crate::emit::{emit_crate, multi::emit_multi_crate, EmitOptions, GeneratedFile};
 use crate::link::{link, CrateModel, GroupInput};
 use crate::model::NormalizedModel;
@@ -83,12 +84,16 @@ pub struct Settings {
     /// Also write `tests/conformance.rs`: every operation called with sample inputs against a
     /// mock server of the same spec (see `cargo xtask conformance`). Single-spec crates only.
     pub conformance_suite: bool,
+    /// Where a crate's runtime comes from: copied into it (the default: the crate stands
+    /// alone), or the `openapi-forge-runtime` crate as a path dependency, compiled once for every
+    /// crate that shares a target folder. A module file always carries its own.
+    pub runtime: RuntimeSource,
 }
 
 impl Settings {
     /// A crate named `crate_name`.
     pub fn crate_named(crate_name: impl Into<String>) -> Self {
-        Settings { crate_name: crate_name.into(), layout: Layout::Crate, conformance_suite: false }
+        Settings { crate_name: crate_name.into(), layout: Layout::Crate, conformance_suite: false, runtime: RuntimeSource::Copied }
     }
 
     /// The same settings, with or without the conformance suite (`tests/conformance.rs`).
@@ -97,9 +102,17 @@ impl Settings {
         self
     }
 
+    /// The same settings, with the runtime from the `openapi-forge-runtime` crate at `path` (its
+    /// folder, as the generated manifest names it: relative to the generated crate, or absolute)
+    /// instead of a copy in the crate.
+    pub fn with_runtime_crate(mut self, path: impl Into<String>) -> Self {
+        self.runtime = RuntimeSource::Crate { path: path.into() };
+        self
+    }
+
     /// One module file (for a build script).
     pub fn module() -> Self {
-        Settings { crate_name: "generated".into(), layout: Layout::Module, conformance_suite: false }
+        Settings { crate_name: "generated".into(), layout: Layout::Module, conformance_suite: false, runtime: RuntimeSource::Copied }
     }
 }
 
@@ -154,11 +167,14 @@ impl Generator {
         if let Err(why) = validate_crate_name(&settings.crate_name) {
             return Err(GenerateError::single("settings", "#", format!("invalid crate name {:?}: {why}", settings.crate_name)));
         }
+        if settings.layout == Layout::Module && settings.runtime != RuntimeSource::Copied {
+            return Err(GenerateError::single("settings", "#", "a module file carries its own runtime: the runtime crate is for crate layouts"));
+        }
         match self.inputs.as_slice() {
             [] => Err(GenerateError::single("settings", "#", "no spec given")),
             [one] => {
                 let (model, read, root) = normalize_one_with_root(one)?;
-                let opts = EmitOptions { crate_name: settings.crate_name.clone(), spec_label: one.label.clone() };
+                let opts = EmitOptions { crate_name: settings.crate_name.clone(), spec_label: one.label.clone(), runtime: settings.runtime.clone() };
                 let mut files = match settings.layout {
                     Layout::Crate => emit_crate(&model, &opts),
                     Layout::Module => crate::emit::emit_module(&model, &opts),
@@ -204,7 +220,7 @@ impl Generator {
                     return Err(GenerateError::single("settings", "#", "the conformance suite takes one spec per crate"));
                 }
                 let (krate, read) = self.link_all(many)?;
-                let opts = EmitOptions { crate_name: settings.crate_name.clone(), spec_label: format!("{} specs", many.len()) };
+                let opts = EmitOptions { crate_name: settings.crate_name.clone(), spec_label: format!("{} specs", many.len()), runtime: settings.runtime.clone() };
                 let files = emit_multi_crate(&krate, &opts).map_err(|m| GenerateError::single("settings", "#", m))?;
                 let local: usize = krate.groups.iter().map(|g| g.homes.iter().filter(|h| **h == crate::link::Home::Local).count()).sum();
                 let summary = Summary {
@@ -328,6 +344,20 @@ impl Output {
         let mut opts = opts.clone();
         opts.protect.extend(self.inputs.iter().cloned());
         write_crate(dir, &self.files, &opts)
+    }
+
+    /// The runtime crate (`openapi-forge-runtime`: its manifest and sources), which crates
+    /// generated with [`Settings::with_runtime_crate`] depend on, as an output to write or check
+    /// like a generated crate.
+    pub fn runtime_crate() -> Output {
+        Output {
+            files: crate::emit::runtime::runtime_crate_files(),
+            warnings: Vec::new(),
+            summary: Summary::default(),
+            inputs: Vec::new(),
+            models: Vec::new(),
+            linked: None,
+        }
     }
 
     /// Compares the crate with what is in `dir`, changing nothing.

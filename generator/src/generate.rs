@@ -55,7 +55,7 @@ fn generate_source(file: &str, bytes: &[u8], path: Option<&Path>, opts: &Options
     // memory (a smaller peak, fewer fresh pages) instead of growing the heap past it.
     drop(raw);
     let t2 = Instant::now();
-    let files = emit_crate(&model, &EmitOptions { crate_name: opts.crate_name.clone(), spec_label: opts.spec_label.clone() })
+    let files = emit_crate(&model, &EmitOptions { crate_name: opts.crate_name.clone(), spec_label: opts.spec_label.clone(), runtime: Default::default() })
         .map_err(|m| GenerateError::io(file, m))?;
     let t3 = Instant::now();
     let warnings = model.warnings.clone();

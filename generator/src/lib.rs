@@ -72,6 +72,7 @@ pub mod write;
 
 pub use api::{Generator, Input, Layout, Output, Settings, Summary};
 pub use diag::{Diagnostic, GenerateError, Severity};
+pub use emit::runtime::RuntimeSource;
 pub use emit::GeneratedFile;
 #[doc(hidden)]
 pub use generate::{generate_file, generate_files, write_crate, Generated, Options};

@@ -39,9 +39,28 @@ enum Command {
         /// files into it, replacing files of the same name; delete nothing else.
         #[arg(long)]
         adopt: bool,
+        /// Depend on the runtime crate (`openapi-forge-runtime`) in this folder instead of
+        /// copying the runtime into the crate: compiled once for every crate sharing a target
+        /// folder. Written into Cargo.toml as given, so a relative path is relative to --out.
+        /// `openapi-forge runtime --out DIR` writes the runtime crate.
+        #[arg(long, value_name = "PATH")]
+        runtime_crate: Option<String>,
         /// List every warning with its JSON pointer.
         #[arg(short, long)]
         verbose: bool,
+    },
+    /// Write the runtime crate (`openapi-forge-runtime`: Cargo.toml and its sources) that crates
+    /// generated with --runtime-crate depend on.
+    ///
+    /// The same rules as `generate`: only files listed in OUT/.openapi-forge/manifest are ever
+    /// replaced or deleted.
+    Runtime {
+        /// The folder to write: missing, empty, or earlier output of this command.
+        #[arg(long)]
+        out: PathBuf,
+        /// Compare with what is in --out instead of writing; exit 1 when they differ.
+        #[arg(long)]
+        check: bool,
     },
 }
 
@@ -54,7 +73,7 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Generate { spec, out, crate_name, check, adopt, verbose } => {
+        Command::Generate { spec, out, crate_name, check, adopt, runtime_crate, verbose } => {
             let start = Instant::now();
             if let Some(name) = &crate_name {
                 if let Err(why) = openapi_forge::naming::validate_crate_name(name) {
@@ -63,7 +82,11 @@ fn main() -> ExitCode {
                 }
             }
             let crate_name = crate_name.unwrap_or_else(|| spec.first().map(|s| default_crate_name(s)).unwrap_or_else(|| "api".into()));
-            let mut generator = Generator::new(Settings::crate_named(crate_name));
+            let mut settings = Settings::crate_named(crate_name);
+            if let Some(path) = runtime_crate {
+                settings = settings.with_runtime_crate(path);
+            }
+            let mut generator = Generator::new(settings);
             for path in &spec {
                 match Input::from_file(path) {
                     // Only the file name goes into generated comments, never the machine's path.
@@ -126,6 +149,23 @@ fn main() -> ExitCode {
                 report.deleted.len()
             );
             ExitCode::SUCCESS
+        }
+        Command::Runtime { out, check } => {
+            let output = Output::runtime_crate();
+            let summary = format!("runtime crate openapi-forge-runtime ({} files)", output.files().len());
+            if check {
+                return check_out(&out, &output, &summary);
+            }
+            match output.write_crate(&out, &WriteOptions { adopt: false, protect: Vec::new() }) {
+                Ok(report) => {
+                    println!("{summary}: {} written, {} unchanged, {} deleted", report.written.len(), report.unchanged.len(), report.deleted.len());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(1)
+                }
+            }
         }
     }
 }

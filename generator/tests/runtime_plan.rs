@@ -16,7 +16,7 @@ fn fixture(name: &str) -> std::path::PathBuf {
 /// The runtime file names `emit_crate` writes for a fixture, and its plan.
 fn runtime_of(name: &str) -> (RuntimePlan, Vec<String>) {
     let model = support::model_of(&fixture(name));
-    let opts = EmitOptions { crate_name: format!("fixture-{name}"), spec_label: format!("{name}.yaml") };
+    let opts = EmitOptions { crate_name: format!("fixture-{name}"), spec_label: format!("{name}.yaml"), runtime: Default::default() };
     let files = emit_crate(&model, &opts).unwrap();
     let runtime = files.iter().filter_map(|f| f.path.strip_prefix("src/runtime/").map(str::to_string)).collect();
     (RuntimePlan::of(&model), runtime)
@@ -44,7 +44,7 @@ fn a_spec_without_multipart_patch_or_pagination_gets_none_of_those_modules() {
             assert!(files.iter().any(|f| f == kept), "{name}: no {kept} in {files:?}");
         }
         let model = support::model_of(&fixture(name));
-        let opts = EmitOptions { crate_name: "x".into(), spec_label: "x.yaml".into() };
+        let opts = EmitOptions { crate_name: "x".into(), spec_label: "x.yaml".into(), runtime: Default::default() };
         let lib = emit_crate(&model, &opts).unwrap().into_iter().find(|f| f.path == "src/lib.rs").unwrap();
         assert!(!lib.contents.contains("Patch"), "{name}: lib.rs re-exports Patch without patch.rs");
     }

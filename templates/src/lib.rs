@@ -1,9 +1,26 @@
-//! The hand-written runtime of openapi-forge, compiled and tested on its own.
+//! The hand-written runtime of openapi-forge as a generated crate sees it, compiled and tested
+//! here.
 //!
-//! `runtime/` is copied verbatim into every generated crate as `src/runtime/`;
-//! this crate only exists so that it is built, linted and tested in one place.
+//! `runtime` is laid out as in a generated crate that depends on the runtime crate
+//! (`openapi-forge-runtime`, in `runtime/`): everything of that crate re-exported, and what a
+//! generated crate always compiles itself (`local/`: the request builder, and the macros its
+//! code invokes) beside it. The tests in `tests/` exercise it through this module, and the
+//! benches measure it.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-#[path = "../runtime/mod.rs"]
-pub mod runtime;
+/// The runtime, as `src/runtime/` of a generated crate that depends on the runtime crate (its
+/// modules are read from `local/`).
+#[path = "../local"]
+pub mod runtime {
+    pub use openapi_forge_runtime::*;
+
+    mod call;
+    mod call_multipart;
+    mod call_pages;
+    mod macros;
+
+    pub use self::call::Call;
+    #[allow(unused_imports)]
+    pub(crate) use self::macros::open_enum;
+}

@@ -74,11 +74,18 @@ const CONFORMANCE_FIXTURES: &[&str] = &["conformance_statuses"];
 /// `generator/tests/clients/multi`), one API group each.
 const MULTI_FIXTURES: &[&str] = &["alpha", "beta", "gamma", "delta"];
 
-/// One crate `cargo xtask codegen` writes: its specs (label, path), its folder and its name.
+/// The one fixture client that carries a copy of the runtime (`src/runtime/`) instead of
+/// depending on the runtime crate like the others, so that the workspace builds, lints and
+/// tests that layout too (with the `blocking` feature: `templates/tests/blocking.rs`).
+const COPIED_RUNTIME_FIXTURE: &str = "api_key_auth";
+
+/// One crate `cargo xtask codegen` writes: its specs (label, path), its folder and its name,
+/// and whether it depends on the runtime crate (`templates/runtime/`) or carries a copy.
 struct CodegenJob {
     specs: Vec<(String, PathBuf)>,
     out: PathBuf,
     crate_name: String,
+    runtime_crate: bool,
 }
 
 fn codegen(check: bool) -> ExitCode {
@@ -88,12 +95,14 @@ fn codegen(check: bool) -> ExitCode {
         specs: vec![rel("spec/update-api-key.yaml")],
         out: root.join("generated"),
         crate_name: "confluent-cloud".into(),
+        runtime_crate: true,
     }];
     for name in CLIENT_FIXTURES {
         jobs.push(CodegenJob {
             specs: vec![rel(&format!("generator/tests/fixtures/{name}.yaml"))],
             out: root.join(format!("generator/tests/clients/{name}")),
             crate_name: format!("fixture-{}", name.replace('_', "-")),
+            runtime_crate: *name != COPIED_RUNTIME_FIXTURE,
         });
     }
     // Several specs into one crate: an API group (module and feature) per spec.
@@ -101,6 +110,7 @@ fn codegen(check: bool) -> ExitCode {
         specs: MULTI_FIXTURES.iter().map(|n| rel(&format!("generator/tests/multi/{n}.yaml"))).collect(),
         out: root.join("generator/tests/clients/multi"),
         crate_name: "fixture-multi".into(),
+        runtime_crate: true,
     });
     let mut ok = true;
     for job in &jobs {
@@ -114,7 +124,11 @@ fn codegen(check: bool) -> ExitCode {
 }
 
 fn codegen_one(job: &CodegenJob, check: bool) -> bool {
-    let mut generator = Generator::new(Settings::crate_named(job.crate_name.clone()));
+    let mut settings = Settings::crate_named(job.crate_name.clone());
+    if job.runtime_crate {
+        settings = settings.with_runtime_crate(runtime_crate_path_from(&job.out));
+    }
+    let mut generator = Generator::new(settings);
     for (label, path) in &job.specs {
         let bytes = match std::fs::read(path) {
             Ok(b) => b,
@@ -185,6 +199,15 @@ fn codegen_one(job: &CodegenJob, check: bool) -> bool {
     }
     println!("wrote {shown} ({counts}; {} files written, {} deleted)", report.written.len(), report.deleted.len());
     true
+}
+
+/// `templates/runtime` as a path relative to `dir`, a folder inside the workspace (`../..`
+/// per level), so the manifests written there are the same on every machine.
+pub(crate) fn runtime_crate_path_from(dir: &Path) -> String {
+    let depth = dir.strip_prefix(workspace_root()).map(|rel| rel.components().count()).unwrap_or(0);
+    let mut path = "../".repeat(depth);
+    path.push_str("templates/runtime");
+    path
 }
 
 pub(crate) fn cargo() -> Command {

@@ -29,6 +29,7 @@ pub fn emit_multi_crate(krate: &CrateModel, opts: &EmitOptions) -> Result<Vec<Ge
     for f in &features {
         feature_table.push_str(&format!("{f} = []\n"));
     }
+    let [dependency, blocking] = opts.runtime_manifest_values();
     let cargo = fill_template(
         CARGO_TEMPLATE,
         &[
@@ -37,6 +38,8 @@ pub fn emit_multi_crate(krate: &CrateModel, opts: &EmitOptions) -> Result<Vec<Ge
             ("crate_version", "0.1.0".to_string()),
             ("description", docs::toml_string(&description)),
             ("features", feature_table),
+            dependency,
+            blocking,
         ],
     );
     files.push(GeneratedFile { path: "Cargo.toml".into(), contents: cargo });
@@ -64,7 +67,7 @@ pub fn emit_multi_crate(krate: &CrateModel, opts: &EmitOptions) -> Result<Vec<Ge
             files.push(GeneratedFile { path: format!("{dir}/spec_examples.rs"), contents: head + &examples });
         }
     }
-    for (name, contents) in super::runtime::runtime_files(&runtime_plan(krate))? {
+    for (name, contents) in super::runtime::runtime_files(&runtime_plan(krate), &opts.runtime)? {
         files.push(GeneratedFile { path: format!("src/runtime/{name}"), contents });
     }
     Ok(files)

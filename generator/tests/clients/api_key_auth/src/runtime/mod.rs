@@ -2,7 +2,7 @@
 //!
 //! Generated operation code implements [`Operation`] for a marker type per operation: its
 //! route and request defaults, and how the [`RawResponse`] becomes a typed [`Response`] or an
-//! [`Error`]. The request builder is [`Call`] over that marker, holding the [`RequestSpec`]
+//! [`Error`]. The request builder is `Call` over that marker, holding the [`RequestSpec`]
 //! being built, which it sends through [`Client::execute`]:
 //!
 //! ```text
@@ -59,7 +59,7 @@
 //!   [`Client`] made from it ([`Transport::client`], [`Transport::client_at`])
 //!   has its own base URL, and may get its own credentials
 //!   ([`Client::with_basic_auth`], [`Client::with_bearer_token`]).
-//! * [`Call`]: the request builder every operation method returns (a client and the request
+//! * `Call`: the request builder every operation method returns (a client and the request
 //!   being built, awaitable, with `send`, and `pages`/`stream` for a `Paginated` list);
 //!   generated code implements [`Operation`] for a marker type per operation (its route, how
 //!   each status decodes).
@@ -89,24 +89,35 @@
 //!   [`PageLimits`] (a stream stopped early ends with a [`PaginationError`]).
 //! * `Patch`: the three-state field (absent, `null`, a value) of types only ever sent.
 //!
-//! The last three are optional modules: the generator copies each only into crates whose API
-//! uses it (a multipart form body, a paginated list, a three-state field), and drops its `mod`
+//! The last three are optional modules: where the runtime is copied, the generator copies each
+//! only into crates whose API uses it (a multipart form body, a paginated list, a three-state field), and drops its `mod`
 //! line and re-exports below; so nothing else here names them, and these docs do not link them.
 //!
-//! This module is otherwise copied verbatim into each generated crate, so it only refers
-//! to itself through `super::`/`self::` paths and depends only on `reqwest`,
-//! `tokio` (time; rt with the `blocking` feature), `serde`, `serde_json`, `serde_path_to_error`, `tracing`,
-//! `fastrand`, `percent-encoding`, `bytes` and `futures`.
+//! Two ways to ship it, chosen by the generator's settings:
+//!
+//! * as the `openapi-forge-runtime` crate (this folder, `templates/runtime/`), which generated
+//!   crates depend on: compiled once per target folder, however many APIs use it, so checking
+//!   or building a generated crate compiles only the API's own code;
+//! * copied into the generated crate as `src/runtime/` (a crate that stands alone), this file
+//!   its `mod.rs`.
+//!
+//! So it only refers to itself through `super::`/`self::` paths, which mean the same in both,
+//! and depends only on `reqwest`, `tokio` (time; rt with the `blocking` feature), `serde`,
+//! `serde_json`, `serde_path_to_error`, `tracing`, `fastrand`, `percent-encoding`, `bytes` and
+//! `futures`. Either way, the request builder `Call` and the macros generated code invokes
+//! (`templates/local/`) are compiled in the generated crate itself: the builder's setters are
+//! inherent methods, which Rust allows only on a local type, and a macro of another crate would
+//! have to be exported from its root.
 
 mod auth;
 #[cfg(feature = "blocking")]
 mod blocking;
-mod call;
 mod client;
 mod decode;
 mod encode;
 mod error;
 mod mock;
+mod operation;
 mod page_limits;
 mod request;
 mod response;
@@ -115,13 +126,11 @@ mod retry;
 pub use self::auth::{ApiKeyLocation, ApiKeyScheme, BoxError, BoxFuture, OutgoingRequest, RequestHook, TokenProvider};
 #[cfg(feature = "blocking")]
 pub use self::blocking::Blocking;
-pub use self::call::{Call, Operation};
+pub use self::operation::{Operation, DEFAULT_ACCEPT};
 /// The HTTP method a [`RequestSpec`] is sent with (reqwest's, re-exported for generated code).
 pub use reqwest::Method;
 pub use self::client::{same_origin_redirects, BuildError, Client, ClientBuilder, Transport, DEFAULT_USER_AGENT};
 pub use self::decode::{deserialize_str_with, shaped_or_none};
-#[allow(unused_imports)]
-pub(crate) use self::decode::open_enum;
 pub use self::encode::{deep_object_pairs, form_body, form_body_with, form_pairs, form_pairs_with, FormEncoding};
 pub use self::page_limits::{PageLimits, PaginationError, PaginationErrorKind};
 pub use self::error::{
@@ -134,3 +143,13 @@ pub use self::response::{is_json_content_type, unmatched_fields, ErrorResponses,
 pub use self::retry::{
     is_idempotent, parse_http_date, parse_rate_limit_reset, parse_retry_after, RetryPolicy,
 };
+
+// Compiled in this crate whichever way it gets the rest of the runtime: the request
+// builder (its setters are inherent methods, allowed only on a local type) and the
+// macros generated code invokes.
+mod call;
+mod macros;
+
+pub use self::call::Call;
+#[allow(unused_imports)]
+pub(crate) use self::macros::open_enum;

@@ -10,6 +10,13 @@
 //! differs per operation is a marker type implementing [`Operation`] (its route and how each
 //! documented status decodes), and its setters (inherent methods on `Call<ItsMarker>`).
 //!
+//! This file is part of the generated crate even when the rest of the runtime is the
+//! `openapi-forge-runtime` crate it depends on: the setters are inherent methods of
+//! `Call<ItsMarker>`, which Rust allows only on a type of the crate that defines them. So it
+//! names the rest of the runtime only through the runtime module's root (`super::Client`),
+//! which is the same in both layouts: the runtime copied into `src/runtime/`, or re-exported
+//! from the crate.
+//!
 //! Inputs are encoded when they are given: a body that JSON cannot represent is kept as the
 //! call's [`EncodeError`] and returned by [`send`](Call::send) before anything is sent. A
 //! multipart form is the exception: its files given as paths are read when it is sent.
@@ -17,48 +24,7 @@
 use std::future::IntoFuture;
 use std::marker::PhantomData;
 
-use super::auth::BoxFuture;
-use super::client::Client;
-use super::error::{EncodeError, Error};
-use super::request::RequestSpec;
-use super::response::RawResponse;
-
-/// One API operation: its route and request defaults, and how its responses decode.
-/// Implemented by generated code, on one marker type per operation.
-pub trait Operation {
-    /// What a documented success status decodes into (a [`Response`](super::Response)).
-    type Ok;
-    /// The operation's enum of documented error responses.
-    type Error;
-    /// The HTTP method.
-    const METHOD: reqwest::Method;
-    /// The operation's path template as the spec writes it (`/keys/{id}`): what
-    /// [`Call::at`] fills, and a low-cardinality label for metrics and logs.
-    const PATH: &'static str;
-    /// The `Accept` header: every media type the operation's documented responses have. The
-    /// default, `application/json`, is what the client sends when a request names none, so
-    /// [`Call::at`] adds the header only for another value.
-    const ACCEPT: &'static str = JSON;
-    /// Whether requests carry secrets, so that errors never quote their responses' bodies
-    /// ([`RequestSpec::sensitive`]).
-    const SENSITIVE: bool = false;
-    /// Whether requests carry the client's credentials ([`RequestSpec::authenticated`]).
-    const AUTHENTICATED: bool = true;
-
-    /// The typed result of a final response: the success value for a documented success
-    /// status, a documented error, or [`Error::UnexpectedStatus`].
-    ///
-    /// `raw` is mutable so that a success can move the response's headers into the value it
-    /// returns ([`RawResponse::ok`]); the response is not used after this.
-    ///
-    /// # Errors
-    ///
-    /// Every status that is not a documented success, and a body that does not decode.
-    fn decode(raw: &mut RawResponse) -> Result<Self::Ok, Error<Self::Error>>;
-}
-
-/// The media type a request accepts unless its operation says otherwise.
-const JSON: &str = "application/json";
+use super::{BoxFuture, Client, EncodeError, Error, Operation, RequestSpec, DEFAULT_ACCEPT};
 
 /// A body encoded when the request is sent (a multipart form whose files given as paths are
 /// read then): it takes the request built so far and returns it with the body.
@@ -86,7 +52,7 @@ impl<Op: Operation> Call<Op> {
     /// defaults (`Accept`, sensitive, authenticated). Generated operation methods call it.
     pub fn at(client: &Client, segments: &[&str]) -> Self {
         let mut request = RequestSpec::at(Op::METHOD, Op::PATH, segments).sensitive(Op::SENSITIVE).authenticated(Op::AUTHENTICATED);
-        if Op::ACCEPT != JSON {
+        if Op::ACCEPT != DEFAULT_ACCEPT {
             request = request.accept(Op::ACCEPT);
         }
         with_request(client, Ok(request))

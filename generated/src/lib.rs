@@ -39,16 +39,15 @@ pub mod runtime;
 mod spec_examples;
 pub mod types;
 pub use operations::*;
-pub use runtime::{
-    BuildError, Client, ClientBuilder, Error, Reply, Response, RetryPolicy,
-};
+pub use runtime::{BuildError, ClientBuilder, Error, Reply, Response, RetryPolicy};
 /// The server the spec names first; `Client::builder()` starts from it.
 ///
 /// Authentication schemes used by the operations: `cloud-api-key` (`Basic`), `confluent-sts-access-token` (`Bearer`).
 pub const DEFAULT_BASE_URL: &str = "https://api.confluent.cloud";
+runtime::api_client!(Client);
 impl Client {
     /// A builder preset with [`DEFAULT_BASE_URL`].
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::with_default_base_url(DEFAULT_BASE_URL)
+    pub fn builder() -> ClientBuilder<Client> {
+        ClientBuilder::with_default_base_url(DEFAULT_BASE_URL).building()
     }
 }

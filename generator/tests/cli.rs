@@ -474,3 +474,42 @@ fn sigkill_during_generation_then_the_next_run_succeeds() {
     let o = forge(&["generate", "--spec", s(&spec), "--out", s(&out), "--crate-name", "sr-b", "--check"]);
     assert_eq!(o.status.code(), Some(0), "{:?}", text(&o));
 }
+
+/// `openapi-forge runtime` writes the runtime crate, a crate generated with `--runtime-crate`
+/// depends on it (and carries only the local runtime files), and the two compile together
+/// under clippy `-D warnings` with the `blocking` feature, in a scratch workspace sharing the
+/// main target folder.
+#[test]
+fn a_crate_generated_against_the_runtime_crate_the_cli_wrote_compiles() {
+    let dir = scratch("runtime-crate");
+    let runtime = dir.join("openapi-forge-runtime");
+    let o = forge(&["runtime", "--out", s(&runtime)]);
+    assert_eq!(o.status.code(), Some(0), "{:?}", text(&o));
+    // The crate's files are the repository's runtime crate, byte for byte.
+    let templates = support::crate_dir().join("../templates/runtime");
+    for entry in std::fs::read_dir(&templates).expect("templates/runtime") {
+        let path = entry.expect("entry").path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if name.ends_with(".rs") || name == "Cargo.toml" {
+            assert_eq!(std::fs::read(&path).unwrap(), std::fs::read(runtime.join(&name)).unwrap_or_default(), "{name}");
+        }
+    }
+    let o = forge(&["runtime", "--out", s(&runtime), "--check"]);
+    assert_eq!(o.status.code(), Some(0), "{:?}", text(&o));
+
+    let out = dir.join("seed-client");
+    let spec = support::seed_path();
+    let o = forge(&["generate", "--spec", s(&spec), "--out", s(&out), "--crate-name", "seed-client", "--runtime-crate", "../openapi-forge-runtime"]);
+    assert_eq!(o.status.code(), Some(0), "{:?}", text(&o));
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).expect("manifest");
+    assert!(manifest.contains("\nopenapi-forge-runtime = { path = \"../openapi-forge-runtime\" }\n"), "{manifest}");
+    assert!(manifest.contains("blocking = [\"openapi-forge-runtime/blocking\"]") && !manifest.contains("reqwest"), "{manifest}");
+    let mut runtime_files: Vec<String> =
+        std::fs::read_dir(out.join("src/runtime")).expect("src/runtime").map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    runtime_files.sort();
+    assert_eq!(runtime_files, ["call.rs", "macros.rs", "mod.rs"]);
+
+    let members = vec!["openapi-forge-runtime".to_string(), "seed-client".to_string()];
+    let o = support::cargo_in_scratch_workspace(&dir, &members, &["clippy", "-p", "seed-client", "--features", "blocking", "--all-targets", "--", "-D", "warnings"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}

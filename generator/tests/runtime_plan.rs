@@ -71,3 +71,34 @@ fn a_spec_with_them_gets_them() {
     assert!(files.iter().any(|f| f == "patch.rs"), "{files:?}");
     assert!(committed_runtime("patch_clear").iter().any(|f| f == "patch.rs"));
 }
+
+/// The two runtime layouts of one spec differ only in the runtime: the same `lib.rs`, types and
+/// operations; a copy's `src/runtime/` has the runtime's files and the local ones, a crate on
+/// the runtime crate only the local ones; and a module file refuses the runtime crate.
+#[test]
+fn the_runtime_crate_changes_only_the_runtime_and_the_manifest() {
+    use openapi_forge::{Generator, Input, Settings};
+    let generate = |settings: Settings| {
+        let mut g = Generator::new(settings);
+        g.input(Input::from_file(&fixture("pagination")).unwrap());
+        g.generate()
+    };
+    let copied = generate(Settings::crate_named("p")).unwrap();
+    let on_crate = generate(Settings::crate_named("p").with_runtime_crate("../rt")).unwrap();
+    let files = |o: &openapi_forge::Output| o.files().iter().map(|f| (f.path.clone(), f.contents.clone())).collect::<std::collections::BTreeMap<_, _>>();
+    let (a, b) = (files(&copied), files(&on_crate));
+    for (path, text) in &a {
+        if !path.starts_with("src/runtime/") && path != "Cargo.toml" {
+            assert_eq!(Some(text), b.get(path), "{path} differs between the layouts");
+        }
+    }
+    let runtime = |m: &std::collections::BTreeMap<String, String>| m.keys().filter_map(|p| p.strip_prefix("src/runtime/")).map(str::to_string).collect::<Vec<_>>();
+    assert_eq!(runtime(&b), ["call.rs", "call_pages.rs", "macros.rs", "mod.rs"]);
+    assert!(runtime(&a).len() > 10 && runtime(&b).iter().all(|f| runtime(&a).contains(f)), "{:?}", runtime(&a));
+    assert!(b["Cargo.toml"].contains("openapi-forge-runtime = { path = \"../rt\" }") && !a["Cargo.toml"].contains("openapi-forge-runtime"));
+
+    let mut module = Settings::module();
+    module.runtime = openapi_forge::RuntimeSource::Crate { path: "../rt".into() };
+    let refused = generate(module).unwrap_err();
+    assert!(refused.to_string().contains("carries its own runtime"), "{refused}");
+}

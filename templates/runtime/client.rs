@@ -10,6 +10,7 @@
 //! exercise the same paths as production.
 
 use std::fmt;
+use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -416,9 +417,15 @@ impl std::error::Error for BuildError {
 /// needing no security send none), never over plain `http://` unless
 /// [`allow_insecure_http`](Self::allow_insecure_http), and never shown by
 /// `Debug` or in errors.
+///
+/// # The client it builds
+///
+/// `C` is what [`build`](Self::build) returns: a runtime [`Client`] by default, or, through
+/// [`building`](Self::building), a generated crate's own `Client` (which wraps one and adds the
+/// API's operation methods). A generated `Client::builder()` returns a builder of its own type.
 #[derive(Clone)]
 #[must_use = "a ClientBuilder does nothing until build() is called"]
-pub struct ClientBuilder {
+pub struct ClientBuilder<C = Client> {
     /// Set by [`ClientBuilder::base_url`]: wins over every default.
     base_url: Option<String>,
     /// Set by [`ClientBuilder::with_default_base_url`]: used by `build()` when
@@ -440,6 +447,7 @@ pub struct ClientBuilder {
     max_response_bytes: usize,
     deadline: Duration,
     page_limits: PageLimits,
+    client: PhantomData<fn() -> C>,
 }
 
 impl Default for ClientBuilder {
@@ -470,6 +478,7 @@ impl ClientBuilder {
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             deadline: DEFAULT_DEADLINE,
             page_limits: PageLimits::default(),
+            client: PhantomData,
         }
     }
 
@@ -487,6 +496,34 @@ impl ClientBuilder {
         let mut builder = ClientBuilder::new();
         builder.default_base_url = Some(url);
         builder
+    }
+}
+
+impl<C> ClientBuilder<C> {
+    /// The same settings, for a builder whose [`build`](Self::build) returns a `D` (a generated
+    /// crate's `Client`, made from the runtime client by `From`).
+    pub fn building<D>(self) -> ClientBuilder<D> {
+        ClientBuilder {
+            base_url: self.base_url,
+            default_base_url: self.default_base_url,
+            credentials: self.credentials,
+            api_key_schemes: self.api_key_schemes,
+            api_keys: self.api_keys,
+            default_headers: self.default_headers,
+            hook: self.hook,
+            observer: self.observer,
+            mock: self.mock,
+            timeout: self.timeout,
+            connect_timeout: self.connect_timeout,
+            retry_policy: self.retry_policy,
+            user_agent: self.user_agent,
+            reqwest_client: self.reqwest_client,
+            allow_insecure_http: self.allow_insecure_http,
+            max_response_bytes: self.max_response_bytes,
+            deadline: self.deadline,
+            page_limits: self.page_limits,
+            client: PhantomData,
+        }
     }
 
     /// The base URL every request path is appended to, e.g.
@@ -742,7 +779,10 @@ impl ClientBuilder {
     /// [`allow_insecure_http`](Self::allow_insecure_http), if the credentials
     /// or user agent cannot be sent as headers, or if `reqwest` fails to build
     /// its client.
-    pub fn build(self) -> Result<Client, BuildError> {
+    pub fn build(self) -> Result<C, BuildError>
+    where
+        C: From<Client>,
+    {
         // The base URL is checked first, as it always was.
         let raw = self
             .base_url
@@ -754,7 +794,7 @@ impl ClientBuilder {
         let transport = self.build_transport()?;
         let auth = transport.inner.default_auth.clone();
         let api_keys = transport.inner.default_api_keys.clone();
-        Ok(transport.client_with(base_url, auth, api_keys))
+        Ok(C::from(transport.client_with(base_url, auth, api_keys)))
     }
 
     fn has_credentials(&self) -> bool {
@@ -987,7 +1027,7 @@ pub fn same_origin_redirects() -> reqwest::redirect::Policy {
     })
 }
 
-impl fmt::Debug for ClientBuilder {
+impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url.as_deref().map(redact_url))

@@ -22,5 +22,5 @@ pub mod runtime {
 
     pub use self::call::Call;
     #[allow(unused_imports)]
-    pub(crate) use self::macros::open_enum;
+    pub(crate) use self::macros::{api_client, open_enum};
 }

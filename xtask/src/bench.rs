@@ -27,6 +27,9 @@ use super::{cargo, workspace_root};
 
 /// Specs whose emitted crates are compiled, and the only ones `--quick` runs openapi-generator on.
 const FOCUS_SPECS: [&str; 3] = ["apikeys-v2", "schema-registry-v1", "flink-gateway-v1"];
+
+/// The runtime crate's folder in the compile scratch workspace (`openapi-forge runtime` writes it).
+const RUNTIME_CRATE_DIR: &str = "openapi-forge-runtime";
 /// The seed fragment's file stem (in `$OPENAPI_CORPUS/seed/`).
 const SEED_SPEC: &str = "update-api-key";
 /// Lines of the seed's operation code when issue 12 was filed (its text: "338 now").
@@ -296,7 +299,10 @@ struct SpecResult {
 /// Our crate and openapi-generator's for one bench spec.
 struct CompileRow {
     spec: String,
+    /// Our crate, depending on the runtime crate (what `cargo xtask codegen` writes).
     ours: Result<Measured, String>,
+    /// Our crate with the runtime copied into it (the generator's default): `cargo check` only.
+    copied: Result<Measured, String>,
     theirs: Result<Measured, String>,
 }
 
@@ -829,9 +835,17 @@ impl Bench {
         if jar.is_none() {
             self.note("compile cost: openapi-generator is not available, only our crates are checked");
         }
-        // Lay out the crates.
+        // Lay out the crates. Ours depend on the runtime crate, written once by the CLI (and
+        // compiled once, like any dependency); the copied-runtime variant is checked beside them.
         let mut members = Vec::new();
         let mut laid = Vec::new();
+        let runtime_dir = scratch.dir.join(RUNTIME_CRATE_DIR);
+        if let Err(e) = run_quiet(Command::new(forge_bin).args(["runtime", "--out"]).arg(&runtime_dir)) {
+            self.note(format!("compile cost skipped: openapi-forge could not write the runtime crate: {}", tail(&e, 3)));
+            return CompileResults::default();
+        }
+        members.push(RUNTIME_CRATE_DIR.to_string());
+        let runtime_path = format!("../{RUNTIME_CRATE_DIR}");
         for name in FOCUS_SPECS {
             let Some(spec) = specs.iter().find(|s| s.name == name) else {
                 self.note(format!("compile cost: {name} is not in the corpus"));
@@ -839,10 +853,24 @@ impl Bench {
             };
             let ours_name = format!("ours-{name}");
             let ours_dir = scratch.dir.join(&ours_name);
-            let ours = run_quiet(Command::new(forge_bin).args(["generate", "--spec"]).arg(&spec.path).arg("--out").arg(&ours_dir).args(["--crate-name", &ours_name]))
+            let ours = run_quiet(
+                Command::new(forge_bin)
+                    .args(["generate", "--spec"])
+                    .arg(&spec.path)
+                    .arg("--out")
+                    .arg(&ours_dir)
+                    .args(["--crate-name", &ours_name, "--runtime-crate", &runtime_path]),
+            )
+            .map(|_| {
+                members.push(ours_name.clone());
+                ours_name.clone()
+            })
+            .map_err(|e| format!("openapi-forge failed: {}", tail(&e, 3)));
+            let copied_name = format!("ours-copied-{name}");
+            let copied = run_quiet(Command::new(forge_bin).args(["generate", "--spec"]).arg(&spec.path).arg("--out").arg(scratch.dir.join(&copied_name)).args(["--crate-name", &copied_name]))
                 .map(|_| {
-                    members.push(ours_name.clone());
-                    ours_name.clone()
+                    members.push(copied_name.clone());
+                    copied_name.clone()
                 })
                 .map_err(|e| format!("openapi-forge failed: {}", tail(&e, 3)));
             let theirs_name = format!("og-{name}");
@@ -863,7 +891,7 @@ impl Bench {
                     })
                 }
             };
-            laid.push((name.to_string(), ours, theirs));
+            laid.push((name.to_string(), ours, copied, theirs));
         }
         // The many-spec crate: every corpus spec but the seed fragment, one feature each.
         let many_name = "ours-corpus".to_string();
@@ -877,7 +905,7 @@ impl Bench {
             for s in &many_specs {
                 cmd.arg("--spec").arg(&s.path);
             }
-            cmd.arg("--out").arg(scratch.dir.join(&many_name)).args(["--crate-name", &many_name]);
+            cmd.arg("--out").arg(scratch.dir.join(&many_name)).args(["--crate-name", &many_name, "--runtime-crate", &runtime_path]);
             match run_quiet(&mut cmd) {
                 Ok(_) => {
                     members.push(many_name.clone());
@@ -896,9 +924,13 @@ impl Bench {
 
         // Ours and theirs, every profile, interleaved.
         let mut crates = Vec::new();
-        for (_, ours, theirs) in &laid {
+        let mut copied_crates = Vec::new();
+        for (_, ours, copied, theirs) in &laid {
             if let Ok(n) = ours {
                 crates.push((n.clone(), crate_size(&scratch.dir.join(n), &["runtime"])));
+            }
+            if let Ok(n) = copied {
+                copied_crates.push((n.clone(), crate_size(&scratch.dir.join(n), &["runtime"])));
             }
             if let Ok(n) = theirs {
                 crates.push((n.clone(), crate_size(&scratch.dir.join(n), &[])));
@@ -911,6 +943,7 @@ impl Bench {
             Some(if self.args.quick { 1 } else { 3 })
         };
         let mut measured = measure_crates(&scratch, &crates, 3, build_runs);
+        measured.extend(measure_crates(&scratch, &copied_crates, 3, None));
         let mut take = |name: &Result<String, String>| -> Result<Measured, String> {
             let name = name.clone()?;
             let i = measured.iter().position(|m| m.name == name).ok_or("not measured")?;
@@ -921,13 +954,14 @@ impl Bench {
             }
         };
         let mut rows = Vec::new();
-        for (spec, ours, theirs) in laid {
+        for (spec, ours, copied, theirs) in laid {
             let ours = take(&ours);
+            let copied = take(&copied);
             let theirs = take(&theirs);
-            rows.push(CompileRow { spec, ours, theirs });
+            rows.push(CompileRow { spec, ours, copied, theirs });
         }
         for row in &rows {
-            for (side, r) in [("ours", &row.ours), ("openapi-generator", &row.theirs)] {
+            for (side, r) in [("ours", &row.ours), ("ours, runtime copied", &row.copied), ("openapi-generator", &row.theirs)] {
                 match r {
                     Err(e) => self.note(format!("compile cost, {side}, {}: {e}", row.spec)),
                     Ok(m) => {
@@ -1660,6 +1694,23 @@ impl Bench {
                 }
             }
             let _ = writeln!(body, "{line}");
+        }
+        let _ = writeln!(
+            body,
+            "\nOur crates above depend on the runtime crate (`--runtime-crate`, as `cargo xtask codegen` writes them), which is \
+             compiled once per target folder like any dependency. With the runtime copied into the crate (the generator's default, \
+             a crate that stands alone; `ours-copied-<spec>`), its check is:\n"
+        );
+        let _ = writeln!(body, "| spec | `cargo check`, runtime copied | runtime crate / copied | copied / theirs |\n| --- | ---: | ---: | ---: |");
+        for row in rows {
+            let check = |m: &Result<Measured, String>| m.as_ref().ok().and_then(|m| m.times.check.as_ref().ok()).copied();
+            let ratio = |a: Option<Duration>, b: Option<Duration>| match (a, b) {
+                (Some(a), Some(b)) => fmt_ratio(a.as_secs_f64() / b.as_secs_f64()),
+                _ => "-".into(),
+            };
+            let (o, c, t) = (check(&row.ours), check(&row.copied), check(&row.theirs));
+            let secs = c.map(|d| format!("{:.2} s", d.as_secs_f64())).unwrap_or_else(|| "failed".into());
+            let _ = writeln!(body, "| {} | {secs} | {} | {} |", row.spec, ratio(o, c), ratio(c, t));
         }
         let _ = writeln!(body);
     }

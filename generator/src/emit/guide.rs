@@ -52,7 +52,7 @@ pub fn group(model: &NormalizedModel, crate_ident: &str, module: &str, base_url_
         imports: format!("use {crate_ident}::{module}::Client;\nuse {crate_ident}::Error;"),
         ops_path: format!("{crate_ident}::{module}"),
         make_client: format!(
-            "let client = Client::new(Client::builder(){}\n    .build()?);",
+            "let client = Client::builder(){}\n    .build()?;",
             builder_calls(model, base_url_required || model.api.default_server.is_none())
         ),
     }

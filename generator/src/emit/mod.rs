@@ -157,16 +157,18 @@ fn root_client_items(model: &NormalizedModel, server_doc: TokenStream) -> TokenS
     let patch = runtime_reexport_patch(&runtime::RuntimePlan::of(model));
     quote! {
         #ops_reexport
-        pub use runtime::{BuildError, Client, ClientBuilder, Error, #patch Reply, Response, RetryPolicy};
+        pub use runtime::{BuildError, ClientBuilder, Error, #patch Reply, Response, RetryPolicy};
 
         #server_doc
         pub const DEFAULT_BASE_URL: &str = #server;
         #api_key_schemes
 
+        runtime::api_client!(Client);
+
         impl Client {
             /// A builder preset with [`DEFAULT_BASE_URL`].
-            pub fn builder() -> ClientBuilder {
-                ClientBuilder::with_default_base_url(DEFAULT_BASE_URL) #with_schemes
+            pub fn builder() -> ClientBuilder<Client> {
+                ClientBuilder::with_default_base_url(DEFAULT_BASE_URL).building() #with_schemes
             }
         }
     }

@@ -251,43 +251,11 @@ fn group_mod_rs(group: &crate::link::Group, crate_ident: &str) -> TokenStream {
         pub const DEFAULT_BASE_URL: &str = #server;
         #api_key_schemes
 
-        /// This API group's client: a base URL and credentials over a transport (connection
-        /// pool, retries, timeouts) that it may share with other groups. Cheap to clone. The
-        /// runtime client's methods ([`runtime::Client`]) are available through `Deref`.
-        #[derive(Clone, Debug)]
-        pub struct Client(runtime::Client);
-
-        impl ::std::ops::Deref for Client {
-            type Target = runtime::Client;
-            fn deref(&self) -> &runtime::Client {
-                &self.0
-            }
-        }
+        // This API group's client (it may share its transport with other groups).
+        runtime::api_client!(Client);
 
         impl Client {
-            /// Wraps a runtime client (its base URL and credentials are used as they are).
-            pub fn new(client: runtime::Client) -> Self {
-                Client(client)
-            }
-
             #builder
-
-
-            /// The same client (same transport and credentials) at another base URL.
-            pub fn with_base_url(&self, url: &str) -> ::std::result::Result<Self, runtime::BuildError> {
-                self.0.with_base_url(url).map(Client)
-            }
-
-            /// The same client (same transport and base URL) with HTTP basic credentials, e.g.
-            /// a cluster API key.
-            pub fn with_basic_auth(&self, key: impl Into<String>, secret: impl Into<String>) -> ::std::result::Result<Self, runtime::BuildError> {
-                self.0.with_basic_auth(key, secret).map(Client)
-            }
-
-            /// The same client (same transport and base URL) with a bearer token.
-            pub fn with_bearer_token(&self, token: impl Into<String>) -> ::std::result::Result<Self, runtime::BuildError> {
-                self.0.with_bearer_token(token).map(Client)
-            }
         }
     }
 }

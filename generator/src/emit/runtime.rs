@@ -174,7 +174,7 @@ fn local_mod_lines(plan: &RuntimePlan) -> String {
     if plan.pagination {
         out.push_str("mod call_pages;\n");
     }
-    out.push_str("mod macros;\n\npub use self::call::Call;\n#[allow(unused_imports)]\npub(crate) use self::macros::open_enum;\n");
+    out.push_str("mod macros;\n\npub use self::call::Call;\n#[allow(unused_imports)]\npub(crate) use self::macros::{api_client, open_enum};\n");
     out
 }
 

@@ -32,9 +32,7 @@ pub mod operations;
 pub mod runtime;
 pub mod types;
 pub use operations::*;
-pub use runtime::{
-    BuildError, Client, ClientBuilder, Error, Reply, Response, RetryPolicy,
-};
+pub use runtime::{BuildError, ClientBuilder, Error, Reply, Response, RetryPolicy};
 /// The server the spec names first; `Client::builder()` starts from it.
 ///
 /// Authentication schemes used by the operations: `ApiKeyAuth` (`ApiKeyHeader("X-API-Key")`), `TokenAuth` (`Bearer`).
@@ -43,10 +41,12 @@ pub const DEFAULT_BASE_URL: &str = "https://api.example.com/v1";
 pub const API_KEY_SCHEMES: &[runtime::ApiKeyScheme] = &[
     runtime::ApiKeyScheme::header("ApiKeyAuth", "X-API-Key"),
 ];
+runtime::api_client!(Client);
 impl Client {
     /// A builder preset with [`DEFAULT_BASE_URL`].
-    pub fn builder() -> ClientBuilder {
+    pub fn builder() -> ClientBuilder<Client> {
         ClientBuilder::with_default_base_url(DEFAULT_BASE_URL)
+            .building()
             .api_key_schemes(API_KEY_SCHEMES)
     }
 }

@@ -36,14 +36,13 @@ pub mod operations;
 pub mod runtime;
 pub mod types;
 pub use operations::*;
-pub use runtime::{
-    BuildError, Client, ClientBuilder, Error, Reply, Response, RetryPolicy,
-};
+pub use runtime::{BuildError, ClientBuilder, Error, Reply, Response, RetryPolicy};
 /// The server the spec names first; `Client::builder()` starts from it.
 pub const DEFAULT_BASE_URL: &str = "http://localhost";
+runtime::api_client!(Client);
 impl Client {
     /// A builder preset with [`DEFAULT_BASE_URL`].
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::with_default_base_url(DEFAULT_BASE_URL)
+    pub fn builder() -> ClientBuilder<Client> {
+        ClientBuilder::with_default_base_url(DEFAULT_BASE_URL).building()
     }
 }

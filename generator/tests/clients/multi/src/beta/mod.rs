@@ -10,9 +10,9 @@
 //! use fixture_multi::beta::Client;
 //! use fixture_multi::Error;
 //!
-//! let client = Client::new(Client::builder()
+//! let client = Client::builder()
 //!     .basic_auth(std::env::var("API_KEY")?, std::env::var("API_SECRET")?)
-//!     .build()?);
+//!     .build()?;
 //!
 //! match client.list_keys().await {
 //!     Ok(response) => println!("{:?} (request {:?})", response.body, response.request_id),
@@ -39,48 +39,11 @@ pub use operations::*;
 use super::runtime;
 /// The server the spec names first.
 pub const DEFAULT_BASE_URL: &str = "https://api.cloud.test";
-/// This API group's client: a base URL and credentials over a transport (connection
-/// pool, retries, timeouts) that it may share with other groups. Cheap to clone. The
-/// runtime client's methods ([`runtime::Client`]) are available through `Deref`.
-#[derive(Clone, Debug)]
-pub struct Client(runtime::Client);
-impl ::std::ops::Deref for Client {
-    type Target = runtime::Client;
-    fn deref(&self) -> &runtime::Client {
-        &self.0
-    }
-}
+runtime::api_client!(Client);
 impl Client {
-    /// Wraps a runtime client (its base URL and credentials are used as they are).
-    pub fn new(client: runtime::Client) -> Self {
-        Client(client)
-    }
     /// A builder preset with [`DEFAULT_BASE_URL`], for using this group alone:
     /// `Client::new(Client::builder().build()?)`.
     pub fn builder() -> runtime::ClientBuilder {
         runtime::ClientBuilder::with_default_base_url(DEFAULT_BASE_URL)
-    }
-    /// The same client (same transport and credentials) at another base URL.
-    pub fn with_base_url(
-        &self,
-        url: &str,
-    ) -> ::std::result::Result<Self, runtime::BuildError> {
-        self.0.with_base_url(url).map(Client)
-    }
-    /// The same client (same transport and base URL) with HTTP basic credentials, e.g.
-    /// a cluster API key.
-    pub fn with_basic_auth(
-        &self,
-        key: impl Into<String>,
-        secret: impl Into<String>,
-    ) -> ::std::result::Result<Self, runtime::BuildError> {
-        self.0.with_basic_auth(key, secret).map(Client)
-    }
-    /// The same client (same transport and base URL) with a bearer token.
-    pub fn with_bearer_token(
-        &self,
-        token: impl Into<String>,
-    ) -> ::std::result::Result<Self, runtime::BuildError> {
-        self.0.with_bearer_token(token).map(Client)
     }
 }

@@ -10,10 +10,10 @@
 //! use fixture_multi::gamma::Client;
 //! use fixture_multi::Error;
 //!
-//! let client = Client::new(Client::builder()
+//! let client = Client::builder()
 //!     .base_url("https://your-server.example")
 //!     .basic_auth(std::env::var("API_KEY")?, std::env::var("API_SECRET")?)
-//!     .build()?);
+//!     .build()?;
 //!
 //! let body = /* the request body */;
 //! match client.create_topic(&body).await {
@@ -41,49 +41,12 @@ pub use operations::*;
 use super::runtime;
 /// The server the spec names: a per-tenant placeholder, so the crate's root `Client` asks for the real base URL.
 pub const DEFAULT_BASE_URL: &str = "https://pkc-00000.region.provider.cloud.test";
-/// This API group's client: a base URL and credentials over a transport (connection
-/// pool, retries, timeouts) that it may share with other groups. Cheap to clone. The
-/// runtime client's methods ([`runtime::Client`]) are available through `Deref`.
-#[derive(Clone, Debug)]
-pub struct Client(runtime::Client);
-impl ::std::ops::Deref for Client {
-    type Target = runtime::Client;
-    fn deref(&self) -> &runtime::Client {
-        &self.0
-    }
-}
+runtime::api_client!(Client);
 impl Client {
-    /// Wraps a runtime client (its base URL and credentials are used as they are).
-    pub fn new(client: runtime::Client) -> Self {
-        Client(client)
-    }
     /// A builder with no base URL, for using this group alone: the spec's server is a
     /// per-tenant placeholder, so name yours with `base_url` before `build()`:
     /// `Client::new(Client::builder().base_url(url).build()?)`.
     pub fn builder() -> runtime::ClientBuilder {
         runtime::ClientBuilder::new()
-    }
-    /// The same client (same transport and credentials) at another base URL.
-    pub fn with_base_url(
-        &self,
-        url: &str,
-    ) -> ::std::result::Result<Self, runtime::BuildError> {
-        self.0.with_base_url(url).map(Client)
-    }
-    /// The same client (same transport and base URL) with HTTP basic credentials, e.g.
-    /// a cluster API key.
-    pub fn with_basic_auth(
-        &self,
-        key: impl Into<String>,
-        secret: impl Into<String>,
-    ) -> ::std::result::Result<Self, runtime::BuildError> {
-        self.0.with_basic_auth(key, secret).map(Client)
-    }
-    /// The same client (same transport and base URL) with a bearer token.
-    pub fn with_bearer_token(
-        &self,
-        token: impl Into<String>,
-    ) -> ::std::result::Result<Self, runtime::BuildError> {
-        self.0.with_bearer_token(token).map(Client)
     }
 }

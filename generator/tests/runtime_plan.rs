@@ -1,6 +1,8 @@
 //! The runtime a generated crate gets follows what its API uses (`emit::runtime::RuntimePlan`):
 //! a crate without multipart bodies, three-state `Patch` fields or paginated lists has no
-//! `multipart.rs` / `patch.rs` / `pagination.rs`, and one with them has them. That those crates compile (clippy `-D warnings`) is
+//! `multipart.rs` / `patch.rs` / `pagination.rs` in its copy of the runtime, nor the builder's
+//! `call_multipart.rs` / `call_pages.rs` in either layout, and one with them has them. (The
+//! committed fixture clients depend on the runtime crate, so they carry only the local files.) That those crates compile (clippy `-D warnings`) is
 //! checked by `model_snapshots::every_fixture_compiles_under_clippy`, which generates every
 //! fixture with its plan, and by the committed fixture clients, which are workspace members.
 
@@ -35,12 +37,12 @@ fn a_spec_without_multipart_patch_or_pagination_gets_none_of_those_modules() {
     for name in ["parameters", "content_types"] {
         let (plan, files) = runtime_of(name);
         assert_eq!(plan, RuntimePlan { multipart: false, patch: false, pagination: false }, "{name}");
-        for gone in ["multipart.rs", "patch.rs", "pagination.rs"] {
+        for gone in ["multipart.rs", "patch.rs", "pagination.rs", "call_multipart.rs", "call_pages.rs"] {
             assert!(!files.iter().any(|f| f == gone), "{name}: {gone} in {files:?}");
             assert!(!committed_runtime(name).iter().any(|f| f == gone), "{name}: committed client has {gone}");
         }
         // The modules every crate needs are still there.
-        for kept in ["mod.rs", "client.rs", "request.rs", "page_limits.rs", "mock.rs"] {
+        for kept in ["mod.rs", "client.rs", "request.rs", "page_limits.rs", "mock.rs", "call.rs", "macros.rs"] {
             assert!(files.iter().any(|f| f == kept), "{name}: no {kept} in {files:?}");
         }
         let model = support::model_of(&fixture(name));
@@ -54,22 +56,21 @@ fn a_spec_without_multipart_patch_or_pagination_gets_none_of_those_modules() {
 fn a_paginated_spec_gets_the_walkers() {
     let (plan, files) = runtime_of("pagination");
     assert!(plan.pagination && !plan.multipart, "{plan:?}");
-    assert!(files.iter().any(|f| f == "pagination.rs"), "{files:?}");
-    assert!(committed_runtime("pagination").iter().any(|f| f == "pagination.rs"));
-    assert!(!committed_runtime("pagination").iter().any(|f| f == "multipart.rs"));
+    assert!(files.iter().any(|f| f == "pagination.rs") && files.iter().any(|f| f == "call_pages.rs"), "{files:?}");
+    assert!(committed_runtime("pagination").iter().any(|f| f == "call_pages.rs"));
+    assert!(!committed_runtime("pagination").iter().any(|f| f == "call_multipart.rs"));
 }
 
 #[test]
 fn a_spec_with_them_gets_them() {
     let (plan, files) = runtime_of("multipart");
     assert!(plan.multipart, "the multipart fixture has a multipart form body");
-    assert!(files.iter().any(|f| f == "multipart.rs"), "{files:?}");
-    assert!(committed_runtime("multipart").iter().any(|f| f == "multipart.rs"));
+    assert!(files.iter().any(|f| f == "multipart.rs") && files.iter().any(|f| f == "call_multipart.rs"), "{files:?}");
+    assert!(committed_runtime("multipart").iter().any(|f| f == "call_multipart.rs"));
 
     let (plan, files) = runtime_of("patch_clear");
     assert!(plan.patch, "the patch_clear fixture has three-state fields");
     assert!(files.iter().any(|f| f == "patch.rs"), "{files:?}");
-    assert!(committed_runtime("patch_clear").iter().any(|f| f == "patch.rs"));
 }
 
 /// The two runtime layouts of one spec differ only in the runtime: the same `lib.rs`, types and

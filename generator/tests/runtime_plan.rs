@@ -81,7 +81,7 @@ fn the_runtime_crate_changes_only_the_runtime_and_the_manifest() {
     use openapi_forge::{Generator, Input, Settings};
     let generate = |settings: Settings| {
         let mut g = Generator::new(settings);
-        g.input(Input::from_file(&fixture("pagination")).unwrap());
+        g.input(Input::from_file(fixture("pagination")).unwrap());
         g.generate()
     };
     let copied = generate(Settings::crate_named("p")).unwrap();

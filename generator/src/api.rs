@@ -74,8 +74,10 @@ pub enum Layout {
     Module,
 }
 
-/// How to generate.
+/// How to generate. Made with [`Settings::crate_named`] or [`Settings::module`] and changed
+/// through its `with_*` methods or fields.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Settings {
     /// Package name of the generated crate (checked with cargo's rules).
     pub crate_name: String,
@@ -167,6 +169,13 @@ impl Generator {
         if let Err(why) = validate_crate_name(&settings.crate_name) {
             return Err(GenerateError::single("settings", "#", format!("invalid crate name {:?}: {why}", settings.crate_name)));
         }
+        if let RuntimeSource::Crate { path } = &settings.runtime {
+            // Written into the manifest as a TOML string: escaped there, but a path with control
+            // or bidi characters (which the escaping would drop) or no text is no path to write.
+            if path.trim().is_empty() || path.chars().any(|c| c.is_control() || crate::emit::docs::is_bidi_control(c)) {
+                return Err(GenerateError::single("settings", "#", format!("invalid runtime crate path {path:?}: empty, or with control characters")));
+            }
+        }
         if settings.layout == Layout::Module && settings.runtime != RuntimeSource::Copied {
             return Err(GenerateError::single("settings", "#", "a module file carries its own runtime: the runtime crate is for crate layouts"));
         }
@@ -197,7 +206,14 @@ impl Generator {
                     let manifest = files.iter_mut().find(|f| f.path == "Cargo.toml");
                     match manifest {
                         Some(f) if f.contents.contains("[dev-dependencies]\n") => {
-                            f.contents = f.contents.replacen("[dev-dependencies]\n", &format!("[dev-dependencies]\n{CONFORMANCE_VALIDATOR}\n"), 1);
+                            let mut dev = format!("[dev-dependencies]\n{CONFORMANCE_VALIDATOR}\n");
+                            // The suite makes its own HTTP client: reqwest is the crate's
+                            // dependency only where the runtime is copied into it.
+                            if settings.runtime != RuntimeSource::Copied {
+                                dev.push_str(crate::emit::runtime::REQWEST_DEPENDENCY);
+                                dev.push('\n');
+                            }
+                            f.contents = f.contents.replacen("[dev-dependencies]\n", &dev, 1);
                         }
                         _ => return Err(GenerateError::single("settings", "#", "the conformance suite needs the crate's Cargo.toml")),
                     }

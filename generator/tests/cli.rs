@@ -502,7 +502,7 @@ fn a_crate_generated_against_the_runtime_crate_the_cli_wrote_compiles() {
     let o = forge(&["generate", "--spec", s(&spec), "--out", s(&out), "--crate-name", "seed-client", "--runtime-crate", "../openapi-forge-runtime"]);
     assert_eq!(o.status.code(), Some(0), "{:?}", text(&o));
     let manifest = std::fs::read_to_string(out.join("Cargo.toml")).expect("manifest");
-    assert!(manifest.contains("\nopenapi-forge-runtime = { path = \"../openapi-forge-runtime\" }\n"), "{manifest}");
+    assert!(manifest.contains("\nopenapi-forge-runtime = { path = \"../openapi-forge-runtime\", version = \"=0.1.0\" }\n"), "{manifest}");
     assert!(manifest.contains("blocking = [\"openapi-forge-runtime/blocking\"]") && !manifest.contains("reqwest"), "{manifest}");
     let mut runtime_files: Vec<String> =
         std::fs::read_dir(out.join("src/runtime")).expect("src/runtime").map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();

@@ -96,10 +96,15 @@ fn the_runtime_crate_changes_only_the_runtime_and_the_manifest() {
     let runtime = |m: &std::collections::BTreeMap<String, String>| m.keys().filter_map(|p| p.strip_prefix("src/runtime/")).map(str::to_string).collect::<Vec<_>>();
     assert_eq!(runtime(&b), ["call.rs", "call_pages.rs", "macros.rs", "mod.rs"]);
     assert!(runtime(&a).len() > 10 && runtime(&b).iter().all(|f| runtime(&a).contains(f)), "{:?}", runtime(&a));
-    assert!(b["Cargo.toml"].contains("openapi-forge-runtime = { path = \"../rt\" }") && !a["Cargo.toml"].contains("openapi-forge-runtime"));
+    assert!(b["Cargo.toml"].contains("openapi-forge-runtime = { path = \"../rt\", version = ") && !a["Cargo.toml"].contains("openapi-forge-runtime"));
 
     let mut module = Settings::module();
     module.runtime = openapi_forge::RuntimeSource::Crate { path: "../rt".into() };
     let refused = generate(module).unwrap_err();
     assert!(refused.to_string().contains("carries its own runtime"), "{refused}");
+    // A path that cannot be one is refused, not written into the manifest.
+    for bad in ["", "  ", "../rt\u{202e}x", "a\nb"] {
+        let refused = generate(Settings::crate_named("p").with_runtime_crate(bad)).unwrap_err();
+        assert!(refused.to_string().contains("runtime crate path"), "{bad:?}: {refused}");
+    }
 }

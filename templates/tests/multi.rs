@@ -95,6 +95,6 @@ async fn default_servers_and_required_base_urls() {
     let alone = gamma::Client::builder().basic_auth("k", "s").build().expect_err("no base URL");
     assert!(matches!(alone, BuildError::MissingBaseUrl), "{alone:?}");
     // A group can also be used alone, with its own builder.
-    let solo = alpha::Client::new(alpha::Client::builder().build().expect("solo"));
+    let solo = alpha::Client::builder().build().expect("solo");
     assert_eq!(solo.base_url(), alpha::DEFAULT_BASE_URL);
 }

@@ -121,7 +121,7 @@ pub(crate) struct RustStats {
 }
 
 impl RustStats {
-    fn add(&mut self, other: RustStats) {
+    pub(crate) fn add(&mut self, other: RustStats) {
         self.lines += other.lines;
         self.types += other.types;
     }
@@ -154,7 +154,8 @@ fn stats_of_file(path: &Path) -> RustStats {
     }
 }
 
-fn stats_of(path: &Path) -> RustStats {
+/// Lines and types of the `.rs` files at `path` (a file, or a folder walked whole).
+pub(crate) fn stats_of(path: &Path) -> RustStats {
     let mut stats = RustStats::default();
     if path.is_dir() {
         let mut entries: Vec<PathBuf> = std::fs::read_dir(path).map(|rd| rd.flatten().map(|e| e.path()).collect()).unwrap_or_default();
@@ -230,19 +231,27 @@ pub(crate) struct Measured {
 /// Measures `crates` (names in `scratch`), interleaving the sides per profile (all checks, then
 /// all debug builds, then all release builds) so that a change in machine load falls on both.
 pub(crate) fn measure_crates(scratch: &Scratch, crates: &[(String, CrateSize)], check_runs: usize, build_runs: Option<usize>) -> Vec<Measured> {
+    let all: Vec<(String, CrateSize, bool)> = crates.iter().map(|(n, s)| (n.clone(), *s, true)).collect();
+    measure_crates_some_built(scratch, &all, check_runs, build_runs)
+}
+
+/// [`measure_crates`] where only the crates marked `true` are built (the others are checked,
+/// in the same turns).
+pub(crate) fn measure_crates_some_built(scratch: &Scratch, crates: &[(String, CrateSize, bool)], check_runs: usize, build_runs: Option<usize>) -> Vec<Measured> {
     let mut out: Vec<Measured> = crates
         .iter()
-        .map(|(name, size)| Measured { name: name.clone(), size: *size, times: CrateTimes { check: Err("not measured".into()), build: None, release: None } })
+        .map(|(name, size, _)| Measured { name: name.clone(), size: *size, times: CrateTimes { check: Err("not measured".into()), build: None, release: None } })
         .collect();
+    let built: Vec<bool> = crates.iter().map(|(_, _, b)| *b).collect();
     let mut profiles = vec![(Profile::Check, check_runs)];
     if let Some(runs) = build_runs {
         profiles.push((Profile::Build, runs));
         profiles.push((Profile::Release, runs));
     }
     for (profile, runs) in profiles {
-        for m in out.iter_mut() {
+        for (m, built) in out.iter_mut().zip(&built) {
             // A crate that does not check is not built.
-            if profile != Profile::Check && m.times.check.is_err() {
+            if profile != Profile::Check && (m.times.check.is_err() || !built) {
                 continue;
             }
             let t = scratch.time(&m.name, profile, &[], runs, true);

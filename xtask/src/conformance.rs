@@ -279,10 +279,12 @@ fn generate(spec: &Path, ws: &Path) -> Result<Job, String> {
     let stem = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "spec".into());
     let clean: String = stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
     let crate_name = format!("conformance-{}", clean.trim_matches('-'));
-    let mut generator = Generator::new(Settings::crate_named(crate_name.clone()).with_conformance_suite(true));
+    let dir = ws.join(&clean);
+    // On the runtime crate: compiled once for every spec of the run.
+    let settings = Settings::crate_named(crate_name.clone()).with_conformance_suite(true).with_runtime_crate(crate::runtime_crate_path_from(&dir));
+    let mut generator = Generator::new(settings);
     generator.input(Input::from_file(spec).map_err(|e| e.to_string())?);
     let output = generator.generate().map_err(|e| e.to_string())?;
-    let dir = ws.join(&clean);
     output.write_crate(&dir, &WriteOptions::default()).map_err(|e| e.to_string())?;
 
     // Prism needs a complete document: the loader's (headers filled in), with the security

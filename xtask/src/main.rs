@@ -201,13 +201,17 @@ fn codegen_one(job: &CodegenJob, check: bool) -> bool {
     true
 }
 
-/// `templates/runtime` as a path relative to `dir`, a folder inside the workspace (`../..`
-/// per level), so the manifests written there are the same on every machine.
+/// `templates/runtime` as a path relative to `dir` when `dir` is inside the workspace (`../..`
+/// per level, so the manifests written there are the same on every machine), else absolute.
 pub(crate) fn runtime_crate_path_from(dir: &Path) -> String {
-    let depth = dir.strip_prefix(workspace_root()).map(|rel| rel.components().count()).unwrap_or(0);
-    let mut path = "../".repeat(depth);
-    path.push_str("templates/runtime");
-    path
+    match dir.strip_prefix(workspace_root()) {
+        Ok(rel) => {
+            let mut path = "../".repeat(rel.components().count());
+            path.push_str("templates/runtime");
+            path
+        }
+        Err(_) => workspace_root().join("templates/runtime").display().to_string(),
+    }
 }
 
 pub(crate) fn cargo() -> Command {
@@ -235,7 +239,7 @@ fn test_all() -> ExitCode {
     }
     if !run_step(
         "rustdoc of the generated crates (-D warnings)",
-        cargo().env("RUSTDOCFLAGS", "-D warnings").args(["doc", "--no-deps", "-p", "confluent-cloud", "-p", "fixture-multi", "-p", "openapi-forge"]),
+        cargo().env("RUSTDOCFLAGS", "-D warnings").args(["doc", "--no-deps", "-p", "confluent-cloud", "-p", "fixture-multi", "-p", "fixture-api-key-auth", "-p", "openapi-forge-runtime", "-p", "openapi-forge"]),
     ) {
         failed.push("rustdoc");
     }

@@ -98,19 +98,6 @@ pub(crate) fn measure(dir: &Path, work: &Path, target: &Path, forge_bin: &Path) 
     let _ = std::fs::create_dir_all(&scratch.dir);
     let mut members = Vec::new();
     let mut laid = Vec::new();
-    // Ours depend on the runtime crate, as progenitor's depend on progenitor-client.
-    let runtime_dir = scratch.dir.join("openapi-forge-runtime");
-    if let Err(e) = Command::new(forge_bin).args(["runtime", "--out"]).arg(&runtime_dir).output().map_err(|e| e.to_string()).and_then(|out| {
-        if out.status.success() {
-            Ok(())
-        } else {
-            Err(output_tail(&out))
-        }
-    }) {
-        notes.push(format!("progenitor column skipped: openapi-forge could not write the runtime crate: {e}"));
-        return (None, notes);
-    }
-    members.push("openapi-forge-runtime".to_string());
     for spec in &specs {
         let stem = spec.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
         let bytes = std::fs::metadata(spec).map(|m| m.len() as usize).unwrap_or(0);
@@ -134,7 +121,7 @@ pub(crate) fn measure(dir: &Path, work: &Path, target: &Path, forge_bin: &Path) 
             .arg(spec)
             .arg("--out")
             .arg(&ours_dir)
-            .args(["--crate-name", &ours_name, "--runtime-crate", "../openapi-forge-runtime"])
+            .args(["--crate-name", &ours_name])
             .output()
             .map_err(|e| e.to_string())
             .and_then(|out| if out.status.success() { Ok(ours_name.clone()) } else { Err(format!("openapi-forge rejects it: {}", output_tail(&out))) });

@@ -219,17 +219,17 @@ fn group_mod_rs(group: &crate::link::Group, crate_ident: &str) -> TokenStream {
         quote! {
             /// A builder with no base URL, for using this group alone: the spec's server is a
             /// per-tenant placeholder, so name yours with `base_url` before `build()`:
-            /// `Client::new(Client::builder().base_url(url).build()?)`.
-            pub fn builder() -> runtime::ClientBuilder {
-                runtime::ClientBuilder::new() #with_schemes
+            /// `Client::builder().base_url(url).build()?`.
+            pub fn builder() -> runtime::ClientBuilder<Client> {
+                runtime::ClientBuilder::new().building() #with_schemes
             }
         }
     } else {
         quote! {
             /// A builder preset with [`DEFAULT_BASE_URL`], for using this group alone:
-            /// `Client::new(Client::builder().build()?)`.
-            pub fn builder() -> runtime::ClientBuilder {
-                runtime::ClientBuilder::with_default_base_url(DEFAULT_BASE_URL) #with_schemes
+            /// `Client::builder().build()?`.
+            pub fn builder() -> runtime::ClientBuilder<Client> {
+                runtime::ClientBuilder::with_default_base_url(DEFAULT_BASE_URL).building() #with_schemes
             }
         }
     };

@@ -103,6 +103,14 @@ pub const RUNTIME_CRATE: &str = "openapi-forge-runtime";
 /// The runtime crate's manifest (`templates/runtime/Cargo.toml`).
 const RUNTIME_MANIFEST: &str = include_str!("../../../templates/runtime/Cargo.toml");
 
+/// The runtime crate's version, from its manifest's `[package]` table.
+pub fn runtime_version() -> &'static str {
+    RUNTIME_MANIFEST
+        .lines()
+        .find_map(|l| l.strip_prefix("version = \"").and_then(|v| v.strip_suffix('"')))
+        .unwrap_or("0.0.0")
+}
+
 /// The runtime crate as files (its manifest and every source file, as they are in
 /// `templates/runtime/`), for crates made with [`RuntimeSource::Crate`] to depend on.
 pub fn runtime_crate_files() -> Vec<super::GeneratedFile> {
@@ -124,19 +132,24 @@ serde_json = "1"
 /// dependencies, `templates/runtime/Cargo.toml`; a test there keeps the two lists equal).
 const COPIED_RUNTIME_DEPENDENCIES: &str = r#"fastrand = "2"
 percent-encoding = "2"
-reqwest = { version = "0.13", default-features = false, features = ["rustls", "stream"] }
 serde_path_to_error = "0.1"
 tokio = { version = "1", features = ["fs", "time"] }
 tracing = "0.1"
 "#;
 
+/// reqwest as the runtime depends on it: a copy of the runtime needs it, and so does the
+/// conformance suite, which makes its own HTTP client.
+pub(crate) const REQWEST_DEPENDENCY: &str = r#"reqwest = { version = "0.13", default-features = false, features = ["rustls", "stream"] }"#;
+
 impl RuntimeSource {
     /// The manifest's `[dependencies]` lines, and the list its `blocking` feature enables.
     pub(crate) fn manifest(&self) -> (String, String) {
         match self {
-            RuntimeSource::Copied => (sorted_lines(&[CODE_DEPENDENCIES, COPIED_RUNTIME_DEPENDENCIES]), "\"tokio/rt\"".into()),
+            RuntimeSource::Copied => (sorted_lines(&[CODE_DEPENDENCIES, COPIED_RUNTIME_DEPENDENCIES, REQWEST_DEPENDENCY]), "\"tokio/rt\"".into()),
             RuntimeSource::Crate { path } => {
-                let runtime = format!("{RUNTIME_CRATE} = {{ path = {} }}\n", super::docs::toml_string(path));
+                // The exact version this generator's local files were written against: a
+                // runtime folder from another release is refused by cargo, saying so.
+                let runtime = format!("{RUNTIME_CRATE} = {{ path = {}, version = \"={}\" }}\n", super::docs::toml_string(path), runtime_version());
                 (sorted_lines(&[CODE_DEPENDENCIES, &runtime]), super::docs::toml_string(&format!("{RUNTIME_CRATE}/blocking")))
             }
         }
@@ -281,7 +294,9 @@ mod tests {
         assert_eq!(full.iter().map(|(n, _)| *n).collect::<Vec<_>>(), ["call.rs", "call_multipart.rs", "call_pages.rs", "macros.rs", "mod.rs"]);
         // The path is TOML-escaped, and the `blocking` feature is the runtime crate's.
         let (dependencies, blocking) = RuntimeSource::Crate { path: "a\"b".into() }.manifest();
-        assert!(dependencies.contains("\nopenapi-forge-runtime = { path = \"a\\\"b\" }\n"), "{dependencies}");
+        assert!(dependencies.contains(&format!("\nopenapi-forge-runtime = {{ path = \"a\\\"b\", version = \"={}\" }}\n", runtime_version())), "{dependencies}");
+        // The version is the runtime crate's own (and the generator's: they are released together).
+        assert_eq!(runtime_version(), env!("CARGO_PKG_VERSION"));
         assert!(!dependencies.contains("reqwest"), "{dependencies}");
         assert_eq!(blocking, "\"openapi-forge-runtime/blocking\"");
     }

@@ -342,12 +342,23 @@ pub fn validate_crate_name(name: &str) -> Result<(), String> {
     if RESERVED_CRATE_NAMES.contains(&name) {
         return Err(format!("{name:?} is reserved by cargo or the standard library"));
     }
+    // A generated crate may depend on the runtime crate: it cannot take that name.
+    if name.replace('_', "-") == crate::emit::runtime::RUNTIME_CRATE {
+        return Err(format!("{name:?} is the name of openapi-forge's runtime crate, which generated crates depend on"));
+    }
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_runtime_crates_name_is_refused() {
+        assert!(validate_crate_name("openapi-forge-runtime").unwrap_err().contains("runtime crate"));
+        assert!(validate_crate_name("openapi_forge_runtime").is_err());
+        assert!(validate_crate_name("openapi-forge-runtimes").is_ok());
+    }
 
     #[test]
     fn keywords_and_digits_and_punctuation() {

@@ -3,7 +3,7 @@
 //! these must not use (see `open_enum`).
 
 /// The four trait impls every generated open enum has, written once: `From<&str>`, `Display`,
-/// `Serialize` (the wire string) and `Deserialize` (through [`deserialize_str_with`]), all
+/// `Serialize` (the wire string) and `Deserialize` (through [`deserialize_str_with`](super::deserialize_str_with)), all
 /// through the enum's own `from_wire` and `as_str`, which the generator emits because they
 /// hold the spec's values. A macro, because a blanket impl cannot do this (the traits are
 /// foreign) and printing the same 30 lines per enum cost the generator (syn and prettyplease

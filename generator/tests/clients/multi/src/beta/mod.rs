@@ -42,8 +42,8 @@ pub const DEFAULT_BASE_URL: &str = "https://api.cloud.test";
 runtime::api_client!(Client);
 impl Client {
     /// A builder preset with [`DEFAULT_BASE_URL`], for using this group alone:
-    /// `Client::new(Client::builder().build()?)`.
-    pub fn builder() -> runtime::ClientBuilder {
-        runtime::ClientBuilder::with_default_base_url(DEFAULT_BASE_URL)
+    /// `Client::builder().build()?`.
+    pub fn builder() -> runtime::ClientBuilder<Client> {
+        runtime::ClientBuilder::with_default_base_url(DEFAULT_BASE_URL).building()
     }
 }

@@ -45,8 +45,8 @@ runtime::api_client!(Client);
 impl Client {
     /// A builder with no base URL, for using this group alone: the spec's server is a
     /// per-tenant placeholder, so name yours with `base_url` before `build()`:
-    /// `Client::new(Client::builder().base_url(url).build()?)`.
-    pub fn builder() -> runtime::ClientBuilder {
-        runtime::ClientBuilder::new()
+    /// `Client::builder().base_url(url).build()?`.
+    pub fn builder() -> runtime::ClientBuilder<Client> {
+        runtime::ClientBuilder::new().building()
     }
 }

@@ -347,3 +347,30 @@ async fn undocumented_status_never_prints_the_secret() {
         assert!(!text.contains("TOPSECRETVALUE"), "{text}");
     }
 }
+
+/// Every `with_*` method of the runtime client, which returns another `Client`, has its wrapper
+/// in `api_client!`, so the API's `Client` never hands back a runtime client (without the
+/// API's operations) from one of them; and the wrappers call the method of their own name.
+#[test]
+fn the_api_client_wraps_every_with_method_of_the_runtime_client() {
+    let runtime = include_str!("../runtime/client.rs");
+    let local = include_str!("../local/macros.rs");
+    let impl_client = runtime.split("\nimpl Client {\n").nth(1).expect("impl Client").split("\n}\n").next().unwrap();
+    let with_methods = |text: &str, prefix: &str| -> Vec<String> {
+        let mut names: Vec<String> = text
+            .lines()
+            .filter_map(|l| l.trim_start().strip_prefix(prefix))
+            .filter_map(|rest| rest.split(['(', '<']).next())
+            .filter(|name| name.starts_with("with_"))
+            .map(str::to_string)
+            .collect();
+        names.sort();
+        names
+    };
+    let runtime_with = with_methods(impl_client, "pub fn ");
+    assert!(runtime_with.len() >= 6, "{runtime_with:?}");
+    assert_eq!(with_methods(local, "pub fn "), runtime_with, "api_client! must wrap exactly the runtime client's with_* methods");
+    for name in &runtime_with {
+        assert!(local.contains(&format!("self.0.{name}(")), "the {name} wrapper does not call the runtime's {name}");
+    }
+}

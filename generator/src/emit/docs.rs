@@ -199,11 +199,78 @@ pub fn inner_doc_lines(text: &str) -> TokenStream {
 // `///` and its value on a line of its own, at the item's indentation; [`expand_doc_blocks`]
 // then writes each line as the `///` (or `//!`) line prettyplease would have printed for it, with
 // trailing spaces trimmed as prettyplease trims them. The output is byte for byte what one
-// attribute per line gives. Both markers are control characters, which [`scrub`] removes from
-// all doc text and which every string literal in generated code prints escaped, so the
-// expansion can never be triggered by spec text or touch anything but a doc block.
+// attribute per line gives.
+//
+// Inside a [`with_doc_table`] scope (every file `emit_crate`, `emit_module` and
+// `emit_multi_crate` make), a block does not even travel in the tokens: carried as a string
+// literal it was escaped char by char by proc_macro2, unescaped by syn and again by
+// prettyplease, which cost more than all the other doc work. The block is kept in this thread's
+// table instead, and the tokens carry a reference to it, `DOC_REF` then `scope:index`, which
+// [`expand_doc_blocks`] replaces with the block. The text, and so the output, is the same.
+//
+// All three markers are control characters, which [`scrub`] removes from all doc text and which
+// every string literal in generated code prints escaped (`\u{3}`), so the expansion can never be
+// triggered by spec text or touch anything but a doc block.
 const DOC_BLOCK: char = '\u{1}';
 const DOC_LINE: char = '\u{2}';
+const DOC_REF: char = '\u{3}';
+
+/// The doc blocks made on this thread inside the current [`with_doc_table`] scope, `None`
+/// outside one. `scope` is unique in the process, so a reference can only ever resolve in the
+/// scope (and on the thread) that made it.
+struct DocTable {
+    scope: u64,
+    blocks: Vec<String>,
+}
+
+thread_local! {
+    static DOC_TABLE: std::cell::RefCell<Option<DocTable>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f` with doc blocks kept out of the tokens (see [`DOC_REF`]): the tokens `f` builds
+/// refer to blocks in a table that lives until `f` returns.
+///
+/// A reference is only good while its table lives, on the thread that made it, and both hold
+/// by the types: proc_macro2's tokens are neither `Send` nor `Sync`, so with `f` and its result
+/// `Send`, `f` can neither take tokens in through what it captures nor hand them out, and no
+/// token with a reference leaves the scope or the thread; tokens are formatted (and the
+/// references resolved) inside it. Should a reference still meet another table, the scope
+/// number does not match and formatting fails with an internal error instead of printing other
+/// docs. Nested scopes share the outer table.
+pub(crate) fn with_doc_table<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    static NEXT_SCOPE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    /// Ends the scope when `f` returns or unwinds.
+    struct Close;
+    impl Drop for Close {
+        fn drop(&mut self) {
+            DOC_TABLE.with(|t| t.borrow_mut().take());
+        }
+    }
+    let opened = DOC_TABLE.with(|t| {
+        let mut t = t.borrow_mut();
+        if t.is_some() {
+            return false;
+        }
+        let scope = NEXT_SCOPE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        *t = Some(DocTable { scope, blocks: Vec::new() });
+        true
+    });
+    let _close = opened.then_some(Close);
+    f()
+}
+
+/// The doc attribute's value for `block` (see [`doc_block`]): inside a [`with_doc_table`] scope a
+/// reference to it in the table, outside one the block itself.
+fn doc_value(block: String) -> String {
+    DOC_TABLE.with(|t| match t.borrow_mut().as_mut() {
+        Some(table) => {
+            let value = format!("{DOC_REF}{}:{}", table.scope, table.blocks.len());
+            table.blocks.push(block);
+            value
+        }
+        None => block,
+    })
+}
 
 /// The value of one doc attribute holding `lines` (already free of control characters), each
 /// written as ` line` (or empty); `None` when there are no lines.
@@ -216,36 +283,57 @@ fn doc_block<'a>(lines: impl Iterator<Item = &'a str>) -> Option<String> {
             block.push_str(line);
         }
     }
-    (!block.is_empty()).then_some(block)
+    (!block.is_empty()).then(|| doc_value(block))
 }
 
-/// prettyplease's output with every doc block (see [`doc_block`]) written out as one `///` or
-/// `//!` line per line of the block, at the indentation of the line prettyplease printed.
-pub(crate) fn expand_doc_blocks(text: String) -> String {
-    if !text.contains(DOC_BLOCK) {
-        return text;
+/// prettyplease's output with every doc block (see [`doc_block`]), or reference to one, written
+/// out as one `///` or `//!` line per line of the block, at the indentation of the line
+/// prettyplease printed. Fails only on a reference that is not to this thread's current table,
+/// which [`with_doc_table`] rules out.
+pub(crate) fn expand_doc_blocks(text: String) -> Result<String, String> {
+    if !text.contains([DOC_BLOCK, DOC_REF]) {
+        return Ok(text);
     }
-    let mut out = String::with_capacity(text.len() * 2);
-    for line in text.split_inclusive('\n') {
-        let Some(at) = line.find(DOC_BLOCK) else {
-            out.push_str(line);
-            continue;
-        };
-        // `at` follows `///` or `//!`: the head is the indentation and the comment marker.
-        let head = &line[..at];
-        let indent = &head[..head.len() - head.trim_start().len()];
-        let marker = head.trim_start();
-        let body = line[at + DOC_BLOCK.len_utf8()..].trim_end_matches('\n');
-        for (i, piece) in body.split(DOC_LINE).enumerate() {
-            out.push_str(if i == 0 { head } else { indent });
-            if i > 0 {
-                out.push_str(marker);
+    DOC_TABLE.with(|table| {
+        let table = table.borrow();
+        let mut out = String::with_capacity(text.len() * 2);
+        for line in text.split_inclusive('\n') {
+            let Some(at) = line.find([DOC_BLOCK, DOC_REF]) else {
+                out.push_str(line);
+                continue;
+            };
+            // `at` follows `///` or `//!`: the head is the indentation and the comment marker.
+            let head = &line[..at];
+            let value = line[at..].trim_end_matches('\n');
+            let block = match value.strip_prefix(DOC_REF) {
+                Some(reference) => lookup(table.as_ref(), reference)?,
+                None => value,
+            };
+            let indent = &head[..head.len() - head.trim_start().len()];
+            let marker = head.trim_start();
+            let body = block.strip_prefix(DOC_BLOCK).unwrap_or(block);
+            for (i, piece) in body.split(DOC_LINE).enumerate() {
+                out.push_str(if i == 0 { head } else { indent });
+                if i > 0 {
+                    out.push_str(marker);
+                }
+                out.push_str(piece.trim_end_matches(' '));
+                out.push('\n');
             }
-            out.push_str(piece.trim_end_matches(' '));
-            out.push('\n');
         }
+        Ok(out)
+    })
+}
+
+/// The block that `reference` (`scope:index`, see [`DOC_REF`]) names in `table`.
+fn lookup<'t>(table: Option<&'t DocTable>, reference: &str) -> Result<&'t str, String> {
+    let unknown = || format!("internal error: a doc comment refers to a doc block this thread does not hold ({reference:?})");
+    let (scope, index) = reference.split_once(':').ok_or_else(unknown)?;
+    let (scope, index): (u64, usize) = (scope.parse().map_err(|_| unknown())?, index.parse().map_err(|_| unknown())?);
+    match table {
+        Some(t) if t.scope == scope => t.blocks.get(index).map(String::as_str).ok_or_else(unknown),
+        _ => Err(unknown()),
     }
-    out
 }
 
 /// The docs record as sanitized Markdown.
@@ -691,5 +779,63 @@ mod tests {
     fn toml_strings_are_one_line() {
         assert_eq!(super::toml_string("a\"b\\c\nbuild = \"evil.rs\""), "\"a\\\"b\\\\c\\u000Abuild = \\\"evil.rs\\\"\"");
         assert_eq!(super::comment_text("x\r\nfn evil() {}"), "x  fn evil() {}");
+    }
+
+    /// A struct with docs and a string constant, formatted as emit formats a file.
+    fn format_item(doc: &str, field_doc: &str, constant: &str) -> Result<String, String> {
+        let (doc, field_doc) = (super::doc_lines(doc), super::doc_lines(field_doc));
+        crate::emit::format_file(
+            quote::quote! {
+                #doc
+                pub struct S {
+                    #field_doc
+                    pub f: u8,
+                }
+                pub const C: &str = #constant;
+            },
+            "test",
+        )
+    }
+
+    #[test]
+    fn docs_kept_out_of_the_tokens_print_the_same() {
+        let (doc, field_doc) = ("Para one,\nline two.  \n\nPara two.", "\nA field.");
+        let inline = format_item(doc, field_doc, "c").expect("formats");
+        let kept = super::with_doc_table(|| format_item(doc, field_doc, "c")).expect("formats");
+        assert_eq!(kept, inline);
+        assert_eq!(kept, "/// Para one,\n/// line two.\n///\n/// Para two.\npub struct S {\n    ///\n    /// A field.\n    pub f: u8,\n}\npub const C: &str = \"c\";\n");
+    }
+
+    #[test]
+    fn spec_text_cannot_forge_a_doc_block_or_reference() {
+        // References of the first scopes of this process, the current one among them (tests run
+        // in parallel, so which scope is current is not known), and the block markers themselves.
+        let forged: String = (0..64).map(|n| format!("\u{3}{n}:0 \u{3}{n}:1 ")).collect();
+        let hostile = format!("x\u{1} a\u{2} b\u{2}{forged}\u{3}");
+        let kept = super::with_doc_table(|| format_item(&hostile, &hostile, &hostile)).expect("formats");
+        let inline = format_item(&hostile, &hostile, &hostile).expect("formats");
+        assert_eq!(kept, inline);
+        let plain: String = (0..64).map(|n| format!("{n}:0 {n}:1 ")).collect();
+        // The docs say the scrubbed text, on one line each; the constant keeps every character,
+        // escaped.
+        assert!(kept.contains(&format!("/// x a b{}\n", plain.trim_end())), "{kept}");
+        assert!(kept.contains("pub const C: &str = \"x\\u{1} a\\u{2} b\\u{2}\\u{3}0:0 "), "{kept}");
+        assert_eq!(kept.lines().count(), 6, "{kept}");
+    }
+
+    #[test]
+    fn a_reference_resolves_only_in_the_scope_that_made_it() {
+        // Tokens cannot leave a scope, but their text can: parsed again in another scope or
+        // outside any, the reference is refused rather than printed as some other block.
+        let text = super::with_doc_table(|| {
+            let doc = super::doc_lines("Kept in the first table.");
+            quote::quote!(#doc pub struct S;).to_string()
+        });
+        assert!(text.contains("\\u{3}"), "{text}");
+        let again = || crate::emit::format_file(text.parse().expect("tokens"), "test");
+        for result in [super::with_doc_table(again), again()] {
+            let e = result.expect_err("a stale reference");
+            assert!(e.starts_with("internal error: a doc comment refers to a doc block"), "{e}");
+        }
     }
 }

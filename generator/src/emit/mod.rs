@@ -6,7 +6,8 @@
 //! them), and each file is formatted on its own, so [`emit_crate`] makes `src/operations.rs` on
 //! one thread and the other files on a second one (when there is a second CPU). Tokens never
 //! cross threads (proc_macro2's are not `Send`): each thread builds its own from the shared,
-//! read-only model and returns text. The files are assembled in one fixed order after both
+//! read-only model and returns text, and keeps its doc blocks in its own table
+//! (`docs::with_doc_table`). The files are assembled in one fixed order after both
 //! threads are done, so the output does not depend on which thread finished first.
 
 pub mod conformance;
@@ -60,10 +61,10 @@ pub struct GeneratedFile {
 }
 
 /// Formats tokens of a whole file with prettyplease (doc blocks are written out after it, by
-/// the private `docs::expand_doc_blocks`).
+/// the private `docs::expand_doc_blocks`, from the tokens or from the thread's doc table).
 pub fn format_file(tokens: TokenStream, what: &str) -> Result<String, String> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| format!("internal error: emitted {what} does not parse: {e}"))?;
-    Ok(docs::expand_doc_blocks(prettyplease::unparse(&file)))
+    docs::expand_doc_blocks(prettyplease::unparse(&file))
 }
 
 /// Formats a file item by item: the head (inner docs and attributes, imports) and then each item
@@ -277,11 +278,14 @@ fn crate_version(api_version: &str) -> String {
 /// tokens from the shared model and hands back text only. The files are put together in one
 /// fixed order afterwards, so the output is the same byte for byte, thread or not.
 pub fn emit_crate(model: &NormalizedModel, opts: &EmitOptions) -> Result<Vec<GeneratedFile>, String> {
+    // Each thread keeps its doc blocks in its own table while it builds and formats its files.
     let operations_file = || {
-        let (head, items) = operations::emit_operations_parts(model);
-        format_parts(head, items, "operations.rs")
+        docs::with_doc_table(|| {
+            let (head, items) = operations::emit_operations_parts(model);
+            format_parts(head, items, "operations.rs")
+        })
     };
-    let other_files = || emit_crate_rest(model, opts);
+    let other_files = || docs::with_doc_table(|| emit_crate_rest(model, opts));
     let (rest, ops_text) = if parallel_emit() {
         std::thread::scope(|scope| match std::thread::Builder::new().name("openapi-forge-emit".into()).spawn_scoped(scope, other_files) {
             Ok(worker) => {
@@ -420,6 +424,10 @@ fn emit_crate_rest(model: &NormalizedModel, opts: &EmitOptions) -> Result<CrateF
 /// same root items a crate's `lib.rs` has. Every path in generated code is `super::`-relative,
 /// so the text is the same wherever the module sits.
 pub fn emit_module(model: &NormalizedModel, opts: &EmitOptions) -> Result<Vec<GeneratedFile>, String> {
+    docs::with_doc_table(|| emit_module_in_scope(model, opts))
+}
+
+fn emit_module_in_scope(model: &NormalizedModel, opts: &EmitOptions) -> Result<Vec<GeneratedFile>, String> {
     let types = types::emit_types(model);
     let ops = operations::emit_operations(model);
     let root_items = root_client_items(model, docs::doc_lines("The server the spec names first; `Client::builder()` starts from it."));

@@ -20,6 +20,10 @@ use quote::{format_ident, quote};
 
 /// Emits every file of a many-spec crate.
 pub fn emit_multi_crate(krate: &CrateModel, opts: &EmitOptions) -> Result<Vec<GeneratedFile>, String> {
+    docs::with_doc_table(|| emit_multi_in_scope(krate, opts))
+}
+
+fn emit_multi_in_scope(krate: &CrateModel, opts: &EmitOptions) -> Result<Vec<GeneratedFile>, String> {
     let mut files = Vec::new();
     let label = &opts.spec_label;
     let titles: Vec<String> = krate.groups.iter().map(|g| g.model.api.title.clone()).collect();

@@ -119,6 +119,38 @@ struct Found {
     mapping: bool,
 }
 
+/// The keywords whose values are schemas, in the order [`find_refs`] pushes them: the first
+/// [`SINGLE_SCHEMA_KEYWORDS`] hold one schema (or a list of them), the others a list or a
+/// mapping of schemas.
+const SCHEMA_KEYWORDS: [&str; 20] = [
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "propertyNames",
+    "contains",
+    "else",
+    "then",
+    "if",
+    "not",
+    "additionalItems",
+    "additionalProperties",
+    "items",
+    "dependentSchemas",
+    "definitions",
+    "$defs",
+    "prefixItems",
+    "oneOf",
+    "anyOf",
+    "allOf",
+    "patternProperties",
+    "properties",
+];
+const SINGLE_SCHEMA_KEYWORDS: usize = 11;
+
+/// The position of `key` in [`SCHEMA_KEYWORDS`].
+fn schema_keyword(key: &str) -> Option<usize> {
+    SCHEMA_KEYWORDS.iter().position(|k| *k == key)
+}
+
 /// Every `$ref` in `v` (of context `ctx`) where OpenAPI allows one. Iterative: schemas nest up
 /// to the loader's depth limit.
 fn find_refs<'v>(v: &'v Value, ctx: Ctx, out: &mut Vec<Found>) {
@@ -209,19 +241,42 @@ fn find_refs<'v>(v: &'v Value, ctx: Ctx, out: &mut Vec<Found>) {
             }
             Ctx::Encoding => each_value("headers", Ctx::Ref(Kind::Header), &mut stack),
             Ctx::Ref(Kind::Schema) => {
+                // Most of the tree is schemas, and most schemas have a few keys: one pass over
+                // them finds the keywords that hold schemas, instead of a hashed lookup for each
+                // of the twenty. They are pushed in the order of `SCHEMA_KEYWORDS` whatever the
+                // order of the keys, so refs come out in the same order as ever.
                 let s = Ctx::Ref(Kind::Schema);
-                for key in ["unevaluatedProperties", "unevaluatedItems", "propertyNames", "contains", "else", "then", "if", "not", "additionalItems", "additionalProperties", "items"] {
-                    match obj.get(key) {
-                        Some(Value::Array(_)) => each_value(key, s, &mut stack),
-                        _ => push(key, s, &mut stack),
+                let mut held: [Option<&'v Value>; SCHEMA_KEYWORDS.len()] = [None; SCHEMA_KEYWORDS.len()];
+                let mut discriminator = None;
+                for (k, x) in obj {
+                    match schema_keyword(k) {
+                        Some(i) => held[i] = Some(x),
+                        None if k == "discriminator" => discriminator = Some(x),
+                        None => {}
                     }
                 }
-                for key in ["dependentSchemas", "definitions", "$defs", "prefixItems", "oneOf", "anyOf", "allOf", "patternProperties", "properties"] {
-                    each_value(key, s, &mut stack);
+                for (i, key) in SCHEMA_KEYWORDS.iter().enumerate() {
+                    match held[i] {
+                        // A keyword of one schema (`items`) may hold a list of them (draft 4).
+                        Some(Value::Array(a)) => {
+                            let base = child(&at, key);
+                            for (n, x) in a.iter().enumerate().rev() {
+                                stack.push((x, child(&base, &n.to_string()), s));
+                            }
+                        }
+                        Some(Value::Object(m)) if i >= SINGLE_SCHEMA_KEYWORDS => {
+                            let base = child(&at, key);
+                            for (k, x) in m.iter().rev() {
+                                stack.push((x, child(&base, k), s));
+                            }
+                        }
+                        Some(x) if i < SINGLE_SCHEMA_KEYWORDS => stack.push((x, child(&at, key), s)),
+                        _ => {}
+                    }
                 }
                 // `mapping: {dog: ./dog.yaml}`: a value with a `/` or `#` is a reference, a bare
                 // name is a schema name of the root document (left as it is).
-                if let Some(Value::Object(mapping)) = obj.get("discriminator").and_then(|d| d.get("mapping")) {
+                if let Some(Value::Object(mapping)) = discriminator.and_then(|d| d.get("mapping")) {
                     let mptr = child(&child(&at, "discriminator"), "mapping");
                     for (k, m) in mapping {
                         if let Some(r) = m.as_str().filter(|r| r.contains(['/', '#'])) {

@@ -27,10 +27,12 @@
 //!   and pointer. Callbacks (never generated) are dropped here too.
 //! - `repair`: fills in what documentation fragments and sloppy specs leave out, with warnings.
 //! - `skeleton`: the stubbed `openapiv3` skeleton, and the `check_*` pass that gives precise
-//!   pointers when it does not deserialize.
+//!   pointers when it does not deserialize; `accept`: the structural test that spares a 3.0
+//!   document the typed check when its shape certainly passes it.
 //! - The schema-keyword lint is schema semantics, so it lives in `normalize::lint`; JSON-pointer
 //!   helpers live in [`crate::json`].
 
+mod accept;
 mod bundle;
 mod parse;
 mod repair;
@@ -46,7 +48,7 @@ use bundle::{bundle, drop_callbacks};
 use parse::parse_tree;
 use repair::{complete_fragment, warn_unknown_operation_keys, warn_webhooks};
 use serde_json::Value;
-use skeleton::{deserialize_skeleton, with_skeleton};
+use skeleton::check_skeleton;
 
 /// A parsed spec, before normalization.
 #[derive(Debug)]
@@ -134,8 +136,8 @@ pub fn load_source(file: &str, bytes: &[u8], path: Option<&std::path::Path>) -> 
     drop_callbacks(&mut root, &mut diags);
     warn_unknown_operation_keys(&root, &mut diags);
     warn_webhooks(&root, &mut diags);
-    // The typed skeleton only validates: every problem gets the pointer of the node at fault.
-    let (checked, schema_ptrs) = with_skeleton(&mut root, |skeleton| deserialize_skeleton(file, skeleton).map(drop));
+    // The skeleton only validates: every problem gets the pointer of the node at fault.
+    let (checked, schema_ptrs) = check_skeleton(file, &mut root);
     warn_unsupported_keywords(&root, &schema_ptrs, &mut diags);
     checked.map_err(relocated)?;
     let mut later = diags.finish().map_err(relocated)?;

@@ -11,15 +11,34 @@
 //! forced through the 3.0 shape (which rejects or drops `webhooks`, `pathItems`, 3.2's methods).
 //!
 //! This check runs on every spec and almost always passes, so the passing case is the fast
-//! one: the skeleton is first deserialized plainly, and only a failure is read again with
-//! serde_path_to_error and the `check_*` pass to find the node at fault. The schemas are put
-//! back with an exact-pointer lookup that copies no token (see [`crate::json::lookup_pointer_mut`]).
+//! one: a 3.0 document whose shape `accept::accepts` knows `openapiv3` to read is not
+//! deserialized at all (see `accept.rs`); any other skeleton is first deserialized plainly, and
+//! only a failure is read again with serde_path_to_error and the `check_*` pass to find the node
+//! at fault. The schemas are put back with an exact-pointer lookup that copies no token (see
+//! [`crate::json::lookup_pointer_mut`]).
 
 use super::METHODS;
 use crate::diag::{Diagnostics, GenerateError};
 use crate::json::{child, kind_of};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
+
+/// Checks the structure of `root` outside its schemas, and returns the result and the pointers
+/// of the Schema Objects, in document order; `root` is unchanged.
+///
+/// A 3.0 document that [`super::accept::accepts`] judges readable needs no typed check: only
+/// its schema pointers are collected (by the same walk that would stub them). Every other
+/// document, and so every diagnostic, takes [`with_skeleton`] and [`deserialize_skeleton`] as
+/// before.
+pub(super) fn check_skeleton(file: &str, root: &mut Value) -> (Result<(), GenerateError>, Vec<String>) {
+    let version = root.get("openapi").and_then(Value::as_str).unwrap_or("3.0.3");
+    if version.starts_with("3.0") && super::accept::accepts(root) {
+        let mut pointers = SchemaPointers(Vec::new());
+        stub_schemas(root, &mut pointers);
+        return (Ok(()), pointers.0);
+    }
+    with_skeleton(root, |skeleton| deserialize_skeleton(file, skeleton).map(drop))
+}
 
 /// Runs `check` on the skeleton: the tree with every Schema Object replaced by `{}`. Schemas are
 /// most of a spec, so they are taken out of `root` in place, `check` reads the stubbed tree
@@ -42,6 +61,32 @@ pub(super) fn with_skeleton<R>(root: &mut Value, check: impl FnOnce(&Value) -> R
     (checked, schema_ptrs)
 }
 
+/// What the walk over the places of schemas ([`stub_schemas`]) does with each subtree it meets:
+/// a Schema Object (`schema`), or a callback too deep to read.
+trait Sink {
+    fn take(&mut self, v: &mut Value, pointer: String, schema: bool);
+}
+
+/// Takes each subtree out, leaving `{}`.
+impl Sink for Vec<Taken> {
+    fn take(&mut self, v: &mut Value, pointer: String, schema: bool) {
+        let value = std::mem::replace(v, Value::Object(Map::new()));
+        self.push(Taken { pointer, value, schema });
+    }
+}
+
+/// Only notes the pointers of the schemas, in the order the walk meets them (the order
+/// [`with_skeleton`] returns them in).
+struct SchemaPointers(Vec<String>);
+
+impl Sink for SchemaPointers {
+    fn take(&mut self, _: &mut Value, pointer: String, schema: bool) {
+        if schema {
+            self.0.push(pointer);
+        }
+    }
+}
+
 /// A subtree taken out of the document while the skeleton is checked.
 struct Taken {
     pointer: String,
@@ -50,8 +95,9 @@ struct Taken {
     schema: bool,
 }
 
-/// Replaces every Schema Object the skeleton would parse by `{}`, keeping what it took.
-fn stub_schemas(root: &mut Value, out: &mut Vec<Taken>) {
+/// Hands every Schema Object the skeleton would parse to `out` (which stubs it, or notes where
+/// it is).
+fn stub_schemas(root: &mut Value, out: &mut impl Sink) {
     let Value::Object(obj) = root else { return };
     // `webhooks` (3.1) hold path items too: their schemas are schemas like any other.
     for key in ["paths", "webhooks"] {
@@ -81,9 +127,8 @@ fn stub_schemas(root: &mut Value, out: &mut Vec<Taken>) {
     }
 }
 
-fn stub(v: &mut Value, ptr: String, out: &mut Vec<Taken>) {
-    let value = std::mem::replace(v, Value::Object(Map::new()));
-    out.push(Taken { pointer: ptr, value, schema: true });
+fn stub(v: &mut Value, ptr: String, out: &mut impl Sink) {
+    out.take(v, ptr, true);
 }
 
 fn stub_in(v: &mut Value, key: &str, f: impl FnOnce(&mut Value)) {
@@ -92,7 +137,7 @@ fn stub_in(v: &mut Value, key: &str, f: impl FnOnce(&mut Value)) {
     }
 }
 
-fn stub_path_item(item: &mut Value, ptr: &str, depth: usize, out: &mut Vec<Taken>) {
+fn stub_path_item(item: &mut Value, ptr: &str, depth: usize, out: &mut impl Sink) {
     let Value::Object(item) = item else { return };
     if let Some(Value::Array(params)) = item.get_mut("parameters") {
         for (i, p) in params.iter_mut().enumerate() {
@@ -124,11 +169,10 @@ fn stub_path_item(item: &mut Value, ptr: &str, depth: usize, out: &mut Vec<Taken
     }
 }
 
-fn stub_callback(cb: &mut Value, ptr: &str, depth: usize, out: &mut Vec<Taken>) {
+fn stub_callback(cb: &mut Value, ptr: &str, depth: usize, out: &mut impl Sink) {
     if depth > 8 {
         // Callbacks are not generated; deeply nested ones are not worth reading at all.
-        let value = std::mem::replace(cb, Value::Object(Map::new()));
-        out.push(Taken { pointer: ptr.to_string(), value, schema: false });
+        out.take(cb, ptr.to_string(), false);
         return;
     }
     let Value::Object(cb) = cb else { return };
@@ -137,7 +181,7 @@ fn stub_callback(cb: &mut Value, ptr: &str, depth: usize, out: &mut Vec<Taken>) 
     }
 }
 
-fn stub_parameter(p: &mut Value, ptr: &str, out: &mut Vec<Taken>) {
+fn stub_parameter(p: &mut Value, ptr: &str, out: &mut impl Sink) {
     let Value::Object(p) = p else { return };
     if let Some(s) = p.get_mut("schema") {
         stub(s, child(ptr, "schema"), out);
@@ -147,7 +191,7 @@ fn stub_parameter(p: &mut Value, ptr: &str, out: &mut Vec<Taken>) {
     }
 }
 
-fn stub_response(r: &mut Value, ptr: &str, out: &mut Vec<Taken>) {
+fn stub_response(r: &mut Value, ptr: &str, out: &mut impl Sink) {
     let Value::Object(r) = r else { return };
     if let Some(Value::Object(headers)) = r.get_mut("headers") {
         for (name, h) in headers.iter_mut() {
@@ -159,7 +203,7 @@ fn stub_response(r: &mut Value, ptr: &str, out: &mut Vec<Taken>) {
     }
 }
 
-fn stub_content(content: &mut Value, ptr: &str, out: &mut Vec<Taken>) {
+fn stub_content(content: &mut Value, ptr: &str, out: &mut impl Sink) {
     let Value::Object(content) = content else { return };
     for (mt, media) in content.iter_mut() {
         let Value::Object(media) = media else { continue };

@@ -179,15 +179,14 @@ fn local_mod_lines(plan: &RuntimePlan) -> String {
     let mut out = String::from(
         "\n// Compiled in this crate whichever way it gets the rest of the runtime: the request\n\
          // builder (its setters are inherent methods, allowed only on a local type) and the\n\
-         // macros generated code invokes.\nmod call;\n",
+         // macros generated code invokes.\n",
     );
-    if plan.multipart {
-        out.push_str("mod call_multipart;\n");
+    // One `mod` line per local file the crate gets, in name order: the same files
+    // `runtime_files` writes.
+    for (name, _) in LOCAL_FILES.iter().filter(|(name, _)| local_file_wanted(name, plan)) {
+        out.push_str(&format!("mod {};\n", name.trim_end_matches(".rs")));
     }
-    if plan.pagination {
-        out.push_str("mod call_pages;\n");
-    }
-    out.push_str("mod macros;\n\npub use self::call::Call;\n#[allow(unused_imports)]\npub(crate) use self::macros::{api_client, open_enum};\n");
+    out.push_str("\npub use self::call::Call;\n#[allow(unused_imports)]\npub(crate) use self::macros::{api_client, open_enum};\n");
     out
 }
 

@@ -22,7 +22,7 @@
 /// | `apikeys_per_org` | API Keys in one Confluent Cloud organization |
 ///
 /// Spec title: `iam.v2.ApiKey`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiKey {
     /// APIVersion defines the schema version of this representation of a resource.
     pub api_version: ApiKeyApiVersion,
@@ -31,12 +31,14 @@ pub struct ApiKey {
     /// ID is the "natural identifier" for an object within its scope/namespace; it is normally unique across time but not space. That is, you can assume that the ID will not be reclaimed and reused after an object is deleted ("time"); however, it may collide with IDs for other object `kinds` or objects of the same `kind` within a different scope/namespace ("space").
     pub id: String,
     /// ObjectMeta is metadata that all persisted resources must have, which includes all objects users must create.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(deserialize_with = "super::runtime::shaped_or_none")]
     pub metadata: Option<ObjectMeta>,
     /// The desired state of the Api Key
     pub spec: ApiKeySpec,
 }
+super::runtime::serde_struct!(
+    ApiKey { 0 api_version : req, 1 kind : req, 2 id : req, 3 metadata : shaped, 4 spec :
+    req }
+);
 /// APIVersion defines the schema version of this representation of a resource.
 ///
 /// Open enum: values this client does not know yet decode into `Unknown`.
@@ -96,25 +98,21 @@ super::runtime::open_enum!(ApiKeyKind);
 /// The desired state of the Api Key
 ///
 /// Spec title: `iam.v2.ApiKeySpec`.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ApiKeySpec {
     /// The API key secret. Only provided in `create` responses, not in `get` or `list`.
     ///
     /// Immutable: cannot be changed after the object is created.
     ///
     /// Secret: `Debug` prints it as `[redacted]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// A human readable name for the API key
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// A human readable description for the API key
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The date and time at which this API key will expire. It is represented in RFC3339 format and is in UTC.
     ///
     /// Immutable: cannot be changed after the object is created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The owner to which this belongs. The owner can be one of iam.v2.User, iam.v2.ServiceAccount.
     ///
@@ -131,9 +129,12 @@ pub struct ApiKeySpec {
     /// Note - Flink is in the [Preview lifecycle stage](https://docs.confluent.io/cloud/current/api.html#section/Versioning/API-Lifecycle-Policy)
     ///
     /// Immutable: cannot be changed after the object is created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<TypedEnvScopedObjectReference>,
 }
+super::runtime::serde_struct!(
+    ApiKeySpec { 0 secret, 1 display_name, 2 description, 3 expires_at, 4 owner : req, 5
+    resource }
+);
 impl ::std::fmt::Debug for ApiKeySpec {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ApiKeySpec")
@@ -149,15 +150,14 @@ impl ::std::fmt::Debug for ApiKeySpec {
 /// The desired state of the Api Key
 ///
 /// Spec title: `iam.v2.ApiKeySpec`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiKeySpecRequest {
     /// A human readable name for the API key
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// A human readable description for the API key
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
+super::runtime::serde_struct!(ApiKeySpecRequest { 0 display_name, 1 description });
 impl ::std::convert::From<&ApiKeySpec> for ApiKeySpecRequest {
     /// Every field `ApiKeySpecRequest` has, taken from a received `ApiKeySpec` (e.g. to send back what was read, changed); fields it does not have are left out.
     fn from(v: &ApiKeySpec) -> Self {
@@ -170,81 +170,75 @@ impl ::std::convert::From<&ApiKeySpec> for ApiKeySpecRequest {
 /// Error
 ///
 /// Describes a particular error encountered while performing an operation.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ErrorBody {
     /// A unique identifier for this particular occurrence of the problem.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The HTTP status code applicable to this problem, expressed as a string value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// An application-specific error code, expressed as a string value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// A short, human-readable summary of the problem. It **SHOULD NOT** change from occurrence to occurrence of the problem, except for purposes of localization.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// A human-readable explanation specific to this occurrence of the problem.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// If this error was caused by a particular part of the API request, the source will point to the query string parameter or request body property that caused it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<ErrorBodySource>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+super::runtime::serde_struct!(
+    ErrorBody { 0 id, 1 status, 2 code, 3 title, 4 detail, 5 source, 6 error_code, 7
+    message }
+);
 /// If this error was caused by a particular part of the API request, the source will point to the query string parameter or request body property that caused it.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ErrorBodySource {
     /// A JSON Pointer \[RFC6901\] to the associated entity in the request document \[e.g. "/spec" for a spec object, or "/spec/title" for a specific field\].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pointer: Option<String>,
     /// A string indicating which query parameter caused the error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parameter: Option<String>,
 }
+super::runtime::serde_struct!(ErrorBodySource { 0 pointer, 1 parameter });
 /// Failure
 ///
 /// Provides information about problems encountered while performing an operation.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Failure {
     /// List of errors which caused this operation to fail
     pub errors: Vec<ErrorBody>,
 }
+super::runtime::serde_struct!(Failure { 0 errors : req });
 /// ObjectMeta is metadata that all persisted resources must have, which includes all objects users must create.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ObjectMeta {
     /// Self is a Uniform Resource Locator (URL) at which an object can be addressed. This URL encodes the service location, API version, and other particulars necessary to locate the resource at a point in time
     ///
     /// Format `uri`: kept as a string, not validated.
-    #[serde(rename = "self")]
     pub self_: String,
     /// Resource Name is a Uniform Resource Identifier (URI) that is globally unique across space and time. It is represented as a Confluent Resource Name
     ///
     /// Format `uri`: kept as a string, not validated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_name: Option<String>,
     /// The date and time at which this object was created. It is represented in RFC3339 format and is in UTC.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The date and time at which this object was last updated. It is represented in RFC3339 format and is in UTC.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The date and time at which this object was (or will be) deleted. It is represented in RFC3339 format and is in UTC.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
+super::runtime::serde_struct!(
+    ObjectMeta { 0 self_ "self" : req, 1 resource_name, 2 created_at, 3 updated_at, 4
+    deleted_at }
+);
 /// TypedEnvScopedObjectReference
 ///
 /// ObjectReference provides information for you to locate the referred object
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TypedEnvScopedObjectReference {
     /// ID of the referred resource
     pub id: String,
     /// Environment of the referred resource, if env-scoped
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environment: Option<String>,
     /// API URL for accessing or modifying the referred object
     ///
@@ -255,16 +249,18 @@ pub struct TypedEnvScopedObjectReference {
     /// Format `uri`: kept as a string, not validated.
     pub resource_name: String,
     /// API group and version of the referred resource
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_version: Option<String>,
     /// Kind of the referred resource
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 }
+super::runtime::serde_struct!(
+    TypedEnvScopedObjectReference { 0 id : req, 1 environment, 2 related : req, 3
+    resource_name : req, 4 api_version, 5 kind }
+);
 /// TypedGlobalObjectReference
 ///
 /// ObjectReference provides information for you to locate the referred object
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TypedGlobalObjectReference {
     /// ID of the referred resource
     pub id: String,
@@ -277,12 +273,14 @@ pub struct TypedGlobalObjectReference {
     /// Format `uri`: kept as a string, not validated.
     pub resource_name: String,
     /// API group and version of the referred resource
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_version: Option<String>,
     /// Kind of the referred resource
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 }
+super::runtime::serde_struct!(
+    TypedGlobalObjectReference { 0 id : req, 1 related : req, 2 resource_name : req, 3
+    api_version, 4 kind }
+);
 /// `ApiKey` objects represent access to different parts of Confluent Cloud. Some types
 /// of API keys represent access to a single cluster/resource such as a Kafka cluster,
 /// Schema Registry cluster or a ksqlDB cluster. Cloud API Keys represent access to resources within an organization
@@ -303,14 +301,14 @@ pub struct TypedGlobalObjectReference {
 /// | `apikeys_per_org` | API Keys in one Confluent Cloud organization |
 ///
 /// Spec title: `iam.v2.ApiKey`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateApiKeyRequest {
     /// The desired state of the Api Key
     ///
     /// Spec title: `iam.v2.ApiKeySpec`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<ApiKeySpecRequest>,
 }
+super::runtime::serde_struct!(UpdateApiKeyRequest { 0 spec });
 impl ::std::convert::From<&ApiKey> for UpdateApiKeyRequest {
     /// Every field `UpdateApiKeyRequest` has, taken from a received `ApiKey` (e.g. to send back what was read, changed); fields it does not have are left out.
     fn from(v: &ApiKey) -> Self {

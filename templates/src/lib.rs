@@ -9,6 +9,9 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+#[cfg(test)]
+mod serde_struct_tests;
+
 /// The runtime, as `src/runtime/` of a generated crate that depends on the runtime crate (its
 /// modules are read from `local/`).
 #[path = "../local"]
@@ -22,5 +25,5 @@ pub mod runtime {
 
     pub use self::call::Call;
     #[allow(unused_imports)]
-    pub(crate) use self::macros::{api_client, open_enum};
+    pub(crate) use self::macros::{api_client, open_enum, serde_struct};
 }

@@ -186,7 +186,7 @@ fn local_mod_lines(plan: &RuntimePlan) -> String {
     for (name, _) in LOCAL_FILES.iter().filter(|(name, _)| local_file_wanted(name, plan)) {
         out.push_str(&format!("mod {};\n", name.trim_end_matches(".rs")));
     }
-    out.push_str("\npub use self::call::Call;\n#[allow(unused_imports)]\npub(crate) use self::macros::{api_client, open_enum};\n");
+    out.push_str("\npub use self::call::Call;\n#[allow(unused_imports)]\npub(crate) use self::macros::{api_client, open_enum, serde_struct};\n");
     out
 }
 

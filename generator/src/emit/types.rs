@@ -308,6 +308,45 @@ fn conversion(model: &NormalizedModel, t: &TypeDef, fields: &[Field], additional
     }
 }
 
+/// `super::runtime::serde_struct!(Name { 0 field, 1 field "wire": kind, ... });`: the struct's
+/// `Serialize` and `Deserialize`, each field with its JSON key where the Rust name is not that
+/// key, and its kind where that is not `opt` (the choices the `#[serde(...)]` attributes on a
+/// field made before, see `serde_struct_field`).
+fn serde_struct(name: &Ident, fields: &[Field], cfg: &TokenStream) -> TokenStream {
+    let entries = fields.iter().enumerate().map(|(i, f)| {
+        let index = proc_macro2::Literal::usize_unsuffixed(i);
+        let fname = ident(&f.name);
+        // `stringify!` of the name is the key, unless it differs (a raw identifier differs too).
+        let wire = (f.wire_name != f.name).then_some(&f.wire_name);
+        let kind = serde_struct_field(f).map(|k| {
+            let k = ident(k);
+            quote!(: #k)
+        });
+        quote!(#index #fname #wire #kind)
+    });
+    quote! {
+        #cfg
+        super::runtime::serde_struct!(#name { #( #entries ),* });
+    }
+}
+
+/// A field's kind for `serde_struct!`, `None` for the default `opt`: an `Option` or `Patch` left
+/// out when absent, the default when missing.
+fn serde_struct_field(f: &Field) -> Option<&'static str> {
+    if f.patch {
+        None
+    } else if f.untyped && f.optional() {
+        // A shape without a `type`: any JSON value is valid there (see `Field::untyped`).
+        Some(if f.required { "shaped_null" } else { "shaped" })
+    } else if f.optional() && f.required {
+        Some("null")
+    } else if f.optional() {
+        None
+    } else {
+        Some("req")
+    }
+}
+
 /// The Rust type is `Copy` (numbers, booleans, chrono's date types, options and tuples of
 /// them): clippy rejects `.clone()` on those.
 fn is_copy(t: &TypeRef) -> bool {
@@ -339,7 +378,14 @@ fn emit_type(model: &NormalizedModel, t: &TypeDef, default: bool, cfg: &TokenStr
     match &t.kind {
         TypeKind::Struct { fields, additional } => {
             let redacting = fields.iter().any(|f| f.redacted);
-            let mut derives = vec![quote!(Clone), quote!(PartialEq), quote!(::serde::Serialize), quote!(::serde::Deserialize)];
+            // `Serialize` and `Deserialize` by the runtime's macro (see `serde_struct` there),
+            // except for a struct with additional properties: those need serde's `flatten`,
+            // which only the derive implements.
+            let derive_serde = additional.is_some();
+            let mut derives = vec![quote!(Clone), quote!(PartialEq)];
+            if derive_serde {
+                derives.extend([quote!(::serde::Serialize), quote!(::serde::Deserialize)]);
+            }
             if !redacting {
                 derives.insert(0, quote!(Debug));
             }
@@ -352,20 +398,24 @@ fn emit_type(model: &NormalizedModel, t: &TypeDef, default: bool, cfg: &TokenStr
                 let fdocs = doc_attrs(&f.docs);
                 let redact_doc = if f.redacted { doc_lines("\nSecret: `Debug` prints it as `[redacted]`.") } else { TokenStream::new() };
                 let wire = &f.wire_name;
-                let rename = if *wire != f.name { quote!(#[serde(rename = #wire)]) } else { TokenStream::new() };
+                let rename = if derive_serde && *wire != f.name { quote!(#[serde(rename = #wire)]) } else { TokenStream::new() };
                 let patch_doc = if f.patch {
                     doc_lines("\nLeave it `Patch::Absent` to keep the server's value, `Patch::Null` to clear it.")
                 } else {
                     TokenStream::new()
                 };
+                // Only where serde derives the impls (`serde_struct_field` decides the same for
+                // the macro's).
                 let opt = match (f.optional(), f.required) {
+                    _ if !derive_serde => TokenStream::new(),
                     _ if f.patch => quote!(#[serde(default, skip_serializing_if = "super::runtime::Patch::is_absent")]),
                     (true, false) => quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
                     (true, true) => quote!(#[serde(default)]),
                     _ => TokenStream::new(),
                 };
                 // A shape without a `type`: any JSON value is valid there (see `Field::untyped`).
-                let lenient = (f.untyped && !f.patch && f.optional()).then(|| quote!(#[serde(deserialize_with = "super::runtime::shaped_or_none")]));
+                let lenient = (derive_serde && f.untyped && !f.patch && f.optional())
+                    .then(|| quote!(#[serde(deserialize_with = "super::runtime::shaped_or_none")]));
                 quote! { #fdocs #redact_doc #patch_doc #rename #opt #lenient pub #fname: #ty, }
             });
             let additional_field = additional.as_ref().map(|a| {
@@ -405,6 +455,7 @@ fn emit_type(model: &NormalizedModel, t: &TypeDef, default: bool, cfg: &TokenStr
             } else {
                 TokenStream::new()
             };
+            let serde_impls = if derive_serde { TokenStream::new() } else { serde_struct(&name, fields, cfg) };
             let conversions = sources.iter().map(|p| conversion(model, t, fields, additional.is_some(), *p, cfg));
             let constructor = if t.directions.request && !default { constructor(model, t, fields, additional.is_some(), cfg) } else { TokenStream::new() };
             quote! {
@@ -415,6 +466,7 @@ fn emit_type(model: &NormalizedModel, t: &TypeDef, default: bool, cfg: &TokenStr
                     #( #field_items )*
                     #additional_field
                 }
+                #serde_impls
                 #debug_impl
                 #constructor
                 #( #conversions )*

@@ -72,17 +72,14 @@ impl<'de> ::serde::Deserialize<'de> for Id {
     }
 }
 /// Matches Cat, Dog, or both.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Pet {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meows: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub barks: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
+super::runtime::serde_struct!(Pet { 0 name, 1 meows, 2 barks, 3 id });
 ///
 /// Decoded by trying each variant in order; the first that fits wins.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -153,13 +150,13 @@ impl<'de> ::serde::Deserialize<'de> for Shape {
         )
     }
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ShapeVariant1 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+super::runtime::serde_struct!(ShapeVariant1 { 0 size });
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ShapeVariant2 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
+super::runtime::serde_struct!(ShapeVariant2 { 0 size });

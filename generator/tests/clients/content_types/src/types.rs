@@ -2,22 +2,24 @@
 
 //! Data types of the API: one Rust type per distinct schema shape.
 #![allow(clippy::large_enum_variant, clippy::derive_partial_eq_without_eq)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateJobAcceptedResponse {
     pub job_id: String,
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+super::runtime::serde_struct!(CreateJobAcceptedResponse { 0 job_id : req });
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateJobResponse {
     pub result: String,
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+super::runtime::serde_struct!(CreateJobResponse { 0 result : req });
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetVendorResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub a: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+super::runtime::serde_struct!(GetVendorResponse { 0 a });
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LoginRequest {
     pub user: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remember: Option<bool>,
 }
+super::runtime::serde_struct!(LoginRequest { 0 user : req, 1 remember });

@@ -2,86 +2,75 @@
 
 //! Data types of the API: one Rust type per distinct schema shape.
 #![allow(clippy::large_enum_variant, clippy::derive_partial_eq_without_eq)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateChargeRequest {
     pub amount: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expand: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<::std::collections::BTreeMap<String, String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping: Option<CreateChargeRequestShipping>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<CreateChargeRequestItemsItem>>,
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+super::runtime::serde_struct!(
+    CreateChargeRequest { 0 amount : req, 1 expand, 2 metadata, 3 shipping, 4 items }
+);
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateChargeRequestItemsItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+super::runtime::serde_struct!(CreateChargeRequestItemsItem { 0 price, 1 quantity });
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateChargeRequestShipping {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<CreateChargeRequestShippingAddress>,
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+super::runtime::serde_struct!(CreateChargeRequestShipping { 0 name, 1 address });
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateChargeRequestShippingAddress {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lines: Option<Vec<String>>,
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+super::runtime::serde_struct!(CreateChargeRequestShippingAddress { 0 city, 1 lines });
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateCustomerRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub codes: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefs: Option<CreateCustomerRequestPrefs>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub point: Option<CreateCustomerRequestPoint>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<CreateCustomerRequestMeta>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<CreateCustomerRequestAddress>,
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+super::runtime::serde_struct!(
+    CreateCustomerRequest { 0 name, 1 tags, 2 codes, 3 roles, 4 prefs, 5 point, 6 meta, 7
+    address }
+);
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateCustomerRequestAddress {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+super::runtime::serde_struct!(CreateCustomerRequestAddress { 0 city });
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateCustomerRequestMeta {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub a: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+super::runtime::serde_struct!(CreateCustomerRequestMeta { 0 a });
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateCustomerRequestPoint {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+super::runtime::serde_struct!(CreateCustomerRequestPoint { 0 x, 1 y });
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateCustomerRequestPrefs {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tz: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+super::runtime::serde_struct!(CreateCustomerRequestPrefs { 0 lang, 1 tz });
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListChargesCreated {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gte: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lt: Option<i64>,
 }
+super::runtime::serde_struct!(ListChargesCreated { 0 gte, 1 lt });

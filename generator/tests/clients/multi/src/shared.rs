@@ -4,24 +4,25 @@
 //! (`<group>::types::Name`): each group re-exports the ones it uses, under its own names.
 #![allow(clippy::large_enum_variant, clippy::derive_partial_eq_without_eq)]
 #[cfg(any(feature = "alpha", feature = "beta", feature = "delta", feature = "gamma"))]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ErrorBody {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
 }
 #[cfg(any(feature = "alpha", feature = "beta", feature = "delta", feature = "gamma"))]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+super::runtime::serde_struct!(ErrorBody { 0 code, 1 detail });
+#[cfg(any(feature = "alpha", feature = "beta", feature = "delta", feature = "gamma"))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Failure {
     pub errors: Vec<ErrorBody>,
 }
+#[cfg(any(feature = "alpha", feature = "beta", feature = "delta", feature = "gamma"))]
+super::runtime::serde_struct!(Failure { 0 errors : req });
 #[cfg(any(feature = "alpha", feature = "beta", feature = "delta"))]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ObjectMeta {
-    #[serde(rename = "self")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
+#[cfg(any(feature = "alpha", feature = "beta", feature = "delta"))]
+super::runtime::serde_struct!(ObjectMeta { 0 self_ "self", 1 created_at });

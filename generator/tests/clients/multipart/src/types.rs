@@ -2,37 +2,34 @@
 
 //! Data types of the API: one Rust type per distinct schema shape.
 #![allow(clippy::large_enum_variant, clippy::derive_partial_eq_without_eq)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Avatar {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alt: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+super::runtime::serde_struct!(Avatar { 0 image, 1 alt });
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadDocumentRequest {
     pub title: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<UploadDocumentRequestMeta>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     pub file: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<String>>,
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+super::runtime::serde_struct!(
+    UploadDocumentRequest { 0 title : req, 1 count, 2 tags, 3 meta, 4 note, 5 file : req,
+    6 attachments }
+);
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadDocumentRequestMeta {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+super::runtime::serde_struct!(UploadDocumentRequestMeta { 0 source, 1 pages });
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadDocumentResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
+super::runtime::serde_struct!(UploadDocumentResponse { 0 id });

@@ -2,11 +2,12 @@
 
 //! Data types of the API: one Rust type per distinct schema shape.
 #![allow(clippy::large_enum_variant, clippy::derive_partial_eq_without_eq)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Circle {
     pub kind: String,
     pub radius: f64,
 }
+super::runtime::serde_struct!(Circle { 0 kind : req, 1 radius : req });
 ///
 /// Unknown discriminator values decode into `Unknown`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -45,8 +46,9 @@ impl<'de> ::serde::Deserialize<'de> for Shape {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Square {
     pub kind: String,
     pub side: i32,
 }
+super::runtime::serde_struct!(Square { 0 kind : req, 1 side : req });

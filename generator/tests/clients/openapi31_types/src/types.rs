@@ -2,51 +2,41 @@
 
 //! Data types of the API: one Rust type per distinct schema shape.
 #![allow(clippy::large_enum_variant, clippy::derive_partial_eq_without_eq)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Thing {
     /// The object kind.
     ///
     /// Always `"thing"` (`const`).
     pub kind: ThingKind,
     /// Always `2` (`const`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flag: Option<bool>,
     /// A string or an integer or a boolean.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mixed: Option<ThingMixed>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mixed_null: Option<ThingMixedNull>,
     /// An exact pair of numbers.
     pub point: (f64, f64),
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pair: Option<(String, i64)>,
     /// prefixItems that all say the same type stay a list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// prefixItems that is not exact is a list of JSON values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub loose: Option<Vec<::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ratio: Option<f64>,
     /// Content: `image/png`, encoded as `base64`; kept as the encoded string.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anything: Option<::serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub legacy: Option<String>,
 }
+super::runtime::serde_struct!(
+    Thing { 0 kind : req, 1 version, 2 id : req, 3 label, 4 score, 5 count, 6 flag, 7
+    mixed, 8 mixed_null, 9 point : req, 10 pair, 11 tags, 12 loose, 13 level, 14 ratio,
+    15 avatar, 16 anything, 17 legacy }
+);
 /// The object kind.
 ///
 /// Always `"thing"` (`const`).

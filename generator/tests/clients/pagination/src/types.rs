@@ -2,21 +2,22 @@
 
 //! Data types of the API: one Rust type per distinct schema shape.
 #![allow(clippy::large_enum_variant, clippy::derive_partial_eq_without_eq)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Item {
     pub id: String,
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+super::runtime::serde_struct!(Item { 0 id : req });
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListItemsResponse {
     pub metadata: ListItemsResponseMetadata,
     pub data: Vec<Item>,
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+super::runtime::serde_struct!(ListItemsResponse { 0 metadata : req, 1 data : req });
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListItemsResponseMetadata {
     /// Format `uri`: kept as a string, not validated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first: Option<String>,
     /// Format `uri`: kept as a string, not validated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
 }
+super::runtime::serde_struct!(ListItemsResponseMetadata { 0 first, 1 next });

@@ -2,110 +2,110 @@
 
 //! Data types of the API: one Rust type per distinct schema shape.
 #![allow(clippy::large_enum_variant, clippy::derive_partial_eq_without_eq)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Charge {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+super::runtime::serde_struct!(Charge { 0 id : req, 1 amount });
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Event {
     pub name: String,
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+super::runtime::serde_struct!(Event { 0 name : req });
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Instance {
     pub id: String,
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+super::runtime::serde_struct!(Instance { 0 id : req });
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct InstanceResultsPage {
     pub items: Vec<Instance>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_page: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+super::runtime::serde_struct!(InstanceResultsPage { 0 items : req, 1 next_page });
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListBalancesResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<ListBalancesResponseDataItem>>,
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+super::runtime::serde_struct!(ListBalancesResponse { 0 has_more, 1 data });
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListBalancesResponseDataItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+super::runtime::serde_struct!(ListBalancesResponseDataItem { 0 amount });
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListChargesResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     pub has_more: bool,
     pub data: Vec<Charge>,
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+super::runtime::serde_struct!(
+    ListChargesResponse { 0 object, 1 has_more : req, 2 data : req }
+);
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListEventsResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<Event>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_metadata: Option<ListEventsResponseResponseMetadata>,
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+super::runtime::serde_struct!(ListEventsResponse { 0 events, 1 response_metadata });
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListEventsResponseResponseMetadata {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+super::runtime::serde_struct!(ListEventsResponseResponseMetadata { 0 next_cursor });
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListFeedResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entries: Option<Vec<Event>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<ListFeedResponseLinks>,
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+super::runtime::serde_struct!(ListFeedResponse { 0 entries, 1 links });
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListFeedResponseLinks {
     /// Format `uri`: kept as a string, not validated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+super::runtime::serde_struct!(ListFeedResponseLinks { 0 next });
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListLogsResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logs: Option<Vec<Event>>,
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+super::runtime::serde_struct!(ListLogsResponse { 0 logs });
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListRowsResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<ListRowsResponsePage>,
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+super::runtime::serde_struct!(ListRowsResponse { 0 page });
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListRowsResponsePage {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub more: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rows: Option<Vec<ListRowsResponsePageRowsItem>>,
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+super::runtime::serde_struct!(ListRowsResponsePage { 0 more, 1 rows });
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListRowsResponsePageRowsItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+super::runtime::serde_struct!(ListRowsResponsePageRowsItem { 0 key });
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListWidgetsResponse {
     pub result: ListWidgetsResponseResult,
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+super::runtime::serde_struct!(ListWidgetsResponse { 0 result : req });
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListWidgetsResponseResult {
     pub widgets: Vec<Event>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<ListWidgetsResponseResultMeta>,
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+super::runtime::serde_struct!(ListWidgetsResponseResult { 0 widgets : req, 1 meta });
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListWidgetsResponseResultMeta {
-    #[serde(rename = "continue")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub continue_: Option<String>,
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+super::runtime::serde_struct!(ListWidgetsResponseResultMeta { 0 continue_ "continue" });
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchChargesResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Charge>>,
 }
+super::runtime::serde_struct!(SearchChargesResponse { 0 data });

@@ -2,13 +2,12 @@
 
 //! Data types of the API: one Rust type per distinct schema shape.
 #![allow(clippy::large_enum_variant, clippy::derive_partial_eq_without_eq)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetClusterFilter {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<String>,
 }
+super::runtime::serde_struct!(GetClusterFilter { 0 region, 1 zone });
 /// Open enum: values this client does not know yet decode into `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetClusterStatus {

@@ -2,37 +2,34 @@
 
 //! Data types of the API: one Rust type per distinct schema shape.
 #![allow(clippy::large_enum_variant, clippy::derive_partial_eq_without_eq)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Key {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+super::runtime::serde_struct!(Key { 0 id : req, 1 display_name, 2 description });
+#[derive(Clone, PartialEq, Default)]
 pub struct KeyUpdate {
     ///
     /// Leave it `Patch::Absent` to keep the server's value, `Patch::Null` to clear it.
-    #[serde(default, skip_serializing_if = "super::runtime::Patch::is_absent")]
     pub display_name: super::runtime::Patch<String>,
     ///
     /// Leave it `Patch::Absent` to keep the server's value, `Patch::Null` to clear it.
-    #[serde(default, skip_serializing_if = "super::runtime::Patch::is_absent")]
     pub description: super::runtime::Patch<String>,
     ///
     /// Leave it `Patch::Absent` to keep the server's value, `Patch::Null` to clear it.
-    #[serde(default, skip_serializing_if = "super::runtime::Patch::is_absent")]
     pub expires_in_days: super::runtime::Patch<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<String>>,
     ///
     /// Secret: `Debug` prints it as `[redacted]`.
     ///
     /// Leave it `Patch::Absent` to keep the server's value, `Patch::Null` to clear it.
-    #[serde(default, skip_serializing_if = "super::runtime::Patch::is_absent")]
     pub token: super::runtime::Patch<String>,
 }
+super::runtime::serde_struct!(
+    KeyUpdate { 0 display_name, 1 description, 2 expires_in_days, 3 labels, 4 token }
+);
 impl ::std::fmt::Debug for KeyUpdate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("KeyUpdate")

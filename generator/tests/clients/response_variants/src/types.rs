@@ -32,30 +32,28 @@ impl Color {
 }
 super::runtime::open_enum!(Color);
 /// Widget
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateWidgetRequest {
     pub name: String,
     pub spec: WidgetSpec,
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+super::runtime::serde_struct!(CreateWidgetRequest { 0 name : req, 1 spec : req });
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Gadget {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
 }
+super::runtime::serde_struct!(Gadget { 0 id, 1 size, 2 color, 3 label });
 /// Gadget
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GadgetRequest {
     pub size: i64,
     pub color: Color,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
 }
+super::runtime::serde_struct!(GadgetRequest { 0 size : req, 1 color : req, 2 label });
 impl GadgetRequest {
     /// A `GadgetRequest` with the required fields given and every optional field left out. Set optional fields with struct update syntax (`..GadgetRequest::new(...)`), which keeps compiling when the spec adds optional fields.
     pub fn new(size: i64, color: Color) -> Self {
@@ -66,20 +64,22 @@ impl GadgetRequest {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListWidgetsResponse {
     pub data: Vec<Widget>,
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+super::runtime::serde_struct!(ListWidgetsResponse { 0 data : req });
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Problem {
     pub title: String,
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+super::runtime::serde_struct!(Problem { 0 title : req });
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateWidgetRequest {
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<WidgetSpec>,
 }
+super::runtime::serde_struct!(UpdateWidgetRequest { 0 name : req, 1 spec });
 impl ::std::convert::From<&Widget> for UpdateWidgetRequest {
     /// Every field `UpdateWidgetRequest` has, taken from a received `Widget` (e.g. to send back what was read, changed); fields it does not have are left out.
     fn from(v: &Widget) -> Self {
@@ -90,30 +90,24 @@ impl ::std::convert::From<&Widget> for UpdateWidgetRequest {
     }
 }
 /// Widget
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Widget {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<WidgetMetadata>,
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<WidgetSpec>,
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+super::runtime::serde_struct!(Widget { 0 id, 1 kind, 2 metadata, 3 name : req, 4 spec });
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WidgetMetadata {
-    #[serde(rename = "self")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+super::runtime::serde_struct!(WidgetMetadata { 0 self_ "self", 1 created_at });
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WidgetSpec {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
+super::runtime::serde_struct!(WidgetSpec { 0 owner, 1 note });

@@ -2,28 +2,25 @@
 
 //! Data types of the API: one Rust type per distinct schema shape.
 #![allow(clippy::large_enum_variant, clippy::derive_partial_eq_without_eq)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetPublicResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+super::runtime::serde_struct!(GetPublicResponse { 0 name });
+#[derive(Clone, PartialEq, Default)]
 pub struct Vault {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     ///
     /// Secret: `Debug` prints it as `[redacted]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tokens: Option<Vec<String>>,
     ///
     /// Secret: `Debug` prints it as `[redacted]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub passwords: Option<::std::collections::BTreeMap<String, String>>,
     ///
     /// Secret: `Debug` prints it as `[redacted]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_secret: Option<String>,
 }
+super::runtime::serde_struct!(Vault { 0 name, 1 tokens, 2 passwords, 3 owner_secret });
 impl ::std::fmt::Debug for Vault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Vault")

@@ -44,6 +44,119 @@ macro_rules! open_enum {
 #[allow(unused_imports)]
 pub(crate) use open_enum;
 
+/// `Serialize` and `Deserialize` for a generated struct, through the runtime's
+/// [`FieldIndex`](super::FieldIndex), [`next_field`](super::next_field),
+/// [`required_field`](super::required_field) and [`Omittable`](super::Omittable). What it
+/// expands to is the one part that depends on the struct: for `Deserialize` a local per field,
+/// a `match` on the field's index and the struct built from the locals; for `Serialize` a call
+/// per field. Serde's derive writes, per struct, a field enum with its own visitor and a
+/// sequence visitor besides, about four times as much for the compiler to check (that was most
+/// of `cargo check` on a generated crate), and each field needed its `#[serde(...)]` line.
+///
+/// Same JSON as the derive with the attributes the generator gave fields before: unknown keys
+/// skipped; a duplicate or a missing required field an error; a missing `Option` field `None`
+/// and a missing `Patch` field `Patch::Absent`; `None` and `Patch::Absent` left out when
+/// serializing, except for a required field that may be `null`. Unlike the derive, a JSON
+/// array is not read as a struct.
+///
+/// Invoked as `super::runtime::serde_struct!(Name { 0 field, 1 field "wire": kind, ... });`
+/// with the fields in order, each its index, its Rust name, its key in JSON when that is not
+/// the Rust name, and its kind when that is not `opt`:
+/// - `opt`: an `Option` or `Patch`: the default when missing, left out when absent;
+/// - `req`: a missing field is an error (or `None` for an `Option`), always serialized;
+/// - `null`: a required field that may be `null`: `None` when missing, always serialized;
+/// - `shaped`, `shaped_null`: an `opt` or `null` field read by
+///   [`shaped_or_none`](super::shaped_or_none).
+///
+/// The field names are the invocation's, so a field may have any name; the macro's own names
+/// start with `__`, which no generated type name does.
+#[allow(unused_macros)]
+macro_rules! serde_struct {
+    (@wire $field:ident $wire:literal) => {
+        $wire
+    };
+    (@wire $field:ident) => {
+        ::std::stringify!($field)
+    };
+    (@read [shaped], $map:ident, $slot:ident, $wire:expr) => {
+        super::runtime::next_shaped_field(&mut $map, &mut $slot, $wire)?
+    };
+    (@read [shaped_null], $map:ident, $slot:ident, $wire:expr) => {
+        super::runtime::next_shaped_field(&mut $map, &mut $slot, $wire)?
+    };
+    (@read [$($kind:ident)?], $map:ident, $slot:ident, $wire:expr) => {
+        super::runtime::next_field(&mut $map, &mut $slot, $wire)?
+    };
+    (@take [req], $slot:ident, $wire:expr) => {
+        super::runtime::required_field::<_, __A::Error>($slot, $wire)?
+    };
+    (@take [$($kind:ident)?], $slot:ident, $wire:expr) => {
+        $slot.unwrap_or_default()
+    };
+    (@write [req], $out:ident, $value:expr, $wire:expr) => {
+        ::serde::ser::SerializeStruct::serialize_field(&mut $out, $wire, $value)?
+    };
+    (@write [null], $out:ident, $value:expr, $wire:expr) => {
+        ::serde::ser::SerializeStruct::serialize_field(&mut $out, $wire, $value)?
+    };
+    (@write [shaped_null], $out:ident, $value:expr, $wire:expr) => {
+        ::serde::ser::SerializeStruct::serialize_field(&mut $out, $wire, $value)?
+    };
+    (@write [$($kind:ident)?], $out:ident, $value:expr, $wire:expr) => {
+        super::runtime::serialize_field(&mut $out, $wire, $value)?
+    };
+    (@count [req], $value:expr) => {
+        1
+    };
+    (@count [null], $value:expr) => {
+        1
+    };
+    (@count [shaped_null], $value:expr) => {
+        1
+    };
+    (@count [$($kind:ident)?], $value:expr) => {
+        usize::from(!super::runtime::Omittable::is_omitted($value))
+    };
+    ($name:ident { $( $index:literal $field:ident $($wire:literal)? $(: $kind:ident)? ),* $(,)? }) => {
+        impl ::serde::Serialize for $name {
+            fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
+                const __FIELDS: &[&str] = &[$( super::runtime::serde_struct!(@wire $field $($wire)?) ),*];
+                #[allow(unused_mut)] // A struct without fields writes none.
+                let mut out = ::serde::Serializer::serialize_struct(serializer, ::std::stringify!($name), 0 $( + super::runtime::serde_struct!(@count [$($kind)?], &self.$field) )*)?;
+                $( super::runtime::serde_struct!(@write [$($kind)?], out, &self.$field, __FIELDS[$index]); )*
+                ::serde::ser::SerializeStruct::end(out)
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
+                const __FIELDS: &[&str] = &[$( super::runtime::serde_struct!(@wire $field $($wire)?) ),*];
+                struct __Visitor;
+                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(::std::concat!("struct ", ::std::stringify!($name)))
+                    }
+                    fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, mut map: __A) -> ::std::result::Result<Self::Value, __A::Error> {
+                        $( let mut $field = ::std::option::Option::None; )*
+                        while let ::std::option::Option::Some(key) = map.next_key_seed(super::runtime::FieldIndex(__FIELDS))? {
+                            match key {
+                                $( ::std::option::Option::Some($index) => super::runtime::serde_struct!(@read [$($kind)?], map, $field, __FIELDS[$index]), )*
+                                _ => {
+                                    map.next_value::<::serde::de::IgnoredAny>()?;
+                                }
+                            }
+                        }
+                        ::std::result::Result::Ok($name { $( $field: super::runtime::serde_struct!(@take [$($kind)?], $field, __FIELDS[$index]), )* })
+                    }
+                }
+                deserializer.deserialize_struct(::std::stringify!($name), __FIELDS, __Visitor)
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use serde_struct;
+
 /// An API's client type `Name`: a runtime [`Client`](super::Client) (a base URL and credentials
 /// over a transport) that the API's operation methods are defined on, with the runtime client's
 /// methods through `Deref` and its `with_*` methods returning `Name` again.

@@ -130,7 +130,9 @@ pub use self::operation::{Operation, DEFAULT_ACCEPT};
 /// The HTTP method a [`RequestSpec`] is sent with (reqwest's, re-exported for generated code).
 pub use reqwest::Method;
 pub use self::client::{same_origin_redirects, BuildError, Client, ClientBuilder, Transport, DEFAULT_USER_AGENT};
-pub use self::decode::{deserialize_str_with, shaped_or_none};
+pub use self::decode::{
+    deserialize_str_with, next_field, next_shaped_field, required_field, serialize_field, shaped_or_none, FieldIndex, Omittable,
+};
 pub use self::encode::{deep_object_pairs, form_body, form_body_with, form_pairs, form_pairs_with, FormEncoding};
 pub use self::page_limits::{PageLimits, PaginationError, PaginationErrorKind};
 pub use self::error::{
@@ -152,4 +154,4 @@ mod macros;
 
 pub use self::call::Call;
 #[allow(unused_imports)]
-pub(crate) use self::macros::{api_client, open_enum};
+pub(crate) use self::macros::{api_client, open_enum, serde_struct};

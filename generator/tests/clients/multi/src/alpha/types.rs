@@ -4,16 +4,15 @@
 //! other groups use too are defined once in the crate's `shared` module and re-exported
 //! here under this group's names.
 #![allow(clippy::large_enum_variant, clippy::derive_partial_eq_without_eq)]
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct ApiKey {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ObjectMeta>,
     ///
     /// Secret: `Debug` prints it as `[redacted]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
+super::runtime::serde_struct!(ApiKey { 0 id : req, 1 metadata, 2 secret });
 impl ::std::fmt::Debug for ApiKey {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ApiKey")

@@ -4,20 +4,18 @@
 //! other groups use too are defined once in the crate's `shared` module and re-exported
 //! here under this group's names.
 #![allow(clippy::large_enum_variant, clippy::derive_partial_eq_without_eq)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiKey {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ObjectMeta>,
 }
+super::runtime::serde_struct!(ApiKey { 0 name, 1 owner, 2 metadata });
 pub use super::super::shared::ErrorBody;
 pub use super::super::shared::Failure;
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListKeysResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<ApiKey>>,
 }
+super::runtime::serde_struct!(ListKeysResponse { 0 data });
 pub use super::super::shared::ObjectMeta;

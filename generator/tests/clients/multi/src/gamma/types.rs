@@ -4,16 +4,16 @@
 //! other groups use too are defined once in the crate's `shared` module and re-exported
 //! here under this group's names.
 #![allow(clippy::large_enum_variant, clippy::derive_partial_eq_without_eq)]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTopicRequest {
     pub name: String,
 }
+super::runtime::serde_struct!(CreateTopicRequest { 0 name : req });
 pub use super::super::shared::ErrorBody;
 pub use super::super::shared::Failure;
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Topic {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partitions: Option<i32>,
 }
+super::runtime::serde_struct!(Topic { 0 name, 1 partitions });

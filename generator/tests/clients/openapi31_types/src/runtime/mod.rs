@@ -12,4 +12,4 @@ mod macros;
 
 pub use self::call::Call;
 #[allow(unused_imports)]
-pub(crate) use self::macros::{api_client, open_enum};
+pub(crate) use self::macros::{api_client, open_enum, serde_struct};

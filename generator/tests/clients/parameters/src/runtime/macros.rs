@@ -138,7 +138,13 @@ macro_rules! serde_struct {
                     }
                     fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, mut map: __A) -> ::std::result::Result<Self::Value, __A::Error> {
                         $( let mut $field = ::std::option::Option::None; )*
-                        while let ::std::option::Option::Some(key) = map.next_key_seed(super::runtime::FieldIndex(__FIELDS))? {
+                        fn index(key: &str) -> ::std::option::Option<usize> {
+                            match key {
+                                $( super::runtime::serde_struct!(@wire $field $($wire)?) => ::std::option::Option::Some($index), )*
+                                _ => ::std::option::Option::None,
+                            }
+                        }
+                        while let ::std::option::Option::Some(key) = map.next_key_seed(super::runtime::FieldIndex(index))? {
                             match key {
                                 $( ::std::option::Option::Some($index) => super::runtime::serde_struct!(@read [$($kind)?], map, $field, __FIELDS[$index]), )*
                                 _ => {

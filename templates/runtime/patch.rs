@@ -8,9 +8,9 @@ use std::fmt;
 
 /// An optional, nullable request field: left out, sent as `null`, or sent with a value.
 ///
-/// Serialized with `#[serde(default, skip_serializing_if = "Patch::is_absent")]`, so `Absent`
-/// leaves the field out of the body; decoding reads a missing field as `Absent` and `null` as
-/// `Null`.
+/// A generated struct leaves an `Absent` field out of the body (through [`Omittable`](super::Omittable),
+/// or `#[serde(default, skip_serializing_if = "Patch::is_absent")]` where serde derives the
+/// struct's impls); decoding reads a missing field as `Absent` and `null` as `Null`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Patch<T> {
     /// Left out of the request: the server keeps what it has.

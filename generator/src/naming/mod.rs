@@ -10,7 +10,8 @@
 //!   role (`UpdateIamV2ApiKeyRequest`).
 //! - Identifiers that are Rust keywords get a trailing underscore (`type_`); ones that start with a
 //!   digit get a letter prefix; ones with no letters or digits left get a placeholder.
-//! - Wire names always stay on the wire through `#[serde(rename)]`.
+//! - Wire names always stay on the wire: a struct's `serde_struct!` line gives a field's JSON key
+//!   where it is not the field's name (`#[serde(rename)]` where serde derives the impls).
 
 pub mod types;
 

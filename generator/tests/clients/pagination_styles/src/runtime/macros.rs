@@ -57,7 +57,9 @@ pub(crate) use open_enum;
 /// skipped; a duplicate or a missing required field an error; a missing `Option` field `None`
 /// and a missing `Patch` field `Patch::Absent`; `None` and `Patch::Absent` left out when
 /// serializing, except for a required field that may be `null`. Unlike the derive, a JSON
-/// array is not read as a struct.
+/// array is not read as a struct (so a union whose variants are tried in order no longer
+/// takes an array for a struct variant: it goes to a later variant that accepts arrays, or
+/// fails).
 ///
 /// Invoked as `super::runtime::serde_struct!(Name { 0 field, 1 field "wire": kind, ... });`
 /// with the fields in order, each its index, its Rust name, its key in JSON when that is not

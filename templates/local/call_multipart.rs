@@ -1,24 +1,17 @@
-//! `multipart` of the request builder: a form body encoded when the request is sent.
+//! `multipart` of the request builder: a form body encoded when the request is sent
+//! ([`CallCore::multipart`](super::CallCore::multipart)).
 //!
 //! In the generated crate, beside `call.rs`, for the reason given there; a crate whose API has
 //! no multipart body leaves it out.
 
 use super::call::Call;
-use super::{BoxFuture, EncodeError, Multipart, RequestSpec};
+use super::{EncodeError, Multipart};
 
 impl<Op> Call<Op> {
     /// Sends `form` as the request's `multipart/form-data` body, encoded when the request is
-    /// sent: files given as paths are read then ([`RequestSpec::multipart`]). An error building
-    /// the form is the call's, returned by `send` before anything is sent.
-    pub fn multipart(mut self, form: Result<Multipart, EncodeError>) -> Self {
-        match form {
-            Ok(form) => {
-                self.deferred = Some(Box::new(move |request: RequestSpec| -> BoxFuture<'static, Result<RequestSpec, EncodeError>> {
-                    Box::pin(request.multipart(form))
-                }));
-                self
-            }
-            Err(error) => self.try_edit(|_| Err(error)),
-        }
+    /// sent: files given as paths are read then ([`RequestSpec::multipart`](super::RequestSpec::multipart)).
+    /// An error building the form is the call's, returned by `send` before anything is sent.
+    pub fn multipart(self, form: Result<Multipart, EncodeError>) -> Self {
+        Call(self.0.multipart(form))
     }
 }

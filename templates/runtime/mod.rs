@@ -60,9 +60,9 @@
 //!   has its own base URL, and may get its own credentials
 //!   ([`Client::with_basic_auth`], [`Client::with_bearer_token`]).
 //! * `Call`: the request builder every operation method returns (a client and the request
-//!   being built, awaitable, with `send`, and `pages`/`stream` for a `Paginated` list);
-//!   generated code implements [`Operation`] for a marker type per operation (its route, how
-//!   each status decodes).
+//!   being built, awaitable, with `send`, and `pages`/`stream` for a `Paginated` list), a
+//!   wrapper of [`CallCore`], which does all of that; generated code implements [`Operation`]
+//!   for a marker type per operation (its route, how each status decodes).
 //! * [`RequestSpec`]: one HTTP request (method, already-encoded path, query, headers,
 //!   re-sendable body, whether it is [sensitive](RequestSpec::sensitive)), plus
 //!   [`encode_path_segment`] for path parameters.
@@ -104,14 +104,15 @@
 //! So it only refers to itself through `super::`/`self::` paths, which mean the same in both,
 //! and depends only on `reqwest`, `tokio` (time; rt with the `blocking` feature), `serde`,
 //! `serde_json`, `serde_path_to_error`, `tracing`, `fastrand`, `percent-encoding`, `bytes` and
-//! `futures`. Either way, the request builder `Call` and the macros generated code invokes
-//! (`templates/local/`) are compiled in the generated crate itself: the builder's setters are
-//! inherent methods, which Rust allows only on a local type, and a macro of another crate would
-//! have to be exported from its root.
+//! `futures`. Either way, the request builder `Call` (a wrapper of [`CallCore`] whose methods
+//! forward to it) and the macros generated code invokes (`templates/local/`) are compiled in the
+//! generated crate itself: the builder's setters are inherent methods, which Rust allows only on
+//! a local type, and a macro of another crate would have to be exported from its root.
 
 mod auth;
 #[cfg(feature = "blocking")]
 mod blocking;
+mod call_core;
 mod client;
 mod decode;
 mod encode;
@@ -129,6 +130,7 @@ mod retry;
 pub use self::auth::{ApiKeyLocation, ApiKeyScheme, BoxError, BoxFuture, OutgoingRequest, RequestHook, TokenProvider};
 #[cfg(feature = "blocking")]
 pub use self::blocking::Blocking;
+pub use self::call_core::CallCore;
 pub use self::operation::{Operation, DEFAULT_ACCEPT};
 /// The HTTP method a [`RequestSpec`] is sent with (reqwest's, re-exported for generated code).
 pub use reqwest::Method;

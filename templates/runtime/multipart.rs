@@ -352,3 +352,20 @@ impl RequestSpec {
         Ok(self)
     }
 }
+
+impl<Op> super::call_core::CallCore<Op> {
+    /// Sends `form` as the request's `multipart/form-data` body, encoded when the request is
+    /// sent: files given as paths are read then ([`RequestSpec::multipart`]). An error building
+    /// the form is the call's, returned by `send` before anything is sent.
+    pub fn multipart(mut self, form: Result<Multipart, EncodeError>) -> Self {
+        match form {
+            Ok(form) => {
+                self.deferred = Some(Box::new(move |request: RequestSpec| -> super::BoxFuture<'static, Result<RequestSpec, EncodeError>> {
+                    Box::pin(request.multipart(form))
+                }));
+                self
+            }
+            Err(error) => self.try_edit(|_| Err(error)),
+        }
+    }
+}

@@ -347,3 +347,50 @@ pub trait Paginated: Operation {
     /// The items of `page`.
     fn items(page: Self::Ok) -> Vec<Self::Item>;
 }
+
+// Here rather than in call_core.rs so that a crate whose API has no paginated list can leave
+// this whole module out.
+impl<Op> super::call_core::CallCore<Op>
+where
+    Op: Paginated + 'static,
+    Op::Ok: Send + 'static,
+    Op::Error: Send + 'static,
+    Op::Item: Send + 'static,
+{
+    /// Every page of the list, each the whole [`Response`](super::Response) (headers and
+    /// request id included), starting from the token the request was given (usually none)
+    /// and following the token each page gives, until the last page or an error, which ends
+    /// the stream. A server that repeats a page token, or returns more pages or more empty
+    /// pages in a row than [`Client::page_limits`](super::Client::page_limits) allows, ends
+    /// it with [`PaginationError`]. The stream is `Unpin` and `Send`.
+    pub fn pages(self) -> Paged<'static, Op::Ok, Op::Error> {
+        let (client, request, deferred) = self.into_parts();
+        let request = match (request, deferred) {
+            (Ok(request), None) => request,
+            (Err(error), _) => return stream::once(async move { Err(super::Error::from(error)) }).boxed(),
+            // Each page is the same request again, and a body encoded at send time can be
+            // sent once.
+            (Ok(_), Some(_)) => {
+                let error = super::EncodeError::multipart("a paginated request cannot send a multipart form with each page", None);
+                return stream::once(async move { Err(super::Error::from(error)) }).boxed();
+            }
+        };
+        let first = request.query_value(Op::TOKEN).map(str::to_owned);
+        let limits = client.page_limits();
+        pages(limits, first, move |token| {
+            let page = Self::with_request(&client, Ok(request.clone().set_query(Op::TOKEN, token)));
+            async move {
+                let page = page.send().await?;
+                let next = Op::next_token(&page);
+                let empty = Op::is_empty(&page);
+                Ok(Walked::new(page, empty, next))
+            }
+        })
+    }
+
+    /// Every item of the list, page by page, as [`pages`](Self::pages) fetches them; an
+    /// error ends the stream after the items before it.
+    pub fn stream(self) -> Paged<'static, Op::Item, Op::Error> {
+        items(self.pages(), Op::items)
+    }
+}

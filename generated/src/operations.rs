@@ -114,15 +114,15 @@ pub enum UpdateIamV2ApiKeyError {
 impl ErrorResponses for UpdateIamV2ApiKeyError {
     fn from_response(raw: &RawResponse) -> Result<Self, Error<Self>> {
         match raw.status {
-            400 => Ok(Self::BadRequest(raw.reply(raw.decode()?))),
-            401 => Ok(Self::Unauthorized(raw.reply(raw.decode()?))),
-            402 => Ok(Self::PaymentRequired(raw.reply(raw.decode()?))),
-            403 => Ok(Self::Forbidden(raw.reply(raw.decode()?))),
-            404 => Ok(Self::NotFound(raw.reply(raw.decode()?))),
-            409 => Ok(Self::Conflict(raw.reply(raw.decode()?))),
-            422 => Ok(Self::UnprocessableEntity(raw.reply(raw.decode()?))),
+            400 => raw.decoded(Self::BadRequest),
+            401 => raw.decoded(Self::Unauthorized),
+            402 => raw.decoded(Self::PaymentRequired),
+            403 => raw.decoded(Self::Forbidden),
+            404 => raw.decoded(Self::NotFound),
+            409 => raw.decoded(Self::Conflict),
+            422 => raw.decoded(Self::UnprocessableEntity),
             429 => Ok(Self::TooManyRequests(raw.reply(()))),
-            500 => Ok(Self::InternalServerError(raw.reply(raw.decode()?))),
+            500 => raw.decoded(Self::InternalServerError),
             _ => raw.fail_unexpected(),
         }
     }

@@ -42,7 +42,8 @@ super::runtime::serde_struct!(
 /// APIVersion defines the schema version of this representation of a resource.
 ///
 /// Open enum: values this client does not know yet decode into `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+/// Compared, hashed and ordered by its wire value.
+#[derive(Debug, Clone, Default)]
 pub enum ApiKeyApiVersion {
     /// `iam/v2`
     #[default]
@@ -70,7 +71,8 @@ super::runtime::open_enum!(ApiKeyApiVersion);
 /// Kind defines the object this REST resource represents.
 ///
 /// Open enum: values this client does not know yet decode into `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+/// Compared, hashed and ordered by its wire value.
+#[derive(Debug, Clone, Default)]
 pub enum ApiKeyKind {
     /// `ApiKey`
     #[default]

@@ -35,7 +35,7 @@
 //! ```text
 //! fn from_response(raw: &RawResponse) -> Result<Self, Error<Self>> {
 //!     match raw.status {
-//!         404 => Ok(Self::NotFound(raw.reply(raw.decode()?))),
+//!         404 => raw.decoded(Self::NotFound),
 //!         _ => raw.fail_unexpected(),
 //!     }
 //! }

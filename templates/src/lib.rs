@@ -10,6 +10,8 @@
 #![deny(missing_docs)]
 
 #[cfg(test)]
+mod open_enum_tests;
+#[cfg(test)]
 mod serde_struct_tests;
 
 /// The runtime, as `src/runtime/` of a generated crate that depends on the runtime crate (its

@@ -486,7 +486,8 @@ fn emit_type(model: &NormalizedModel, t: &TypeDef, default: bool, cfg: &TokenStr
                 #docs
                 #paragraph
                 /// Open enum: values this client does not know yet decode into `Unknown`.
-                #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord #default_derive)]
+                /// Compared, hashed and ordered by its wire value.
+                #[derive(Debug, Clone #default_derive)]
                 pub enum #name {
                     #( #vdocs #defaults #vnames, )*
                     /// A value not in the spec, kept verbatim.
@@ -509,7 +510,8 @@ fn emit_type(model: &NormalizedModel, t: &TypeDef, default: bool, cfg: &TokenStr
                         }
                     }
                 }
-                // `From<&str>`, `Display`, `Serialize`, `Deserialize`: the runtime's macro.
+                // `From<&str>`, `Display`, the comparison traits, `Serialize`, `Deserialize`:
+                // the runtime's macro.
                 #cfg
                 super::runtime::open_enum!(#name);
             }

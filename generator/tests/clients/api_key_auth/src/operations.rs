@@ -29,7 +29,7 @@ pub enum GetThingError {
 impl ErrorResponses for GetThingError {
     fn from_response(raw: &RawResponse) -> Result<Self, Error<Self>> {
         match raw.status {
-            401 => Ok(Self::Unauthorized(raw.reply(raw.decode()?))),
+            401 => raw.decoded(Self::Unauthorized),
             _ => raw.fail_unexpected(),
         }
     }

@@ -42,7 +42,8 @@ super::runtime::serde_struct!(
 /// Always `"thing"` (`const`).
 ///
 /// Open enum: values this client does not know yet decode into `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+/// Compared, hashed and ordered by its wire value.
+#[derive(Debug, Clone, Default)]
 pub enum ThingKind {
     /// `thing`
     #[default]

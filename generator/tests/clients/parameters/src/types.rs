@@ -9,7 +9,8 @@ pub struct GetClusterFilter {
 }
 super::runtime::serde_struct!(GetClusterFilter { 0 region, 1 zone });
 /// Open enum: values this client does not know yet decode into `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// Compared, hashed and ordered by its wire value.
+#[derive(Debug, Clone)]
 pub enum GetClusterStatus {
     /// `ACTIVE`
     Active,

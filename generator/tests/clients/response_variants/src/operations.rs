@@ -91,8 +91,8 @@ pub enum GetWidgetError {
 impl ErrorResponses for GetWidgetError {
     fn from_response(raw: &RawResponse) -> Result<Self, Error<Self>> {
         match raw.status {
-            404 => Ok(Self::NotFound(raw.reply(raw.decode()?))),
-            409 => Ok(Self::Conflict(raw.reply(raw.decode()?))),
+            404 => raw.decoded(Self::NotFound),
+            409 => raw.decoded(Self::Conflict),
             _ => raw.fail_unexpected(),
         }
     }
@@ -162,7 +162,7 @@ pub enum ReplaceGadgetError {
 impl ErrorResponses for ReplaceGadgetError {
     fn from_response(raw: &RawResponse) -> Result<Self, Error<Self>> {
         match raw.status {
-            404 => Ok(Self::NotFound(raw.reply(raw.decode()?))),
+            404 => raw.decoded(Self::NotFound),
             _ => raw.fail_unexpected(),
         }
     }

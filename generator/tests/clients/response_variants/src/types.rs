@@ -3,7 +3,8 @@
 //! Data types of the API: one Rust type per distinct schema shape.
 #![allow(clippy::large_enum_variant, clippy::derive_partial_eq_without_eq)]
 /// Open enum: values this client does not know yet decode into `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// Compared, hashed and ordered by its wire value.
+#[derive(Debug, Clone)]
 pub enum Color {
     /// `red`
     Red,

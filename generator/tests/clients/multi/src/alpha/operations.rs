@@ -21,7 +21,7 @@ pub enum GetKeyError {
 impl ErrorResponses for GetKeyError {
     fn from_response(raw: &RawResponse) -> Result<Self, Error<Self>> {
         match raw.status {
-            404 => Ok(Self::NotFound(raw.reply(raw.decode()?))),
+            404 => raw.decoded(Self::NotFound),
             _ => raw.fail_unexpected(),
         }
     }

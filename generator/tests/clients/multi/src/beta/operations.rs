@@ -21,7 +21,7 @@ pub enum ListKeysError {
 impl ErrorResponses for ListKeysError {
     fn from_response(raw: &RawResponse) -> Result<Self, Error<Self>> {
         match raw.status {
-            400 => Ok(Self::BadRequest(raw.reply(raw.decode()?))),
+            400 => raw.decoded(Self::BadRequest),
             _ => raw.fail_unexpected(),
         }
     }

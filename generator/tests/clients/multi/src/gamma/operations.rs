@@ -21,7 +21,7 @@ pub enum CreateTopicError {
 impl ErrorResponses for CreateTopicError {
     fn from_response(raw: &RawResponse) -> Result<Self, Error<Self>> {
         match raw.status {
-            409 => Ok(Self::Conflict(raw.reply(raw.decode()?))),
+            409 => raw.decoded(Self::Conflict),
             _ => raw.fail_unexpected(),
         }
     }

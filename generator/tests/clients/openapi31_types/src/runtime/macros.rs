@@ -2,12 +2,19 @@
 //! `macro_rules!` macro of another crate is only reachable through `#[macro_export]`, which
 //! these must not use (see `open_enum`).
 
-/// The four trait impls every generated open enum has, written once: `From<&str>`, `Display`,
-/// `Serialize` (the wire string) and `Deserialize` (through [`deserialize_str_with`](super::deserialize_str_with)), all
-/// through the enum's own `from_wire` and `as_str`, which the generator emits because they
+/// The trait impls every generated open enum has, written once: `From<&str>`, `Display`,
+/// `PartialEq`, `Eq`, `Hash`, `PartialOrd` and `Ord` (by the wire string), `Serialize` (the
+/// wire string) and `Deserialize` (through [`deserialize_str_with`](super::deserialize_str_with)),
+/// all through the enum's own `from_wire` and `as_str`, which the generator emits because they
 /// hold the spec's values. A macro, because a blanket impl cannot do this (the traits are
-/// foreign) and printing the same 30 lines per enum cost the generator (syn and prettyplease
-/// read every token) and the compiler's parser alike.
+/// foreign) and printing the same lines per enum cost the generator (syn and prettyplease read
+/// every token) and the compiler's parser alike.
+///
+/// Why the comparisons go by the wire string and not by variant, as a derive would: a value is
+/// its wire string (`Unknown("x")` built by hand equals the variant for `"x"`, and hashes the
+/// same); the order stays the same when a later spec inserts a value (a derive orders by
+/// declaration); and a one-line body per trait costs the compiler less than the derives'
+/// match over every variant.
 ///
 /// Invoked as `super::runtime::open_enum!(Name);` from a module beside the runtime, which is
 /// where every layout puts the types (a crate, a many-spec group, a file `include!`d into a
@@ -27,6 +34,27 @@ macro_rules! open_enum {
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+        impl ::std::cmp::PartialEq for $name {
+            fn eq(&self, other: &Self) -> bool {
+                self.as_str() == other.as_str()
+            }
+        }
+        impl ::std::cmp::Eq for $name {}
+        impl ::std::hash::Hash for $name {
+            fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+                ::std::hash::Hash::hash(self.as_str(), state)
+            }
+        }
+        impl ::std::cmp::PartialOrd for $name {
+            fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
+                ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
+            }
+        }
+        impl ::std::cmp::Ord for $name {
+            fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+                ::std::cmp::Ord::cmp(self.as_str(), other.as_str())
             }
         }
         impl ::serde::Serialize for $name {
@@ -71,7 +99,12 @@ pub(crate) use open_enum;
 ///   [`shaped_or_none`](super::shaped_or_none).
 ///
 /// The field names are the invocation's, so a field may have any name; the macro's own names
-/// start with `__`, which no generated type name does.
+/// start with `__`, which no generated type name does (its locals are hygienic anyway).
+///
+/// No `?` inside: each `?` is a `From` conversion and a `Try` impl for the compiler to resolve,
+/// and with one per field they were about a tenth of what a struct's impls cost to check; an
+/// early `return` of the error itself costs none of that (and a nested macro arm writing the
+/// `match` out costs macro expansion, so each is written in place).
 #[allow(unused_macros)]
 macro_rules! serde_struct {
     (@wire $field:ident $wire:literal) => {
@@ -81,31 +114,42 @@ macro_rules! serde_struct {
         ::std::stringify!($field)
     };
     (@read [shaped], $map:ident, $slot:ident, $wire:expr) => {
-        super::runtime::next_shaped_field(&mut $map, &mut $slot, $wire)?
+        super::runtime::next_shaped_field(&mut $map, &mut $slot, $wire)
     };
     (@read [shaped_null], $map:ident, $slot:ident, $wire:expr) => {
-        super::runtime::next_shaped_field(&mut $map, &mut $slot, $wire)?
+        super::runtime::next_shaped_field(&mut $map, &mut $slot, $wire)
     };
     (@read [$($kind:ident)?], $map:ident, $slot:ident, $wire:expr) => {
-        super::runtime::next_field(&mut $map, &mut $slot, $wire)?
+        super::runtime::next_field(&mut $map, &mut $slot, $wire)
     };
     (@take [req], $slot:ident, $wire:expr) => {
-        super::runtime::required_field::<_, __A::Error>($slot, $wire)?
+        match super::runtime::required_field::<_, __A::Error>($slot, $wire) {
+            ::std::result::Result::Ok(value) => value,
+            ::std::result::Result::Err(error) => return ::std::result::Result::Err(error),
+        }
     };
     (@take [$($kind:ident)?], $slot:ident, $wire:expr) => {
         $slot.unwrap_or_default()
     };
     (@write [req], $out:ident, $value:expr, $wire:expr) => {
-        ::serde::ser::SerializeStruct::serialize_field(&mut $out, $wire, $value)?
+        if let ::std::result::Result::Err(error) = ::serde::ser::SerializeStruct::serialize_field(&mut $out, $wire, $value) {
+            return ::std::result::Result::Err(error);
+        }
     };
     (@write [null], $out:ident, $value:expr, $wire:expr) => {
-        ::serde::ser::SerializeStruct::serialize_field(&mut $out, $wire, $value)?
+        if let ::std::result::Result::Err(error) = ::serde::ser::SerializeStruct::serialize_field(&mut $out, $wire, $value) {
+            return ::std::result::Result::Err(error);
+        }
     };
     (@write [shaped_null], $out:ident, $value:expr, $wire:expr) => {
-        ::serde::ser::SerializeStruct::serialize_field(&mut $out, $wire, $value)?
+        if let ::std::result::Result::Err(error) = ::serde::ser::SerializeStruct::serialize_field(&mut $out, $wire, $value) {
+            return ::std::result::Result::Err(error);
+        }
     };
     (@write [$($kind:ident)?], $out:ident, $value:expr, $wire:expr) => {
-        super::runtime::serialize_field(&mut $out, $wire, $value)?
+        if let ::std::result::Result::Err(error) = super::runtime::serialize_field(&mut $out, $wire, $value) {
+            return ::std::result::Result::Err(error);
+        }
     };
     (@count [req], $value:expr) => {
         1
@@ -123,8 +167,12 @@ macro_rules! serde_struct {
         impl ::serde::Serialize for $name {
             fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
                 const __FIELDS: &[&str] = &[$( super::runtime::serde_struct!(@wire $field $($wire)?) ),*];
+                let len = 0 $( + super::runtime::serde_struct!(@count [$($kind)?], &self.$field) )*;
                 #[allow(unused_mut)] // A struct without fields writes none.
-                let mut out = ::serde::Serializer::serialize_struct(serializer, ::std::stringify!($name), 0 $( + super::runtime::serde_struct!(@count [$($kind)?], &self.$field) )*)?;
+                let mut out = match ::serde::Serializer::serialize_struct(serializer, ::std::stringify!($name), len) {
+                    ::std::result::Result::Ok(value) => value,
+                    ::std::result::Result::Err(error) => return ::std::result::Result::Err(error),
+                };
                 $( super::runtime::serde_struct!(@write [$($kind)?], out, &self.$field, __FIELDS[$index]); )*
                 ::serde::ser::SerializeStruct::end(out)
             }
@@ -146,12 +194,18 @@ macro_rules! serde_struct {
                                 _ => ::std::option::Option::None,
                             }
                         }
-                        while let ::std::option::Option::Some(key) = map.next_key_seed(super::runtime::FieldIndex(index))? {
-                            match key {
+                        loop {
+                            let key = match map.next_key_seed(super::runtime::FieldIndex(index)) {
+                                ::std::result::Result::Ok(::std::option::Option::Some(key)) => key,
+                                ::std::result::Result::Ok(::std::option::Option::None) => break,
+                                ::std::result::Result::Err(error) => return ::std::result::Result::Err(error),
+                            };
+                            // One early return for every arm: each arm is a `Result`.
+                            if let ::std::result::Result::Err(error) = match key {
                                 $( ::std::option::Option::Some($index) => super::runtime::serde_struct!(@read [$($kind)?], map, $field, __FIELDS[$index]), )*
-                                _ => {
-                                    map.next_value::<::serde::de::IgnoredAny>()?;
-                                }
+                                _ => map.next_value::<::serde::de::IgnoredAny>().map(|_| ()),
+                            } {
+                                return ::std::result::Result::Err(error);
                             }
                         }
                         ::std::result::Result::Ok($name { $( $field: super::runtime::serde_struct!(@take [$($kind)?], $field, __FIELDS[$index]), )* })

@@ -745,7 +745,7 @@ fn error_responses(model: &NormalizedModel, op: &Operation, header_names: &[Opti
         users.join(", ")
     ));
     cases.sort_by_key(|(_, c)| status_rank(c.status));
-    let values: Vec<(TokenStream, ErrorValue)> = cases
+    let values: Vec<(TokenStream, TokenStream)> = cases
         .iter()
         .map(|(i, c)| {
             let body = body_decode(c);
@@ -754,24 +754,22 @@ fn error_responses(model: &NormalizedModel, op: &Operation, header_names: &[Opti
             let json_body = c.body.as_ref().is_some_and(|b| matches!(b.encoding, BodyEncoding::Json | BodyEncoding::Form));
             let value = match (c.status, has_reply) {
                 // The common case, one call: the runtime decodes the body and wraps it.
-                (StatusMatch::Code(_), true) if json_body => ErrorValue::Result(quote!(raw.decoded(Self::#v))),
-                (StatusMatch::Code(_), false) => ErrorValue::Plain(quote!(Self::#v)),
-                (StatusMatch::Code(_), true) => ErrorValue::Plain(quote!(Self::#v(raw.reply(#body)))),
-                (_, false) => ErrorValue::Plain(quote!(Self::#v { status: raw.status })),
-                (_, true) => ErrorValue::Plain(quote!(Self::#v { status: raw.status, reply: raw.reply(#body) })),
+                (StatusMatch::Code(_), true) if json_body => quote!(raw.decoded(Self::#v)),
+                (StatusMatch::Code(_), false) => quote!(Ok(Self::#v)),
+                (StatusMatch::Code(_), true) => quote!(Ok(Self::#v(raw.reply(#body)))),
+                (_, false) => quote!(Ok(Self::#v { status: raw.status })),
+                (_, true) => quote!(Ok(Self::#v { status: raw.status, reply: raw.reply(#body) })),
             };
             (status_pattern(c.status), value)
         })
         .collect();
-    let arms = values.iter().map(|(pat, value)| {
-        let value = value.as_result();
-        quote! { #pat => #value, }
-    });
+    // Each value is the arm's `Result`.
+    let arms = values.iter().map(|(pat, value)| quote! { #pat => #value, });
     let has_default = cases.iter().any(|(_, c)| c.status == StatusMatch::Default);
     let from_response = match (values.as_slice(), has_default) {
         ([], _) => quote!(raw.fail_unexpected()),
         // `default` alone: every status is it.
-        ([(_, only)], true) => only.as_result(),
+        ([(_, only)], true) => only.clone(),
         (_, true) => quote!(match raw.status { #( #arms )* }),
         (_, false) => quote!(match raw.status { #( #arms )* _ => raw.fail_unexpected(), }),
     };
@@ -786,22 +784,6 @@ fn error_responses(model: &NormalizedModel, op: &Operation, header_names: &[Opti
             fn from_response(raw: &RawResponse) -> Result<Self, Error<Self>> {
                 #from_response
             }
-        }
-    }
-}
-
-/// What an error enum's arm for one documented status evaluates to: a value of the enum, or
-/// already a `Result` (a runtime call that can fail to decode).
-enum ErrorValue {
-    Plain(TokenStream),
-    Result(TokenStream),
-}
-
-impl ErrorValue {
-    fn as_result(&self) -> TokenStream {
-        match self {
-            ErrorValue::Plain(value) => quote!(Ok(#value)),
-            ErrorValue::Result(result) => result.clone(),
         }
     }
 }

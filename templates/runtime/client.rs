@@ -1792,12 +1792,15 @@ impl Client {
             Incoming::Mock(response) => (response.status, &response.headers),
         };
         let span = tracing::Span::current();
-        span.record("status", status);
-        if let Some(id) = response_headers
-            .get(&REQUEST_ID_NAME)
-            .and_then(|v| v.to_str().ok())
-        {
-            span.record("request_id", id);
+        // Without a subscriber the span is disabled: skip the header lookup too.
+        if !span.is_disabled() {
+            span.record("status", status);
+            if let Some(id) = response_headers
+                .get(&REQUEST_ID_NAME)
+                .and_then(|v| v.to_str().ok())
+            {
+                span.record("request_id", id);
+            }
         }
 
         let policy = &transport.retry_policy;

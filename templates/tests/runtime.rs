@@ -434,7 +434,29 @@ async fn dot_segments_and_empty_path_parameters_are_refused() {
         );
         assert_eq!(err.attempts(), 0);
     }
+    // A trailing slash in the template does not hide an empty parameter before it.
+    let spec = RequestSpec::new(Method::DELETE, "/items/{id}/", "/items//".to_owned());
+    let err = client.execute(spec).await.unwrap_err();
+    assert!(matches!(err.kind(), TransportErrorKind::InvalidRequest { .. }), "{err:?}");
     assert!(received(&server).await.is_empty(), "nothing was sent");
+
+    // Segments that only start like a dot segment, and a template's own empty segments, are sent.
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    for (template, path) in [
+        ("/items/{id}", "/items/..."),
+        ("/items/{id}", "/items/.well-known"),
+        ("/items/{id}", "/items/%2e%2e%2e"),
+        ("/items/{id}", "/items/%2f"),
+        ("/items/{id}/", "/items/x/"),
+        ("/items/", "/items/"),
+    ] {
+        let spec = RequestSpec::new(Method::DELETE, template, path.to_owned());
+        client.execute(spec).await.unwrap_or_else(|e| panic!("{path}: {e:?}"));
+    }
+    assert_eq!(received(&server).await.len(), 6);
 }
 
 #[tokio::test]

@@ -38,7 +38,8 @@ pub struct RawResponse {
 impl RawResponse {
     /// The `X-Request-Id` response header, if present and valid text.
     pub fn request_id(&self) -> Option<String> {
-        self.headers.get(&REQUEST_ID_NAME).and_then(|v| v.to_str().ok()).map(str::to_owned)
+        // Read on every success: a scan of the few response headers is cheaper than hashing.
+        self.header_str(REQUEST_ID_HEADER).map(str::to_owned)
     }
 
     /// The value of the header `name` as text, if present and visible ASCII.

@@ -1003,8 +1003,9 @@ impl Bench {
         let size = crate_size(&scratch.dir.join(many), &["runtime"]);
         let mut one = Vec::new();
         for spec in FOCUS_SPECS {
-            let single = scratch.time(&format!("ours-{spec}"), Profile::Check, &[], 3, false);
-            let feature = scratch.time(many, Profile::Check, &["--no-default-features", "--features", spec], 3, true);
+            // Sub-second checks: as many runs as the main table's, so that their ratio is not noise.
+            let single = scratch.time(&format!("ours-{spec}"), Profile::Check, &[], CHECK_RUNS, false);
+            let feature = scratch.time(many, Profile::Check, &["--no-default-features", "--features", spec], CHECK_RUNS, true);
             for (what, r) in [("single-spec crate", &single), ("one feature", &feature)] {
                 match r {
                     Ok(d) => println!("  {spec:<24} {what:<18} {:>7.2} s", d.as_secs_f64()),
@@ -1333,7 +1334,7 @@ impl Bench {
                 "All {} corpus specs (the seed fragment aside) generated into one crate, `ours-corpus`, with a module and a cargo feature \
                  per spec ({} lines without runtime and tests, {} types), in the same scratch workspace. `cargo check -p ours-corpus` \
                  as above, with every feature (the default) and with `--no-default-features --features <spec>`; each one-feature \
-                 check is measured right after that spec's single-spec crate (median of 3 each).\n",
+                 check is measured right after that spec's single-spec crate (median of {CHECK_RUNS} each).\n",
                 many.groups, many.size.code.lines, many.size.code.types
             );
             let _ = writeln!(body, "| feature | single-spec crate: check | many-spec crate, this feature only: check | one feature / single-spec | all features / this feature |\n| --- | ---: | ---: | ---: | ---: |");
